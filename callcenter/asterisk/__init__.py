@@ -1,0 +1,1 @@
+"""Adapters to Asterisk: AMI (manager) and FastAGI, and their wire formats."""

@@ -1,0 +1,6 @@
+"""Call handling: the life of a voice call from FastAGI entry to the interaction row.
+
+``inbound`` answers the FastAGI sessions (IVR entry, hold, connect-failed hand-back),
+``tracker`` follows the AMI events of every call, ``service`` ties them to the ACD router
+and to call control (Redirect), ``control`` is the port to Asterisk actions.
+"""

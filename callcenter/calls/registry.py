@@ -1,0 +1,82 @@
+"""Live calls known to this engine, keyed by the caller channel's Asterisk uniqueid."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+
+class CallPhase(enum.StrEnum):
+    IVR = "ivr"
+    QUEUED = "queued"
+    OFFERING = "offering"  # Redirect sent, the agent's phone rings
+    TALKING = "talking"
+    ENDED = "ended"
+
+
+@dataclass(slots=True)
+class LiveCall:
+    uniqueid: str
+    channel: str
+    caller_number: str
+    caller_name: str
+    dialed: str
+    started_at: float
+    phase: CallPhase = CallPhase.IVR
+    queue: str | None = None
+    item_id: str | None = None
+    offer_id: str | None = None
+    agent_id: str | None = None
+    agent_channel: str | None = None
+    queued_at: float | None = None
+    answered_at: float | None = None
+    ended_at: float | None = None
+    ivr_digits: list[str] = field(default_factory=list)
+    # Set while the engine moves the caller out of AGI itself, so result=-1 is not read as a hangup.
+    redirecting: bool = False
+    outcome: str | None = None
+
+
+class CallRegistry:
+    def __init__(self) -> None:
+        self._by_uniqueid: dict[str, LiveCall] = {}
+        self._by_channel: dict[str, str] = {}
+        self._by_item: dict[str, str] = {}
+
+    def add(self, call: LiveCall) -> LiveCall:
+        existing = self._by_uniqueid.get(call.uniqueid)
+        if existing is not None:
+            return existing
+        self._by_uniqueid[call.uniqueid] = call
+        self._by_channel[call.channel] = call.uniqueid
+        return call
+
+    def link_item(self, call: LiveCall, item_id: str) -> None:
+        call.item_id = item_id
+        self._by_item[item_id] = call.uniqueid
+
+    def get(self, uniqueid: str) -> LiveCall | None:
+        return self._by_uniqueid.get(uniqueid)
+
+    def by_channel(self, channel: str) -> LiveCall | None:
+        uniqueid = self._by_channel.get(channel)
+        return self._by_uniqueid.get(uniqueid) if uniqueid else None
+
+    def by_item(self, item_id: str) -> LiveCall | None:
+        uniqueid = self._by_item.get(item_id)
+        return self._by_uniqueid.get(uniqueid) if uniqueid else None
+
+    def by_agent_channel(self, channel: str) -> LiveCall | None:
+        for call in self._by_uniqueid.values():
+            if call.agent_channel == channel:
+                return call
+        return None
+
+    def remove(self, call: LiveCall) -> None:
+        self._by_uniqueid.pop(call.uniqueid, None)
+        self._by_channel.pop(call.channel, None)
+        if call.item_id:
+            self._by_item.pop(call.item_id, None)
+
+    def live(self) -> list[LiveCall]:
+        return list(self._by_uniqueid.values())

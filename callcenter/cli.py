@@ -1,0 +1,66 @@
+"""The ``callcenter`` command line: ``serve``, ``demo``, ``check-config`` (room for more)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from callcenter.errors import ConfigError
+from callcenter.logging_setup import configure_logging
+from callcenter.settings import Settings, load_settings
+
+app = typer.Typer(help="Open-source contact-center server on Asterisk (AMI + FastAGI).", no_args_is_help=True)
+
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option("--config", "-c", envvar="CC_CONFIG", help="YAML settings file (environment CC_* overrides it)."),
+]
+
+
+def _load(config: Path | None, **overrides: object) -> Settings:
+    try:
+        return load_settings(config, **overrides)
+    except ConfigError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from exc
+
+
+def _run(coro_settings: Settings, simulator: bool) -> None:
+    from callcenter.app import run_server
+
+    configure_logging(coro_settings.log_level, coro_settings.log_format)
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(run_server(coro_settings, simulator=simulator))
+
+
+@app.command()
+def serve(config: ConfigOption = None) -> None:
+    """Run the engine against a real Asterisk (AMI + FastAGI) and the web app."""
+    _run(_load(config), simulator=False)
+
+
+@app.command()
+def demo(
+    config: ConfigOption = None,
+    port: Annotated[int | None, typer.Option(help="Web port (default 8080).")] = None,
+) -> None:
+    """Run the whole system on embedded defaults against the built-in PBX simulator."""
+    overrides: dict[str, object] = {"mode": "simulator"}
+    if port is not None:
+        overrides["web"] = {"port": port}
+    _run(_load(config, **overrides), simulator=True)
+
+
+@app.command("check-config")
+def check_config(config: ConfigOption = None) -> None:
+    """Validate the settings and print them (secrets masked)."""
+    settings = _load(config)
+    typer.echo(settings.model_dump_json(indent=2))
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,157 @@
+"""Typed settings: one YAML file plus environment overrides.
+
+Precedence (highest first): environment variables ``CC_<SECTION>__<FIELD>`` (for example
+``CC_AMI__SECRET``), then the YAML file (``--config`` or ``CC_CONFIG``), then the defaults
+below, which are the embedded demo defaults (SQLite, in-process state, simulator).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from callcenter.errors import ConfigError
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class AmiSettings(_Section):
+    host: str = "127.0.0.1"
+    port: int = Field(5038, ge=0, le=65535)
+    username: str = "engine"
+    secret: SecretStr = SecretStr("enginepass")
+    connect_timeout_s: float = Field(5.0, gt=0)
+    action_timeout_s: float = Field(10.0, gt=0)
+    keepalive_s: float = Field(20.0, gt=0)
+    reconnect_initial_s: float = Field(0.5, gt=0)
+    reconnect_max_s: float = Field(30.0, gt=0)
+
+
+class AgiSettings(_Section):
+    bind_host: str = "127.0.0.1"
+    port: int = Field(4573, ge=0, le=65535)
+    # Asterisk servers allowed to connect (IPs or CIDR networks); everyone else is refused.
+    allowed_hosts: tuple[str, ...] = ("127.0.0.1", "::1")
+    command_timeout_s: float = Field(30.0, gt=0)
+
+    @field_validator("allowed_hosts")
+    @classmethod
+    def _valid_networks(cls, hosts: tuple[str, ...]) -> tuple[str, ...]:
+        for host in hosts:
+            try:
+                ipaddress.ip_network(host, strict=False)
+            except ValueError as exc:
+                raise ValueError(f"agi.allowed_hosts: {host!r} is not an IP address or network") from exc
+        return hosts
+
+
+class DialplanSettings(_Section):
+    """Context names the engine uses in Redirect/Originate; must match the Asterisk dialplan."""
+
+    inbound_context: str = "from-pstn"
+    connect_context: str = "cc-connect"
+    hold_context: str = "cc-hold"
+    spy_context: str = "sup-sim"
+    outbound_trunk: str = "pstn-out"
+    # How an agent maps to a PJSIP endpoint: the endpoint name is this template with {agent}.
+    agent_endpoint_template: str = "agent-{agent}"
+
+    @field_validator("agent_endpoint_template")
+    @classmethod
+    def _has_agent(cls, template: str) -> str:
+        if "{agent}" not in template:
+            raise ValueError("dialplan.agent_endpoint_template must contain {agent}")
+        return template
+
+
+class DatabaseSettings(_Section):
+    url: str = "sqlite:///var/callcenter.sqlite3"
+
+
+class WebSettings(_Section):
+    host: str = "127.0.0.1"
+    port: int = Field(8080, ge=0, le=65535)
+
+
+class DemoAgent(_Section):
+    agent_id: str
+    name: str
+    skills: dict[str, int] = Field(default_factory=dict)
+    answer_delay_s: float = 1.0
+
+
+class SimulatorSettings(_Section):
+    """Only used by ``callcenter demo`` (and tests): the built-in PBX simulator."""
+
+    time_scale: float = Field(1.0, gt=0)
+    arrival_rate_per_min: float = Field(6.0, ge=0)
+    seed: int = 7
+    agents: tuple[DemoAgent, ...] = (
+        DemoAgent(agent_id="1001", name="Li Na", skills={"sales": 4, "mandarin": 5}),
+        DemoAgent(agent_id="1002", name="Alice Smith", skills={"support": 5, "english": 5}),
+        DemoAgent(agent_id="1003", name="Chen Jie", skills={"support": 3, "sales": 2, "mandarin": 5}),
+    )
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="CC_", env_nested_delimiter="__", extra="forbid", frozen=True
+    )
+
+    mode: Literal["asterisk", "simulator"] = "asterisk"
+    default_region: str = "US"
+    language: Literal["en", "zh_CN"] = "en"
+    greeting_prompt: str = "hello-world"
+    ami: AmiSettings = AmiSettings()
+    agi: AgiSettings = AgiSettings()
+    dialplan: DialplanSettings = DialplanSettings()
+    database: DatabaseSettings = DatabaseSettings()
+    web: WebSettings = WebSettings()
+    simulator: SimulatorSettings = SimulatorSettings()
+    log_format: Literal["json", "text"] = "text"
+    log_level: str = "INFO"
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # Environment beats the YAML file (passed as init kwargs), which beats defaults.
+        return env_settings, init_settings
+
+
+def load_settings(path: Path | None = None, **overrides: Any) -> Settings:
+    """Read ``path`` (YAML) and the environment; raise :class:`ConfigError` with every problem."""
+    data: dict[str, Any] = {}
+    if path is not None:
+        try:
+            loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise ConfigError(f"cannot read config file {path}: {exc.strerror}") from exc
+        except yaml.YAMLError as exc:
+            raise ConfigError(f"config file {path} is not valid YAML: {exc}") from exc
+        if loaded is None:
+            loaded = {}
+        if not isinstance(loaded, dict):
+            raise ConfigError(f"config file {path} must hold a mapping of sections, not {type(loaded).__name__}")
+        data = loaded
+    data.update(overrides)
+    try:
+        return Settings(**data)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
+        )
+        source = f" in {path}" if path else ""
+        raise ConfigError(f"invalid settings{source}: {problems}") from exc

@@ -1,0 +1,85 @@
+"""The crm_core exception tree.
+
+    CrmError                      every error raised on purpose by crm_core
+    ├── ValidationError           input a person can fix
+    │   ├── InvalidPhoneNumber    crm.invalid_phone
+    │   ├── InvalidEmail          crm.invalid_email
+    │   ├── FieldTooLong          crm.field_too_long
+    │   ├── MissingField          crm.missing_field
+    │   ├── InvalidValue          crm.invalid_value
+    │   └── InvalidImportMapping  crm.import.invalid_mapping
+    ├── NotFound                  crm.not_found
+    ├── InsufficientPoints        crm.points.insufficient
+    └── IllegalTicketTransition   crm.ticket.illegal_transition
+
+Each error carries a stable ``code``, a ``params`` dict (for translation at the edge) and an
+English default message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import ClassVar
+
+
+class CrmError(Exception):
+    code: ClassVar[str] = "crm.error"
+    template: ClassVar[str] = "CRM error"
+
+    def __init__(self, **params: object) -> None:
+        self.params: Mapping[str, object] = dict(params)
+        super().__init__(self.template.format(**params))
+
+    @property
+    def message(self) -> str:
+        return str(self)
+
+
+class ValidationError(CrmError):
+    code = "crm.invalid"
+    template = "Invalid input"
+
+
+class InvalidPhoneNumber(ValidationError):
+    code = "crm.invalid_phone"
+    template = "{number!r} is not a valid phone number (default region {region})"
+
+
+class InvalidEmail(ValidationError):
+    code = "crm.invalid_email"
+    template = "{email!r} is not a valid e-mail address"
+
+
+class FieldTooLong(ValidationError):
+    code = "crm.field_too_long"
+    template = "{field} is {length} characters long; the maximum is {max_length}"
+
+
+class MissingField(ValidationError):
+    code = "crm.missing_field"
+    template = "{field} is required"
+
+
+class InvalidValue(ValidationError):
+    code = "crm.invalid_value"
+    template = "{field} cannot be {value!r}; allowed: {allowed}"
+
+
+class InvalidImportMapping(ValidationError):
+    code = "crm.import.invalid_mapping"
+    template = "Column mapping is invalid: {reason}"
+
+
+class NotFound(CrmError):
+    code = "crm.not_found"
+    template = "{kind} {key} does not exist"
+
+
+class InsufficientPoints(CrmError):
+    code = "crm.points.insufficient"
+    template = "Customer {customer_id} has {balance} points; cannot take {requested}"
+
+
+class IllegalTicketTransition(CrmError):
+    code = "crm.ticket.illegal_transition"
+    template = "Ticket {ticket_id} cannot go from {current} to {target}"

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# The two front-door commands:
+#   ./run.sh demo   set everything up and start the whole system on the PBX simulator
+#   ./run.sh test   set everything up and run every check and test (what CI runs)
+set -euo pipefail
+cd "$(dirname "$0")"
+
+PYTHON=${PYTHON:-python3}
+VENV=.venv
+
+setup() {
+  if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
+    echo "Python 3.11 or newer is needed (found $("$PYTHON" --version 2>&1)); set PYTHON=/path/to/python3.11" >&2
+    exit 1
+  fi
+  if [ ! -x "$VENV/bin/python" ]; then
+    "$PYTHON" -m venv "$VENV"
+  fi
+  local stamp="$VENV/.installed-$(sha256sum pyproject.toml | cut -c1-16)"
+  if [ ! -f "$stamp" ]; then
+    "$VENV/bin/python" -m pip install --quiet --upgrade pip==25.2
+    "$VENV/bin/python" -m pip install --quiet -e '.[dev]'
+    rm -f "$VENV"/.installed-* && touch "$stamp"
+  fi
+}
+
+start_services() {
+  # Tests use the real Redis and PostgreSQL on this machine; start them if they are down.
+  if ! (exec 3<>/dev/tcp/127.0.0.1/6379) 2>/dev/null; then
+    echo "starting redis-server on 127.0.0.1:6379"
+    mkdir -p /var/lib/redis /var/log/redis
+    redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no \
+      --dir /var/lib/redis --logfile /var/log/redis/ci.log
+  fi
+  if ! (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null; then
+    echo "starting PostgreSQL on 127.0.0.1:5432"
+    pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main start
+  fi
+  for _ in $(seq 1 50); do
+    if (exec 3<>/dev/tcp/127.0.0.1/6379) 2>/dev/null && (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null; then
+      return 0
+    fi
+    sleep 0.2
+  done
+  echo "Redis (6379) or PostgreSQL (5432) did not come up on 127.0.0.1" >&2
+  exit 1
+}
+
+case "${1:-}" in
+  demo)
+    shift
+    setup
+    exec "$VENV/bin/callcenter" demo "$@"
+    ;;
+  test)
+    shift
+    setup
+    start_services
+    "$VENV/bin/ruff" format --check .
+    "$VENV/bin/ruff" check .
+    "$VENV/bin/mypy"
+    set +e
+    "$VENV/bin/pytest" "$@"
+    status=$?
+    set -e
+    if [ "$status" -eq 5 ]; then
+      echo "pytest collected no tests: failing on purpose" >&2
+      exit 1
+    fi
+    exit "$status"
+    ;;
+  *)
+    echo "usage: ./run.sh demo | ./run.sh test [pytest args]" >&2
+    exit 2
+    ;;
+esac

@@ -1,0 +1,1 @@
+"""telephony_config package."""
