@@ -80,24 +80,51 @@ class WebSettings(_Section):
     port: int = Field(8080, ge=0, le=65535)
 
 
-class DemoAgent(_Section):
-    agent_id: str
+class AgentSettings(_Section):
+    agent_id: str = Field(pattern=r"^[A-Za-z0-9_.-]{1,40}$")
     name: str
     skills: dict[str, int] = Field(default_factory=dict)
-    answer_delay_s: float = 1.0
+
+    @field_validator("skills")
+    @classmethod
+    def _levels(cls, skills: dict[str, int]) -> dict[str, int]:
+        for skill, level in skills.items():
+            if not 1 <= level <= 5:
+                raise ValueError(f"skill {skill!r} has level {level}; levels are 1 to 5")
+        return skills
+
+
+class QueueSettings(_Section):
+    name: str = Field(pattern=r"^[A-Za-z0-9_.-]{1,40}$")
+    skills: dict[str, int] = Field(default_factory=dict)
+    wrap_up_s: float = Field(5.0, ge=0)
+    offer_timeout_s: float = Field(30.0, gt=0)
+    max_missed_offers: int = Field(3, ge=0)
+    service_level_s: float = Field(20.0, gt=0)
 
 
 class SimulatorSettings(_Section):
     """Only used by ``callcenter demo`` (and tests): the built-in PBX simulator."""
 
+    # Every simulated duration is multiplied by this (0.1 = ten times faster than life).
     time_scale: float = Field(1.0, gt=0)
-    arrival_rate_per_min: float = Field(6.0, ge=0)
+    arrival_rate_per_min: float = Field(4.0, ge=0)
+    agent_answer_delay_s: float = Field(2.0, ge=0)
+    talk_time_s: float = Field(25.0, gt=0)
+    caller_patience_s: float = Field(90.0, gt=0)
     seed: int = 7
-    agents: tuple[DemoAgent, ...] = (
-        DemoAgent(agent_id="1001", name="Li Na", skills={"sales": 4, "mandarin": 5}),
-        DemoAgent(agent_id="1002", name="Alice Smith", skills={"support": 5, "english": 5}),
-        DemoAgent(agent_id="1003", name="Chen Jie", skills={"support": 3, "sales": 2, "mandarin": 5}),
-    )
+
+
+_DEFAULT_AGENTS = (
+    AgentSettings(agent_id="1001", name="Li Na", skills={"sales": 4, "mandarin": 5}),
+    AgentSettings(agent_id="1002", name="Alice Smith", skills={"support": 5, "english": 5}),
+    AgentSettings(agent_id="1003", name="Chen Jie", skills={"support": 3, "sales": 2, "general": 3}),
+)
+_DEFAULT_QUEUES = (
+    QueueSettings(name="sales", skills={"sales": 2}),
+    QueueSettings(name="support", skills={"support": 2}),
+    QueueSettings(name="general"),
+)
 
 
 class Settings(BaseSettings):
@@ -115,6 +142,8 @@ class Settings(BaseSettings):
     database: DatabaseSettings = DatabaseSettings()
     web: WebSettings = WebSettings()
     simulator: SimulatorSettings = SimulatorSettings()
+    agents: tuple[AgentSettings, ...] = _DEFAULT_AGENTS
+    queues: tuple[QueueSettings, ...] = _DEFAULT_QUEUES
     log_format: Literal["json", "text"] = "text"
     log_level: str = "INFO"
 

@@ -1,0 +1,123 @@
+"""Past-tense facts the router publishes (to its listener and its statistics)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from acd.decision import Offer
+from acd.model import AgentState, Channel, Fallback, WorkItem
+
+
+@dataclass(frozen=True, slots=True)
+class ItemQueued:
+    item_id: str
+    queue: str
+    channel: Channel
+    arrived_at: float
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class OfferMade:
+    offer: Offer
+    queue: str
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class OfferAccepted:
+    offer_id: str
+    item_id: str
+    agent_id: str
+    queue: str
+    waited: float
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class OfferReleased:
+    """The offer ended without a connection; ``requeued`` tells if the item waits again."""
+
+    offer_id: str
+    item_id: str
+    agent_id: str
+    queue: str
+    reason: str  # declined | timed_out | abandoned
+    requeued: bool
+    arrived_at: float
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class ItemCompleted:
+    item_id: str
+    agent_id: str
+    queue: str
+    handled_seconds: float
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class ItemAbandoned:
+    item_id: str
+    queue: str
+    waited: float
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class FallbackRequired:
+    """The item waited ``max_wait_seconds``: it left the queue; the engine carries out ``fallback``."""
+
+    item: WorkItem
+    queue: str
+    fallback: Fallback
+    waited: float
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class OverflowApplied:
+    item_id: str
+    queue: str
+    step: int
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class ItemConvertedToCallback:
+    item_id: str
+    queue: str
+    number: str
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class AgentStateChanged:
+    agent_id: str
+    old: AgentState
+    new: AgentState
+    reason: str | None
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class AgentAutoPaused:
+    agent_id: str
+    missed_offers: int
+    at: float
+
+
+AcdEvent = (
+    ItemQueued
+    | OfferMade
+    | OfferAccepted
+    | OfferReleased
+    | ItemCompleted
+    | ItemAbandoned
+    | FallbackRequired
+    | OverflowApplied
+    | ItemConvertedToCallback
+    | AgentStateChanged
+    | AgentAutoPaused
+)

@@ -1,0 +1,232 @@
+"""Routing internals shared by :class:`acd.router.Router`: matching both ways, atomic claims,
+re-queueing at the original place. Everything here follows read → decide (pure) → commit (CAS) →
+retry on conflict, so several routers may share one store."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Protocol
+
+from acd import agent_state
+from acd.decision import CandidateScore, Offer, RouteDecision
+from acd.errors import IllegalTransition, OfferNotPending, StoreContention, UnknownQueue
+from acd.events import (
+    AcdEvent,
+    AgentAutoPaused,
+    AgentStateChanged,
+    FallbackRequired,
+    ItemAbandoned,
+    OfferMade,
+    OfferReleased,
+)
+from acd.model import AgentState, QueueConfig, WorkItem
+from acd.overflow import next_step_at, requirement_at, step_for_wait, step_rules
+from acd.policy import agent_rules, best_head, effective_priority, item_rules, rank_agents, skill_score
+from acd.records import AgentRecord, Bucket, ItemRecord, ItemStatus
+from acd.stats import StatsBook
+from acd.store import AcdStore, Txn
+
+log = logging.getLogger(__name__)
+
+
+class Clock(Protocol):
+    def now(self) -> float: ...
+
+
+Listener = Callable[[AcdEvent], None]
+
+
+class RoutingCore:
+    def __init__(self, store: AcdStore, clock: Clock, *, listener: Listener | None = None, retries: int = 50) -> None:
+        self._store = store
+        self._clock = clock
+        self._listener = listener
+        self._retries = retries
+        self._queues: dict[str, QueueConfig] = {}
+        self._collected: list[AcdEvent] | None = None
+        self.stats = StatsBook()
+
+    def _emit(self, *events: AcdEvent) -> None:
+        for ev in events:
+            self.stats.apply(ev)
+            if self._collected is not None:
+                self._collected.append(ev)
+            if self._listener is not None:
+                self._listener(ev)
+
+    def _agent_changed(self, old: AgentRecord | None, new: AgentRecord, now: float) -> None:
+        before = old.state if old else AgentState.LOGGED_OUT
+        if before != new.state:
+            self._emit(AgentStateChanged(new.agent_id, before, new.state, new.pause_reason, now))
+
+    async def _queue(self, name: str) -> QueueConfig:
+        q = self._queues.get(name)
+        if q is None:
+            await self.reload_queues()
+            q = self._queues.get(name)
+            if q is None:
+                raise UnknownQueue(queue=name)
+        return q
+
+    async def reload_queues(self) -> None:
+        """Re-read queue configurations (another router process may have added some)."""
+        self._queues = await self._store.get_queues()
+        for q in self._queues.values():
+            self.stats.configure_queue(q.name, q.service_level_seconds)
+
+    def _waiting(
+        self, item: WorkItem, q: QueueConfig, now: float, *, seq: int, key: float, version: int,
+        sticky_agent: str | None = None, sticky_until: float | None = None, offers_made: int = 0,
+    ) -> tuple[ItemRecord, list[tuple[str, float]]]:
+        """A waiting record for ``item`` at ``now`` and the timers it needs."""
+        step = step_for_wait(q, now - item.arrived_at)
+        bucket = Bucket.make(q.name, item.channel, requirement_at(item, q, step, self._queues), sticky_agent)
+        rec = ItemRecord(item, ItemStatus.WAITING, version, seq, key, step, bucket, sticky_until,
+                         offers_made=offers_made)
+        timers = []
+        nxt = next_step_at(q, item.arrived_at, step)
+        if nxt is not None:
+            timers.append((f"ovf:{item.item_id}", nxt))
+        if q.max_wait_seconds is not None:
+            timers.append((f"max:{item.item_id}", item.arrived_at + q.max_wait_seconds))
+        if sticky_until is not None:
+            timers.append((f"stk:{item.item_id}", sticky_until))
+        return rec, timers
+
+    async def _route_item(self, item_id: str, trigger: str, exclude: frozenset[str] = frozenset()) -> Offer | None:
+        """Offer a waiting item to the best eligible agent, if any."""
+        for _ in range(self._retries):
+            now = self._clock.now()
+            rec = await self._store.get_item(item_id)
+            if rec is None or rec.status != ItemStatus.WAITING or rec.bucket is None:
+                return None
+            b = rec.bucket
+            q = await self._queue(rec.item.queue)
+            if b.sticky_agent is not None:
+                agents = await self._store.get_agents([b.sticky_agent])
+            else:
+                skill_sets = [frozenset(r.skill for r in alt) for alt in b.requirement]
+                agents = await self._store.offerable_agents(b.channel, skill_sets)
+            ranked = rank_agents(agents, rec.item, b.requirement, now, previous_agent=b.sticky_agent, exclude=exclude)
+            if not ranked:
+                return None
+            agent = next(a for a in agents if a.agent_id == ranked[0].agent_id)
+            rules = agent_rules(ranked) + item_rules(rec.item, q, 1)[1:] + step_rules(q, rec.step)
+            offer = await self._claim(rec, agent, q, now, trigger, rules, tuple(ranked[:5]), 1)
+            if offer is not None:
+                return offer
+        log.warning("routing item gave up after conflicts", extra={"item_id": item_id})
+        return None
+
+    async def _route_agent(self, agent_id: str, trigger: str) -> list[Offer]:
+        """Offer the best waiting item this agent can take, if any."""
+        for _ in range(self._retries):
+            now = self._clock.now()
+            a = await self._store.get_agent(agent_id)
+            channels = agent_state.takeable_channels(a) if a is not None else frozenset()
+            if a is None or not channels:
+                return []
+            skills = a.agent.skills
+            eligible: dict[str, tuple[Bucket, float]] = {}
+            for b in await self._store.buckets_for(channels, skills.keys(), agent_id):
+                if b.channel in channels and b.sticky_agent in (None, agent_id):
+                    score = skill_score(skills, b.requirement)
+                    if score is not None:
+                        eligible[b.bucket_id] = (b, score)
+            heads = await self._store.bucket_heads(list(eligible)) if eligible else []
+            if not heads:
+                return []
+            pairs = [(h, await self._queue(eligible[h.bucket_id][0].queue)) for h in heads]
+            best = best_head(pairs, now)
+            assert best is not None  # heads is not empty
+            head, eff = best
+            rec = await self._store.get_item(head.item_id)
+            if rec is None or rec.bucket is None or rec.bucket.bucket_id != head.bucket_id:
+                continue  # moved meanwhile: look again
+            bucket, score = eligible[head.bucket_id]
+            q = await self._queue(rec.item.queue)
+            sticky = bucket.sticky_agent is not None
+            rules = (("previous agent",) if sticky else ()) + item_rules(rec.item, q, len(heads))
+            if len(heads) > 1:
+                rules += ("longest wait on equal priority",)
+            cand = (CandidateScore(agent_id, sticky, score, now - a.idle_since),)
+            offer = await self._claim(rec, a, q, now, trigger, rules + step_rules(q, rec.step), cand, len(heads))
+            if offer is not None:
+                return [offer]
+        log.warning("routing agent gave up after conflicts", extra={"agent_id": agent_id})
+        return []
+
+    async def _claim(
+        self, rec: ItemRecord, agent: AgentRecord, q: QueueConfig, now: float, trigger: str,
+        rules: tuple[str, ...], candidates: tuple[CandidateScore, ...], compared: int,
+    ) -> Offer | None:
+        """Atomically reserve ``agent`` for ``rec``; None when either changed since it was read."""
+        offer_id = f"{rec.item_id}~{rec.offers_made + 1}"
+        try:
+            new_agent = agent_state.offer(agent, rec.item.channel, offer_id, now)
+        except IllegalTransition:
+            return None
+        decision = RouteDecision(
+            item_id=rec.item_id, agent_id=agent.agent_id, offer_id=offer_id, decided_at=now, trigger=trigger,
+            queue=q.name, effective_priority=effective_priority(rec.key, q, now),
+            waited_seconds=now - rec.item.arrived_at, overflow_step=rec.step, rules=rules,
+            candidates=candidates, items_compared=compared,
+        )
+        offer = Offer(offer_id, rec.item, agent.agent_id, now, now + q.offer_timeout_seconds, decision)
+        new_item = replace(rec, status=ItemStatus.OFFERED, version=rec.version + 1, bucket=None,
+                           sticky_until=None, agent_id=agent.agent_id, offer_id=offer_id,
+                           offers_made=rec.offers_made + 1)
+        txn = Txn(agents=[(agent, new_agent)], items=[(rec, new_item)], offers_put=[offer],
+                  timers_put=[(f"offer:{offer_id}", offer.expires_at)], decisions=[decision])
+        if not await self._store.commit(txn):
+            return None
+        self._emit(OfferMade(offer, q.name, now))
+        self._agent_changed(agent, new_agent, now)
+        return offer
+
+    async def _release(self, offer_id: str, reason: str, *, missed: bool) -> list[Offer]:
+        """End a pending offer without a connection; re-queue the item at its original place."""
+        for _ in range(self._retries):
+            now = self._clock.now()
+            offer = await self._store.get_offer(offer_id)
+            rec = await self._store.get_item(offer.item.item_id) if offer else None
+            if offer is None or rec is None or rec.offer_id != offer_id or rec.status != ItemStatus.OFFERED:
+                raise OfferNotPending(offer_id=offer_id)
+            agent = await self._store.get_agent(offer.agent_id)
+            if agent is None or agent.offer_id != offer_id:
+                raise OfferNotPending(offer_id=offer_id)
+            q = await self._queue(rec.item.queue)
+            new_agent = agent_state.release_offer(agent, offer_id, rec.item.channel, now,
+                                                  missed=missed, max_missed=q.max_missed_offers)
+            waited = now - rec.item.arrived_at
+            expired = q.max_wait_seconds is not None and waited >= q.max_wait_seconds
+            txn = Txn(agents=[(agent, new_agent)], offers_del=[offer_id], timers_del=[f"offer:{offer_id}"])
+            requeued = reason != "abandoned" and not expired
+            if requeued:
+                new_item, timers = self._waiting(rec.item, q, now, seq=rec.seq, key=rec.key,
+                                                 version=rec.version + 1, offers_made=rec.offers_made)
+                txn.items.append((rec, new_item))
+                txn.timers_put.extend(timers)
+            else:
+                txn.items.append((rec, None))
+            if agent_state.takeable_channels(new_agent):
+                txn.timers_put.append((f"disp:{agent.agent_id}", now))  # next tick offers it work
+            if not await self._store.commit(txn):
+                continue
+            self._emit(OfferReleased(offer_id, rec.item_id, agent.agent_id, q.name, reason, requeued,
+                                     rec.item.arrived_at, now))
+            self._agent_changed(agent, new_agent, now)
+            if new_agent.state == AgentState.PAUSED and new_agent.pause_reason == agent_state.AUTO_PAUSE_REASON:
+                self._emit(AgentAutoPaused(agent.agent_id, agent.missed_offers + 1, now))
+            if reason == "abandoned":
+                self._emit(ItemAbandoned(rec.item_id, q.name, waited, now))
+            elif expired:
+                assert q.fallback is not None  # QueueConfig guarantees it
+                self._emit(FallbackRequired(rec.item, q.name, q.fallback, waited, now))
+            if not requeued:
+                return []
+            offer2 = await self._route_item(rec.item_id, "requeued", exclude=frozenset({agent.agent_id}))
+            return [offer2] if offer2 else []
+        raise StoreContention(action="releasing an offer", attempts=self._retries)

@@ -1,0 +1,110 @@
+"""The web app (foundation part): a live status page and a health check.
+
+Only aggregate, masked data is served without sign-in: numbers of calls, queue lengths,
+agent states, and recent interactions with caller numbers masked. The agent desktop and the
+supervisor console (with sign-in and roles) build on this app.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import logging
+from typing import TYPE_CHECKING, Any
+
+import uvicorn
+from fastapi import FastAPI, Query
+from fastapi.responses import HTMLResponse
+
+from callcenter.i18n import SUPPORTED_LANGUAGES, translate
+
+if TYPE_CHECKING:
+    from callcenter.app import Engine
+    from callcenter.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def mask_number(number: str) -> str:
+    return "•" * max(len(number) - 4, 0) + number[-4:]
+
+
+async def summary(engine: Engine) -> dict[str, Any]:
+    calls = engine.calls.calls.live()
+    snapshot = await engine.router.snapshot()
+    recent = list(engine.calls.recent)
+    return {
+        "ami_connected": engine.ami.connected,
+        "calls_live": len(calls),
+        "calls_queued": sum(1 for c in calls if c.phase.value == "queued"),
+        "agents": {a.agent_id: a.state.value for a in snapshot.agents},
+        "recent": [
+            {
+                "caller": mask_number(r.caller_number),
+                "queue": r.queue or "",
+                "agent": r.agent_id or "",
+                "outcome": r.outcome,
+                "talk_s": round(r.ended_at - r.answered_at) if r.answered_at else None,
+            }
+            for r in recent
+        ],
+    }
+
+
+def create_app(engine: Engine) -> FastAPI:
+    app = FastAPI(title="callcenter", docs_url=None, redoc_url=None)
+
+    @app.get("/healthz")
+    async def healthz() -> dict[str, object]:
+        return {"status": "ok", "ami_connected": engine.ami.connected}
+
+    @app.get("/api/public/summary")
+    async def public_summary() -> dict[str, Any]:
+        return await summary(engine)
+
+    @app.get("/", response_class=HTMLResponse)
+    async def status_page(lang: str = Query("en")) -> str:
+        language = lang if lang in SUPPORTED_LANGUAGES else "en"
+        return _render(await summary(engine), language)
+
+    return app
+
+
+def _render(data: dict[str, Any], lang: str) -> str:
+    def t(code: str) -> str:
+        return html.escape(translate(code, lang))
+
+    ami_state = t("state.connected" if data["ami_connected"] else "state.disconnected")
+    agents = "".join(
+        f"<li>{html.escape(agent)}: {html.escape(state)}</li>" for agent, state in data["agents"].items()
+    )
+    rows = "".join(
+        "<tr>"
+        + "".join(f"<td>{html.escape(str(r[k]) if r[k] is not None else '')}</td>" for k in ("caller", "queue", "agent"))
+        + f"<td>{r['talk_s'] if r['talk_s'] is not None else ''}</td>"
+        + f"<td>{t('outcome.' + r['outcome']) if r['outcome'] in ('answered', 'abandoned', 'failed') else html.escape(r['outcome'])}</td>"
+        + "</tr>"
+        for r in data["recent"]
+    )
+    return f"""<!doctype html><html lang="{lang}"><head><meta charset="utf-8">
+<meta http-equiv="refresh" content="2"><title>{t("app.title")}</title>
+<style>body{{font-family:sans-serif;margin:2em}}td,th{{padding:.2em .8em;text-align:left}}</style></head>
+<body><h1>{t("demo.heading")}</h1>
+<p><a href="?lang=en">English</a> · <a href="?lang=zh_CN">中文</a></p>
+<p>{t("demo.ami")}: <b id="ami">{ami_state}</b></p>
+<p>{t("demo.calls_live")}: <b id="live">{data["calls_live"]}</b> ·
+{t("demo.calls_queued")}: <b id="queued">{data["calls_queued"]}</b></p>
+<h2>{t("demo.agents")}</h2><ul id="agents">{agents}</ul>
+<h2>{t("demo.interactions")}</h2>
+<table id="recent"><tr><th>{t("demo.col.caller")}</th><th>{t("demo.col.queue")}</th><th>{t("demo.col.agent")}</th>
+<th>{t("demo.col.talk")}</th><th>{t("demo.col.outcome")}</th></tr>{rows}</table></body></html>"""
+
+
+async def serve_web(engine: Engine, settings: Settings) -> None:
+    config = uvicorn.Config(
+        create_app(engine), host=settings.web.host, port=settings.web.port, log_level="warning", lifespan="off"
+    )
+    server = uvicorn.Server(config)
+    url = f"http://{settings.web.host}:{settings.web.port}/"
+    print(f"\n  Contact center {'demo ' if engine.simulator_mode else ''}running. Open {url}\n", flush=True)
+    await asyncio.shield(server.serve())

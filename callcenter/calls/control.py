@@ -1,0 +1,55 @@
+"""The call-control port (Asterisk actions the call logic needs) and its AMI adapter."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Protocol
+
+from callcenter.settings import DialplanSettings
+
+if TYPE_CHECKING:
+    from callcenter.asterisk.ami_client import AmiClient
+
+
+class CallControl(Protocol):
+    async def connect_to_agent(self, caller_channel: str, agent_id: str) -> None:
+        """Move the caller to the connect context, which Dials the agent's endpoint."""
+
+    async def hangup(self, channel: str) -> None: ...
+
+
+def agent_endpoint(dialplan: DialplanSettings, agent_id: str) -> str:
+    return dialplan.agent_endpoint_template.format(agent=agent_id)
+
+
+def agent_id_from_endpoint(dialplan: DialplanSettings, endpoint: str) -> str | None:
+    prefix, _, suffix = dialplan.agent_endpoint_template.partition("{agent}")
+    if endpoint.startswith(prefix) and endpoint.endswith(suffix) and len(endpoint) > len(prefix) + len(suffix):
+        return endpoint[len(prefix) : len(endpoint) - len(suffix)]
+    return None
+
+
+def endpoint_of_channel(channel: str) -> str:
+    """``PJSIP/agent-1001-00000007`` → ``agent-1001`` (the PJSIP channel suffix is 8 hex digits)."""
+    _, _, rest = channel.partition("/")
+    name, sep, suffix = rest.rpartition("-")
+    return name if sep and len(suffix) == 8 else rest
+
+
+class AmiCallControl:
+    """Call control over one AMI connection owner.
+
+    A Redirect of a channel inside AGI ends its running AGI command with ``200 result=-1``;
+    the caller reaches the connect context only after our FastAGI handler returns.
+    """
+
+    def __init__(self, ami: AmiClient, dialplan: DialplanSettings) -> None:
+        self._ami = ami
+        self._dialplan = dialplan
+
+    async def connect_to_agent(self, caller_channel: str, agent_id: str) -> None:
+        await self._ami.redirect(
+            caller_channel, self._dialplan.connect_context, agent_endpoint(self._dialplan, agent_id), 1
+        )
+
+    async def hangup(self, channel: str) -> None:
+        await self._ami.hangup(channel)

@@ -1,0 +1,41 @@
+"""Writes ended calls to the CRM timeline (in a worker thread: the event loop must stay free)."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from callcenter.calls.service import EndedCall
+from crm_core.interactions import Channel, Direction, InteractionLog, InteractionRecord
+
+
+def _at(epoch: float | None) -> datetime | None:
+    return None if epoch is None else datetime.fromtimestamp(epoch, tz=UTC)
+
+
+class CrmInteractionWriter:
+    def __init__(self, sessions: sessionmaker[Session], default_region: str) -> None:
+        self._sessions = sessions
+        self._log = InteractionLog(default_region=default_region)
+
+    async def __call__(self, call: EndedCall) -> None:
+        await asyncio.to_thread(self._write, call)
+
+    def _write(self, call: EndedCall) -> None:
+        record = InteractionRecord(
+            external_ref=call.uniqueid,
+            channel=Channel.CALL.value,
+            direction=Direction.INBOUND.value,
+            started_at=datetime.fromtimestamp(call.started_at, tz=UTC),
+            queue=call.queue,
+            agent_id=call.agent_id,
+            caller_number=call.caller_number,
+            answered_at=_at(call.answered_at),
+            ended_at=_at(call.ended_at),
+            outcome=call.outcome,
+            notes=f"IVR digits: {''.join(call.ivr_digits)}" if call.ivr_digits else None,
+        )
+        with self._sessions.begin() as session:
+            self._log.record(session, record)

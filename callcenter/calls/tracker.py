@@ -1,0 +1,55 @@
+"""Follows calls through AMI events and feeds the facts to :class:`CallService`.
+
+The AMI reader calls :meth:`AmiCallTracker.on_ami_event` synchronously for every event, so
+it only filters and enqueues (Asterisk drops a manager session whose writes block for
+100 ms); :meth:`run` does the work in order on its own task.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from callcenter.asterisk import ami_events as ev
+from callcenter.calls.service import CallService
+from callcenter.settings import DialplanSettings
+
+log = logging.getLogger(__name__)
+
+_INTERESTING = (ev.BridgeEnter, ev.DialBegin, ev.Hangup, ev.AmiResynced)
+
+
+class AmiCallTracker:
+    def __init__(self, service: CallService, dialplan: DialplanSettings) -> None:
+        self._service = service
+        self._dialplan = dialplan
+        self._inbox: asyncio.Queue[ev.AmiEvent] = asyncio.Queue()
+        # caller channel -> agent channel, learnt from DialBegin in the connect context
+        self._agent_leg: dict[str, str] = {}
+
+    def on_ami_event(self, event: ev.AmiEvent) -> None:
+        if isinstance(event, _INTERESTING):
+            self._inbox.put_nowait(event)
+
+    async def run(self) -> None:
+        while True:
+            event = await self._inbox.get()
+            try:
+                await self._handle(event)
+            except Exception:
+                log.exception("call tracker failed on an event", extra={"event": type(event).__name__})
+
+    async def _handle(self, event: ev.AmiEvent) -> None:
+        if isinstance(event, ev.DialBegin):
+            if event.channel is not None and event.dest_channel is not None:
+                self._agent_leg[event.channel.channel] = event.dest_channel.channel
+        elif isinstance(event, ev.BridgeEnter):
+            channel = event.channel.channel
+            if self._service.calls.by_channel(channel) is not None:
+                await self._service.agent_answered(channel, self._agent_leg.get(channel))
+        elif isinstance(event, ev.Hangup):
+            channel = event.channel.channel
+            self._agent_leg.pop(channel, None)
+            await self._service.channel_hung_up(channel)
+        elif isinstance(event, ev.AmiResynced):
+            await self._service.resynced({c.channel.channel for c in event.channels})

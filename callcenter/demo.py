@@ -1,0 +1,61 @@
+"""Demo mode: the built-in PBX simulator with simulated agent phones and callers.
+
+Callers arrive as a Poisson stream, press 1 (sales) or 2 (support) or nothing, wait, talk
+and hang up; agent phones answer after a short delay. Everything goes over real AMI and
+FastAGI sockets on loopback, exactly as with a real Asterisk.
+"""
+
+from __future__ import annotations
+
+import random
+
+from callcenter.pbxsim import PbxSimulator, SimConfig, SimulatedAgentPhone, SimulatedCaller
+from callcenter.settings import Settings
+
+# The first number belongs to the known demo customer (a VIP in the demo CRM data).
+DEMO_CALLERS = (
+    ("4155550100", "Wei Zhang"),
+    ("4155550123", "Mary Jones"),
+    ("8613800138000", "Li Lei"),
+    ("2125550199", "John Doe"),
+    ("4155550177", "Wang Fang"),
+)
+
+
+def demo_caller(rng: random.Random, settings: Settings) -> SimulatedCaller:
+    number, name = rng.choice(DEMO_CALLERS)
+    digit = rng.choice(["1", "2", "2", ""])
+    sim = settings.simulator
+    return SimulatedCaller(
+        number=number,
+        name=name,
+        dialed="5551234",
+        digits=[(1.0, digit)] if digit else [],
+        patience_s=sim.caller_patience_s,
+        talk_s=rng.expovariate(1.0 / sim.talk_time_s),
+    )
+
+
+def simulator_config(settings: Settings, agi_port: int) -> SimConfig:
+    return SimConfig(
+        ami_host="127.0.0.1",
+        ami_port=0,
+        ami_username=settings.ami.username,
+        ami_secret=settings.ami.secret.get_secret_value(),
+        agi_host="127.0.0.1",
+        agi_port=agi_port,
+        time_scale=settings.simulator.time_scale,
+        seed=settings.simulator.seed,
+    )
+
+
+async def start_demo_simulator(settings: Settings, agi_port: int, traffic: bool = True) -> PbxSimulator:
+    sim = PbxSimulator(simulator_config(settings, agi_port))
+    await sim.start()
+    for agent in settings.agents:
+        endpoint = settings.dialplan.agent_endpoint_template.format(agent=agent.agent_id)
+        sim.add_agent_phone(SimulatedAgentPhone(endpoint=endpoint, answer_delay_s=settings.simulator.agent_answer_delay_s))
+    rate = settings.simulator.arrival_rate_per_min / 60.0
+    if traffic and rate > 0:
+        sim.start_traffic(rate, lambda rng: demo_caller(rng, settings))
+    return sim
