@@ -73,8 +73,17 @@ def login(agent: Agent, now: float, old: AgentRecord | None, paused_reason: str 
     base = old or AgentRecord(agent, S.LOGGED_OUT, 0, {}, now, now)
     _check(base, "log in")
     state = S.PAUSED if paused_reason else S.AVAILABLE
-    return _next(replace(base, agent=agent), state, now, load={}, idle_since=now, pause_reason=paused_reason,
-                 offer_id=None, missed_offers=0, wrap_until=None)
+    return _next(
+        replace(base, agent=agent),
+        state,
+        now,
+        load={},
+        idle_since=now,
+        pause_reason=paused_reason,
+        offer_id=None,
+        missed_offers=0,
+        wrap_until=None,
+    )
 
 
 def offer(rec: AgentRecord, channel: Channel, offer_id: str, now: float) -> AgentRecord:
@@ -99,10 +108,19 @@ def release_offer(
     missed_count = rec.missed_offers + (1 if missed else 0)
     busy = sum(load.values()) > 0
     if missed and max_missed and missed_count >= max_missed:
-        return _next(rec, S.PAUSED, now, load=load, offer_id=None, missed_offers=0, pause_reason=AUTO_PAUSE_REASON)
+        return _next(
+            rec, S.PAUSED, now, load=load, offer_id=None, missed_offers=0, pause_reason=AUTO_PAUSE_REASON
+        )
     state = S.BUSY if busy else S.AVAILABLE
-    return _next(rec, state, now, load=load, offer_id=None, missed_offers=missed_count,
-                 idle_since=rec.idle_since if busy else now)
+    return _next(
+        rec,
+        state,
+        now,
+        load=load,
+        offer_id=None,
+        missed_offers=missed_count,
+        idle_since=rec.idle_since if busy else now,
+    )
 
 
 def complete(rec: AgentRecord, channel: Channel, now: float, wrap_up_seconds: float) -> AgentRecord:
@@ -131,8 +149,14 @@ def pause(rec: AgentRecord, reason: str, now: float) -> AgentRecord:
 def resume(rec: AgentRecord, now: float) -> AgentRecord:
     _check(rec, "become available")
     busy = rec.total_load > 0
-    return _next(rec, S.BUSY if busy else S.AVAILABLE, now, pause_reason=None, missed_offers=0,
-                 idle_since=rec.idle_since if busy else now)
+    return _next(
+        rec,
+        S.BUSY if busy else S.AVAILABLE,
+        now,
+        pause_reason=None,
+        missed_offers=0,
+        idle_since=rec.idle_since if busy else now,
+    )
 
 
 def logout(rec: AgentRecord, now: float) -> AgentRecord:

@@ -43,8 +43,8 @@ class MemoryStore:
         return self._seq
 
     async def commit(self, txn: Txn) -> bool:
-        for old_a, _ in txn.agents:
-            cur_a = self._agents.get(old_a.agent_id) if old_a else None
+        for old_a, new_a in txn.agents:
+            cur_a = self._agents.get(new_a.agent_id)
             if (cur_a.version if cur_a else 0) != (old_a.version if old_a else 0):
                 return False
         for old_i, new_i in txn.items:
@@ -119,11 +119,15 @@ class MemoryStore:
     async def get_offer(self, offer_id: str) -> Offer | None:
         return self._offers.get(offer_id)
 
-    async def offerable_agents(self, channel: Channel, skill_sets: Sequence[frozenset[str]]) -> list[AgentRecord]:
+    async def offerable_agents(
+        self, channel: Channel, skill_sets: Sequence[frozenset[str]]
+    ) -> list[AgentRecord]:
         found: set[str] = set()
         empty: set[str] = set()
         for skills in skill_sets:
-            sets = sorted((self._agent_idx.get(k, empty) for k in agent_lookup_keys(channel, skills)), key=len)
+            sets = sorted(
+                (self._agent_idx.get(k, empty) for k in agent_lookup_keys(channel, skills)), key=len
+            )
             found |= sets[0].intersection(*sets[1:])
         return [self._agents[i] for i in found]
 
@@ -131,7 +135,9 @@ class MemoryStore:
         empty: set[str] = set()
         return set().union(*(self._agent_idx.get(f"{ch.value}:*", empty) for ch in Channel))
 
-    async def buckets_for(self, channels: Iterable[Channel], skills: Iterable[str], agent_id: str) -> list[Bucket]:
+    async def buckets_for(
+        self, channels: Iterable[Channel], skills: Iterable[str], agent_id: str
+    ) -> list[Bucket]:
         ids: set[str] = set()
         for k in bucket_lookup_keys(channels, skills, agent_id):
             ids |= self._bucket_idx.get(k, set())

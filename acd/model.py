@@ -109,7 +109,9 @@ class Agent:
     def __post_init__(self) -> None:
         for skill, level in self.skills.items():
             if not MIN_LEVEL <= level <= MAX_LEVEL:
-                raise InvalidConfig(subject=f"agent {self.agent_id!r}", problem=f"skill {skill!r} level {level}")
+                raise InvalidConfig(
+                    subject=f"agent {self.agent_id!r}", problem=f"skill {skill!r} level {level}"
+                )
         if any(n < 0 for n in self.capacity.values()):
             raise InvalidConfig(subject=f"agent {self.agent_id!r}", problem="negative capacity")
 
@@ -160,11 +162,15 @@ class QueueConfig:
     def __post_init__(self) -> None:
         afters = [s.after_seconds for s in self.overflow]
         if afters != sorted(afters) or any(a <= 0 for a in afters):
-            raise InvalidConfig(subject=f"queue {self.name!r}", problem="overflow steps need increasing after_seconds > 0")
+            raise InvalidConfig(
+                subject=f"queue {self.name!r}", problem="overflow steps need increasing after_seconds > 0"
+            )
         if self.max_wait_seconds is not None and self.fallback is None:
             raise InvalidConfig(subject=f"queue {self.name!r}", problem="max_wait_seconds needs a fallback")
         if self.offer_timeout_seconds <= 0 or self.wrap_up_seconds < 0 or self.max_missed_offers < 0:
-            raise InvalidConfig(subject=f"queue {self.name!r}", problem="timeouts and counts must be positive")
+            raise InvalidConfig(
+                subject=f"queue {self.name!r}", problem="timeouts and counts must be positive"
+            )
 
     @property
     def aging_per_second(self) -> float:

@@ -39,7 +39,9 @@ Listener = Callable[[AcdEvent], None]
 
 
 class RoutingCore:
-    def __init__(self, store: AcdStore, clock: Clock, *, listener: Listener | None = None, retries: int = 50) -> None:
+    def __init__(
+        self, store: AcdStore, clock: Clock, *, listener: Listener | None = None, retries: int = 50
+    ) -> None:
         self._store = store
         self._clock = clock
         self._listener = listener
@@ -77,14 +79,24 @@ class RoutingCore:
             self.stats.configure_queue(q.name, q.service_level_seconds)
 
     def _waiting(
-        self, item: WorkItem, q: QueueConfig, now: float, *, seq: int, key: float, version: int,
-        sticky_agent: str | None = None, sticky_until: float | None = None, offers_made: int = 0,
+        self,
+        item: WorkItem,
+        q: QueueConfig,
+        now: float,
+        *,
+        seq: int,
+        key: float,
+        version: int,
+        sticky_agent: str | None = None,
+        sticky_until: float | None = None,
+        offers_made: int = 0,
     ) -> tuple[ItemRecord, list[tuple[str, float]]]:
         """A waiting record for ``item`` at ``now`` and the timers it needs."""
         step = step_for_wait(q, now - item.arrived_at)
         bucket = Bucket.make(q.name, item.channel, requirement_at(item, q, step, self._queues), sticky_agent)
-        rec = ItemRecord(item, ItemStatus.WAITING, version, seq, key, step, bucket, sticky_until,
-                         offers_made=offers_made)
+        rec = ItemRecord(
+            item, ItemStatus.WAITING, version, seq, key, step, bucket, sticky_until, offers_made=offers_made
+        )
         timers = []
         nxt = next_step_at(q, item.arrived_at, step)
         if nxt is not None:
@@ -95,7 +107,9 @@ class RoutingCore:
             timers.append((f"stk:{item.item_id}", sticky_until))
         return rec, timers
 
-    async def _route_item(self, item_id: str, trigger: str, exclude: frozenset[str] = frozenset()) -> Offer | None:
+    async def _route_item(
+        self, item_id: str, trigger: str, exclude: frozenset[str] = frozenset()
+    ) -> Offer | None:
         """Offer a waiting item to the best eligible agent, if any."""
         for _ in range(self._retries):
             now = self._clock.now()
@@ -109,7 +123,9 @@ class RoutingCore:
             else:
                 skill_sets = [frozenset(r.skill for r in alt) for alt in b.requirement]
                 agents = await self._store.offerable_agents(b.channel, skill_sets)
-            ranked = rank_agents(agents, rec.item, b.requirement, now, previous_agent=b.sticky_agent, exclude=exclude)
+            ranked = rank_agents(
+                agents, rec.item, b.requirement, now, previous_agent=b.sticky_agent, exclude=exclude
+            )
             if not ranked:
                 return None
             agent = next(a for a in agents if a.agent_id == ranked[0].agent_id)
@@ -141,7 +157,7 @@ class RoutingCore:
             pairs = [(h, await self._queue(eligible[h.bucket_id][0].queue)) for h in heads]
             best = best_head(pairs, now)
             assert best is not None  # heads is not empty
-            head, eff = best
+            head, _eff = best
             rec = await self._store.get_item(head.item_id)
             if rec is None or rec.bucket is None or rec.bucket.bucket_id != head.bucket_id:
                 continue  # moved meanwhile: look again
@@ -152,15 +168,24 @@ class RoutingCore:
             if len(heads) > 1:
                 rules += ("longest wait on equal priority",)
             cand = (CandidateScore(agent_id, sticky, score, now - a.idle_since),)
-            offer = await self._claim(rec, a, q, now, trigger, rules + step_rules(q, rec.step), cand, len(heads))
+            offer = await self._claim(
+                rec, a, q, now, trigger, rules + step_rules(q, rec.step), cand, len(heads)
+            )
             if offer is not None:
                 return [offer]
         log.warning("routing agent gave up after conflicts", extra={"agent_id": agent_id})
         return []
 
     async def _claim(
-        self, rec: ItemRecord, agent: AgentRecord, q: QueueConfig, now: float, trigger: str,
-        rules: tuple[str, ...], candidates: tuple[CandidateScore, ...], compared: int,
+        self,
+        rec: ItemRecord,
+        agent: AgentRecord,
+        q: QueueConfig,
+        now: float,
+        trigger: str,
+        rules: tuple[str, ...],
+        candidates: tuple[CandidateScore, ...],
+        compared: int,
     ) -> Offer | None:
         """Atomically reserve ``agent`` for ``rec``; None when either changed since it was read."""
         offer_id = f"{rec.item_id}~{rec.offers_made + 1}"
@@ -169,17 +194,37 @@ class RoutingCore:
         except IllegalTransition:
             return None
         decision = RouteDecision(
-            item_id=rec.item_id, agent_id=agent.agent_id, offer_id=offer_id, decided_at=now, trigger=trigger,
-            queue=q.name, effective_priority=effective_priority(rec.key, q, now),
-            waited_seconds=now - rec.item.arrived_at, overflow_step=rec.step, rules=rules,
-            candidates=candidates, items_compared=compared,
+            item_id=rec.item_id,
+            agent_id=agent.agent_id,
+            offer_id=offer_id,
+            decided_at=now,
+            trigger=trigger,
+            queue=q.name,
+            effective_priority=effective_priority(rec.key, q, now),
+            waited_seconds=now - rec.item.arrived_at,
+            overflow_step=rec.step,
+            rules=rules,
+            candidates=candidates,
+            items_compared=compared,
         )
         offer = Offer(offer_id, rec.item, agent.agent_id, now, now + q.offer_timeout_seconds, decision)
-        new_item = replace(rec, status=ItemStatus.OFFERED, version=rec.version + 1, bucket=None,
-                           sticky_until=None, agent_id=agent.agent_id, offer_id=offer_id,
-                           offers_made=rec.offers_made + 1)
-        txn = Txn(agents=[(agent, new_agent)], items=[(rec, new_item)], offers_put=[offer],
-                  timers_put=[(f"offer:{offer_id}", offer.expires_at)], decisions=[decision])
+        new_item = replace(
+            rec,
+            status=ItemStatus.OFFERED,
+            version=rec.version + 1,
+            bucket=None,
+            sticky_until=None,
+            agent_id=agent.agent_id,
+            offer_id=offer_id,
+            offers_made=rec.offers_made + 1,
+        )
+        txn = Txn(
+            agents=[(agent, new_agent)],
+            items=[(rec, new_item)],
+            offers_put=[offer],
+            timers_put=[(f"offer:{offer_id}", offer.expires_at)],
+            decisions=[decision],
+        )
         if not await self._store.commit(txn):
             return None
         self._emit(OfferMade(offer, q.name, now))
@@ -198,35 +243,48 @@ class RoutingCore:
             if agent is None or agent.offer_id != offer_id:
                 raise OfferNotPending(offer_id=offer_id)
             q = await self._queue(rec.item.queue)
-            new_agent = agent_state.release_offer(agent, offer_id, rec.item.channel, now,
-                                                  missed=missed, max_missed=q.max_missed_offers)
+            new_agent = agent_state.release_offer(
+                agent, offer_id, rec.item.channel, now, missed=missed, max_missed=q.max_missed_offers
+            )
             waited = now - rec.item.arrived_at
             expired = q.max_wait_seconds is not None and waited >= q.max_wait_seconds
             txn = Txn(agents=[(agent, new_agent)], offers_del=[offer_id], timers_del=[f"offer:{offer_id}"])
             requeued = reason != "abandoned" and not expired
             if requeued:
-                new_item, timers = self._waiting(rec.item, q, now, seq=rec.seq, key=rec.key,
-                                                 version=rec.version + 1, offers_made=rec.offers_made)
+                new_item, timers = self._waiting(
+                    rec.item,
+                    q,
+                    now,
+                    seq=rec.seq,
+                    key=rec.key,
+                    version=rec.version + 1,
+                    offers_made=rec.offers_made,
+                )
                 txn.items.append((rec, new_item))
                 txn.timers_put.extend(timers)
             else:
                 txn.items.append((rec, None))
-            if agent_state.takeable_channels(new_agent):
-                txn.timers_put.append((f"disp:{agent.agent_id}", now))  # next tick offers it work
             if not await self._store.commit(txn):
                 continue
-            self._emit(OfferReleased(offer_id, rec.item_id, agent.agent_id, q.name, reason, requeued,
-                                     rec.item.arrived_at, now))
+            self._emit(
+                OfferReleased(
+                    offer_id, rec.item_id, agent.agent_id, q.name, reason, requeued, rec.item.arrived_at, now
+                )
+            )
             self._agent_changed(agent, new_agent, now)
-            if new_agent.state == AgentState.PAUSED and new_agent.pause_reason == agent_state.AUTO_PAUSE_REASON:
+            if (
+                new_agent.state == AgentState.PAUSED
+                and new_agent.pause_reason == agent_state.AUTO_PAUSE_REASON
+            ):
                 self._emit(AgentAutoPaused(agent.agent_id, agent.missed_offers + 1, now))
             if reason == "abandoned":
                 self._emit(ItemAbandoned(rec.item_id, q.name, waited, now))
             elif expired:
                 assert q.fallback is not None  # QueueConfig guarantees it
                 self._emit(FallbackRequired(rec.item, q.name, q.fallback, waited, now))
-            if not requeued:
-                return []
-            offer2 = await self._route_item(rec.item_id, "requeued", exclude=frozenset({agent.agent_id}))
-            return [offer2] if offer2 else []
+            offers: list[Offer] = []
+            if requeued:  # another agent first; then the freed agent takes the best waiting item
+                again = await self._route_item(rec.item_id, "requeued", exclude=frozenset({agent.agent_id}))
+                offers += [again] if again else []
+            return offers + await self._route_agent(agent.agent_id, "agent_freed")
         raise StoreContention(action="releasing an offer", attempts=self._retries)

@@ -89,7 +89,7 @@ class StatsBook:
             q = self._queues[queue] = _QueueCounters()
         return q
 
-    def apply(self, event: AcdEvent) -> None:  # noqa: C901 - one arm per event type
+    def apply(self, event: AcdEvent) -> None:
         if isinstance(event, ItemQueued):
             q = self._q(event.queue)
             q.entered += 1
@@ -101,6 +101,7 @@ class StatsBook:
                 self._q(event.queue).waiting[event.item_id] = event.arrived_at
         elif isinstance(event, OfferAccepted):
             q = self._q(event.queue)
+            q.waiting.pop(event.item_id, None)
             q.answered += 1
             q.wait_sum += event.waited
             q.answered_in_sl += event.waited <= q.sl_seconds
@@ -157,7 +158,9 @@ class StatsBook:
         seconds[a.state] = seconds.get(a.state, 0.0) + (now - a.since)
         working = sum(v for s, v in seconds.items() if s in WORKING)
         staffed = working + seconds.get(AgentState.AVAILABLE, 0.0)
-        return AgentStats(agent_id, a.state, now - a.since, a.handled, working / staffed if staffed > 0 else None)
+        return AgentStats(
+            agent_id, a.state, now - a.since, a.handled, working / staffed if staffed > 0 else None
+        )
 
     def agents(self) -> list[str]:
         return sorted(self._agents)

@@ -79,12 +79,16 @@ class AcdStore(Protocol):
     async def all_items(self) -> list[ItemRecord]: ...
     async def get_offer(self, offer_id: str) -> Offer | None: ...
 
-    async def offerable_agents(self, channel: Channel, skill_sets: Sequence[frozenset[str]]) -> list[AgentRecord]:
+    async def offerable_agents(
+        self, channel: Channel, skill_sets: Sequence[frozenset[str]]
+    ) -> list[AgentRecord]:
         """Agents that can take one more ``channel`` item and have every skill of some set."""
         ...
 
     async def offerable_agent_ids(self) -> set[str]: ...
-    async def buckets_for(self, channels: Iterable[Channel], skills: Iterable[str], agent_id: str) -> list[Bucket]:
+    async def buckets_for(
+        self, channels: Iterable[Channel], skills: Iterable[str], agent_id: str
+    ) -> list[Bucket]:
         """Every bucket registered under a key this agent could match (a superset: check requirements)."""
         ...
 

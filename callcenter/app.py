@@ -11,23 +11,35 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import random
 import time
-from dataclasses import dataclass, field
+from collections.abc import Coroutine
+from typing import Any
 from pathlib import Path
 
-from acd import MemoryStore, Router
+from acd.memory_store import MemoryStore
+from acd.router import Router
+from acd.events import AcdEvent
 from acd.model import Agent, QueueConfig, SkillRequirement
+from callcenter.asterisk.ami_backoff import Backoff
 from callcenter.asterisk.ami_client import AmiClient
-from callcenter.asterisk.fastagi import FastAgiServer
+from callcenter.asterisk.fastagi import AgiSession, FastAgiServer
 from callcenter.calls.control import AmiCallControl
 from callcenter.calls.inbound import InboundCalls, SkeletonMenu
 from callcenter.calls.interactions import CrmInteractionWriter
 from callcenter.calls.service import CallService
 from callcenter.calls.tracker import AmiCallTracker
+from callcenter.demo import start_demo_simulator
+from callcenter.pbxsim import PbxSimulator
 from callcenter.settings import Settings
 from crm_core.db import make_engine, make_session_factory, migrate
 
 log = logging.getLogger(__name__)
+
+
+class SystemClock:
+    def now(self) -> float:
+        return time.time()
 
 
 def _queue_config(settings: Settings) -> list[QueueConfig]:
@@ -50,69 +62,97 @@ def _ensure_sqlite_dir(url: str) -> None:
         Path(url[len(prefix) :]).parent.mkdir(parents=True, exist_ok=True)
 
 
-@dataclass
 class Engine:
-    settings: Settings
-    simulator_mode: bool
-    router: Router = field(init=False)
-    calls: CallService = field(init=False)
-    agi: FastAgiServer = field(init=False)
-    ami: AmiClient = field(init=False)
-    simulator: object | None = None
-    _tasks: list[asyncio.Task[None]] = field(default_factory=list)
+    """The whole server. ``start`` builds and starts everything; ``stop`` undoes what started,
+    in reverse order, also after a failed start."""
+
+    def __init__(self, settings: Settings, simulator_mode: bool) -> None:
+        self.settings = settings
+        self.simulator_mode = simulator_mode
+        self.simulator: PbxSimulator | None = None
+        self._stack = contextlib.AsyncExitStack()
 
     async def start(self) -> None:
+        try:
+            await self._start()
+        except BaseException:
+            await self.stop()
+            raise
+
+    async def _start(self) -> None:
         s = self.settings
         _ensure_sqlite_dir(s.database.url)
         await asyncio.to_thread(migrate, s.database.url)
         self.db_engine = make_engine(s.database.url)
-        sessions = make_session_factory(self.db_engine)
+        self._stack.callback(self.db_engine.dispose)
 
-        self.router = Router(MemoryStore(), clock=time.time)
+        self.router = Router(MemoryStore(), SystemClock(), listener=self._on_acd_event)
         for queue in _queue_config(s):
             await self.router.add_queue(queue)
 
         self.agi = FastAgiServer(
             host=s.agi.bind_host,
             port=s.agi.port,
-            routes={},
+            # Bound methods of the engine: the call handling they reach is built below.
+            routes={"ivr": self._on_ivr, "connect-failed": self._on_connect_failed},
             allowed_hosts=s.agi.allowed_hosts,
             command_timeout=s.agi.command_timeout_s,
         )
+        await self.agi.start()
+        self._stack.push_async_callback(self.agi.stop)
         ami_host, ami_port = s.ami.host, s.ami.port
         if self.simulator_mode:
-            await self.agi.start()
-            self.simulator = await _start_simulator(s, self.agi.port)
-            ami_host, ami_port = "127.0.0.1", self.simulator.ami_port  # type: ignore[attr-defined]
+            self.simulator = await start_demo_simulator(s, self.agi.port)
+            self._stack.push_async_callback(self.simulator.stop)
+            ami_host, ami_port = "127.0.0.1", self.simulator.ami_port
         self.ami = AmiClient(
             host=ami_host,
             port=ami_port,
             username=s.ami.username,
             secret=s.ami.secret.get_secret_value(),
             connect_timeout=s.ami.connect_timeout_s,
+            backoff=Backoff(initial=s.ami.reconnect_initial_s, maximum=s.ami.reconnect_max_s),
             action_timeout=s.ami.action_timeout_s,
             keepalive_interval=s.ami.keepalive_s,
+            rng=random.Random(),
         )
         self.calls = CallService(
             self.router,
             AmiCallControl(self.ami, s.dialplan),
             clock=time.time,
-            record_interaction=CrmInteractionWriter(sessions, s.default_region),
+            record_interaction=CrmInteractionWriter(make_session_factory(self.db_engine), s.default_region),
         )
-        inbound = InboundCalls(self.calls, time.time, SkeletonMenu(greeting_prompt=s.greeting_prompt))
-        self.agi.routes["ivr"] = inbound.on_ivr
-        self.agi.routes["connect-failed"] = inbound.on_connect_failed
+        self.inbound = InboundCalls(self.calls, time.time, SkeletonMenu(greeting_prompt=s.greeting_prompt))
         self.tracker = AmiCallTracker(self.calls, s.dialplan)
         self.ami.subscribe(self.tracker.on_ami_event)
-        self._tasks.append(asyncio.create_task(self.tracker.run(), name="ami-call-tracker"))
-        if not self.simulator_mode:
-            await self.agi.start()
+        self._run_task(self.calls.deliver_offers(), "offer-delivery")
+        self._run_task(self.tracker.run(), "ami-call-tracker")
         await self.ami.start()
+        self._stack.push_async_callback(self.ami.stop)
         for agent in s.agents:
             await self.router.login(Agent(agent.agent_id, dict(agent.skills)))
-            await self.router.set_available(agent.agent_id)
-        self._tasks.append(asyncio.create_task(self._tick_forever(), name="acd-tick"))
+        self._run_task(self._tick_forever(), "acd-tick")
         log.info("engine started", extra={"agi_port": self.agi.port, "ami": f"{ami_host}:{ami_port}"})
+
+    def _run_task(self, coro: Coroutine[Any, Any, None], name: str) -> None:
+        task = asyncio.create_task(coro, name=name)
+
+        async def cancel() -> None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+        self._stack.push_async_callback(cancel)
+
+    async def _on_ivr(self, session: AgiSession) -> None:
+        await self.inbound.on_ivr(session)
+
+    async def _on_connect_failed(self, session: AgiSession) -> None:
+        await self.inbound.on_connect_failed(session)
+
+    def _on_acd_event(self, event: AcdEvent) -> None:
+        # Queue configuration emits nothing; the first events (logins) come after ``calls`` exists.
+        self.calls.on_acd_event(event)
 
     async def _tick_forever(self) -> None:
         while True:
@@ -120,23 +160,7 @@ class Engine:
             await self.calls.tick()
 
     async def stop(self) -> None:
-        for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-        self._tasks.clear()
-        if self.simulator is not None:
-            await self.simulator.stop()  # type: ignore[attr-defined]
-        await self.ami.stop()
-        await self.agi.stop()
-        self.db_engine.dispose()
-
-
-async def _start_simulator(settings: Settings, agi_port: int) -> object:
-    from callcenter.demo import start_demo_simulator
-
-    return await start_demo_simulator(settings, agi_port)
+        await self._stack.aclose()
 
 
 async def run_server(settings: Settings, simulator: bool) -> None:

@@ -1,1 +1,17 @@
-"""crm_core package."""
+"""crm_core: the customer database of the contact center (SQLAlchemy 2; SQLite or PostgreSQL).
+
+Entry points (all services take a ``Session``; the caller owns the transaction; none reads the clock):
+
+- ``db``: ``make_engine(url)``, ``make_session_factory(engine)``, ``migrate(url)`` (Alembic scripts
+  shipped in ``crm_core/migrations``).
+- ``customers.CustomerService``: create/search customers, phones (E.164), e-mails, notes, tags.
+- ``lookup.ScreenPop``: caller number / e-mail / chat login -> ``KnownCaller`` (360° views) or
+  ``UnknownCaller`` (new-caller card).
+- ``interactions.InteractionLog``: the timeline; ``record(session, InteractionRecord)``.
+- ``tickets.TicketService`` with the pure rules in ``ticket_rules`` (workflow, priority, SLA).
+- ``value`` (pure RFM model), ``purchases`` (record purchases, refresh a customer's value).
+- ``loyalty.LoyaltyLedger``: points that stay right under concurrency.
+- ``knowledge.KnowledgeBase``: articles with full-text search.
+- ``importer.CustomerImporter``, ``exporter.export_customers_csv``, ``demo_data.generate``.
+- ``errors``: the exception tree (stable ``code`` + ``params`` for translation at the edge).
+"""

@@ -81,6 +81,23 @@ class CustomerFilter:
     organisation_id: int | None = None
 
 
+@dataclass(slots=True)
+class PreparedCustomer:
+    """A validated draft: normalized numbers and e-mails, rows built but not added (crm_core internal)."""
+
+    customer: Customer
+    numbers: list[tuple[str, str]]  # (as given, E.164)
+    emails: list[str]
+    addresses: list[Address]
+    notes: list[CustomerNote]
+    tags: list[str]
+
+    @property
+    def keys(self) -> set[str]:
+        """What identifies this customer for de-duplication: E.164 numbers and e-mail addresses."""
+        return {e164 for _, e164 in self.numbers} | set(self.emails)
+
+
 class CustomerService:
     def __init__(self, clock: Clock, default_region: str = "US") -> None:
         self.clock = clock
@@ -88,8 +105,10 @@ class CustomerService:
 
     def create(self, session: Session, draft: CustomerDraft) -> int:
         """Validate everything first, then insert the customer with its numbers, addresses and notes."""
-        numbers = self._numbers(draft.phones)
-        emails = list(dict.fromkeys(normalize_email(e) for e in draft.emails))
+        return self.insert_prepared(session, [self.prepare(draft)])[0]
+
+    def prepare(self, draft: CustomerDraft) -> PreparedCustomer:
+        """Validate and normalize a draft without touching the database."""
         now = utc_now(self.clock)
         customer = Customer(
             kind=one_of("kind", str(draft.kind), [k.value for k in CustomerKind]),
@@ -112,25 +131,38 @@ class CustomerService:
             created_at=now,
             updated_at=now,
         )
-        addresses = [_address(a) for a in draft.addresses]
-        notes = [self._note(n) for n in draft.notes]
-        tags = list(dict.fromkeys(required("tag", t, limits.TAG).lower() for t in draft.tags))
-        if draft.organisation_id is not None and session.get(Customer, draft.organisation_id) is None:
-            raise NotFound(kind="organisation", key=draft.organisation_id)
-        session.add(customer)
+        return PreparedCustomer(
+            customer=customer,
+            numbers=self._numbers(draft.phones),
+            emails=list(dict.fromkeys(normalize_email(e) for e in draft.emails)),
+            addresses=[_address(a) for a in draft.addresses],
+            notes=[self._note(n) for n in draft.notes],
+            tags=list(dict.fromkeys(required("tag", t, limits.TAG).lower() for t in draft.tags)),
+        )
+
+    def insert_prepared(self, session: Session, prepared: Sequence[PreparedCustomer]) -> list[int]:
+        """Insert validated customers in a few multi-row statements (bulk import path); return their ids."""
+        for organisation_id in {p.customer.organisation_id for p in prepared} - {None}:
+            if session.get(Customer, organisation_id) is None:
+                raise NotFound(kind="organisation", key=organisation_id)
+        session.add_all([p.customer for p in prepared])
         session.flush()
-        for index, (raw, e164) in enumerate(numbers):
-            session.add(CustomerPhone(customer_id=customer.id, e164=e164, raw=raw, is_primary=index == 0))
-        for index, email in enumerate(emails):
-            session.add(CustomerEmail(customer_id=customer.id, email=email, is_primary=index == 0))
-        for address in addresses:
-            address.customer_id = customer.id
-        for note in notes:
-            note.customer_id = customer.id
-        session.add_all([*addresses, *notes])
-        session.add_all(CustomerTag(customer_id=customer.id, tag=tag) for tag in tags)
+        children: list[object] = []
+        for item in prepared:
+            cid = item.customer.id
+            for index, (raw, e164) in enumerate(item.numbers):
+                children.append(CustomerPhone(customer_id=cid, e164=e164, raw=raw, is_primary=index == 0))
+            for index, email in enumerate(item.emails):
+                children.append(CustomerEmail(customer_id=cid, email=email, is_primary=index == 0))
+            for address in item.addresses:
+                address.customer_id = cid
+            for note in item.notes:
+                note.customer_id = cid
+            children.extend([*item.addresses, *item.notes])
+            children.extend(CustomerTag(customer_id=cid, tag=tag) for tag in item.tags)
+        session.add_all(children)
         session.flush()
-        return customer.id
+        return [p.customer.id for p in prepared]
 
     def add_phone(self, session: Session, customer_id: int, raw: str) -> str:
         _existing(session, customer_id)
@@ -179,7 +211,7 @@ class CustomerService:
         query = select(Customer).where(Customer.id > after_id)
         if where.text:
             text = check_length("text", where.text.strip(), limits.NAME) or ""
-            conditions = [Customer.display_name.startswith(text, autoescape=True)]
+            conditions = [Customer.display_name.istartswith(text, autoescape=True)]
             e164 = phones.try_normalize(text, self.default_region)
             if e164 is not None:
                 conditions.append(

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from itertools import repeat
 
 from callcenter.asterisk.errors import UnsafeAmiValue
 
@@ -25,37 +26,71 @@ GREETING_PREFIX = b"Asterisk Call Manager/"
 _MESSAGE_END = re.compile(rb"\r?\n\r?\n")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class AmiMessage:
     """One AMI message as received: headers in wire order, keys case-preserved.
 
     Lookup with :meth:`get` is case-insensitive, as Asterisk treats keys.
     A key may repeat (``Variable:`` in Originate, ``ChanVariable:`` in events);
     :meth:`get_all` returns every value.
+
+    ``fields`` maps each key *as Asterisk spells it* to its first value: the hot path
+    (domain events) reads it directly, e.g. ``msg.fields.get("Uniqueid")``. It is the
+    cheap representation: the wire-order tuple and the lower-cased index are only
+    built when somebody asks (VarSet floods make every microsecond count).
     """
 
-    headers: tuple[tuple[str, str], ...]
-    _index: Mapping[str, str] = field(repr=False, compare=False, hash=False)
+    fields: Mapping[str, str]
+    # Wire-order pairs when they differ from ``fields`` (a repeated key); None otherwise.
+    _pairs: tuple[tuple[str, str], ...] | None = field(default=None, repr=False)
+    # Lazily built lower-case index (a cache: the message itself never changes).
+    _lower: dict[str, str] | None = field(default=None, repr=False)
 
     @classmethod
     def from_pairs(cls, pairs: Iterable[tuple[str, str]]) -> AmiMessage:
         headers = tuple(pairs)
-        index: dict[str, str] = {}
+        fields: dict[str, str] = {}
         for key, value in headers:
-            index.setdefault(key.lower(), value)
-        return cls(headers, index)
+            fields.setdefault(key, value)
+        return cls(fields, headers if len(fields) != len(headers) else None)
+
+    @property
+    def headers(self) -> tuple[tuple[str, str], ...]:
+        if self._pairs is not None:
+            return self._pairs
+        return tuple(self.fields.items())
+
+    def _index(self) -> dict[str, str]:
+        lower = self._lower
+        if lower is None:
+            lower = {}
+            for key, value in self.headers:
+                lower.setdefault(key.lower(), value)
+            object.__setattr__(self, "_lower", lower)
+        return lower
 
     def get(self, key: str, default: str | None = None) -> str | None:
-        return self._index.get(key.lower(), default)
+        value = self.fields.get(key)
+        if value is not None:
+            return value
+        return self._index().get(key.lower(), default)
 
     def __getitem__(self, key: str) -> str:
-        value = self._index.get(key.lower())
+        value = self.get(key)
         if value is None:
             raise KeyError(key)
         return value
 
     def __contains__(self, key: object) -> bool:
-        return isinstance(key, str) and key.lower() in self._index
+        return isinstance(key, str) and (key in self.fields or key.lower() in self._index())
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, AmiMessage):
+            return NotImplemented
+        return self.headers == other.headers
+
+    def __hash__(self) -> int:
+        return hash(self.headers)
 
     def get_all(self, key: str) -> list[str]:
         wanted = key.lower()
@@ -63,20 +98,20 @@ class AmiMessage:
 
     @property
     def event(self) -> str | None:
-        return self._index.get("event")
+        return self.get("Event")
 
     @property
     def response(self) -> str | None:
-        return self._index.get("response")
+        return self.get("Response")
 
     @property
     def action_id(self) -> str | None:
-        return self._index.get("actionid")
+        return self.get("ActionID")
 
     @property
     def is_list_complete(self) -> bool:
         """True for the event that closes a list action (``EventList: Complete``)."""
-        return self._index.get("eventlist", "").lower() == "complete"
+        return (self.get("EventList") or "").lower() == "complete"
 
     def as_dict(self) -> dict[str, str]:
         return {k: v for k, v in self.headers}
@@ -88,10 +123,13 @@ class ParsedChunk:
     malformed: list[bytes]
     greeting: str | None
     rest: bytes
+    # Blocks that were not valid UTF-8: still parsed (bad bytes replaced by U+FFFD),
+    # reported here so the caller can log them once.
+    undecodable: list[bytes] = field(default_factory=list)
 
 
-def _parse_block(block: bytes) -> AmiMessage | None:
-    text = block.decode("utf-8", "replace")
+def _parse_block(text: str) -> AmiMessage | None:
+    """The general (slow) path: tolerates empty lines, ``Key:value``, multi-line Output."""
     pairs: list[tuple[str, str]] = []
     for line in text.split("\n"):
         line = line.rstrip("\r")
@@ -113,6 +151,65 @@ def _parse_block(block: bytes) -> AmiMessage | None:
     return message
 
 
+def _parse_text(text: str, messages: list[AmiMessage], malformed: list[bytes]) -> None:
+    """Parse complete, ``\\n``-only text (no CR left) block by block.
+
+    The fast path builds each message with C-level calls only (``str.split`` mapped over the
+    lines, ``dict``); any block it cannot take as is (a repeated key, ``Key:value`` without the
+    space, an empty line, a key with a space) goes through :func:`_parse_block`.
+    """
+    seps = repeat(": ")
+    ones = repeat(1)
+    append = messages.append
+    for block in text.split("\n\n"):
+        if not block:
+            continue
+        lines = block.split("\n")
+        try:
+            index = dict(map(str.split, lines, seps, ones))
+        except ValueError:
+            index = None
+        if index is not None and len(index) == len(lines):
+            keys = "".join(index)
+            if (
+                " " not in keys
+                and ":" not in keys
+                and "" not in index
+                and ("Event" in index or "Response" in index)
+            ):
+                append(AmiMessage(index))
+                continue
+        if not block.strip():
+            continue
+        message = _parse_block(block)
+        if message is None:
+            malformed.append(block.encode("utf-8"))
+        else:
+            append(message)
+
+
+def _parse_bytes_blockwise(
+    data: bytes, messages: list[AmiMessage], malformed: list[bytes], undecodable: list[bytes]
+) -> None:
+    """Slow path for a chunk with invalid UTF-8 or stray CRs: decode and parse block by block."""
+    start = 0
+    for match in _MESSAGE_END.finditer(data):
+        raw = data[start : match.start()]
+        start = match.end()
+        if not raw.strip():
+            continue
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            undecodable.append(raw)
+            text = raw.decode("utf-8", "replace")
+        message = _parse_block(text)
+        if message is None:
+            malformed.append(raw)
+        else:
+            messages.append(message)
+
+
 def parse_buffer(buffer: bytes, expect_greeting: bool = False) -> ParsedChunk:
     """Split ``buffer`` into complete messages and the unparsed rest.
 
@@ -128,18 +225,23 @@ def parse_buffer(buffer: bytes, expect_greeting: bool = False) -> ParsedChunk:
         greeting = line.rstrip(b"\r").decode("utf-8", "replace")
     messages: list[AmiMessage] = []
     malformed: list[bytes] = []
-    start = 0
-    for match in _MESSAGE_END.finditer(buffer):
-        block = buffer[start : match.start()]
-        start = match.end()
-        if not block.strip():
-            continue
-        message = _parse_block(block)
-        if message is None:
-            malformed.append(block)
-        else:
-            messages.append(message)
-    return ParsedChunk(messages, malformed, greeting, buffer[start:])
+    undecodable: list[bytes] = []
+    # Every message end ("\r\n\r\n", "\r\n\n", "\n\r\n", "\n\n") ends in one of these two.
+    crlf_end = buffer.rfind(b"\n\r\n")
+    lf_end = buffer.rfind(b"\n\n")
+    end = max(crlf_end + 3 if crlf_end >= 0 else 0, lf_end + 2 if lf_end >= 0 else 0)
+    if end == 0:
+        return ParsedChunk(messages, malformed, greeting, buffer)
+    complete = buffer[:end]
+    try:
+        text = complete.decode("utf-8").replace("\r\n", "\n")
+    except UnicodeDecodeError:
+        text = None
+    if text is None or "\r" in text:
+        _parse_bytes_blockwise(complete, messages, malformed, undecodable)
+    else:
+        _parse_text(text, messages, malformed)
+    return ParsedChunk(messages, malformed, greeting, buffer[end:], undecodable)
 
 
 def iter_messages(stream: bytes) -> Iterator[AmiMessage]:

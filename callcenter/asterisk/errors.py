@@ -7,6 +7,7 @@ AsteriskError
  │    ├── AmiNotConnected  no live manager session right now
  │    ├── AmiActionFailed  Response: Error (message from Asterisk kept)
  │    └── AmiActionLost    connection dropped while the action was in flight (never re-sent)
+ │         └── AmiActionTimeout  no answer within the action timeout (not re-sent either)
  └── AgiError
       ├── UnsafeAgiArgument   an argument that would add a command (CR/LF/NUL)
       ├── AgiProtocolError    a line that is not a valid AGI answer
@@ -58,6 +59,12 @@ class AmiActionLost(AmiError):
     """The connection dropped before the answer came; the action is not re-sent."""
 
     code = "asterisk.ami_action_lost"
+
+
+class AmiActionTimeout(AmiActionLost):
+    """No answer in time; the action may or may not have run, and it is not re-sent."""
+
+    code = "asterisk.ami_action_timeout"
 
 
 class AgiError(AsteriskError):

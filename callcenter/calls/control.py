@@ -11,6 +11,10 @@ if TYPE_CHECKING:
 
 
 class CallControl(Protocol):
+    @property
+    def ready(self) -> bool:
+        """False while Asterisk is unreachable: no point offering callers to agents then."""
+
     async def connect_to_agent(self, caller_channel: str, agent_id: str) -> None:
         """Move the caller to the connect context, which Dials the agent's endpoint."""
 
@@ -45,6 +49,10 @@ class AmiCallControl:
     def __init__(self, ami: AmiClient, dialplan: DialplanSettings) -> None:
         self._ami = ami
         self._dialplan = dialplan
+
+    @property
+    def ready(self) -> bool:
+        return self._ami.connected
 
     async def connect_to_agent(self, caller_channel: str, agent_id: str) -> None:
         await self._ami.redirect(

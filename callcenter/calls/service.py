@@ -14,9 +14,10 @@ from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from acd import Router
 from acd.decision import Offer
 from acd.errors import AcdError
+from acd.events import AcdEvent, OfferMade
+from acd.router import Router
 from acd.model import Channel, Customer, ValueTier, WorkItem
 from callcenter.asterisk.errors import AgiChannelGone, AgiError, AmiError
 from callcenter.calls.control import CallControl
@@ -66,8 +67,22 @@ class CallService:
         self._clock = clock
         self._record_interaction = record_interaction
         self._tier_lookup = tier_lookup
-        self._lock = asyncio.Lock()
+        self._offers: asyncio.Queue[Offer] = asyncio.Queue()
         self.recent: deque[EndedCall] = deque(maxlen=50)
+
+    def on_acd_event(self, event: AcdEvent) -> None:
+        """Router listener (synchronous): every offer, wherever it was made, is delivered in order."""
+        if isinstance(event, OfferMade):
+            self._offers.put_nowait(event.offer)
+
+    async def deliver_offers(self) -> None:
+        """Runs as a task: moves each offered caller to the agent's phone."""
+        while True:
+            offer = await self._offers.get()
+            try:
+                await self._deliver(offer)
+            except Exception:
+                log.exception("offer delivery failed", extra={"offer": offer.offer_id})
 
     # -- entry: a caller chose a queue (from the IVR) --------------------------------------
     async def enqueue(self, call: LiveCall, queue: str, priority: float = 0.0) -> None:
@@ -84,10 +99,8 @@ class CallService:
             priority=priority,
         )
         self.calls.link_item(call, item.item_id)
-        async with self._lock:
-            offers = await self.router.enqueue(item)
         log.info("call queued", extra={"uniqueid": call.uniqueid, "queue": queue, "tier": tier.value})
-        await self._deliver_all(offers)
+        await self.router.enqueue(item)
 
     async def _safe_tier_lookup(self, number: str) -> tuple[str | None, ValueTier]:
         try:
@@ -98,10 +111,6 @@ class CallService:
             return None, ValueTier.NORMAL
 
     # -- offers: move the caller to the chosen agent ------------------------------------------
-    async def _deliver_all(self, offers: list[Offer]) -> None:
-        for offer in offers:
-            await self._deliver(offer)
-
     async def _deliver(self, offer: Offer) -> None:
         call = self.calls.by_item(offer.item.item_id)
         if call is None or call.phase is CallPhase.ENDED:
@@ -128,15 +137,12 @@ class CallService:
 
     async def _release_offer(self, offer_id: str, penalize: bool) -> None:
         try:
-            async with self._lock:
-                if penalize:
-                    offers = await self.router.offer_failed(offer_id)
-                else:
-                    offers = await self.router.offer_withdrawn(offer_id)
+            if penalize:
+                await self.router.decline(offer_id)
+            else:
+                await self.router.withdraw(offer_id)
         except AcdError as exc:
             log.warning("could not release offer", extra={"offer": offer_id, "error": str(exc)})
-            return
-        await self._deliver_all(offers)
 
     # -- AMI facts ---------------------------------------------------------------------------
     async def agent_answered(self, caller_channel: str, agent_channel: str | None) -> None:
@@ -148,8 +154,7 @@ class CallService:
         call.answered_at = self._clock()
         call.agent_channel = agent_channel
         try:
-            async with self._lock:
-                await self.router.accept(call.offer_id)
+            await self.router.accept(call.offer_id)
         except AcdError as exc:
             log.warning("accept refused by the router", extra={"uniqueid": call.uniqueid, "error": str(exc)})
         log.info("caller connected", extra={"uniqueid": call.uniqueid, "agent": call.agent_id})
@@ -177,24 +182,19 @@ class CallService:
         call.phase = CallPhase.ENDED
         call.ended_at = self._clock()
         try:
-            async with self._lock:
-                if previous is CallPhase.TALKING and call.item_id:
-                    offers = await self.router.complete(call.item_id)
-                    call.outcome = "answered"
-                elif call.item_id:
-                    offers = await self.router.abandon(call.item_id)
-                    call.outcome = "abandoned"
-                else:
-                    offers = []
-                    call.outcome = "ended_in_ivr"
+            if previous is CallPhase.TALKING and call.item_id:
+                call.outcome = "answered"
+                await self.router.complete(call.item_id)
+            elif call.item_id:
+                call.outcome = "abandoned"
+                await self.router.abandon(call.item_id)
+            else:
+                call.outcome = "ended_in_ivr"
         except AcdError as exc:
             log.warning("router refused the end of a call", extra={"uniqueid": call.uniqueid, "error": str(exc)})
-            offers = []
-            call.outcome = call.outcome or "failed"
         self.calls.remove(call)
         log.info("call ended", extra={"uniqueid": call.uniqueid, "outcome": call.outcome})
         await self._write(call)
-        await self._deliver_all(offers)
 
     async def _write(self, call: LiveCall) -> None:
         ended = EndedCall(
@@ -226,12 +226,11 @@ class CallService:
     async def tick(self) -> None:
         """Apply the router's timers (offer timeouts, wrap-up end, overflow) and deliver offers."""
         try:
-            async with self._lock:
-                offers = await self.router.tick()
+            await self.router.tick()
+            if self.control.ready:
+                await self.router.dispatch()
         except AcdError as exc:
             log.warning("router tick failed", extra={"error": str(exc)})
-            return
-        await self._deliver_all(offers)
 
 
 async def hold_until_moved(session_exec: Callable[[], Awaitable[int]], call: LiveCall) -> None:

@@ -41,8 +41,8 @@ class AmiCallTracker:
 
     async def _handle(self, event: ev.AmiEvent) -> None:
         if isinstance(event, ev.DialBegin):
-            if event.channel is not None and event.dest_channel is not None:
-                self._agent_leg[event.channel.channel] = event.dest_channel.channel
+            if event.caller is not None:
+                self._agent_leg[event.caller.channel] = event.dest.channel
         elif isinstance(event, ev.BridgeEnter):
             channel = event.channel.channel
             if self._service.calls.by_channel(channel) is not None:

@@ -1,0 +1,116 @@
+"""Agent updates with retry, and the timers ``Router.tick`` applies."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from acd import agent_state
+from acd.errors import AcdError, StoreContention, UnknownAgent
+from acd.events import AcdEvent, FallbackRequired, OverflowApplied
+from acd.model import AgentState
+from acd.overflow import step_for_wait
+from acd.queries import RouterQueries
+from acd.records import AgentRecord, ItemStatus
+from acd.store import Txn
+
+log = logging.getLogger(__name__)
+
+
+class TimedRouter(RouterQueries):
+    async def _update_agent(
+        self,
+        agent_id: str,
+        change: Callable[[AgentRecord, float], AgentRecord],
+        timers_del: tuple[str, ...] = (),
+    ) -> AgentRecord:
+        for _ in range(self._retries):
+            now = self._clock.now()
+            old = await self._store.get_agent(agent_id)
+            if old is None:
+                raise UnknownAgent(agent_id=agent_id)
+            new = change(old, now)
+            timers: list[tuple[str, float]] = []
+            if new.state == AgentState.WRAP_UP and new.wrap_until is not None:
+                timers.append((f"wrap:{agent_id}", new.wrap_until))
+            if await self._store.commit(
+                Txn(agents=[(old, new)], timers_put=timers, timers_del=list(timers_del))
+            ):
+                self._agent_changed(old, new, now)
+                return new
+        raise StoreContention(action=f"updating agent {agent_id}", attempts=self._retries)
+
+    # ---- time ----------------------------------------------------------------------------
+    async def tick(self, limit: int = 10_000) -> list[AcdEvent]:
+        """Apply due timers: offer timeouts, overflow steps, previous-agent limits, maximum waits
+        (→ FallbackRequired) and wrap-up ends. Returns the events it caused."""
+        collected: list[AcdEvent] = []
+        self._collected = collected
+        try:
+            for name in await self._store.pop_due_timers(self._clock.now(), limit):
+                kind, _, ident = name.partition(":")
+                try:
+                    await self._fire(kind, ident)
+                except AcdError as exc:  # the timer went stale under a concurrent change
+                    log.info("stale timer", extra={"timer": name, "code": exc.code})
+        finally:
+            self._collected = None
+        return collected
+
+    async def _fire(self, kind: str, ident: str) -> None:
+        now = self._clock.now()
+        if kind == "offer":
+            if await self._store.get_offer(ident) is not None:
+                await self._release(ident, "timed_out", missed=True)
+        elif kind in ("ovf", "stk"):
+            await self._refresh(ident)
+        elif kind == "max":
+            await self._expire(ident)
+        elif kind == "wrap":
+            a = await self._store.get_agent(ident)
+            if a is not None and a.state == AgentState.WRAP_UP and (a.wrap_until or 0.0) <= now:
+                await self._update_agent(ident, agent_state.end_wrap_up)
+                await self._route_agent(ident, "agent_freed")
+
+    async def _refresh(self, item_id: str) -> None:
+        for _ in range(self._retries):
+            now = self._clock.now()
+            rec = await self._store.get_item(item_id)
+            if rec is None or rec.status != ItemStatus.WAITING or rec.bucket is None:
+                return
+            q = await self._queue(rec.item.queue)
+            step = step_for_wait(q, now - rec.item.arrived_at)
+            keep = rec.sticky_until is not None and now < rec.sticky_until
+            sticky, until = (rec.bucket.sticky_agent, rec.sticky_until) if keep else (None, None)
+            if step == rec.step and sticky == rec.bucket.sticky_agent:
+                break
+            new, timers = self._waiting(
+                rec.item,
+                q,
+                now,
+                seq=rec.seq,
+                key=rec.key,
+                version=rec.version + 1,
+                sticky_agent=sticky,
+                sticky_until=until,
+                offers_made=rec.offers_made,
+            )
+            if await self._store.commit(Txn(items=[(rec, new)], timers_put=timers)):
+                if step != rec.step:
+                    self._emit(OverflowApplied(item_id, q.name, step, now))
+                break
+        await self._route_item(item_id, "overflow")
+
+    async def _expire(self, item_id: str) -> None:
+        for _ in range(self._retries):
+            now = self._clock.now()
+            rec = await self._store.get_item(item_id)
+            if rec is None or rec.status != ItemStatus.WAITING:
+                return  # answered, or being offered: checked again if the offer fails
+            q = await self._queue(rec.item.queue)
+            waited = now - rec.item.arrived_at
+            if q.max_wait_seconds is None or q.fallback is None or waited < q.max_wait_seconds:
+                return
+            if await self._store.commit(Txn(items=[(rec, None)])):
+                self._emit(FallbackRequired(rec.item, q.name, q.fallback, waited, now))
+                return

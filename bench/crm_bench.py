@@ -1,0 +1,183 @@
+"""CRM benchmark: screen-pop lookup latency, 360° view assembly and import throughput.
+
+    .venv/bin/python bench/crm_bench.py [--customers N] [--backend sqlite|postgresql|both]
+
+Each backend gets a fresh database (a temporary SQLite file; a throw-away PostgreSQL database
+``cc_bench_<random>`` on 127.0.0.1 that is dropped afterwards), migrated and filled by the demo
+generator, then measured. Figures are printed; nothing is asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import random
+import secrets
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+import phonenumbers
+import psycopg
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from crm_core.customers import CustomerService
+from crm_core.db import make_engine, make_session_factory, migrate
+from crm_core.demo_data import generate
+from crm_core.importer import ColumnMapping, CustomerImporter
+from crm_core.lookup import ScreenPop
+from crm_core.models import CustomerPhone
+
+NOW = datetime(2026, 3, 1, tzinfo=UTC)
+PG_ADMIN = "host=127.0.0.1 port=5432 user=postgres dbname=test"
+
+
+class _FixedClock:
+    def now(self) -> float:
+        return NOW.timestamp()
+
+
+@contextmanager
+def database(backend: str) -> Iterator[str]:
+    if backend == "sqlite":
+        with tempfile.TemporaryDirectory(prefix="crm_bench_") as directory:
+            yield f"sqlite:///{Path(directory) / 'bench.sqlite3'}"
+        return
+    name = f"cc_bench_{secrets.token_hex(5)}"
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+    finally:
+        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def percentiles(samples: list[float]) -> str:
+    ordered = sorted(samples)
+    p50 = statistics.median(ordered)
+    p99 = ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
+    return f"p50 {p50 * 1000:.3f} ms  p99 {p99 * 1000:.3f} ms  max {ordered[-1] * 1000:.3f} ms  (n={len(ordered)})"
+
+
+def dialled_forms(e164: str, rng: random.Random) -> str:
+    """The same number as a trunk or a person might type it."""
+    number = phonenumbers.parse(e164)
+    form = rng.choice(
+        (phonenumbers.PhoneNumberFormat.E164, phonenumbers.PhoneNumberFormat.NATIONAL,
+         phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    )  # fmt: skip
+    return phonenumbers.format_number(number, form)
+
+
+def measure_lookups(sessions: sessionmaker[Session], count: int, rng: random.Random) -> None:
+    with sessions() as session:
+        top = session.scalar(select(func.max(CustomerPhone.id))) or 0
+        ids = [rng.randrange(1, top + 1) for _ in range(count)]
+        known = list(session.scalars(select(CustomerPhone.e164).where(CustomerPhone.id.in_(ids))))
+    dialled = [dialled_forms(n, rng) for n in known]
+    unknown = [f"+1 646 {rng.randrange(200, 999)} {rng.randrange(10000):04d}" for _ in range(count // 10)]
+    pop = ScreenPop("US")
+    lookups: list[float] = []
+    views: list[float] = []
+    full: list[float] = []
+    for number in dialled[:200]:  # warm-up
+        with sessions() as session:
+            pop.by_number(session, number)
+    for number in dialled + unknown:
+        with sessions() as session:
+            start = time.perf_counter()
+            _, found = pop.find_by_number(session, number)
+            lookups.append(time.perf_counter() - start)
+        with sessions() as session:
+            for customer_id in found:
+                start = time.perf_counter()
+                pop.view(session, customer_id)
+                views.append(time.perf_counter() - start)
+        with sessions() as session:
+            start = time.perf_counter()
+            pop.by_number(session, number)
+            full.append(time.perf_counter() - start)
+    print(f"  screen-pop lookup (number -> customers), any format: {percentiles(lookups)}")
+    print(f"  360° view assembly (one customer):                   {percentiles(views)}")
+    print(f"  full screen pop (lookup + 360° of every match):      {percentiles(full)}")
+
+
+def measure_import(sessions: sessionmaker[Session], rows: int, rng: random.Random) -> None:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["name", "phone", "email", "tags"])
+    for i in range(rows):
+        phone = f"+1 718 {rng.randrange(200, 999)} {rng.randrange(10000):04d}"
+        if i % 100 == 0:
+            phone = "12345"  # a bad row
+        writer.writerow([f"Import Person {i}", phone, f"import{i}@example.org", "imported"])
+    buffer.seek(0)
+    importer = CustomerImporter(CustomerService(_FixedClock(), "US"))
+    start = time.perf_counter()
+    with sessions.begin() as session:
+        report = importer.import_csv(session, buffer, ColumnMapping(tags="tags"))
+    elapsed = time.perf_counter() - start
+    print(
+        f"  import: {rows} CSV rows in {elapsed:.2f} s = {rows / elapsed:,.0f} rows/s "
+        f"(created {report.created}, updated {report.updated}, errors {len(report.errors)})"
+    )
+
+
+def run(backend: str, customers: int, lookups: int, import_rows: int, seed: int) -> None:
+    print(f"== {backend}: {customers:,} customers")
+    with database(backend) as url:
+        migrate(url)
+        engine = make_engine(url, **({"pool_size": 5} if backend == "postgresql" else {}))
+        try:
+            start = time.perf_counter()
+            last = [start]
+
+            def progress(done: int, total: int) -> None:
+                if time.perf_counter() - last[0] > 15:
+                    last[0] = time.perf_counter()
+                    print(f"    ... {done:,}/{total:,} customers", flush=True)
+
+            summary = generate(engine, customers, seed=seed, now=NOW, batch=10_000, progress=progress)
+            elapsed = time.perf_counter() - start
+            total_rows = sum(summary.rows.values())
+            print(
+                f"  demo data: {customers:,} customers / {total_rows:,} rows in {elapsed:.1f} s "
+                f"({customers / elapsed:,.0f} customers/s, {total_rows / elapsed:,.0f} rows/s)"
+            )
+            with engine.begin() as conn:
+                conn.exec_driver_sql("ANALYZE")
+            sessions = make_session_factory(engine)
+            measure_lookups(sessions, lookups, random.Random(seed + 1))
+            measure_import(sessions, import_rows, random.Random(seed + 2))
+        finally:
+            engine.dispose()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--customers", type=int, default=1_000_000)
+    parser.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="both")
+    parser.add_argument("--lookups", type=int, default=5_000)
+    parser.add_argument("--import-rows", type=int, default=20_000)
+    parser.add_argument("--seed", type=int, default=2026)
+    args = parser.parse_args(argv)
+    backends = ("sqlite", "postgresql") if args.backend == "both" else (args.backend,)
+    for backend in backends:
+        run(backend, args.customers, args.lookups, args.import_rows, args.seed)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,40 @@
+"""Simulated people: callers, agent phones and customers answering callbacks (frozen values).
+
+The behaviour that drives a caller lives in :mod:`caller_driver`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+AgentBehaviour = Literal["answer", "busy", "noanswer", "unavailable"]
+CustomerBehaviour = Literal["answer", "busy", "noanswer"]
+
+
+@dataclass(frozen=True, slots=True)
+class SimulatedCaller:
+    """A PSTN caller.
+
+    ``digits``: (delay in seconds since the previous digit — or since the first prompt started —,
+    digit). ``patience_s``: hang up if not talking to an agent after that long.
+    ``talk_s``: hang up after talking that long (None = wait for the agent to hang up).
+    """
+
+    number: str = "4155550100"
+    name: str = "Test Caller"
+    dialed: str = "5551234"
+    digits: Sequence[tuple[float, str]] = field(default_factory=tuple)
+    patience_s: float = 120.0
+    talk_s: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SimulatedAgentPhone:
+    """An agent's PJSIP phone; ``talk_s`` = the agent hangs up after talking that long."""
+
+    endpoint: str = "agent-1001"
+    answer_delay_s: float = 0.5
+    behaviour: AgentBehaviour = "answer"
+    talk_s: float | None = None

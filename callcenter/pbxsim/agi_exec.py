@@ -1,0 +1,56 @@
+"""``EXEC <application> <args>`` inside AGI.
+
+``EXEC MusicOnHold default,20`` blocks until the duration ends (``200 result=0``) or the channel
+is redirected or hung up (``200 result=-1``, AGIExecEnd ``Result: Unknown Result``); digits
+pressed meanwhile never reach the AGI, they only show as AMI DTMFBegin/DTMFEnd (fact 12).
+``EXEC Playback no-such-prompt`` answers ``200 result=0`` (fact 13).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from callcenter.pbxsim import events as ev
+
+if TYPE_CHECKING:
+    from callcenter.pbxsim.agi_commands import AgiCommands, Answer
+
+OK = ("200", "Success")
+
+
+async def exec_application(cmds: AgiCommands, app: str, data: str) -> Answer:
+    pbx, chan = cmds.pbx, cmds.chan
+    name = app.lower()
+    if chan.is_interrupted():
+        return "200 result=-1", OK
+    if name == "musiconhold":
+        parts = data.split(",")
+        pbx.emit(ev.channel_event("MusicOnHoldStart", chan, ("Class", parts[0] or "default")))
+        cmds._heard("moh")
+        duration = float(parts[1]) if len(parts) > 1 and parts[1] else None
+        interrupted = await chan.pause(pbx.timing.wall(duration) if duration is not None else None)
+        if not chan.is_gone():
+            pbx.emit(ev.channel_event("MusicOnHoldStop", chan))
+        if interrupted:
+            return "200 result=-1", ("200", "Unknown Result")
+        return "200 result=0", OK
+    if name == "wait":
+        interrupted = await chan.pause(pbx.timing.wall(float(data or "0")))
+        return ("200 result=-1", OK) if interrupted else ("200 result=0", OK)
+    if name in ("playback", "background"):
+        prompt = data.split(",")[0]
+        samples = cmds.prompts.samples(prompt)
+        if samples is None:
+            pbx.set_var(chan, "PLAYBACKSTATUS", "FAILED")
+            return "200 result=0", OK
+        cmds._heard(prompt)
+        result, _ = await cmds._play(samples, "")
+        if not chan.is_gone():
+            pbx.set_var(chan, "PLAYBACKSTATUS", "FAILED" if result < 0 else "SUCCESS")
+        return ("200 result=-1", OK) if result < 0 else ("200 result=0", OK)
+    if name in ("noop", "verbose", "set", "answer"):
+        if name == "set" and "=" in data:
+            key, _, value = data.partition("=")
+            pbx.set_var(chan, key, value)
+        return "200 result=0", OK
+    return "200 result=-2", ("200", "Failure")

@@ -1,0 +1,270 @@
+"""Call-related AMI actions, answered the way Asterisk 22.10.1 answers them.
+
+List actions use the recorded framing (fact 2)::
+
+    Response: Success / ActionID: cap-3 / EventList: start / Message: Channels will follow
+    Event: CoreShowChannel / ActionID: cap-3 / Channel: PJSIP/pstn-00000006 / ...
+    Event: CoreShowChannelsComplete / ActionID: cap-3 / EventList: Complete / ListItems: 1
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+
+from callcenter.asterisk.ami_frames import AmiMessage
+from callcenter.pbxsim import events as ev
+from callcenter.pbxsim.ami_server import AmiSession
+from callcenter.pbxsim.channels import Channel, DialplanLocation, Headers
+from callcenter.pbxsim.originate import originate
+from callcenter.pbxsim.pbx import Pbx
+
+
+def _reply(msg: AmiMessage, *fields: tuple[str, str], response: str = "Success") -> Headers:
+    return [("Response", response), ("ActionID", msg.action_id or ""), *fields]
+
+
+def _no_such_channel(msg: AmiMessage) -> Headers:
+    return _reply(msg, ("Message", "No such channel"), response="Error")
+
+
+def _hms(seconds: float) -> str:
+    s = max(0, int(seconds))
+    return f"{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}"
+
+
+class CallActions:
+    """The AMI action handler for everything that touches channels."""
+
+    def __init__(self, pbx: Pbx) -> None:
+        self.pbx = pbx
+
+    async def __call__(self, msg: AmiMessage, session: AmiSession) -> bool:
+        handler = getattr(self, "act_" + (msg.get("Action") or "").lower(), None)
+        if handler is None:
+            return False
+        await handler(msg, session)
+        return True
+
+    def _channel(self, msg: AmiMessage, key: str = "Channel") -> Channel | None:
+        return self.pbx.find(msg.get(key) or "")
+
+    def _seconds(self, chan: Channel) -> float:
+        return (asyncio.get_running_loop().time() - chan.created) / (self.pbx.timing.time_scale or 1.0)
+
+    async def act_originate(self, msg: AmiMessage, session: AmiSession) -> None:
+        await originate(self.pbx, msg, session)
+
+    async def act_redirect(self, msg: AmiMessage, session: AmiSession) -> None:
+        chan = self._channel(msg)
+        if chan is None:
+            session.send(_no_such_channel(msg))
+            return
+        target = DialplanLocation(
+            msg.get("Context") or chan.context, msg.get("Exten") or chan.exten, int(msg.get("Priority") or 1)
+        )
+        session.send(_reply(msg, ("Message", "Redirect successful")))
+        self.pbx.redirect(chan, target)
+
+    async def act_hangup(self, msg: AmiMessage, session: AmiSession) -> None:
+        name = msg.get("Channel") or ""
+        cause = int(msg.get("Cause") or 16)
+        if len(name) > 1 and name.startswith("/") and name.endswith("/"):
+            pattern = re.compile(name[1:-1])
+            victims = [
+                c
+                for c in reversed(list(self.pbx.channels.values()))
+                if pattern.search(c.name) and not c.is_gone()
+            ]
+            session.send(_reply(msg, ("EventList", "start"), ("Message", "Channels hung up will follow")))
+            for chan in victims:
+                session.send(
+                    [("Event", "ChannelHungup"), ("Channel", chan.name), ("ActionID", msg.action_id or "")]
+                )
+            session.send(
+                [
+                    ("Event", "ChannelsHungupListComplete"),
+                    ("ActionID", msg.action_id or ""),
+                    ("EventList", "Complete"),
+                    ("ListItems", str(len(victims))),
+                ]
+            )
+        else:
+            found = self.pbx.find(name)
+            if found is None:
+                session.send(_no_such_channel(msg))
+                return
+            session.send(_reply(msg, ("Message", "Channel Hungup")))
+            victims = [found]
+        for chan in victims:
+            # Local channels report Cause 0 in the recordings, whatever the action asked.
+            self.pbx.request_hangup(
+                chan, 0 if chan.name.startswith("Local/") else cause, by="engine", event=None
+            )
+
+    async def act_setvar(self, msg: AmiMessage, session: AmiSession) -> None:
+        chan = self._channel(msg)
+        if chan is None and msg.get("Channel"):
+            session.send(_no_such_channel(msg))
+            return
+        session.send(_reply(msg, ("Message", "Variable Set")))
+        if chan is not None:
+            self.pbx.set_var(chan, msg.get("Variable") or "", msg.get("Value") or "")
+
+    async def act_getvar(self, msg: AmiMessage, session: AmiSession) -> None:
+        chan = self._channel(msg)
+        if chan is None:
+            session.send(_no_such_channel(msg))
+            return
+        variable = msg.get("Variable") or ""
+        value = self.pbx.lookup(chan).get(variable, "")
+        session.send(_reply(msg, ("Variable", variable), ("Value", value)))
+
+    async def act_mixmonitor(self, msg: AmiMessage, session: AmiSession) -> None:
+        chan = self._channel(msg)
+        if chan is None:
+            session.send(_no_such_channel(msg))
+            return
+        session.send(_reply(msg))
+        self.pbx.set_var(chan, "MIXMONITOR_FILENAME", msg.get("File") or "")
+        self.pbx.emit(ev.channel_event("MixMonitorStart", chan))
+
+    async def act_mixmonitormute(self, msg: AmiMessage, session: AmiSession) -> None:
+        chan = self._channel(msg)
+        if chan is None:
+            session.send(_no_such_channel(msg))
+            return
+        session.send(_reply(msg))
+        fields = (("Direction", msg.get("Direction") or "both"), ("State", msg.get("State") or "1"))
+        self.pbx.emit(ev.channel_event("MixMonitorMute", chan, *fields))
+
+    async def act_stopmixmonitor(self, msg: AmiMessage, session: AmiSession) -> None:
+        chan = self._channel(msg)
+        if chan is None:
+            session.send(_no_such_channel(msg))
+            return
+        session.send(_reply(msg))
+        self.pbx.emit(ev.channel_event("MixMonitorStop", chan))
+
+    async def act_coreshowchannels(self, msg: AmiMessage, session: AmiSession) -> None:
+        aid = msg.action_id or ""
+        chans = [c for c in reversed(list(self.pbx.channels.values())) if not c.is_gone()]
+        session.send(_reply(msg, ("EventList", "start"), ("Message", "Channels will follow")))
+        for chan in chans:
+            session.send(
+                [
+                    ("Event", "CoreShowChannel"),
+                    ("ActionID", aid),
+                    *chan.header_block(),
+                    ("Application", chan.application),
+                    ("ApplicationData", chan.app_data),
+                    ("Duration", _hms(self._seconds(chan))),
+                    ("BridgeId", chan.bridge_id),
+                ]
+            )
+        session.send(
+            [
+                ("Event", "CoreShowChannelsComplete"),
+                ("ActionID", aid),
+                ("EventList", "Complete"),
+                ("ListItems", str(len(chans))),
+            ]
+        )
+
+    async def act_status(self, msg: AmiMessage, session: AmiSession) -> None:
+        aid = msg.action_id or ""
+        wanted = msg.get("Channel")
+        if wanted:
+            one = self.pbx.find(wanted)
+            if one is None:
+                session.send(_no_such_channel(msg))
+                return
+            chans = [one]
+        else:
+            chans = [c for c in self.pbx.channels.values() if not c.is_gone()]
+        session.send(_reply(msg, ("EventList", "start"), ("Message", "Channel status will follow")))
+        for chan in chans:
+            session.send(
+                [
+                    ("Event", "Status"),
+                    ("Privilege", "Call"),
+                    *chan.header_block(),
+                    ("Type", chan.name.split("/", 1)[0]),
+                    ("DNID", chan.dnid),
+                    ("EffectiveConnectedLineNum", chan.conn_num),
+                    ("EffectiveConnectedLineName", chan.conn_name),
+                    ("TimeToHangup", "0"),
+                    ("BridgeID", chan.bridge_id),
+                    ("Application", chan.application),
+                    ("Data", chan.app_data),
+                    ("Nativeformats", "(alaw)"),
+                    ("Readformat", "alaw"),
+                    ("Readtrans", ""),
+                    ("Writeformat", "alaw"),
+                    ("Writetrans", ""),
+                    ("Callgroup", "0"),
+                    ("Pickupgroup", "0"),
+                    ("Seconds", str(int(self._seconds(chan)))),
+                    ("ActionID", aid),
+                ]
+            )
+        n = str(len(chans))
+        session.send(
+            [
+                ("Event", "StatusComplete"),
+                ("ActionID", aid),
+                ("EventList", "Complete"),
+                ("ListItems", n),
+                ("Items", n),
+            ]
+        )
+
+    async def act_blindtransfer(self, msg: AmiMessage, session: AmiSession) -> None:
+        transferer = self._channel(msg)
+        if transferer is None:
+            session.send(_no_such_channel(msg))
+            return
+        peers = [
+            c
+            for c in self.pbx.channels.values()
+            if c is not transferer and c.bridge_id and c.bridge_id == transferer.bridge_id
+        ]
+        if not peers:
+            session.send(_reply(msg, ("Message", "Transfer failed"), response="Error"))
+            return
+        transferee = peers[0]
+        context, exten = msg.get("Context") or transferee.context, msg.get("Exten") or ""
+        session.send(_reply(msg, ("Message", "Transfer succeeded")))
+        self.pbx.set_var(transferee, "BLINDTRANSFER", transferer.name)
+        self.pbx.set_var(transferer, "BLINDTRANSFER", transferee.name)
+        bridge = ev.BridgeInfo(transferer.bridge_id, "native_rtp")
+        self.pbx.emit(
+            [
+                ("Event", "BlindTransfer"),
+                ("Privilege", "call,all"),
+                ("Result", "Success"),
+                *transferer.header_block("Transferer"),
+                *transferee.header_block("Transferee"),
+                *bridge.block(2),
+                ("IsExternal", "Yes"),
+                ("Context", context),
+                ("Extension", exten),
+            ]
+        )
+        self.pbx.redirect(transferee, DialplanLocation(context, exten, 1))
+
+    async def act_devicestatelist(self, msg: AmiMessage, session: AmiSession) -> None:
+        aid = msg.action_id or ""
+        in_use = {c.device for c in self.pbx.channels.values() if not c.is_gone()}
+        devices = sorted({f"PJSIP/{e}" for e in self.pbx.phones} | {"PJSIP/pstn"})
+        session.send(_reply(msg, ("EventList", "start"), ("Message", "Device State Changes will follow")))
+        for device in devices:
+            session.send(ev.device_state(device, "INUSE" if device in in_use else "NOT_INUSE", aid))
+        session.send(
+            [
+                ("Event", "DeviceStateListComplete"),
+                ("ActionID", aid),
+                ("EventList", "Complete"),
+                ("ListItems", str(len(devices))),
+            ]
+        )

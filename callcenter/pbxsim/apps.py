@@ -1,0 +1,56 @@
+"""Small dialplan applications: Hangup, Answer, Wait, MusicOnHold and ChanSpy."""
+
+from __future__ import annotations
+
+from callcenter.pbxsim import events as ev
+from callcenter.pbxsim.channels import STATE_UP, Channel, wait_any
+from callcenter.pbxsim.pbx import Application, Pbx
+
+
+async def hangup_app(pbx: Pbx, chan: Channel, data: str) -> None:
+    # Hangup() after a failed Dial keeps the Dial's cause (17 "User busy" in agent_busy).
+    chan.tech_cause = chan.dial_tech_cause
+    pbx.finish(chan, chan.dial_cause if chan.dial_cause is not None else 16)
+
+
+async def answer_app(pbx: Pbx, chan: Channel, data: str) -> None:
+    if chan.state != STATE_UP:
+        pbx.set_state(chan, STATE_UP)
+
+
+async def wait_app(pbx: Pbx, chan: Channel, data: str) -> None:
+    seconds = float(data or "0")
+    await chan.pause(pbx.timing.wall(seconds))
+
+
+async def music_on_hold_app(pbx: Pbx, chan: Channel, data: str) -> None:
+    moh_class = data.split(",")[0] or "default"
+    pbx.emit(ev.channel_event("MusicOnHoldStart", chan, ("Class", moh_class)))
+    duration = data.split(",")[1] if "," in data else ""
+    await chan.pause(pbx.timing.wall(float(duration)) if duration else None)
+    if not chan.is_gone():
+        pbx.emit(ev.channel_event("MusicOnHoldStop", chan))
+
+
+async def chan_spy_app(pbx: Pbx, chan: Channel, data: str) -> None:
+    """ChanSpy(<channel>,<options>): ChanSpyStart, then ChanSpyStop when either side leaves."""
+    spyee = pbx.find(data.split(",")[0])
+    if spyee is None:
+        return
+    await chan.pause(pbx.timing.wall(0.1))
+    if chan.is_interrupted() or spyee.is_gone():
+        return
+    pbx.emit(ev.two_channel_event("ChanSpyStart", ("Spyer", chan), ("Spyee", spyee)))
+    spyee.spies.append(chan)
+    while not chan.is_interrupted() and not spyee.is_gone():
+        await wait_any([chan, spyee], None)
+    pbx.emit(ev.two_channel_event("ChanSpyStop", ("Spyer", chan), ("Spyee", spyee)))
+
+
+BASIC_APPLICATIONS: dict[str, Application] = {
+    "hangup": hangup_app,
+    "answer": answer_app,
+    "wait": wait_app,
+    "musiconhold": music_on_hold_app,
+    "chanspy": chan_spy_app,
+}

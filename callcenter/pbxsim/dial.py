@@ -1,0 +1,157 @@
+"""``Dial(PJSIP/<endpoint>,<timeout>)``: ring a simulated agent phone and bridge on answer.
+
+Event order follows ``inbound_redirect`` / ``agent_busy``: the DIAL* VarSets reset, Newchannel
+of the callee, DialBegin, DialState RINGING, then either DialEnd ANSWER + BridgeCreate/Enter, or
+DialEnd BUSY|NOANSWER|CANCEL. After a failed Dial the dialplan goes on (fact 9); after an answered
+Dial ends, the caller is hung up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+
+from callcenter.pbxsim import events as ev
+from callcenter.pbxsim.channels import STATE_DOWN, STATE_RINGING, STATE_UP, UNKNOWN, Channel, wait_any
+from callcenter.pbxsim.pbx import Pbx
+
+RESET_VARS = (
+    "DIALSTATUS",
+    "DIALEDPEERNUMBER",
+    "DIALEDPEERNAME",
+    "ANSWEREDTIME",
+    "ANSWEREDTIME_MS",
+    "DIALEDTIME",
+    "DIALEDTIME_MS",
+    "RINGTIME",
+    "RINGTIME_MS",
+    "PROGRESSTIME",
+    "PROGRESSTIME_MS",
+)
+
+
+def new_callee(pbx: Pbx, endpoint: str, caller: Channel | None, cid: tuple[str, str]) -> Channel:
+    """Newchannel, AppDial Newexten, NewCallerid, NewConnectedLine of an outgoing PJSIP leg."""
+    callee = pbx.new_channel(
+        pbx.namer.pjsip(endpoint),
+        pbx.config.agent_context,
+        "s",
+        state=STATE_DOWN,
+        linkedid=caller.linkedid if caller else None,
+    )
+    if caller is not None:
+        pbx.set_var(callee, "DIALEDPEERNUMBER", endpoint)
+    callee.exten = endpoint
+    callee.application, callee.app_data = "AppDial", "(Outgoing Line)"
+    pbx.emit(ev.new_exten(callee, "AppDial", "(Outgoing Line)"))
+    callee.cid_num, callee.cid_name = cid
+    pbx.emit(
+        ev.channel_event("NewCallerid", callee, ("CID-CallingPres", "0 (Presentation Allowed, Not Screened)"))
+    )
+    if caller is not None:
+        callee.conn_num, callee.conn_name = caller.cid_num, caller.cid_name
+    pbx.emit(ev.channel_event("NewConnectedLine", callee))
+    return callee
+
+
+async def dial_app(pbx: Pbx, caller: Channel, data: str) -> None:
+    target, _, timeout = data.partition(",")
+    endpoint = target.split("/", 1)[1] if "/" in target else target
+    for name in RESET_VARS:
+        pbx.set_var(caller, name, "")
+    phone = pbx.phones.get(endpoint)
+    if phone is None or phone.behaviour == "unavailable":
+        pbx.set_var(caller, "DIALSTATUS", "CHANUNAVAIL")
+        return
+    agent = new_callee(pbx, endpoint, caller, (endpoint, UNKNOWN))
+    pbx.emit(ev.dial("DialBegin", caller, agent, ("DialString", endpoint)))
+    if phone.behaviour == "busy":
+        await caller.pause(pbx.timing.wall(0.002))
+        pbx.emit(ev.hangup_request(agent, 17, "486"))
+        pbx.emit(ev.dial("DialEnd", caller, agent, ("DialStatus", "BUSY")))
+        pbx.set_var(caller, "DIALSTATUS", "BUSY")
+        caller.dial_cause, caller.dial_tech_cause = 17, "486"
+        pbx.destroy(agent, 17, "486")
+        return
+    pbx.set_state(agent, STATE_RINGING)
+    caller.conn_num, caller.conn_name = endpoint, UNKNOWN
+    pbx.emit(ev.channel_event("NewConnectedLine", caller))
+    pbx.device_state(agent.device, "RINGING")
+    pbx.emit(ev.dial("DialState", caller, agent, ("DialStatus", "RINGING")))
+    ring_s = (
+        phone.answer_delay_s if phone.behaviour == "answer" else float(timeout or pbx.config.dial_timeout_s)
+    )
+    ring_s = min(ring_s, float(timeout or ring_s))
+    interrupted = await caller.pause(pbx.timing.wall(ring_s))
+    if interrupted or phone.behaviour != "answer" or agent.is_interrupted():
+        status = "CANCEL" if interrupted else "NOANSWER"
+        pbx.emit(ev.dial("DialEnd", caller, agent, ("DialStatus", status)))
+        pbx.set_var(caller, "DIALSTATUS", status)
+        caller.dial_cause = 19 if status == "NOANSWER" else None
+        pbx.destroy(agent, 16 if interrupted else 0)
+        return
+    await _bridge_call(pbx, caller, agent, endpoint, phone.talk_s)
+
+
+async def _bridge_call(
+    pbx: Pbx, caller: Channel, agent: Channel, endpoint: str, talk_s: float | None
+) -> None:
+    pbx.set_state(agent, STATE_UP)
+    pbx.set_var(caller, "DIALSTATUS", "ANSWER")
+    pbx.set_var(caller, "DIALEDPEERNAME", agent.name)
+    pbx.set_var(caller, "DIALEDPEERNUMBER", endpoint)
+    pbx.emit(ev.dial("DialEnd", caller, agent, ("DialStatus", "ANSWER")))
+    bridge = ev.BridgeInfo(str(uuid.UUID(int=pbx.rng.getrandbits(128), version=4)))
+    pbx.emit(ev.bridge_event("BridgeCreate", bridge, 0))
+    agent.exten = ""
+    pbx.emit(ev.new_exten(agent, "AppDial", "(Outgoing Line)"))
+    agent.bridge_id = caller.bridge_id = bridge.uniqueid
+    pbx.emit(ev.bridge_event("BridgeEnter", bridge, 1, agent))
+    pbx.emit(ev.bridge_event("BridgeEnter", bridge, 2, caller))
+    pbx.set_var(agent, "BRIDGEPEER", caller.name)
+    pbx.set_var(caller, "BRIDGEPEER", agent.name)
+    pbx.device_state(agent.device, "INUSE")
+    loop = asyncio.get_running_loop()
+    answered = loop.time()
+    if caller.trace is not None:
+        caller.trace.agent = endpoint
+        caller.trace.talk_started = answered
+        caller.trace.bridged.set()
+    if talk_s is not None:
+        pbx.spawn(_agent_hangs_up_after(pbx, agent, talk_s))
+    while (
+        not caller.is_interrupted()
+        and not agent.is_interrupted()
+        and not caller.is_gone()
+        and not agent.is_gone()
+    ):
+        await wait_any([caller, agent], None)
+    if caller.trace is not None:
+        caller.trace.talk_ended = loop.time()
+        if not caller.is_interrupted() and caller.trace.hung_up_by is None:
+            caller.trace.hung_up_by = agent.hangup_by or "agent"
+    # The side that left first leaves the bridge first.
+    first, second = (agent, caller) if agent.is_interrupted() or agent.is_gone() else (caller, agent)
+    for chan in (agent, caller):
+        if not chan.is_gone():
+            pbx.set_var(chan, "BRIDGEPEER", "")
+    for count, chan in ((1, first), (0, second)):
+        if not chan.is_gone():
+            pbx.emit(ev.bridge_event("BridgeLeave", bridge, count, chan))
+        chan.bridge_id = ""
+    pbx.emit(ev.bridge_event("BridgeDestroy", bridge, 0))
+    talk_ms = int((loop.time() - answered) / (pbx.timing.time_scale or 1.0) * 1000)
+    if caller.redirect_to is not None and caller.hangup_cause is None:
+        pbx.destroy(agent, 16)  # BlindTransfer / Redirect of the caller: the agent leg ends
+        return
+    for name, value in (("ANSWEREDTIME", str(talk_ms // 1000)), ("ANSWEREDTIME_MS", str(talk_ms))):
+        pbx.set_var(caller, name, value)
+    pbx.set_var(caller, "DIALSTATUS", "ANSWER")
+    pbx.finish(caller, 16)
+    pbx.destroy(agent, 16)
+
+
+async def _agent_hangs_up_after(pbx: Pbx, agent: Channel, talk_s: float) -> None:
+    await pbx.timing.sleep(talk_s)
+    if not agent.is_gone():
+        pbx.request_hangup(agent, 16, by="agent", event=None)

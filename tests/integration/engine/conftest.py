@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from callcenter.app import Engine
+from callcenter.settings import Settings, load_settings
+
+
+def engine_settings(tmp_path: Path, **overrides: Any) -> Settings:
+    base: dict[str, Any] = {
+        "mode": "simulator",
+        "database": {"url": f"sqlite:///{tmp_path}/cc.sqlite3"},
+        "agi": {"port": 0, "command_timeout_s": 5.0},
+        "ami": {"reconnect_initial_s": 0.05, "reconnect_max_s": 0.2, "keepalive_s": 1.0},
+        "web": {"port": 0},
+        "simulator": {"time_scale": 0.05, "arrival_rate_per_min": 0, "agent_answer_delay_s": 1.0},
+        "queues": [
+            {"name": "sales", "skills": {"sales": 2}, "wrap_up_s": 0.2},
+            {"name": "support", "skills": {"support": 2}, "wrap_up_s": 0.2},
+            {"name": "general", "wrap_up_s": 0.2},
+        ],
+    }
+    base.update(overrides)
+    return load_settings(None, **base)
+
+
+@pytest.fixture
+async def engine(tmp_path: Path) -> AsyncIterator[Engine]:
+    running = Engine(engine_settings(tmp_path), simulator_mode=True)
+    await running.start()
+    try:
+        yield running
+    finally:
+        await running.stop()
