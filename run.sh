@@ -19,7 +19,7 @@ setup() {
   local stamp="$VENV/.installed-$(sha256sum pyproject.toml | cut -c1-16)"
   if [ ! -f "$stamp" ]; then
     "$VENV/bin/python" -m pip install --quiet --upgrade pip==25.2
-    "$VENV/bin/python" -m pip install --quiet -e '.[dev]'
+    "$VENV/bin/python" -m pip install --quiet --config-settings editable_mode=compat -e '.[dev]'
     rm -f "$VENV"/.installed-* && touch "$stamp"
   fi
 }

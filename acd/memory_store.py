@@ -135,21 +135,18 @@ class MemoryStore:
         empty: set[str] = set()
         return set().union(*(self._agent_idx.get(f"{ch.value}:*", empty) for ch in Channel))
 
-    async def buckets_for(
+    async def heads_for(
         self, channels: Iterable[Channel], skills: Iterable[str], agent_id: str
-    ) -> list[Bucket]:
+    ) -> list[BucketHead]:
         ids: set[str] = set()
         for k in bucket_lookup_keys(channels, skills, agent_id):
             ids |= self._bucket_idx.get(k, set())
-        return [self._buckets[i] for i in ids]
-
-    async def bucket_heads(self, bucket_ids: Sequence[str]) -> list[BucketHead]:
         heads = []
-        for b in bucket_ids:
+        for b in ids:
             entries = self._bucket_items.get(b)
             if entries:
                 key, seq, item_id = entries[0]
-                heads.append(BucketHead(b, key, seq, item_id))
+                heads.append(BucketHead(self._buckets[b], key, seq, self._items[item_id]))
         return heads
 
     async def queue_rank(self, queue: str, key: float, seq: int, item_id: str) -> int:

@@ -175,3 +175,7 @@ class QueueConfig:
     @property
     def aging_per_second(self) -> float:
         return self.aging_per_minute / 60.0
+
+    def max_wait_for(self, channel: Channel) -> float | None:
+        """A callback's customer is not on the line: only live contacts time out to the fallback."""
+        return None if channel == Channel.CALLBACK else self.max_wait_seconds

@@ -79,19 +79,25 @@ def agent_rules(ranked: list[CandidateScore]) -> tuple[str, ...]:
     return ("skill score tie", "longest idle")
 
 
-def best_head(heads: Iterable[tuple[BucketHead, QueueConfig]], now: float) -> tuple[BucketHead, float] | None:
-    """Highest effective priority, then lowest sequence (longest in the queue)."""
-    best: tuple[BucketHead, float] | None = None
-    for head, queue in heads:
-        eff = effective_priority(head.key, queue, now)
-        if best is None or eff > best[1] or (eff == best[1] and head.seq < best[0].seq):
-            best = (head, eff)
-    return best
+def rank_heads(heads: Iterable[tuple[BucketHead, QueueConfig]], now: float) -> list[tuple[BucketHead, float]]:
+    """Bucket heads with their effective priority, best first: highest effective priority, then
+    lowest sequence (longest in the queue)."""
+    ranked = [(h, effective_priority(h.key, q, now)) for h, q in heads]
+    ranked.sort(key=lambda r: (-r[1], r[0].seq))
+    return ranked
 
 
-def item_rules(item: WorkItem, queue: QueueConfig, compared: int) -> tuple[str, ...]:
-    rules = ["highest effective priority" if compared > 1 else "only eligible item"]
+def boost_rules(item: WorkItem, queue: QueueConfig) -> tuple[str, ...]:
     boost = tier_boost(queue, item.customer.tier)
-    if boost > 0:
-        rules.append(f"{item.customer.tier.value} boost")
-    return tuple(rules)
+    return (f"{item.customer.tier.value} boost",) if boost > 0 else ()
+
+
+def item_rules(item: WorkItem, queue: QueueConfig, ranked: list[tuple[BucketHead, float]]) -> tuple[str, ...]:
+    """Which comparison made the winner the agent's next item."""
+    if len(ranked) == 1:
+        rules: tuple[str, ...] = ("only eligible item",)
+    elif ranked[0][1] > ranked[1][1]:
+        rules = ("highest effective priority",)
+    else:
+        rules = ("equal priority", "longest wait")
+    return rules + boost_rules(item, queue)

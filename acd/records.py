@@ -95,10 +95,16 @@ class ItemRecord:
 
 @dataclass(frozen=True, slots=True)
 class BucketHead:
-    bucket_id: str
+    """The first waiting item of a bucket, with its record (read in the same round trip)."""
+
+    bucket: Bucket
     key: float
     seq: int
-    item_id: str
+    record: ItemRecord
+
+    @property
+    def bucket_id(self) -> str:
+        return self.bucket.bucket_id
 
 
 def member(seq: int, item_id: str) -> str:

@@ -53,6 +53,24 @@ if #due > 0 then redis.call('ZREM', KEYS[1], unpack(due)) end
 return due
 """
 
+# Heads of every bucket under the agent's index keys, each with its item record: one round trip.
+_HEADS = """
+local ids = redis.call('SUNION', unpack(KEYS))
+local out = {}
+for _, id in ipairs(ids) do
+  local h = redis.call('ZRANGE', ARGV[1] .. ':b:' .. id, 0, 0, 'WITHSCORES')
+  if #h > 0 then
+    local item_id = string.sub(h[1], string.find(h[1], '|', 1, true) + 1)
+    local d = redis.call('HGET', ARGV[1] .. ':i:' .. item_id, 'd')
+    table.insert(out, id)
+    table.insert(out, h[1])
+    table.insert(out, h[2])
+    table.insert(out, d or '')
+  end
+end
+return out
+"""
+
 DECISION_TTL_SECONDS = 86_400
 
 
@@ -69,6 +87,7 @@ class RedisStore:
         self._p = prefix
         self._commit = redis.register_script(_COMMIT)
         self._pop = redis.register_script(_POP_TIMERS)
+        self._heads = redis.register_script(_HEADS)
         self._buckets: dict[str, Bucket] = {}  # definitions never change for an id
 
     def _k(self, *parts: str) -> str:
@@ -96,8 +115,9 @@ class RedisStore:
             before, after = agent_index_keys(old_a), agent_index_keys(new_a)
             ops += [["S-", self._k("ai", k), new_a.agent_id] for k in before - after]
             ops += [["S+", self._k("ai", k), new_a.agent_id] for k in after - before]
+        registered: dict[str, Bucket] = {}
         for old_i, new_i in txn.items:
-            self._item_ops(old_i, new_i, checks, ops)
+            self._item_ops(old_i, new_i, checks, ops, registered)
         for offer in txn.offers_put:
             ops.append(["K", self._k("o", offer.offer_id), _dumps(codec.offer_to(offer))])
         ops += [["D", self._k("o", offer_id)] for offer_id in txn.offers_del]
@@ -107,11 +127,18 @@ class RedisStore:
             key = self._k("d", d.item_id)
             ops += [["R", key, d.to_json()], ["E", key, str(DECISION_TTL_SECONDS)]]
         ops += [["F", self._k("la"), customer, agent] for customer, agent in txn.last_agent]
-        ok = await self._commit(args=[json.dumps([checks, ops], separators=(",", ":"))])
-        return bool(ok)
+        ok = bool(await self._commit(args=[json.dumps([checks, ops], separators=(",", ":"))]))
+        if ok:  # only a committed registration may be skipped next time
+            self._buckets.update(registered)
+        return ok
 
     def _item_ops(
-        self, old: ItemRecord | None, new: ItemRecord | None, checks: list[list[str]], ops: list[list[str]]
+        self,
+        old: ItemRecord | None,
+        new: ItemRecord | None,
+        checks: list[list[str]],
+        ops: list[list[str]],
+        registered: dict[str, Bucket],
     ) -> None:
         ref = old or new
         assert ref is not None
@@ -133,8 +160,8 @@ class RedisStore:
         if after is not None:
             bucket, score, seq = after
             m = member(seq, ref.item_id)
-            if bucket.bucket_id not in self._buckets:
-                self._buckets[bucket.bucket_id] = bucket
+            if bucket.bucket_id not in self._buckets and bucket.bucket_id not in registered:
+                registered[bucket.bucket_id] = bucket
                 ops.append(["F", self._k("bd"), bucket.bucket_id, _dumps(codec.bucket_to(bucket))])
                 ops += [["S+", self._k("bi", k), bucket.bucket_id] for k in bucket.index_keys()]
             ops += [
@@ -186,30 +213,25 @@ class RedisStore:
         keys = [self._k("ai", f"{ch.value}:*") for ch in Channel]
         return set(await self._r.sunion(keys))  # type: ignore[misc]
 
-    async def buckets_for(
+    async def heads_for(
         self, channels: Iterable[Channel], skills: Iterable[str], agent_id: str
-    ) -> list[Bucket]:
+    ) -> list[BucketHead]:
         keys = [self._k("bi", k) for k in bucket_lookup_keys(channels, skills, agent_id)]
-        ids: set[str] = await self._r.sunion(keys)  # type: ignore[misc]
-        missing = [i for i in ids if i not in self._buckets]
+        flat: list[str] = await self._heads(keys=keys, args=[self._p])
+        rows = [flat[i : i + 4] for i in range(0, len(flat), 4)]
+        missing = [bucket_id for bucket_id, *_ in rows if bucket_id not in self._buckets]
         if missing:
             raws: list[str | None] = await self._r.hmget(self._k("bd"), missing)  # type: ignore[misc]
             for raw in raws:
                 if raw:
                     b = codec.bucket_from(json.loads(raw))
                     self._buckets[b.bucket_id] = b
-        return [self._buckets[i] for i in ids if i in self._buckets]
-
-    async def bucket_heads(self, bucket_ids: Sequence[str]) -> list[BucketHead]:
-        pipe = self._r.pipeline(transaction=False)
-        for b in bucket_ids:
-            pipe.zrange(self._k("b", b), 0, 0, withscores=True)
         heads = []
-        for b, found in zip(bucket_ids, await pipe.execute(), strict=True):
-            if found:
-                m, score = found[0]
-                seq, item_id = parse_member(m)
-                heads.append(BucketHead(b, float(score), seq, item_id))
+        for bucket_id, m, score, raw in rows:
+            if raw and bucket_id in self._buckets:
+                seq, _ = parse_member(m)
+                heads.append(BucketHead(self._buckets[bucket_id], float(score), seq,
+                                        codec.item_record_from(json.loads(raw))))  # fmt: skip
         return heads
 
     async def queue_rank(self, queue: str, key: float, seq: int, item_id: str) -> int:

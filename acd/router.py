@@ -59,12 +59,12 @@ class Router(TimedRouter):
             new = agent_state.login(agent, now, old, paused_reason)
             if await self._store.commit(Txn(agents=[(old, new)])):
                 self._agent_changed(old, new, now)
-                return await self._route_agent(agent.agent_id, "agent_freed")
+                return await self._route_agent(agent.agent_id, "agent_freed", known=new)
         raise StoreContention(action=f"logging in {agent.agent_id}", attempts=self._retries)
 
     async def set_available(self, agent_id: str) -> list[Offer]:
-        await self._update_agent(agent_id, agent_state.resume)
-        return await self._route_agent(agent_id, "agent_freed")
+        new = await self._update_agent(agent_id, agent_state.resume)
+        return await self._route_agent(agent_id, "agent_freed", known=new)
 
     async def pause(self, agent_id: str, reason: str) -> None:
         await self._update_agent(
@@ -75,8 +75,8 @@ class Router(TimedRouter):
         await self._update_agent(agent_id, agent_state.logout, (f"wrap:{agent_id}",))
 
     async def wrap_up_done(self, agent_id: str) -> list[Offer]:
-        await self._update_agent(agent_id, agent_state.end_wrap_up, (f"wrap:{agent_id}",))
-        return await self._route_agent(agent_id, "agent_freed")
+        new = await self._update_agent(agent_id, agent_state.end_wrap_up, (f"wrap:{agent_id}",))
+        return await self._route_agent(agent_id, "agent_freed", known=new)
 
     async def agent_freed(self, agent_id: str) -> list[Offer]:
         """Offer this agent the best waiting item it can take (if it can take one)."""
@@ -95,8 +95,6 @@ class Router(TimedRouter):
         """Queue an item and offer it at once if an eligible agent can take it."""
         now = self._clock.now()
         q = await self._queue(item.queue)
-        if await self._store.get_item(item.item_id) is not None:
-            raise DuplicateItem(item_id=item.item_id)
         sticky, until = await self._previous_agent(item, q, now)
         seq = await self._store.next_seq()
         rec, timers = self._waiting(
@@ -112,7 +110,7 @@ class Router(TimedRouter):
         if not await self._store.commit(Txn(items=[(None, rec)], timers_put=timers)):
             raise DuplicateItem(item_id=item.item_id)
         self._emit(ItemQueued(item.item_id, q.name, item.channel, item.arrived_at, now))
-        return await self._route_item(item.item_id, "item_arrived")
+        return await self._route_item(item.item_id, "item_arrived", known=rec)
 
     async def _previous_agent(
         self, item: WorkItem, q: QueueConfig, now: float
@@ -139,6 +137,8 @@ class Router(TimedRouter):
             agent = await self._store.get_agent(offer.agent_id) if offer else None
             if offer is None or rec is None or agent is None or rec.offer_id != offer_id:
                 raise OfferNotPending(offer_id=offer_id)
+            if agent.offer_id != offer_id:
+                continue  # read while another router changed it: read again
             new_agent = agent_state.accept(agent, offer_id, now)
             new_item = replace(rec, status=ItemStatus.ACTIVE, version=rec.version + 1, answered_at=now)
             txn = Txn(
@@ -152,7 +152,7 @@ class Router(TimedRouter):
                 waited = now - rec.item.arrived_at
                 self._emit(OfferAccepted(offer_id, rec.item_id, agent.agent_id, rec.item.queue, waited, now))
                 self._agent_changed(agent, new_agent, now)
-                return await self._route_agent(agent.agent_id, "agent_freed")
+                return await self._route_agent(agent.agent_id, "agent_freed", known=new_agent)
         raise StoreContention(action=f"accepting {offer_id}", attempts=self._retries)
 
     async def decline(self, offer_id: str) -> list[Offer]:
@@ -171,6 +171,8 @@ class Router(TimedRouter):
             if agent is None:
                 raise UnknownAgent(agent_id=rec.agent_id)
             q = await self._queue(rec.item.queue)
+            if agent.load.get(rec.item.channel, 0) == 0:
+                continue  # read while another router changed it: read again
             new_agent = agent_state.complete(agent, rec.item.channel, now, q.wrap_up_seconds)
             timers = (
                 [(f"wrap:{agent.agent_id}", new_agent.wrap_until)] if new_agent.wrap_until is not None else []
@@ -181,7 +183,7 @@ class Router(TimedRouter):
                 handled = now - (rec.answered_at or now)
                 self._emit(ItemCompleted(item_id, agent.agent_id, q.name, handled, now))
                 self._agent_changed(agent, new_agent, now)
-                return await self._route_agent(agent.agent_id, "agent_freed")
+                return await self._route_agent(agent.agent_id, "agent_freed", known=new_agent)
         raise StoreContention(action=f"completing {item_id}", attempts=self._retries)
 
     async def _active(self, item_id: str, action: str) -> ItemRecord:
@@ -225,8 +227,8 @@ class Router(TimedRouter):
                 item, q, now, seq=rec.seq, key=rec.key, version=rec.version + 1, offers_made=rec.offers_made
             )
             if await self._store.commit(
-                Txn(items=[(rec, new)], timers_put=timers, timers_del=[f"stk:{item_id}"])
+                Txn(items=[(rec, new)], timers_put=timers, timers_del=[f"stk:{item_id}", f"max:{item_id}"])
             ):
                 self._emit(ItemConvertedToCallback(item_id, q.name, number, now))
-                return await self._route_item(item_id, "requeued")
+                return await self._route_item(item_id, "requeued", known=new)
         raise StoreContention(action=f"converting {item_id}", attempts=self._retries)

@@ -11,20 +11,24 @@ from typing import Protocol
 
 from acd import agent_state
 from acd.decision import CandidateScore, Offer, RouteDecision
-from acd.errors import IllegalTransition, OfferNotPending, StoreContention, UnknownQueue
+from acd.errors import IllegalTransition, UnknownQueue
 from acd.events import (
     AcdEvent,
-    AgentAutoPaused,
     AgentStateChanged,
-    FallbackRequired,
-    ItemAbandoned,
     OfferMade,
-    OfferReleased,
 )
 from acd.model import AgentState, QueueConfig, WorkItem
 from acd.overflow import next_step_at, requirement_at, step_for_wait, step_rules
-from acd.policy import agent_rules, best_head, effective_priority, item_rules, rank_agents, skill_score
-from acd.records import AgentRecord, Bucket, ItemRecord, ItemStatus
+from acd.policy import (
+    agent_rules,
+    boost_rules,
+    effective_priority,
+    item_rules,
+    rank_agents,
+    rank_heads,
+    skill_score,
+)
+from acd.records import AgentRecord, Bucket, BucketHead, ItemRecord, ItemStatus
 from acd.stats import StatsBook
 from acd.store import AcdStore, Txn
 
@@ -101,19 +105,25 @@ class RoutingCore:
         nxt = next_step_at(q, item.arrived_at, step)
         if nxt is not None:
             timers.append((f"ovf:{item.item_id}", nxt))
-        if q.max_wait_seconds is not None:
-            timers.append((f"max:{item.item_id}", item.arrived_at + q.max_wait_seconds))
+        max_wait = q.max_wait_for(item.channel)
+        if max_wait is not None:
+            timers.append((f"max:{item.item_id}", item.arrived_at + max_wait))
         if sticky_until is not None:
             timers.append((f"stk:{item.item_id}", sticky_until))
         return rec, timers
 
     async def _route_item(
-        self, item_id: str, trigger: str, exclude: frozenset[str] = frozenset()
+        self,
+        item_id: str,
+        trigger: str,
+        exclude: frozenset[str] = frozenset(),
+        known: ItemRecord | None = None,
     ) -> Offer | None:
-        """Offer a waiting item to the best eligible agent, if any."""
+        """Offer a waiting item to the best eligible agent, if any (``known``: see ``_route_agent``)."""
         for _ in range(self._retries):
             now = self._clock.now()
-            rec = await self._store.get_item(item_id)
+            rec = known or await self._store.get_item(item_id)
+            known = None
             if rec is None or rec.status != ItemStatus.WAITING or rec.bucket is None:
                 return None
             b = rec.bucket
@@ -129,48 +139,53 @@ class RoutingCore:
             if not ranked:
                 return None
             agent = next(a for a in agents if a.agent_id == ranked[0].agent_id)
-            rules = agent_rules(ranked) + item_rules(rec.item, q, 1)[1:] + step_rules(q, rec.step)
+            rules = agent_rules(ranked) + boost_rules(rec.item, q) + step_rules(q, rec.step)
             offer = await self._claim(rec, agent, q, now, trigger, rules, tuple(ranked[:5]), 1)
             if offer is not None:
                 return offer
         log.warning("routing item gave up after conflicts", extra={"item_id": item_id})
         return None
 
-    async def _route_agent(self, agent_id: str, trigger: str) -> list[Offer]:
-        """Offer the best waiting item this agent can take, if any."""
+    async def _route_agent(
+        self, agent_id: str, trigger: str, known: AgentRecord | None = None
+    ) -> list[Offer]:
+        """Offer the best waiting item this agent can take, if any. ``known``: the agent record
+        just committed by the caller (saves a read; a stale one only costs a retry)."""
         for _ in range(self._retries):
             now = self._clock.now()
-            a = await self._store.get_agent(agent_id)
+            a = known or await self._store.get_agent(agent_id)
+            known = None
             channels = agent_state.takeable_channels(a) if a is not None else frozenset()
             if a is None or not channels:
                 return []
             skills = a.agent.skills
-            eligible: dict[str, tuple[Bucket, float]] = {}
-            for b in await self._store.buckets_for(channels, skills.keys(), agent_id):
-                if b.channel in channels and b.sticky_agent in (None, agent_id):
-                    score = skill_score(skills, b.requirement)
-                    if score is not None:
-                        eligible[b.bucket_id] = (b, score)
-            heads = await self._store.bucket_heads(list(eligible)) if eligible else []
-            if not heads:
+            heads: list[tuple[BucketHead, QueueConfig]] = []
+            scores: dict[str, float] = {}
+            for h in await self._store.heads_for(channels, skills.keys(), agent_id):
+                b = h.bucket
+                score = skill_score(skills, b.requirement)
+                if b.channel in channels and b.sticky_agent in (None, agent_id) and score is not None:
+                    heads.append((h, await self._queue(b.queue)))
+                    scores[b.bucket_id] = score
+            ranked = rank_heads(heads, now)
+            if not ranked:
                 return []
-            pairs = [(h, await self._queue(eligible[h.bucket_id][0].queue)) for h in heads]
-            best = best_head(pairs, now)
-            assert best is not None  # heads is not empty
-            head, _eff = best
-            rec = await self._store.get_item(head.item_id)
-            if rec is None or rec.bucket is None or rec.bucket.bucket_id != head.bucket_id:
+            head, rec = ranked[0][0], ranked[0][0].record
+            if (
+                rec.status != ItemStatus.WAITING
+                or rec.bucket is None
+                or rec.bucket.bucket_id != head.bucket_id
+            ):
                 continue  # moved meanwhile: look again
-            bucket, score = eligible[head.bucket_id]
             q = await self._queue(rec.item.queue)
-            sticky = bucket.sticky_agent is not None
-            rules = (("previous agent",) if sticky else ()) + item_rules(rec.item, q, len(heads))
-            if len(heads) > 1:
-                rules += ("longest wait on equal priority",)
-            cand = (CandidateScore(agent_id, sticky, score, now - a.idle_since),)
-            offer = await self._claim(
-                rec, a, q, now, trigger, rules + step_rules(q, rec.step), cand, len(heads)
+            sticky = head.bucket.sticky_agent is not None
+            rules = (
+                (("previous agent",) if sticky else ())
+                + item_rules(rec.item, q, ranked)
+                + step_rules(q, rec.step)
             )
+            cand = (CandidateScore(agent_id, sticky, scores[head.bucket_id], now - a.idle_since),)
+            offer = await self._claim(rec, a, q, now, trigger, rules, cand, len(ranked))
             if offer is not None:
                 return [offer]
         log.warning("routing agent gave up after conflicts", extra={"agent_id": agent_id})
@@ -230,61 +245,3 @@ class RoutingCore:
         self._emit(OfferMade(offer, q.name, now))
         self._agent_changed(agent, new_agent, now)
         return offer
-
-    async def _release(self, offer_id: str, reason: str, *, missed: bool) -> list[Offer]:
-        """End a pending offer without a connection; re-queue the item at its original place."""
-        for _ in range(self._retries):
-            now = self._clock.now()
-            offer = await self._store.get_offer(offer_id)
-            rec = await self._store.get_item(offer.item.item_id) if offer else None
-            if offer is None or rec is None or rec.offer_id != offer_id or rec.status != ItemStatus.OFFERED:
-                raise OfferNotPending(offer_id=offer_id)
-            agent = await self._store.get_agent(offer.agent_id)
-            if agent is None or agent.offer_id != offer_id:
-                raise OfferNotPending(offer_id=offer_id)
-            q = await self._queue(rec.item.queue)
-            new_agent = agent_state.release_offer(
-                agent, offer_id, rec.item.channel, now, missed=missed, max_missed=q.max_missed_offers
-            )
-            waited = now - rec.item.arrived_at
-            expired = q.max_wait_seconds is not None and waited >= q.max_wait_seconds
-            txn = Txn(agents=[(agent, new_agent)], offers_del=[offer_id], timers_del=[f"offer:{offer_id}"])
-            requeued = reason != "abandoned" and not expired
-            if requeued:
-                new_item, timers = self._waiting(
-                    rec.item,
-                    q,
-                    now,
-                    seq=rec.seq,
-                    key=rec.key,
-                    version=rec.version + 1,
-                    offers_made=rec.offers_made,
-                )
-                txn.items.append((rec, new_item))
-                txn.timers_put.extend(timers)
-            else:
-                txn.items.append((rec, None))
-            if not await self._store.commit(txn):
-                continue
-            self._emit(
-                OfferReleased(
-                    offer_id, rec.item_id, agent.agent_id, q.name, reason, requeued, rec.item.arrived_at, now
-                )
-            )
-            self._agent_changed(agent, new_agent, now)
-            if (
-                new_agent.state == AgentState.PAUSED
-                and new_agent.pause_reason == agent_state.AUTO_PAUSE_REASON
-            ):
-                self._emit(AgentAutoPaused(agent.agent_id, agent.missed_offers + 1, now))
-            if reason == "abandoned":
-                self._emit(ItemAbandoned(rec.item_id, q.name, waited, now))
-            elif expired:
-                assert q.fallback is not None  # QueueConfig guarantees it
-                self._emit(FallbackRequired(rec.item, q.name, q.fallback, waited, now))
-            offers: list[Offer] = []
-            if requeued:  # another agent first; then the freed agent takes the best waiting item
-                again = await self._route_item(rec.item_id, "requeued", exclude=frozenset({agent.agent_id}))
-                offers += [again] if again else []
-            return offers + await self._route_agent(agent.agent_id, "agent_freed")
-        raise StoreContention(action="releasing an offer", attempts=self._retries)

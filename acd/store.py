@@ -86,13 +86,13 @@ class AcdStore(Protocol):
         ...
 
     async def offerable_agent_ids(self) -> set[str]: ...
-    async def buckets_for(
+    async def heads_for(
         self, channels: Iterable[Channel], skills: Iterable[str], agent_id: str
-    ) -> list[Bucket]:
-        """Every bucket registered under a key this agent could match (a superset: check requirements)."""
+    ) -> list[BucketHead]:
+        """The head of every non-empty bucket registered under a key this agent could match
+        (a superset: the router still checks the requirements)."""
         ...
 
-    async def bucket_heads(self, bucket_ids: Sequence[str]) -> list[BucketHead]: ...
     async def queue_rank(self, queue: str, key: float, seq: int, item_id: str) -> int:
         """0-based rank of a waiting item among its queue's waiting items."""
         ...

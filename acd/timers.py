@@ -1,4 +1,4 @@
-"""Agent updates with retry, and the timers ``Router.tick`` applies."""
+"""Agent updates with retry, offers that end without a connection, and the timers ``Router.tick`` applies."""
 
 from __future__ import annotations
 
@@ -6,8 +6,16 @@ import logging
 from collections.abc import Callable
 
 from acd import agent_state
-from acd.errors import AcdError, StoreContention, UnknownAgent
-from acd.events import AcdEvent, FallbackRequired, OverflowApplied
+from acd.decision import Offer
+from acd.errors import AcdError, OfferNotPending, StoreContention, UnknownAgent
+from acd.events import (
+    AcdEvent,
+    AgentAutoPaused,
+    FallbackRequired,
+    ItemAbandoned,
+    OfferReleased,
+    OverflowApplied,
+)
 from acd.model import AgentState
 from acd.overflow import step_for_wait
 from acd.queries import RouterQueries
@@ -40,6 +48,67 @@ class TimedRouter(RouterQueries):
                 return new
         raise StoreContention(action=f"updating agent {agent_id}", attempts=self._retries)
 
+    async def _release(self, offer_id: str, reason: str, *, missed: bool) -> list[Offer]:
+        """End a pending offer without a connection; re-queue the item at its original place."""
+        for _ in range(self._retries):
+            now = self._clock.now()
+            offer = await self._store.get_offer(offer_id)
+            rec = await self._store.get_item(offer.item.item_id) if offer else None
+            if offer is None or rec is None or rec.offer_id != offer_id or rec.status != ItemStatus.OFFERED:
+                raise OfferNotPending(offer_id=offer_id)
+            agent = await self._store.get_agent(offer.agent_id)
+            if agent is None or agent.offer_id != offer_id:
+                raise OfferNotPending(offer_id=offer_id)
+            q = await self._queue(rec.item.queue)
+            new_agent = agent_state.release_offer(
+                agent, offer_id, rec.item.channel, now, missed=missed, max_missed=q.max_missed_offers
+            )
+            waited = now - rec.item.arrived_at
+            max_wait = q.max_wait_for(rec.item.channel)
+            expired = max_wait is not None and waited >= max_wait
+            txn = Txn(agents=[(agent, new_agent)], offers_del=[offer_id], timers_del=[f"offer:{offer_id}"])
+            requeued = reason != "abandoned" and not expired
+            if requeued:
+                new_item, timers = self._waiting(
+                    rec.item,
+                    q,
+                    now,
+                    seq=rec.seq,
+                    key=rec.key,
+                    version=rec.version + 1,
+                    offers_made=rec.offers_made,
+                )
+                txn.items.append((rec, new_item))
+                txn.timers_put.extend(timers)
+            else:
+                txn.items.append((rec, None))
+            if not await self._store.commit(txn):
+                continue
+            self._emit(
+                OfferReleased(
+                    offer_id, rec.item_id, agent.agent_id, q.name, reason, requeued, rec.item.arrived_at, now
+                )
+            )
+            self._agent_changed(agent, new_agent, now)
+            if (
+                new_agent.state == AgentState.PAUSED
+                and new_agent.pause_reason == agent_state.AUTO_PAUSE_REASON
+            ):
+                self._emit(AgentAutoPaused(agent.agent_id, agent.missed_offers + 1, now))
+            if reason == "abandoned":
+                self._emit(ItemAbandoned(rec.item_id, q.name, waited, now))
+            elif expired:
+                assert q.fallback is not None  # QueueConfig guarantees it
+                self._emit(FallbackRequired(rec.item, q.name, q.fallback, waited, now))
+            offers: list[Offer] = []
+            if requeued:  # another agent first; then the freed agent takes the best waiting item
+                again = await self._route_item(
+                    rec.item_id, "requeued", exclude=frozenset({agent.agent_id}), known=new_item
+                )
+                offers += [again] if again else []
+            return offers + await self._route_agent(agent.agent_id, "agent_freed", known=new_agent)
+        raise StoreContention(action="releasing an offer", attempts=self._retries)
+
     # ---- time ----------------------------------------------------------------------------
     async def tick(self, limit: int = 10_000) -> list[AcdEvent]:
         """Apply due timers: offer timeouts, overflow steps, previous-agent limits, maximum waits
@@ -69,8 +138,8 @@ class TimedRouter(RouterQueries):
         elif kind == "wrap":
             a = await self._store.get_agent(ident)
             if a is not None and a.state == AgentState.WRAP_UP and (a.wrap_until or 0.0) <= now:
-                await self._update_agent(ident, agent_state.end_wrap_up)
-                await self._route_agent(ident, "agent_freed")
+                new = await self._update_agent(ident, agent_state.end_wrap_up)
+                await self._route_agent(ident, "agent_freed", known=new)
 
     async def _refresh(self, item_id: str) -> None:
         for _ in range(self._retries):
@@ -109,7 +178,8 @@ class TimedRouter(RouterQueries):
                 return  # answered, or being offered: checked again if the offer fails
             q = await self._queue(rec.item.queue)
             waited = now - rec.item.arrived_at
-            if q.max_wait_seconds is None or q.fallback is None or waited < q.max_wait_seconds:
+            max_wait = q.max_wait_for(rec.item.channel)
+            if max_wait is None or q.fallback is None or waited < max_wait:
                 return
             if await self._store.commit(Txn(items=[(rec, None)])):
                 self._emit(FallbackRequired(rec.item, q.name, q.fallback, waited, now))

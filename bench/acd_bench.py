@@ -23,14 +23,22 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from redis.asyncio import Redis  # noqa: E402
+from redis.asyncio import Redis
 
-from acd.decision import Offer  # noqa: E402
-from acd.memory_store import MemoryStore  # noqa: E402
-from acd.model import Agent, Channel, Customer, QueueConfig, SkillRequirement, ValueTier, WorkItem  # noqa: E402
-from acd.redis_store import RedisStore  # noqa: E402
-from acd.router import Router  # noqa: E402
-from acd.store import AcdStore  # noqa: E402
+from acd.decision import Offer
+from acd.memory_store import MemoryStore
+from acd.model import (
+    Agent,
+    Channel,
+    Customer,
+    QueueConfig,
+    SkillRequirement,
+    ValueTier,
+    WorkItem,
+)
+from acd.redis_store import RedisStore
+from acd.router import Router
+from acd.store import AcdStore
 
 
 class StepClock:
@@ -134,7 +142,9 @@ def show(name: str, size: Size, r: dict[str, float]) -> None:
 
 
 async def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--quick", action="store_true", help="small, fast run")
     parser.add_argument("--store", choices=["memory", "redis", "both"], default="both")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/0")

@@ -35,7 +35,7 @@ from crm_core.db import make_engine, make_session_factory, migrate
 from crm_core.demo_data import generate
 from crm_core.importer import ColumnMapping, CustomerImporter
 from crm_core.lookup import ScreenPop
-from crm_core.models import CustomerPhone
+from crm_core.models import Customer, CustomerPhone
 
 NOW = datetime(2026, 3, 1, tzinfo=UTC)
 PG_ADMIN = "host=127.0.0.1 port=5432 user=postgres dbname=test"
@@ -47,7 +47,11 @@ class _FixedClock:
 
 
 @contextmanager
-def database(backend: str) -> Iterator[str]:
+def database(backend: str, keep: str | None) -> Iterator[str]:
+    """A throw-away database, or the one named by ``keep`` (left in place for the next run)."""
+    if keep is not None:
+        yield keep if "://" in keep else f"sqlite:///{keep}"
+        return
     if backend == "sqlite":
         with tempfile.TemporaryDirectory(prefix="crm_bench_") as directory:
             yield f"sqlite:///{Path(directory) / 'bench.sqlite3'}"
@@ -66,7 +70,8 @@ def percentiles(samples: list[float]) -> str:
     ordered = sorted(samples)
     p50 = statistics.median(ordered)
     p99 = ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
-    return f"p50 {p50 * 1000:.3f} ms  p99 {p99 * 1000:.3f} ms  max {ordered[-1] * 1000:.3f} ms  (n={len(ordered)})"
+    worst = ordered[-1]
+    return f"p50 {p50 * 1000:.3f} ms  p99 {p99 * 1000:.3f} ms  max {worst * 1000:.3f} ms  (n={len(ordered)})"
 
 
 def dialled_forms(e164: str, rng: random.Random) -> str:
@@ -133,12 +138,17 @@ def measure_import(sessions: sessionmaker[Session], rows: int, rng: random.Rando
     )
 
 
-def run(backend: str, customers: int, lookups: int, import_rows: int, seed: int) -> None:
+def run(backend: str, customers: int, lookups: int, import_rows: int, seed: int, keep: str | None) -> None:
     print(f"== {backend}: {customers:,} customers")
-    with database(backend) as url:
+    with database(backend, keep) as url:
         migrate(url)
-        engine = make_engine(url, **({"pool_size": 5} if backend == "postgresql" else {}))
+        engine = make_engine(url)
         try:
+            with engine.connect() as conn:
+                existing = conn.scalar(select(func.count()).select_from(Customer)) or 0
+            if existing:
+                print(f"  reusing {existing:,} customers already in {keep}")
+            customers = max(customers - existing, 0)
             start = time.perf_counter()
             last = [start]
 
@@ -147,13 +157,14 @@ def run(backend: str, customers: int, lookups: int, import_rows: int, seed: int)
                     last[0] = time.perf_counter()
                     print(f"    ... {done:,}/{total:,} customers", flush=True)
 
-            summary = generate(engine, customers, seed=seed, now=NOW, batch=10_000, progress=progress)
-            elapsed = time.perf_counter() - start
-            total_rows = sum(summary.rows.values())
-            print(
-                f"  demo data: {customers:,} customers / {total_rows:,} rows in {elapsed:.1f} s "
-                f"({customers / elapsed:,.0f} customers/s, {total_rows / elapsed:,.0f} rows/s)"
-            )
+            if customers:
+                summary = generate(engine, customers, seed=seed, now=NOW, batch=10_000, progress=progress)
+                elapsed = time.perf_counter() - start
+                total_rows = sum(summary.rows.values())
+                print(
+                    f"  demo data: {customers:,} customers / {total_rows:,} rows in {elapsed:.1f} s "
+                    f"({customers / elapsed:,.0f} customers/s, {total_rows / elapsed:,.0f} rows/s)"
+                )
             with engine.begin() as conn:
                 conn.exec_driver_sql("ANALYZE")
             sessions = make_session_factory(engine)
@@ -172,10 +183,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lookups", type=int, default=5_000)
     parser.add_argument("--import-rows", type=int, default=20_000)
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--sqlite-path", help="keep/reuse this SQLite file instead of a temporary one")
+    parser.add_argument("--pg-url", help="keep/reuse this PostgreSQL database instead of a throw-away one")
     args = parser.parse_args(argv)
     backends = ("sqlite", "postgresql") if args.backend == "both" else (args.backend,)
     for backend in backends:
-        run(backend, args.customers, args.lookups, args.import_rows, args.seed)
+        keep = args.sqlite_path if backend == "sqlite" else args.pg_url
+        run(backend, args.customers, args.lookups, args.import_rows, args.seed, keep)
     return 0
 
 

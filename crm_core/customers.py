@@ -73,6 +73,35 @@ class CustomerDraft:
 
 
 @dataclass(frozen=True, slots=True)
+class CustomerPatch:
+    """Changes to a profile; ``None`` leaves a field as it is."""
+
+    display_name: str | None = None
+    native_name: str | None = None
+    job_title: str | None = None
+    preferred_language: str | None = None
+    chat_login: str | None = None
+    owner: str | None = None
+    team: str | None = None
+    organisation_id: int | None = None
+    consent_marketing: bool | None = None
+    opt_out_calls: bool | None = None
+    opt_out_email: bool | None = None
+    opt_out_sms: bool | None = None
+
+
+_PATCH_LIMITS = {
+    "display_name": limits.NAME,
+    "native_name": limits.NAME,
+    "job_title": limits.SHORT,
+    "preferred_language": limits.LANGUAGE,
+    "chat_login": limits.SHORT,
+    "owner": limits.SHORT,
+    "team": limits.SHORT,
+}
+
+
+@dataclass(frozen=True, slots=True)
 class CustomerFilter:
     text: str | None = None  # prefix of the display name, or an exact phone / e-mail
     tier: str | None = None
@@ -163,6 +192,27 @@ class CustomerService:
         session.add_all(children)
         session.flush()
         return [p.customer.id for p in prepared]
+
+    def update(self, session: Session, customer_id: int, patch: CustomerPatch) -> CustomerSummary:
+        """Apply a patch after validating all of it (a bad field changes nothing)."""
+        customer = _existing(session, customer_id)
+        changes: dict[str, object] = {}
+        for name, max_length in _PATCH_LIMITS.items():
+            value = getattr(patch, name)
+            if value is not None:
+                changes[name] = required(name, value, max_length)
+        for name in ("consent_marketing", "opt_out_calls", "opt_out_email", "opt_out_sms"):
+            if getattr(patch, name) is not None:
+                changes[name] = bool(getattr(patch, name))
+        if patch.organisation_id is not None:
+            if patch.organisation_id == customer_id or session.get(Customer, patch.organisation_id) is None:
+                raise NotFound(kind="organisation", key=patch.organisation_id)
+            changes["organisation_id"] = patch.organisation_id
+        for name, value in changes.items():
+            setattr(customer, name, value)
+        customer.updated_at = utc_now(self.clock)
+        session.flush()
+        return customer_summary(customer)
 
     def add_phone(self, session: Session, customer_id: int, raw: str) -> str:
         _existing(session, customer_id)

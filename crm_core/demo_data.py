@@ -19,6 +19,7 @@ from sqlalchemy import Connection, Engine, func, insert, select, text
 from crm_core import demo_names as names
 from crm_core.clock import as_utc
 from crm_core.models import (
+    Address,
     Customer,
     CustomerEmail,
     CustomerNote,
@@ -40,6 +41,7 @@ KNOWN_NOTE = "Allergic to peanuts; complained about the Kung Pao chicken on last
 Rows = dict[str, list[dict[str, Any]]]
 _TABLES = (
     Customer,
+    Address,
     CustomerPhone,
     CustomerEmail,
     CustomerTag,
@@ -149,6 +151,16 @@ class _Generator:
             self.rows["customer_emails"].append(
                 {"id": self.ids.take("customer_emails"), "customer_id": cid, "email": f"{local}@example.com",
                  "is_primary": True}
+            )  # fmt: skip
+        if fixed or rng.random() < 0.2:
+            city, region_, street = (
+                ("San Francisco", "CA", "1 Market St") if fixed else rng.choice(names.CITIES)
+            )
+            self.rows["addresses"].append(
+                {"id": self.ids.take("addresses"), "customer_id": cid, "label": "home",
+                 "line1": street if fixed else f"{rng.randrange(1, 999)} {street}", "line2": None,
+                 "city": city, "region": region_, "postal_code": f"{rng.randrange(10000, 99999)}",
+                 "country": "US"}
             )  # fmt: skip
         if row["tier"] == "vip":
             self.rows["customer_tags"].append({"customer_id": cid, "tag": "vip"})

@@ -78,3 +78,7 @@ ARTICLES = (
     ("Complaints procedure", "Apologise, log a complaint ticket, offer a voucher, escalate to the manager."),
     ("Kung Pao chicken recipe notes", "Kung Pao chicken contains peanuts; offer the cashew-free variant."),
 )  # fmt: skip
+CITIES = (
+    ("San Francisco", "CA", "Grant Ave"), ("New York", "NY", "Mott St"), ("Los Angeles", "CA", "Broadway"),
+    ("Seattle", "WA", "King St"), ("Boston", "MA", "Beach St"), ("Chicago", "IL", "Wentworth Ave"),
+)  # fmt: skip

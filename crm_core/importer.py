@@ -276,11 +276,6 @@ def _draft(row: Row, mapping: ColumnMapping) -> CustomerDraft:
     )
 
 
-def iter_csv(stream: IO[str]) -> Iterator[dict[str, str]]:
-    """Rows of a CSV file as dicts keyed by the header (for callers that count or filter first)."""
-    yield from csv.DictReader(stream)
-
-
 def _chunks(items: Iterable[tuple[int, Row]], size: int) -> Iterator[list[tuple[int, Row]]]:
     iterator = iter(items)
     while chunk := list(islice(iterator, size)):

@@ -109,6 +109,29 @@ def refresh_value(session: Session, customer_id: int, model: ValueModel, clock: 
     return result
 
 
+def refresh_values(
+    session: Session, model: ValueModel, clock: Clock, *, batch: int = 1000, after_id: int = 0
+) -> int:
+    """Re-assess every customer with purchases (nightly job); returns how many were refreshed."""
+    refreshed = 0
+    while True:
+        ids = list(
+            session.scalars(
+                select(Purchase.customer_id)
+                .where(Purchase.customer_id > after_id)
+                .group_by(Purchase.customer_id)
+                .order_by(Purchase.customer_id)
+                .limit(batch)
+            )
+        )
+        if not ids:
+            return refreshed
+        for customer_id in ids:
+            refresh_value(session, customer_id, model, clock)
+        refreshed += len(ids)
+        after_id = ids[-1]
+
+
 def _utc(value: datetime | str) -> datetime:
     # Defensive: an aggregate over a TypeDecorator column may come back raw (naive text on SQLite).
     if isinstance(value, str):

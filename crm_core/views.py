@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from crm_core.models import Customer, CustomerNote, Ticket
+from crm_core.models import Address, Customer, CustomerNote, Ticket
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,3 +104,18 @@ def ticket_summary(row: Ticket) -> TicketSummary:
         resolved_at=row.resolved_at,
         closed_at=row.closed_at,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class AddressView:
+    label: str
+    line1: str
+    line2: str | None
+    city: str | None
+    region: str | None
+    postal_code: str | None
+    country: str | None
+
+
+def address_view(row: Address) -> AddressView:
+    return AddressView(row.label, row.line1, row.line2, row.city, row.region, row.postal_code, row.country)

@@ -13,6 +13,8 @@ from ivr_flows.errors import FlowSchemaError
 from ivr_flows.issues import ValidationIssue, issue
 from ivr_flows.schema import NODE_TYPES, Flow
 
+_TEST_TAGS = ("business_hours", "value_tier", "variable")
+
 
 def parse_flow_yaml(text: str) -> Flow:
     """Parse and check one flow file; raises ``FlowSchemaError`` carrying the issues."""
@@ -45,6 +47,8 @@ def schema_issues(exc: ValidationError, flow: str) -> list[ValidationIssue]:
             rest = loc[3:] if len(loc) > 2 and loc[2] in NODE_TYPES else loc[2:]
         else:
             rest = loc
+        # likewise the test kind after "when": (..., "when", "business_hours", "business_hours", ...)
+        rest = [p for i, p in enumerate(rest) if not (i > 0 and rest[i - 1] == "when" and p in _TEST_TAGS)]
         field = ".".join(rest) if rest else None
         out.append(_one(err, flow, node, field))
     return out

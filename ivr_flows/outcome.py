@@ -8,7 +8,10 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True, slots=True)
 class Queue:
-    """Hand the caller to the ACD; the engine takes over (hold, announcements, agent offer)."""
+    """Hand the caller to the ACD; the engine takes over (hold, announcements, agent offer).
+
+    Digits pressed during ``EXEC MusicOnHold`` never reach the AGI (only AMI ``DTMFEnd`` shows them),
+    so "press 1 for a callback while you wait" belongs to the engine's hold loop, not to a flow node."""
 
     name: str
     skills: tuple[tuple[str, int], ...] = ()

@@ -89,7 +89,9 @@ class AmiClient(AmiActions):
         self.keepalive_interval = keepalive_interval
         self._ids = (f"{action_id_prefix}-{n}" for n in itertools.count(1))
         self._fanout = EventFanout(f"{host}:{port}")
-        self._conn: AmiConnection | None = None
+        self._conn: AmiConnection | None = None  # logged in, events on
+        self._current: AmiConnection | None = None  # the socket of the running attempt
+        self._stopping = False
         self._task: asyncio.Task[None] | None = None
         self._connected_event = asyncio.Event()
         self._first_attempt = asyncio.Event()
@@ -131,6 +133,11 @@ class AmiClient(AmiActions):
     async def stop(self) -> None:
         """Close the session and stop reconnecting."""
         task, self._task = self._task, None
+        self._stopping = True
+        if self._current is not None:
+            # Closing ends the session even if the cancel below is lost in a wait_for race
+            # (Python 3.11 wait_for can swallow a cancel when its future completes at once).
+            self._current.close("stopped by the engine")
         if task is not None:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -147,13 +154,14 @@ class AmiClient(AmiActions):
 
     async def _run(self) -> None:
         failures = 0
-        while True:
+        while not self._is_stopping():
             self.connect_attempts += 1
             established = False
             try:
                 established = await self._session()
             except (OSError, TimeoutError, AmiError) as exc:
-                self._note_failure(exc, failures)
+                if not self._stopping:
+                    self._note_failure(exc, failures)
             except Exception as exc:  # a bug must not end the reconnect loop
                 log.exception(
                     "AMI session to %s failed unexpectedly", self.peer, extra={"ami_peer": self.peer}
@@ -162,7 +170,12 @@ class AmiClient(AmiActions):
             finally:
                 self._first_attempt.set()
             failures = 0 if established else failures + 1
+            if self._is_stopping():
+                return
             await asyncio.sleep(self.backoff.delay(max(failures - 1, 0), self._rng))
+
+    def _is_stopping(self) -> bool:
+        return self._stopping
 
     def _note_failure(self, exc: BaseException, failures: int) -> None:
         if isinstance(exc, AmiLoginFailed):
@@ -188,7 +201,10 @@ class AmiClient(AmiActions):
         )
         announced = False
         keepalive: asyncio.Task[None] | None = None
+        self._current = conn
         try:
+            if self._stopping:  # stop() came while connecting
+                return False
             await asyncio.wait_for(asyncio.shield(conn.greeting), self.connect_timeout)
             await self._login(conn)
             await self._request(conn, "Events", [("EventMask", "on")])
@@ -205,9 +221,12 @@ class AmiClient(AmiActions):
             log.warning("AMI session to %s ended: %s", self.peer, reason, extra={"ami_peer": self.peer})
             return True
         finally:
+            self._current = None
+            conn.close("stopped by the engine")
             if keepalive is not None:
                 keepalive.cancel()
-            conn.close("stopped by the engine")
+                with contextlib.suppress(asyncio.CancelledError):
+                    await keepalive
             reason = await asyncio.shield(conn.closed)
             if self._conn is conn:
                 self._conn = None

@@ -23,6 +23,8 @@ log = logging.getLogger(__name__)
 
 # A peer that never ends a message would make us buffer forever.
 MAX_PENDING_BYTES = 4 * 1024 * 1024
+# Bytes parsed per event-loop iteration (see AmiConnection._drain).
+PARSE_SLICE = 32 * 1024
 _LOGGED_BYTES = 200
 
 
@@ -58,6 +60,7 @@ class AmiConnection(asyncio.Protocol):
         self._greeted = False
         self._pending: dict[str, _Pending] = {}
         self._close_reason: str | None = None
+        self._draining = False
 
     # -- asyncio.Protocol -------------------------------------------------------------
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
@@ -65,7 +68,44 @@ class AmiConnection(asyncio.Protocol):
         self._transport = transport
 
     def data_received(self, data: bytes) -> None:
-        buffer = self._buffer + data if self._buffer else data
+        self._buffer = self._buffer + data if self._buffer else data
+        if not self._draining:
+            self._drain()
+
+    def _drain(self) -> None:
+        """Parse at most ``PARSE_SLICE`` bytes per loop iteration.
+
+        The transport hands over up to 256 KiB at once; parsing it in one go would hold the
+        event loop for several milliseconds under an event storm. While a backlog remains,
+        reading is paused and the rest is parsed in later iterations, so other tasks
+        (AGI sessions, the web app) keep running and TCP flow control slows Asterisk down.
+        """
+        while True:
+            buffer = self._buffer
+            head, tail = buffer[:PARSE_SLICE], buffer[PARSE_SLICE:]
+            self._parse(head)  # leaves an unfinished message of ``head`` in self._buffer
+            if tail:
+                self._buffer += tail
+            if not tail or self._transport is None:
+                if not tail:
+                    break
+                continue  # closing: nothing to pace any more, parse the rest now
+            if not self._draining:
+                self._draining = True
+                self._transport.pause_reading()
+            asyncio.get_running_loop().call_soon(self._drain)
+            return
+        if self._draining:
+            self._draining = False
+            if self._transport is not None:
+                self._transport.resume_reading()
+
+    @property
+    def draining(self) -> bool:
+        """True while a backlog is being parsed (reading is paused meanwhile)."""
+        return self._draining
+
+    def _parse(self, buffer: bytes) -> None:
         chunk = parse_buffer(buffer, expect_greeting=not self._greeted)
         self._buffer = chunk.rest
         if chunk.greeting is not None:

@@ -20,7 +20,6 @@ import contextlib
 import logging
 from urllib.parse import urlsplit
 
-from callcenter.pbxsim import events as ev
 from callcenter.pbxsim.agi_commands import AgiCommands
 from callcenter.pbxsim.channels import Channel
 from callcenter.pbxsim.pbx import Pbx
@@ -142,6 +141,3 @@ class AgiSession:
             if not read.done():
                 read.cancel()
                 await asyncio.gather(read, return_exceptions=True)
-
-
-__all__ = ["AgiSession", "agi_app", "agi_environment", "ev"]

@@ -14,11 +14,12 @@ Answers the engine sees (facts 5, 6, 13, 14, 15)::
 from __future__ import annotations
 
 import asyncio
-import shlex
 from collections.abc import Callable
 
 from callcenter.pbxsim import events as ev
+from callcenter.pbxsim.agi_parse import split_command
 from callcenter.pbxsim.channels import STATE_UP, Channel
+from callcenter.pbxsim.dialplan import substitute
 from callcenter.pbxsim.pbx import Pbx
 from callcenter.pbxsim.prompts import PromptLibrary, write_recording
 from callcenter.pbxsim.timing import SAMPLE_RATE
@@ -26,45 +27,6 @@ from callcenter.pbxsim.timing import SAMPLE_RATE
 Answer = tuple[str, tuple[str, str]]  # (line sent to the engine, (ResultCode, Result) of AGIExecEnd)
 OK = ("200", "Success")
 SAY_SECONDS_PER_CHAR = 0.75
-
-COMMANDS = (
-    "control stream file",
-    "stream file",
-    "wait for digit",
-    "get data",
-    "get option",
-    "say number",
-    "say digits",
-    "say alpha",
-    "set variable",
-    "get full variable",
-    "get variable",
-    "verbose",
-    "noop",
-    "record file",
-    "exec",
-    "channel status",
-    "set music",
-    "set callerid",
-    "hangup",
-    "answer",
-)
-
-
-def split_command(line: str) -> tuple[str | None, list[str]]:
-    """Split a command line into its name and arguments.
-
-    ``'STREAM FILE hello-world "0123456789#*"'`` -> ``("stream file", ["hello-world", "0123456789#*"])``
-    """
-    lowered = line.lower()
-    for name in COMMANDS:
-        if lowered == name or lowered.startswith(name + " "):
-            rest = line[len(name) :].strip()
-            try:
-                return name, shlex.split(rest)
-            except ValueError:
-                return name, rest.split()
-    return None, []
 
 
 class AgiCommands:
@@ -252,8 +214,6 @@ class AgiCommands:
         return (f"200 result=1 ({value})", OK) if value is not None else ("200 result=0", OK)
 
     async def cmd_get_full_variable(self, args: list[str]) -> Answer:
-        from callcenter.pbxsim.dialplan import substitute
-
         return f"200 result=1 ({substitute(args[0] if args else '', self.pbx.lookup(self.chan))})", OK
 
     async def cmd_verbose(self, args: list[str]) -> Answer:
@@ -267,6 +227,7 @@ class AgiCommands:
         escape = args[2] if len(args) > 2 else ""
         timeout = self._ms(args[3] if len(args) > 3 else None, -1)
         loop = asyncio.get_running_loop()
+        self._heard(f"record:{path}")
         if "BEEP" in (a.upper() for a in args[4:]):
             await self._play(self.prompts.samples("beep") or 0, "")
         start = loop.time()

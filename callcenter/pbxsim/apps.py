@@ -41,7 +41,6 @@ async def chan_spy_app(pbx: Pbx, chan: Channel, data: str) -> None:
     if chan.is_interrupted() or spyee.is_gone():
         return
     pbx.emit(ev.two_channel_event("ChanSpyStart", ("Spyer", chan), ("Spyee", spyee)))
-    spyee.spies.append(chan)
     while not chan.is_interrupted() and not spyee.is_gone():
         await wait_any([chan, spyee], None)
     pbx.emit(ev.two_channel_event("ChanSpyStop", ("Spyer", chan), ("Spyee", spyee)))

@@ -18,6 +18,7 @@ import asyncio
 import contextlib
 import itertools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 Headers = list[tuple[str, str]]
@@ -99,9 +100,9 @@ class Channel:
     hangup_by: str | None = None
     partner: Channel | None = None  # the other half of a Local channel pair
     quiet_finish: bool = False
+    on_app_start: Callable[[], None] | None = None  # once, when dialplan first blocks
     dial_cause: int | None = None
     dial_tech_cause: str | None = None
-    spies: list[Channel] = field(default_factory=list)
     redirect_to: DialplanLocation | None = None
     in_agi: bool = False
     ended: bool = False

@@ -59,6 +59,7 @@ async def dial_app(pbx: Pbx, caller: Channel, data: str) -> None:
     endpoint = target.split("/", 1)[1] if "/" in target else target
     for name in RESET_VARS:
         pbx.set_var(caller, name, "")
+    pbx.app_started(caller)
     phone = pbx.phones.get(endpoint)
     if phone is None or phone.behaviour == "unavailable":
         pbx.set_var(caller, "DIALSTATUS", "CHANUNAVAIL")

@@ -128,10 +128,13 @@ async def _outbound(pbx: Pbx, msg: AmiMessage, endpoint: str, via: str) -> bool:
     pbx.set_state(chan, STATE_UP)
     pbx.emit(ev.dial("DialEnd", None, chan, ("DialStatus", "ANSWER")))
     pbx.device_state(f"PJSIP/{device}", "INUSE")
-    pbx.emit(ev.originate_response(aid, True, chan.name, _target(msg), 4, chan.uniqueid, *cid))
+    answered = ev.originate_response(aid, True, chan.name, _target(msg), 4, chan.uniqueid, *cid)
     if msg.get("Application"):
+        pbx.emit(answered)
         pbx.spawn(_run_application(pbx, chan, msg.get("Application") or "", msg.get("Data") or ""))
     else:
+        # Asterisk reports the answered Originate once the channel's dialplan is under way.
+        chan.on_app_start = lambda: pbx.emit(answered)
         where = DialplanLocation(
             msg.get("Context") or "", msg.get("Exten") or "", int(msg.get("Priority") or 1)
         )

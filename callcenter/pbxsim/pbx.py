@@ -182,6 +182,11 @@ class Pbx:
         final = cause if cause is not None else (chan.hangup_cause if chan.hangup_cause is not None else 16)
         self.destroy(chan, final, chan.tech_cause)
 
+    def app_started(self, chan: Channel) -> None:
+        if chan.on_app_start is not None:
+            hook, chan.on_app_start = chan.on_app_start, None
+            hook()
+
     # -- dialplan ----------------------------------------------------------------------------
     async def run(self, chan: Channel, where: DialplanLocation) -> None:
         """Execute dialplan from ``where`` until the channel hangs up."""
@@ -210,6 +215,8 @@ class Pbx:
                 chan.application, chan.app_data = step.application, data
                 self.emit(ev.new_exten(chan, step.application, data))
                 app = self.applications.get(step.application.lower())
+                if step.application.lower() not in ("noop", "dial"):
+                    self.app_started(chan)  # Dial calls it itself, once its variables are reset
                 if app is not None:
                     await app(self, chan, data)
                 if chan.is_gone():

@@ -9,7 +9,16 @@ from acd import agent_state
 from acd.decision import CandidateScore, RouteDecision
 from acd.errors import OfferNotPending
 from acd.events import OfferMade
-from acd.model import Agent, AgentState, Channel, Fallback, FallbackAction, OverflowStep, QueueConfig, SkillRequirement
+from acd.model import (
+    Agent,
+    AgentState,
+    Channel,
+    Fallback,
+    FallbackAction,
+    OverflowStep,
+    QueueConfig,
+    SkillRequirement,
+)
 from acd.records import Bucket, ItemRecord, ItemStatus
 from acd.router import Router
 from acd.store import AcdStore, Txn
@@ -49,24 +58,30 @@ async def test_offerable_index_follows_state_skills_and_capacity(any_store: AcdS
     assert sorted(x.agent_id for x in found) == ["a1", "b1"]
     on_call = agent_state.offer(a, Channel.VOICE, "o1", 1.0)
     assert await any_store.commit(Txn(agents=[(a, on_call)]))
-    assert [x.agent_id for x in await any_store.offerable_agents(Channel.CHAT, [frozenset({"sales"})])] == ["b1"]
+    assert [x.agent_id for x in await any_store.offerable_agents(Channel.CHAT, [frozenset({"sales"})])] == [
+        "b1"
+    ]
     assert await any_store.offerable_agent_ids() == {"b1"}
 
 
 async def test_buckets_heads_and_ranks_keep_key_then_sequence_order(any_store: AcdStore) -> None:
     bucket = Bucket.make("sales", Channel.VOICE, REQ, None)
     other = Bucket.make("sales", Channel.CHAT, REQ, None)
-    recs = [waiting("late", 3, -5.0, bucket), waiting("first", 1, -5.0, bucket), waiting("low", 2, 1.5, other)]
+    recs = [
+        waiting("late", 3, -5.0, bucket),
+        waiting("first", 1, -5.0, bucket),
+        waiting("low", 2, 1.5, other),
+    ]
     assert await any_store.commit(Txn(items=[(None, r) for r in recs]))
-    found = await any_store.buckets_for([Channel.VOICE, Channel.CHAT], ["sales"], "a1")
-    assert {b.bucket_id for b in found} == {bucket.bucket_id, other.bucket_id}
-    assert await any_store.buckets_for([Channel.EMAIL], ["sales"], "a1") == []
-    heads = {h.bucket_id: (h.item_id, h.key, h.seq) for h in await any_store.bucket_heads([bucket.bucket_id, other.bucket_id])}
-    assert heads == {bucket.bucket_id: ("first", -5.0, 1), other.bucket_id: ("low", 1.5, 2)}
+    found = await any_store.heads_for([Channel.VOICE, Channel.CHAT], ["sales"], "a1")
+    heads = {h.bucket: (h.record.item_id, h.key, h.seq) for h in found}
+    assert heads == {bucket: ("first", -5.0, 1), other: ("low", 1.5, 2)}
+    assert await any_store.heads_for([Channel.EMAIL], ["sales"], "a1") == []
+    assert await any_store.heads_for([Channel.VOICE], ["billing"], "a1") == []
     assert [await any_store.queue_rank("sales", r.key, r.seq, r.item_id) for r in recs] == [1, 0, 2]
     first = recs[1]
     assert await any_store.commit(Txn(items=[(first, None)]))
-    assert (await any_store.bucket_heads([bucket.bucket_id]))[0].item_id == "late"
+    assert [h.record.item_id for h in await any_store.heads_for([Channel.VOICE], ["sales"], "x")] == ["late"]
     assert sorted(i.item_id for i in await any_store.all_items()) == ["late", "low"]
 
 
@@ -115,7 +130,9 @@ async def test_router_full_flow_behaves_the_same_on_every_store(any_store: AcdSt
     await r.accept(again.offer_id)
     clock.advance(31)
     events = await r.tick()
-    assert [(e.offer.item.item_id, e.offer.agent_id) for e in events if isinstance(e, OfferMade)] == [("i2", "junior")]
+    assert [(e.offer.item.item_id, e.offer.agent_id) for e in events if isinstance(e, OfferMade)] == [
+        ("i2", "junior")
+    ]
     clock.advance(71)
     await r.tick()
     assert (await r.snapshot()).queues[0].fallbacks == 1  # i3 waited 100 s
@@ -143,7 +160,9 @@ async def test_two_routers_on_one_store_never_double_assign(any_store: AcdStore)
     assert len({o.agent_id for o in got}) == 6
     done = await asyncio.gather(*(r.accept(o.offer_id) for o, r in zip(got, [r1, r2] * 3, strict=False)))
     assert done == [[]] * 6
-    more = await asyncio.gather(*(r.complete(o.item.item_id) for o, r in zip(got, [r2, r1] * 3, strict=False)))
+    more = await asyncio.gather(
+        *(r.complete(o.item.item_id) for o, r in zip(got, [r2, r1] * 3, strict=False))
+    )
     nxt = [o for group in more for o in group]
     assert len(nxt) == 6
     assert len({o.item.item_id for o in nxt}) == 6

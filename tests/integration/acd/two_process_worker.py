@@ -56,15 +56,15 @@ async def _run(prefix: str, worker: int, items: int, seed: int) -> dict[str, Any
                 more = await router.accept(offer.offer_id)
             except OfferNotPending:
                 continue  # the other engine resolved it first
-            if not await client.hsetnx(f"{audit}:items", offer.item.item_id, worker):  # type: ignore[misc]
+            if not await client.hsetnx(f"{audit}:items", offer.item.item_id, worker):
                 violations.append(f"item {offer.item.item_id} accepted twice")
-            if await client.hincrby(f"{audit}:load", offer.agent_id, 1) > 1:  # type: ignore[misc]
+            if await client.hincrby(f"{audit}:load", offer.agent_id, 1) > 1:
                 violations.append(f"agent {offer.agent_id} over capacity")
             active.append(offer)
             await take(more)
 
     async def finish(offer: Offer) -> None:
-        await client.hincrby(f"{audit}:load", offer.agent_id, -1)  # type: ignore[misc]
+        await client.hincrby(f"{audit}:load", offer.agent_id, -1)
         await take(await router.complete(offer.item.item_id))
 
     await router.reload_queues()

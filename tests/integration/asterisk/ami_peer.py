@@ -55,7 +55,7 @@ Handler = Callable[[PeerConnection, AmiMessage], Awaitable[None] | None]
 
 
 class AmiPeer:
-    def __init__(self, *, secret: str = "enginepass") -> None:
+    def __init__(self, *, secret: str = "enginepass") -> None:  # noqa: S107
         self.secret = secret
         self.login_delay = 0.0
         self.raw = bytearray()
@@ -96,11 +96,11 @@ class AmiPeer:
     def named(self, action: str) -> list[AmiMessage]:
         return [a for a in self.actions if (a.get("Action") or "").lower() == action.lower()]
 
-    async def wait_for(self, predicate: Callable[[], bool], timeout: float = 3.0) -> None:
-        deadline = time.monotonic() + timeout
+    async def wait_for(self, predicate: Callable[[], bool], within: float = 3.0) -> None:
+        deadline = time.monotonic() + within
         while not predicate():
             if time.monotonic() > deadline:
-                raise AssertionError(f"peer: condition not met within {timeout} s")
+                raise AssertionError(f"peer: condition not met within {within} s")
             await asyncio.sleep(0.005)
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:

@@ -7,6 +7,7 @@ import logging
 import random
 import time
 from collections.abc import AsyncIterator, Callable
+from typing import Any
 
 import pytest
 
@@ -46,14 +47,14 @@ class Recorder:
     def __call__(self, event: AmiEvent) -> None:
         self.events.append(event)
 
-    def of(self, kind: type) -> list:
+    def of(self, kind: type) -> list[Any]:
         return [e for e in self.events if isinstance(e, kind)]
 
-    async def wait_for(self, predicate: Callable[[], bool], timeout: float = 3.0) -> None:
-        deadline = time.monotonic() + timeout
+    async def wait_for(self, predicate: Callable[[], bool], within: float = 3.0) -> None:
+        deadline = time.monotonic() + within
         while not predicate():
             if time.monotonic() > deadline:
-                raise AssertionError(f"not seen within {timeout} s: {self.events[-5:]}")
+                raise AssertionError(f"not seen within {within} s: {self.events[-5:]}")
             await asyncio.sleep(0.005)
 
 
@@ -65,8 +66,13 @@ async def peer() -> AsyncIterator[AmiPeer]:
     await server.close()
 
 
-def make_client(port: int, secret: str = "enginepass", **kwargs: object) -> AmiClient:
-    options: dict = {"backoff": FAST, "rng": random.Random(7), "action_timeout": 2.0, "keepalive_interval": 30.0}
+def make_client(port: int, secret: str = "enginepass", **kwargs: object) -> AmiClient:  # noqa: S107
+    options: dict[str, Any] = {
+        "backoff": FAST,
+        "rng": random.Random(7),
+        "action_timeout": 2.0,
+        "keepalive_interval": 30.0,
+    }
     options.update(kwargs)
     return AmiClient("127.0.0.1", port, "engine", secret, **options)
 
@@ -118,14 +124,17 @@ async def test_bad_login_logs_one_clear_error_and_retries_on_the_backoff_schedul
         await peer.wait_for(lambda: len(peer.connect_times) >= 4)
         gaps = [b - a for a, b in zip(peer.connect_times, peer.connect_times[1:], strict=False)]
         # 0.05, 0.1, 0.2 s (+ the 20 ms login delay): growing, never a tight loop
-        assert gaps[0] >= 0.05 and gaps[1] >= 0.1 and gaps[2] >= 0.2, gaps
+        assert [round(g, 2) >= want for g, want in zip(gaps, (0.05, 0.1, 0.2), strict=False)] == [True] * 3, (
+            gaps
+        )
         errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
         assert [r.getMessage() for r in errors] == [
             f"AMI login to 127.0.0.1:{peer.port} as engine failed: Authentication failed "
             "— check ami.username / ami.secret"
         ]
         assert all("wrong-secret-xyz" not in r.getMessage() for r in caplog.records)
-        assert client.last_error is not None and "Authentication failed" in client.last_error
+        assert client.last_error is not None
+        assert "Authentication failed" in client.last_error
         with pytest.raises(AmiNotConnected):
             await client.ping()
         peer.secret = "wrong-secret-xyz"  # the operator fixes the config on the Asterisk side
@@ -142,7 +151,8 @@ async def test_refused_connection_start_returns_and_keeps_retrying() -> None:
     await client.start()
     try:
         assert not client.connected
-        assert client.last_error is not None and "failed" in client.last_error
+        assert client.last_error is not None
+        assert "failed" in client.last_error
         deadline = time.monotonic() + 2
         while client.connect_attempts < 3:
             assert time.monotonic() < deadline
@@ -164,7 +174,9 @@ async def test_responses_are_matched_by_action_id_with_events_interleaved(
         if len(waiting) == 2:  # answer the second first, with events in between
             for conn_, action_ in reversed(waiting):
                 conn_.send(VARSET % action_["Variable"].encode())
-                conn_.answer(action_, ("Variable", action_["Variable"]), ("Value", "v-" + action_["Variable"]))
+                conn_.answer(
+                    action_, ("Variable", action_["Variable"]), ("Value", "v-" + action_["Variable"])
+                )
 
     peer.handlers["getvar"] = getvar
     first, second = await asyncio.gather(
@@ -218,14 +230,19 @@ async def test_malformed_and_undecodable_blocks_are_logged_and_skipped(
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
     assert any("malformed" in w and "this is not a message" in w for w in warnings)
     assert any("invalid UTF-8" in w for w in warnings)
-    assert client.connected and (await client.ping()).response == "Success"
+    assert client.connected
+    assert (await client.ping()).response == "Success"
 
 
-async def test_messages_ending_in_crlf_lf_are_read(peer: AmiPeer, connected: tuple[AmiClient, Recorder]) -> None:
+async def test_messages_ending_in_crlf_lf_are_read(
+    peer: AmiPeer, connected: tuple[AmiClient, Recorder]
+) -> None:
     client, recorder = connected
     peer.current.send((VARSET % b"one")[:-2] + b"\n" + (VARSET % b"two")[:-2] + b"\n")
     await recorder.wait_for(lambda: len(recorder.of(VarSet)) == 2)
-    peer.handlers["ping"] = lambda c, a: c.send(f"Response: Success\r\nActionID: {a.action_id}\r\n\n".encode())
+    peer.handlers["ping"] = lambda c, a: c.send(
+        f"Response: Success\r\nActionID: {a.action_id}\r\n\n".encode()
+    )
     assert (await client.ping()).response == "Success"
 
 
@@ -249,7 +266,8 @@ async def test_hostile_values_are_refused_and_never_reach_the_wire(
         await client.redirect("PJSIP/a\x00", "cc-connect", "agent-1001")
     await client.ping()
     assert bytes(peer.raw)[len(before) :].startswith(b"Action: Ping\r\n")
-    assert b"Hangup" not in peer.raw and b"Evil" not in peer.raw
+    assert b"Hangup" not in peer.raw
+    assert b"Evil" not in peer.raw
     assert [a["Action"] for a in peer.actions] == ["Login", "Events", "CoreShowChannels", "Ping"]
 
 
@@ -275,11 +293,15 @@ async def test_shutdown_event_then_eof_reconnects_and_resyncs(
     pending = asyncio.ensure_future(client.send_action("CoreStatus-never-answered"))
     peer.handlers["corestatus-never-answered"] = lambda c, a: None
     await peer.wait_for(lambda: bool(peer.named("CoreStatus-never-answered")))
-    peer.current.send(b"Event: Shutdown\r\nPrivilege: system,all\r\nShutdown: Cleanly\r\nRestart: False\r\n\r\n")
+    peer.current.send(
+        b"Event: Shutdown\r\nPrivilege: system,all\r\nShutdown: Cleanly\r\nRestart: False\r\n\r\n"
+    )
     peer.current.drop()
     with pytest.raises(AmiActionLost):
         await pending
-    await recorder.wait_for(lambda: len(recorder.of(AmiConnected)) == 2 and len(recorder.of(AmiResynced)) == 2)
+    await recorder.wait_for(
+        lambda: len(recorder.of(AmiConnected)) == 2 and len(recorder.of(AmiResynced)) == 2
+    )
     assert recorder.of(AmiDisconnected)[0].reason == "Asterisk shut down"
     assert client.connected
 
@@ -363,5 +385,6 @@ async def test_inbound_redirect_session_replayed_byte_for_byte() -> None:
     expected = "".join(d for direction, d in transcript("inbound_redirect") if direction == "ami>")
     assert received.decode() == expected
     (answered,) = recorder.of(OriginateResponse)
-    assert answered.action_id == queued.action_id == "cap-11" and answered.success
+    assert answered.action_id == queued.action_id == "cap-11"
+    assert answered.success
     assert "ANSWER" in [e.dial_status for e in recorder.of(DialEnd)]

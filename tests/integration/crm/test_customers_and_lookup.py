@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from crm_core.customers import CustomerDraft, CustomerFilter, CustomerService, NoteDraft
+from crm_core.customers import AddressDraft, CustomerDraft, CustomerFilter, CustomerService, NoteDraft
 from crm_core.errors import CrmError, FieldTooLong, InvalidEmail, InvalidPhoneNumber, MissingField, NotFound
 from crm_core.interactions import InteractionLog, InteractionRecord
 from crm_core.lookup import KnownCaller, ScreenPop, UnknownCaller
@@ -20,6 +20,7 @@ def _wei(**overrides: object) -> CustomerDraft:
         "emails": ("Wei.Zhang@Example.com",),
         "preferred_language": "zh",
         "chat_login": "weizhang",
+        "addresses": (AddressDraft("1 Market St", city="San Francisco", region="CA", country="US"),),
         "tags": ("VIP", "foodie"),
         "notes": (
             NoteDraft(
@@ -53,6 +54,7 @@ def test_given_customer_when_called_from_any_format_then_screen_pop_finds_them(
     assert view.tags == ("foodie", "vip")
     assert view.emails == ("wei.zhang@example.com",)
     assert view.phones == ("+14155550100", "+8613800138000")
+    assert [(a.line1, a.city) for a in view.addresses] == [("1 Market St", "San Francisco")]
 
 
 def test_given_international_number_when_called_from_cn_region_then_found(db: Db, clock: FakeClock) -> None:

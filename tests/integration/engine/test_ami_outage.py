@@ -11,7 +11,9 @@ from tests.integration.engine.conftest import engine_settings
 from tests.waiting import wait_until
 
 
-async def test_given_a_queued_caller_when_ami_restarts_then_the_call_is_still_connected(tmp_path: Path) -> None:
+async def test_given_a_queued_caller_when_ami_restarts_then_the_call_is_still_connected(
+    tmp_path: Path,
+) -> None:
     # No agent logged in: the caller waits in the queue (inside the AGI session, on hold).
     engine = Engine(engine_settings(tmp_path, agents=[]), simulator_mode=True)
     await engine.start()

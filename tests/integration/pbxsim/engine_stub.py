@@ -16,6 +16,7 @@ from pathlib import Path
 
 from callcenter.asterisk.ami_frames import AmiMessage, parse_buffer
 
+LAB_SECRET = "enginepass"
 TRANSCRIPTS = Path(__file__).resolve().parents[2] / "fixtures" / "transcripts"
 
 
@@ -30,7 +31,11 @@ def recorded_ami(name: str, direction: str = "ami<") -> list[AmiMessage]:
     out: list[AmiMessage] = []
     for entry in transcript(name):
         data = str(entry["data"])
-        if entry["dir"] != direction or data in ("<EOF>", "<CLOSE>") or data.startswith("Asterisk Call Manager"):
+        if (
+            entry["dir"] != direction
+            or data in ("<EOF>", "<CLOSE>")
+            or data.startswith("Asterisk Call Manager")
+        ):
             continue
         out.extend(parse_buffer(data.encode()).messages)
     return out
@@ -74,7 +79,9 @@ def role(channel: str | None) -> str:
     return channel or ""
 
 
-def summarize(messages: list[AmiMessage], names: set[str], fields: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+def summarize(
+    messages: list[AmiMessage], names: set[str], fields: tuple[str, ...] = ()
+) -> list[tuple[str, ...]]:
     """(Event, role of Channel/DestChannel, chosen fields…) for the events in ``names``."""
     out: list[tuple[str, ...]] = []
     for msg in messages:
@@ -123,26 +130,27 @@ class AmiClient:
         self.send_raw(("\r\n".join(lines) + "\r\n\r\n").encode())
 
     async def wait_for(
-        self, predicate: Callable[[AmiMessage], bool], timeout: float = 5.0, start: int = 0
+        self, predicate: Callable[[AmiMessage], bool], wait_s: float = 5.0, start: int = 0
     ) -> AmiMessage:
-        deadline = asyncio.get_running_loop().time() + timeout
+        deadline = asyncio.get_running_loop().time() + wait_s
         while True:
             for msg in self.messages[start:]:
                 if predicate(msg):
                     return msg
             if asyncio.get_running_loop().time() > deadline:
-                raise AssertionError(f"no matching AMI message within {timeout}s; got {[m.event or m.response for m in self.messages]}")
+                seen = [m.event or m.response for m in self.messages]
+                raise AssertionError(f"no matching AMI message within {wait_s}s; got {seen}")
             await asyncio.sleep(0.005)
 
-    async def response(self, action_id: str, timeout: float = 5.0) -> AmiMessage:
-        return await self.wait_for(lambda m: m.response is not None and m.action_id == action_id, timeout)
+    async def response(self, action_id: str, wait_s: float = 5.0) -> AmiMessage:
+        return await self.wait_for(lambda m: m.response is not None and m.action_id == action_id, wait_s)
 
-    async def event(self, name: str, timeout: float = 5.0, **fields: str) -> AmiMessage:
+    async def event(self, name: str, wait_s: float = 5.0, **fields: str) -> AmiMessage:
         return await self.wait_for(
-            lambda m: m.event == name and all(m.get(k) == v for k, v in fields.items()), timeout
+            lambda m: m.event == name and all(m.get(k) == v for k, v in fields.items()), wait_s
         )
 
-    async def login(self, port: int, secret: str = "enginepass") -> None:
+    async def login(self, port: int, secret: str = LAB_SECRET) -> None:
         await self.connect(port)
         self.send("Login", "cap-1", Username="engine", Secret=secret)
         await self.response("cap-1")
@@ -172,11 +180,14 @@ class AgiConn:
     def env_dict(self) -> dict[str, str]:
         return dict(self.env)
 
-    async def command(self, line: str, timeout: float = 5.0) -> str:
-        """Send one command; return its ``200 ...``/``510 ...`` answer (a bare HANGUP is kept in ``received``)."""
+    async def command(self, line: str, wait_s: float = 5.0) -> str:
+        """Send one command; return its ``200 ...``/``510 ...`` answer.
+
+        A bare ``HANGUP`` line before it is kept in ``received``.
+        """
         self.writer.write(line.encode() + b"\n")
         while True:
-            raw = await asyncio.wait_for(self.reader.readline(), timeout)
+            raw = await asyncio.wait_for(self.reader.readline(), wait_s)
             if not raw:
                 raise AssertionError("AGI EOF")
             text = raw.decode().rstrip("\n")
@@ -184,8 +195,8 @@ class AgiConn:
             if text != "HANGUP":
                 return text
 
-    async def read_line(self, timeout: float = 5.0) -> str:
-        raw = await asyncio.wait_for(self.reader.readline(), timeout)
+    async def read_line(self, wait_s: float = 5.0) -> str:
+        raw = await asyncio.wait_for(self.reader.readline(), wait_s)
         text = raw.decode().rstrip("\n")
         self.received.append(text)
         return text
@@ -241,8 +252,8 @@ class AgiServer:
             await self._server.wait_closed()
 
 
-async def wait_until(predicate: Callable[[], bool], timeout: float = 5.0, what: str = "condition") -> None:
-    deadline = asyncio.get_running_loop().time() + timeout
+async def wait_until(predicate: Callable[[], bool], wait_s: float = 5.0, what: str = "condition") -> None:
+    deadline = asyncio.get_running_loop().time() + wait_s
     while not predicate():
         if asyncio.get_running_loop().time() > deadline:
             raise AssertionError(f"timed out waiting for {what}")

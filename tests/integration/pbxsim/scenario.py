@@ -47,8 +47,27 @@ COMPARED_EVENTS = {
     "BlindTransfer",
 }
 # VarSet of these only: the others (RTPAUDIOQOS*, DIALEDTIME…, BRIDGEPEER repeats) are noise.
-COMPARED_VARIABLES = {"CC_INTERACTION", "CC_AGENT", "AGISTATUS", "DIALSTATUS", "MIXMONITOR_FILENAME", "CC_CALLBACK_ID"}
-FIELDS = ("Context", "Exten", "Application", "Digit", "DialStatus", "Cause", "Variable", "Class", "State", "Response", "Reason")
+COMPARED_VARIABLES = {
+    "CC_INTERACTION",
+    "CC_AGENT",
+    "AGISTATUS",
+    "DIALSTATUS",
+    "MIXMONITOR_FILENAME",
+    "CC_CALLBACK_ID",
+}
+FIELDS = (
+    "Context",
+    "Exten",
+    "Application",
+    "Digit",
+    "DialStatus",
+    "Cause",
+    "Variable",
+    "Class",
+    "State",
+    "Response",
+    "Reason",
+)
 
 
 def per_role(messages: list[AmiMessage]) -> dict[str, list[tuple[str, ...]]]:
@@ -68,7 +87,9 @@ def per_role(messages: list[AmiMessage]) -> dict[str, list[tuple[str, ...]]]:
             or msg.get("TransfererChannel")
             or "bridge"
         )
-        values = tuple(f"{k}={msg.get(k)}" for k in FIELDS if k in msg and not (event == "VarSet" and k == "Value"))
+        values = tuple(
+            f"{k}={msg.get(k)}" for k in FIELDS if k in msg and not (event == "VarSet" and k == "Value")
+        )
         if event == "VarSet" and msg.get("Variable") != "DIALSTATUS":
             values += (f"Value={msg.get('Value')}",)
         if event == "VarSet" and msg.get("Variable") == "DIALSTATUS" and msg.get("Value"):
@@ -83,7 +104,10 @@ def bridge_ids_consistent(messages: list[AmiMessage]) -> bool:
     for msg in messages:
         if msg.event == "BridgeCreate":
             created.add(msg.get("BridgeUniqueid") or "")
-        elif msg.event in ("BridgeEnter", "BridgeLeave", "BridgeDestroy") and msg.get("BridgeUniqueid") not in created:
+        elif (
+            msg.event in ("BridgeEnter", "BridgeLeave", "BridgeDestroy")
+            and msg.get("BridgeUniqueid") not in created
+        ):
             return False
     return bool(created)
 

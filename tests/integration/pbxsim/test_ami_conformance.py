@@ -36,8 +36,9 @@ async def test_given_recorded_list_actions_when_replayed_then_answers_match(sim:
         got = [_shape(m) for m in client.messages]
         assert got == expected
         by_id = {m.action_id: m for m in client.messages if m.response}
-        assert by_id["cap-3"].get("Ping") == "Pong" and by_id["cap-3"].get("Timestamp")
-        assert by_id["cap-6"].get("Output", "").startswith("Asterisk 22.10.1")
+        assert by_id["cap-3"].get("Ping") == "Pong"
+        assert by_id["cap-3"].get("Timestamp")
+        assert (by_id["cap-6"].get("Output") or "").startswith("Asterisk 22.10.1")
         assert by_id["cap-5"].get("AsteriskVersion") == "22.10.1"
         auth = next(m for m in client.messages if m.event == "SuccessfulAuth")
         recorded_auth = next(m for m in recorded_ami("list_actions") if m.event == "SuccessfulAuth")

@@ -41,7 +41,9 @@ async def test_given_recorded_engine_when_call_is_redirected_then_sim_matches_re
         await ami.response(f"cap-{n}")
     await asyncio.wait_for(ivr_done.wait(), 5)
     enter = await ami.event("BridgeEnter", Channel=caller)
-    agent = next(m.get("DestChannel") for m in ami.messages if m.event == "DialBegin" and m.get("Channel") == caller)
+    agent = next(
+        m.get("DestChannel") for m in ami.messages if m.event == "DialBegin" and m.get("Channel") == caller
+    )
     assert agent is not None
     rename["PJSIP/agent-1001-00000007"] = agent
     for n in (9, 10, 11):
@@ -61,7 +63,11 @@ async def test_given_recorded_engine_when_call_is_redirected_then_sim_matches_re
     assert [k for k, _ in ivr_conn.env] == recorded_agi_env_keys(NAME)
     env = ivr_conn.env_dict()
     assert (env["agi_network_script"], env["agi_arg_1"], env["agi_channel"]) == ("ivr", "5551234", caller)
-    assert (env["agi_callerid"], env["agi_calleridname"], env["agi_priority"]) == ("4155550100", "Test Caller", "2")
+    assert (env["agi_callerid"], env["agi_calleridname"], env["agi_priority"]) == (
+        "4155550100",
+        "Test Caller",
+        "2",
+    )
     assert ivr_conn.received == agi_answers(NAME)
 
     # AMI: responses to the recorded actions, then the events the engine relies on, per channel.
@@ -77,10 +83,10 @@ async def test_given_recorded_engine_when_call_is_redirected_then_sim_matches_re
     listing = [m for m in ami.messages if m.event == "CoreShowChannel" and m.action_id == "cap-12"]
     assert [m.get("Application") for m in listing] == ["Wait", "ChanSpy", "AppDial", "Dial"]
     assert listing[-1].get("BridgeId") == enter.get("BridgeUniqueid") == listing[-2].get("BridgeId")
-    import sys; sys.path.insert(0, "/tmp/pbx"); import diff; diff.show(per_role(ami.messages), per_role(recorded))
     assert per_role(ami.messages) == per_role(recorded)
     assert bridge_ids_consistent(ami.messages)
-    assert outcome.agent == "agent-1001" and outcome.hung_up_by == "engine"
+    assert outcome.agent == "agent-1001"
+    assert outcome.hung_up_by == "engine"
     assert "hello-world" in outcome.prompts
 
 

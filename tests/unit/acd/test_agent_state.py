@@ -61,7 +61,10 @@ def test_complete_without_wrap_up_frees_the_agent_at_once() -> None:
         (lambda: logged_in(), lambda r: sm.complete(r, Channel.VOICE, 2.0, 0)),
         (lambda: logged_in(), lambda r: sm.pause(r, "", 2.0)),
         (lambda: sm.pause(logged_in(), "lunch", 1.0), lambda r: sm.offer(r, Channel.VOICE, "o", 2.0)),
-        (lambda: sm.accept(sm.offer(logged_in(), Channel.CHAT, "o", 1.0), "o", 1.0), lambda r: sm.logout(r, 2.0)),
+        (
+            lambda: sm.accept(sm.offer(logged_in(), Channel.CHAT, "o", 1.0), "o", 1.0),
+            lambda r: sm.logout(r, 2.0),
+        ),
     ],
 )
 def test_illegal_actions_raise_and_never_change_state(make, action) -> None:
@@ -103,15 +106,23 @@ def test_pending_offer_blocks_further_offers() -> None:
 
 def test_missed_offers_auto_pause_after_k() -> None:
     rec = logged_in()
-    rec = sm.release_offer(sm.offer(rec, Channel.VOICE, "o1", 1.0), "o1", Channel.VOICE, 2.0, missed=True, max_missed=2)
+    rec = sm.release_offer(
+        sm.offer(rec, Channel.VOICE, "o1", 1.0), "o1", Channel.VOICE, 2.0, missed=True, max_missed=2
+    )
     assert (rec.state, rec.missed_offers, rec.total_load) == (S.AVAILABLE, 1, 0)
-    rec = sm.release_offer(sm.offer(rec, Channel.VOICE, "o2", 3.0), "o2", Channel.VOICE, 4.0, missed=True, max_missed=2)
+    rec = sm.release_offer(
+        sm.offer(rec, Channel.VOICE, "o2", 3.0), "o2", Channel.VOICE, 4.0, missed=True, max_missed=2
+    )
     assert (rec.state, rec.pause_reason) == (S.PAUSED, sm.AUTO_PAUSE_REASON)
 
 
 def test_accept_resets_missed_count_and_caller_hangup_does_not_count() -> None:
-    rec = sm.release_offer(sm.offer(logged_in(), Channel.VOICE, "o1", 1), "o1", Channel.VOICE, 2, missed=True, max_missed=3)
-    rec = sm.release_offer(sm.offer(rec, Channel.VOICE, "o2", 3), "o2", Channel.VOICE, 4, missed=False, max_missed=3)
+    rec = sm.release_offer(
+        sm.offer(logged_in(), Channel.VOICE, "o1", 1), "o1", Channel.VOICE, 2, missed=True, max_missed=3
+    )
+    rec = sm.release_offer(
+        sm.offer(rec, Channel.VOICE, "o2", 3), "o2", Channel.VOICE, 4, missed=False, max_missed=3
+    )
     assert rec.missed_offers == 1
     rec = sm.accept(sm.offer(rec, Channel.VOICE, "o3", 5), "o3", 6)
     assert rec.missed_offers == 0

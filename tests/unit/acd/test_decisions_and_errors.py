@@ -7,7 +7,16 @@ import json
 from acd import codec
 from acd.decision import CandidateScore, RouteDecision
 from acd.errors import AcdError, IllegalTransition, UnknownQueue
-from acd.model import Agent, AgentState, Channel, Fallback, FallbackAction, OverflowStep, QueueConfig, SkillRequirement
+from acd.model import (
+    Agent,
+    AgentState,
+    Channel,
+    Fallback,
+    FallbackAction,
+    OverflowStep,
+    QueueConfig,
+    SkillRequirement,
+)
 from acd.records import AgentRecord
 from tests.fakes.acd_factories import item
 
@@ -43,7 +52,9 @@ def test_codec_round_trips_queue_agent_and_item() -> None:
         fallback=Fallback(FallbackAction.TRANSFER, "+49301"),
     )
     assert codec.queue_from(json.loads(json.dumps(codec.queue_to(q)))) == q
-    a = AgentRecord(Agent("a1", {"s": 2}), AgentState.BUSY, 3, {Channel.CHAT: 2}, 1.0, 2.0, None, None, 1, None)
+    a = AgentRecord(
+        Agent("a1", {"s": 2}), AgentState.BUSY, 3, {Channel.CHAT: 2}, 1.0, 2.0, None, None, 1, None
+    )
     assert codec.agent_record_from(json.loads(json.dumps(codec.agent_record_to(a)))) == a
     w = item("i1", 12.5, skills=(SkillRequirement("s", 2),))
     assert codec.item_from(json.loads(json.dumps(codec.item_to(w)))) == w

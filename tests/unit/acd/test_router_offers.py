@@ -13,7 +13,9 @@ from tests.fakes.acd_clock import FakeClock
 from tests.fakes.acd_factories import EventRecorder, agent, item
 
 
-async def test_decline_requeues_at_original_place_ahead_of_later_items(router: Router, clock: FakeClock) -> None:
+async def test_decline_requeues_at_original_place_ahead_of_later_items(
+    router: Router, clock: FakeClock
+) -> None:
     await router.login(agent("a1"))
     first = await router.enqueue(item("first", clock.now()))
     assert first is not None
@@ -38,7 +40,9 @@ async def test_decline_requeues_at_original_place_and_the_freed_agent_takes_the_
     assert await router.position("second") == 1
     # nobody else can take "first": it keeps its place, so the freed a1 is offered it again
     again = await router.decline(first.offer_id)
-    assert [(o.item.item_id, o.offer_id, o.decision.trigger) for o in again] == [("first", "first~2", "agent_freed")]
+    assert [(o.item.item_id, o.offer_id, o.decision.trigger) for o in again] == [
+        ("first", "first~2", "agent_freed")
+    ]
     assert await router.position("second") == 1
 
 
@@ -91,7 +95,9 @@ async def test_accepted_offer_cannot_be_declined_or_timed_out(router: Router, cl
     assert await router.tick() == []  # the timeout timer was removed
 
 
-async def test_abandon_while_waiting_and_while_ringing(router: Router, clock: FakeClock, recorder: EventRecorder) -> None:
+async def test_abandon_while_waiting_and_while_ringing(
+    router: Router, clock: FakeClock, recorder: EventRecorder
+) -> None:
     await router.enqueue(item("waiting", clock.now()))
     clock.advance(12)
     await router.abandon("waiting")
@@ -155,7 +161,9 @@ async def test_item_and_agent_errors_are_typed(router: Router, clock: FakeClock)
         await router.pause("a1", "lunch")  # the offer for i1 is ringing
 
 
-async def test_paused_agent_gets_nothing_until_available(router: Router, clock: FakeClock, recorder: EventRecorder) -> None:
+async def test_paused_agent_gets_nothing_until_available(
+    router: Router, clock: FakeClock, recorder: EventRecorder
+) -> None:
     await router.login(agent("a1"), paused_reason="briefing")
     assert await router.enqueue(item("i1", clock.now())) is None
     offers = await router.set_available("a1")

@@ -34,7 +34,9 @@ async def overflow_router(store: MemoryStore, clock: FakeClock, recorder: EventR
     return r
 
 
-async def test_requirements_relax_step_by_step(store: MemoryStore, clock: FakeClock, recorder: EventRecorder) -> None:
+async def test_requirements_relax_step_by_step(
+    store: MemoryStore, clock: FakeClock, recorder: EventRecorder
+) -> None:
     r = await overflow_router(store, clock, recorder)
     await r.login(Agent("junior", {"billing": 2}))
     await r.login(Agent("seller", {"sales": 3}))
@@ -70,7 +72,11 @@ async def test_after_max_wait_the_core_asks_for_the_fallback(
     events = await r.tick()
     fb = [e for e in events if isinstance(e, FallbackRequired)]
     assert len(fb) == 1
-    assert (fb[0].item.item_id, fb[0].fallback, fb[0].waited) == ("i1", Fallback(FallbackAction.VOICEMAIL, "vm-billing"), 120)
+    assert (fb[0].item.item_id, fb[0].fallback, fb[0].waited) == (
+        "i1",
+        Fallback(FallbackAction.VOICEMAIL, "vm-billing"),
+        120,
+    )
     assert (await r.snapshot()).queues[0].fallbacks == 1
 
 
@@ -102,7 +108,7 @@ async def test_callback_keeps_the_place_and_is_offered_as_a_callback(
         offers = await router.complete(offers[0].item.item_id)
         got += [o.item.item_id for o in offers]
     assert got == ["a", "b", "c"]
-    cb = [e.offer.item for e in recorder.of_type(OfferMade) if e.offer.item.item_id == "b"][0]
+    cb = next(e.offer.item for e in recorder.of_type(OfferMade) if e.offer.item.item_id == "b")
     assert (cb.channel, cb.callback_number) == (Channel.CALLBACK, "+4930123456")
 
 
@@ -123,3 +129,16 @@ def test_queue_config_is_validated() -> None:
 async def test_overflow_to_an_unknown_queue_is_refused(router: Router) -> None:
     with pytest.raises(InvalidConfig):
         await router.add_queue(QueueConfig("x", overflow=(OverflowStep(10, to_queue="nope"),)))
+
+
+async def test_a_callback_keeps_waiting_past_the_maximum_wait(
+    store: MemoryStore, clock: FakeClock, recorder: EventRecorder
+) -> None:
+    r = await overflow_router(store, clock, recorder)
+    await r.enqueue(item("i1", clock.now(), queue="billing"))
+    clock.advance(60)
+    await r.convert_to_callback("i1", "+100")
+    clock.advance(600)
+    await r.tick()
+    assert recorder.of_type(FallbackRequired) == []
+    assert await r.position("i1") == 1

@@ -5,8 +5,11 @@ agent that could not take it, FIFO within equal priority, and no idle agent besi
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections import Counter
+from collections.abc import Coroutine
 from dataclasses import replace
+from typing import Any, TypeVar
 
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -26,11 +29,12 @@ from acd.events import (
 )
 from acd.memory_store import MemoryStore
 from acd.model import Agent, AgentState, Channel, Fallback, FallbackAction, QueueConfig, SkillRequirement
-from acd.records import ItemStatus
+from acd.records import AgentRecord, ItemRecord, ItemStatus
 from acd.router import Router
 from tests.fakes.acd_clock import FakeClock
 from tests.fakes.acd_factories import EventRecorder, item
 
+T = TypeVar("T")
 AGENTS = ["a0", "a1", "a2", "a3"]
 CHANNELS = [Channel.VOICE, Channel.CHAT, Channel.EMAIL]
 
@@ -65,27 +69,28 @@ class RouterMachine(RuleBasedStateMachine):
         if isinstance(event, OfferMade):
             offered = self.store._items[event.offer.item.item_id]
             for other in self.store._items.values():
-                same = (other.item.channel, other.item.priority) == (offered.item.channel, offered.item.priority)
+                same = (other.item.channel, other.item.priority) == (
+                    offered.item.channel,
+                    offered.item.priority,
+                )
                 if same and other.status == ItemStatus.WAITING and other.seq < offered.seq:
                     self.fifo_violations.append(f"{offered.item_id} offered before {other.item_id}")
 
     def teardown(self) -> None:
         self.loop.close()
 
-    def run(self, coro):  # type: ignore[no-untyped-def]
+    def run(self, coro: Coroutine[Any, Any, T]) -> T:
         return self.loop.run_until_complete(coro)
 
-    def attempt(self, coro) -> None:  # type: ignore[no-untyped-def]
+    def attempt(self, coro: Coroutine[Any, Any, object]) -> None:
         """Run a router call that may be refused; refusals must be typed ACD errors."""
-        try:
+        with contextlib.suppress(AcdError):
             self.run(coro)
-        except AcdError:
-            pass
 
-    def items(self):  # type: ignore[no-untyped-def]
+    def items(self) -> list[ItemRecord]:
         return self.run(self.store.all_items())
 
-    def agents(self):  # type: ignore[no-untyped-def]
+    def agents(self) -> dict[str, AgentRecord]:
         return {a.agent_id: a for a in self.run(self.store.all_agents())}
 
     def with_status(self, status: ItemStatus) -> list[str]:
@@ -96,7 +101,11 @@ class RouterMachine(RuleBasedStateMachine):
     def arrive(self, channel: Channel, priority: int) -> None:
         self.n += 1
         item_id = f"i{self.n}"
-        self.run(self.router.enqueue(item(item_id, self.clock.now(), queue="q", channel=channel, priority=priority)))
+        self.run(
+            self.router.enqueue(
+                item(item_id, self.clock.now(), queue="q", channel=channel, priority=priority)
+            )
+        )
         self.alive.add(item_id)
 
     @rule(who=st.sampled_from(AGENTS), level=st.integers(1, 5), chats=st.integers(0, 3))
@@ -124,14 +133,17 @@ class RouterMachine(RuleBasedStateMachine):
     @rule(data=st.data(), how=st.sampled_from(["accept", "accept", "decline", "timeout", "abandon"]))
     def answer_offer(self, data: st.DataObject, how: str) -> None:
         item_id = data.draw(st.sampled_from(self.with_status(ItemStatus.OFFERED)))
-        offer_id = self.run(self.store.get_item(item_id)).offer_id
-        call = {
-            "accept": lambda: self.router.accept(offer_id),
-            "decline": lambda: self.router.decline(offer_id),
-            "timeout": lambda: self.router.offer_timed_out(offer_id),
-            "abandon": lambda: self.router.abandon(item_id),
-        }[how]
-        self.run(call())
+        rec = self.run(self.store.get_item(item_id))
+        assert rec is not None
+        assert rec.offer_id is not None
+        if how == "accept":
+            self.run(self.router.accept(rec.offer_id))
+        elif how == "decline":
+            self.run(self.router.decline(rec.offer_id))
+        elif how == "timeout":
+            self.run(self.router.offer_timed_out(rec.offer_id))
+        else:
+            self.run(self.router.abandon(item_id))
 
     @precondition(lambda self: self.with_status(ItemStatus.ACTIVE))
     @rule(data=st.data())
@@ -203,7 +215,9 @@ class RouterMachine(RuleBasedStateMachine):
                     ch = e.offer.item.channel
                     load = dict(a.load)
                     load[ch] -= 1
-                    before = replace(a, state=AgentState.BUSY if sum(load.values()) else AgentState.AVAILABLE, load=load)
+                    before = replace(
+                        a, state=AgentState.BUSY if sum(load.values()) else AgentState.AVAILABLE, load=load
+                    )
                     assert agent_state.can_take(before, ch)
 
     @invariant()

@@ -102,7 +102,9 @@ async def test_agent_freed_compares_items_across_queues(store: MemoryStore, cloc
     assert offers[0].decision.rules[0] == "highest effective priority"
 
 
-async def test_previous_agent_gets_the_customer_within_the_wait_limit(store: MemoryStore, clock: FakeClock) -> None:
+async def test_previous_agent_gets_the_customer_within_the_wait_limit(
+    store: MemoryStore, clock: FakeClock
+) -> None:
     r = Router(store, clock)
     await r.add_queue(QueueConfig("sales", previous_agent_wait_seconds=30))
     await r.login(agent("idle-long"))
@@ -121,7 +123,9 @@ async def test_previous_agent_gets_the_customer_within_the_wait_limit(store: Mem
     assert second.decision.rules == ("previous agent",)
 
 
-async def test_previous_agent_busy_item_waits_for_them_until_the_limit(store: MemoryStore, clock: FakeClock) -> None:
+async def test_previous_agent_busy_item_waits_for_them_until_the_limit(
+    store: MemoryStore, clock: FakeClock
+) -> None:
     r = Router(store, clock)
     await r.add_queue(QueueConfig("sales", previous_agent_wait_seconds=30))
     await r.login(agent("prev"))
@@ -138,7 +142,9 @@ async def test_previous_agent_busy_item_waits_for_them_until_the_limit(store: Me
     assert [(o.item.item_id, o.agent_id) for o in offers] == [("i1", "other")]
 
 
-async def test_previous_agent_freed_within_limit_takes_the_reserved_item(store: MemoryStore, clock: FakeClock) -> None:
+async def test_previous_agent_freed_within_limit_takes_the_reserved_item(
+    store: MemoryStore, clock: FakeClock
+) -> None:
     r = Router(store, clock)
     await r.add_queue(QueueConfig("sales", previous_agent_wait_seconds=30))
     await r.login(agent("prev"))

@@ -6,6 +6,7 @@ import math
 
 import pytest
 
+from acd.errors import DuplicateItem
 from acd.estimate import erlang_c, erlang_c_asa, erlang_c_service_level, estimated_wait
 from acd.events import AgentStateChanged, ItemAbandoned, ItemCompleted, ItemQueued, OfferAccepted
 from acd.model import AgentState, Channel, QueueConfig
@@ -70,3 +71,43 @@ async def test_router_estimated_wait_and_snapshot(clock: FakeClock, router: Rout
     assert snap.queues[0].waiting == 2
     assert snap.agents_by_state[AgentState.RESERVED] == ("a1", "a2")
     assert {a.agent_id for a in snap.agents} == {"a1", "a2"}
+
+
+async def test_router_statistics_follow_its_own_events(clock: FakeClock, router: Router) -> None:
+    await router.login(agent("a1"))
+    fast = await router.enqueue(item("fast", clock.now()))
+    assert fast is not None
+    await router.enqueue(item("slow", clock.now()))
+    clock.advance(5)
+    await router.accept(fast.offer_id)
+    clock.advance(115)
+    nxt = await router.complete("fast")  # handled 115 s; "slow" waited 120 s
+    await router.accept(nxt[0].offer_id)
+    clock.advance(60)
+    await router.complete("slow")
+    await router.enqueue(item("waiting", clock.now()))
+    s = (await router.snapshot()).queues[0]
+    assert (s.answered, s.service_level, s.asa, s.aht, s.recent_aht) == (2, 0.5, 62.5, 87.5, 87.5)
+    clock.advance(10)
+    occupancy = (await router.snapshot()).agents[0].occupancy
+    assert occupancy == pytest.approx(180 / 180)  # reserved/busy the whole time until now (offered again)
+
+
+async def test_estimated_wait_uses_recent_handle_times(clock: FakeClock, router: Router) -> None:
+    await router.login(agent("a1"))
+    first = await router.enqueue(item("i0", clock.now()))
+    assert first is not None
+    await router.accept(first.offer_id)
+    clock.advance(60)
+    await router.enqueue(item("i1", clock.now()))
+    await router.enqueue(item("i2", clock.now()))
+    await router.complete("i0")  # AHT 60 s; a1 now rings for i1
+    assert await router.position("i2") == 1
+    assert await router.estimated_wait("i2") == 60.0
+
+
+async def test_duplicate_item_ids_are_refused(clock: FakeClock, router: Router) -> None:
+    await router.enqueue(item("i1", clock.now()))
+    with pytest.raises(DuplicateItem) as err:
+        await router.enqueue(item("i1", clock.now()))
+    assert err.value.code == "acd.duplicate_item"

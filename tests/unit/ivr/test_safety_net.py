@@ -174,3 +174,15 @@ async def test_return_outside_a_subflow_and_naive_clock_are_caught() -> None:
     assert out.action == Queue("general")
     assert out.errors[0].code == "ivr.node_failed"
     assert out.action != Hangup()
+
+
+async def test_caller_hangs_up_during_a_collect_prompt_or_a_speech_prompt() -> None:
+    collect = {"type": "collect", "prompt": "enter", "variable": "v", "next": "q"}
+    speech = {"type": "speech_menu", "prompt": "enter", "keywords": {"sales": "q"}, "options": {1: "q"}}
+    for node in (collect, speech):
+        flow = make_flow({"a": node, "q": {"type": "queue", "queue": "sales"}})
+        channel = FakeChannel(["1234"], hangup_at="enter")
+        out = await run_flow({"t": flow}, "t", CTX, channel, make_ports(speech=True))
+        assert out.action == CallerLeft("t", "a")
+        assert len(channel.calls) == 1
+        assert out.errors == ()
