@@ -27,6 +27,8 @@ Items::
     await router.accept(offer_id) -> list[Offer]               # bridged; multi-chat agents may get more
     await router.decline(offer_id) -> list[Offer]              # refused / dial failed: counts as a miss
     await router.offer_timed_out(offer_id) -> list[Offer]      # no answer: counts as a miss
+    await router.withdraw(offer_id) -> None                    # engine could not deliver (no miss);
+        # the item keeps its place and waits for the next dispatch()
     await router.complete(item_id) -> list[Offer]              # hang-up: wrap-up or next item
     await router.abandon(item_id) -> None                      # customer left (waiting or ringing)
     await router.convert_to_callback(item_id, number) -> Offer | None   # keeps the place

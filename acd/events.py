@@ -42,7 +42,7 @@ class OfferReleased:
     item_id: str
     agent_id: str
     queue: str
-    reason: str  # declined | timed_out | abandoned
+    reason: str  # declined | timed_out | withdrawn | abandoned
     requeued: bool
     arrived_at: float
     at: float

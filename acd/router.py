@@ -159,6 +159,12 @@ class Router(TimedRouter):
         """The agent refused (or the dial failed): counts as a missed offer."""
         return await self._release(offer_id, "declined", missed=True)
 
+    async def withdraw(self, offer_id: str) -> None:
+        """The engine could not deliver the offer, through no fault of the agent (e.g. the redirect
+        failed): the item goes back to its place, no miss is counted, and nothing is re-offered
+        until the next ``dispatch()`` (so an outage cannot spin offer → failure → offer)."""
+        await self._release(offer_id, "withdrawn", missed=False, reroute=False)
+
     async def offer_timed_out(self, offer_id: str) -> list[Offer]:
         return await self._release(offer_id, "timed_out", missed=True)
 

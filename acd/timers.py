@@ -48,8 +48,12 @@ class TimedRouter(RouterQueries):
                 return new
         raise StoreContention(action=f"updating agent {agent_id}", attempts=self._retries)
 
-    async def _release(self, offer_id: str, reason: str, *, missed: bool) -> list[Offer]:
-        """End a pending offer without a connection; re-queue the item at its original place."""
+    async def _release(
+        self, offer_id: str, reason: str, *, missed: bool, reroute: bool = True
+    ) -> list[Offer]:
+        """End a pending offer without a connection; re-queue the item at its original place.
+        With ``reroute`` the item goes to another agent first, then the freed agent takes the best
+        waiting item; without, both wait for the next ``dispatch``/``tick``."""
         for _ in range(self._retries):
             now = self._clock.now()
             offer = await self._store.get_offer(offer_id)
@@ -101,6 +105,8 @@ class TimedRouter(RouterQueries):
                 assert q.fallback is not None  # QueueConfig guarantees it
                 self._emit(FallbackRequired(rec.item, q.name, q.fallback, waited, now))
             offers: list[Offer] = []
+            if not reroute:
+                return offers
             if requeued:  # another agent first; then the freed agent takes the best waiting item
                 again = await self._route_item(
                     rec.item_id, "requeued", exclude=frozenset({agent.agent_id}), known=new_item
@@ -120,6 +126,9 @@ class TimedRouter(RouterQueries):
                 kind, _, ident = name.partition(":")
                 try:
                     await self._fire(kind, ident)
+                except StoreContention:  # popped but not applied: due again on the next tick
+                    log.warning("timer deferred under contention", extra={"timer": name})
+                    await self._store.commit(Txn(timers_put=[(name, self._clock.now())]))
                 except AcdError as exc:  # the timer went stale under a concurrent change
                     log.info("stale timer", extra={"timer": name, "code": exc.code})
         finally:
@@ -168,6 +177,8 @@ class TimedRouter(RouterQueries):
                 if step != rec.step:
                     self._emit(OverflowApplied(item_id, q.name, step, now))
                 break
+        else:
+            raise StoreContention(action=f"relaxing {item_id}", attempts=self._retries)
         await self._route_item(item_id, "overflow")
 
     async def _expire(self, item_id: str) -> None:
@@ -184,3 +195,4 @@ class TimedRouter(RouterQueries):
             if await self._store.commit(Txn(items=[(rec, None)])):
                 self._emit(FallbackRequired(rec.item, q.name, q.fallback, waited, now))
                 return
+        raise StoreContention(action=f"expiring {item_id}", attempts=self._retries)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import random
 import statistics
 import sys
@@ -101,6 +102,8 @@ async def run(store: AcdStore, size: Size, rounds: int, seed: int = 7) -> dict[s
             waiting += 1
         else:
             await take([offer])
+    gc.collect()
+    gc.freeze()  # the set-up objects are long-lived: keep the collector from re-scanning them
     freed: list[float] = []
     arrived: list[float] = []
     start = time.perf_counter()

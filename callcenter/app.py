@@ -14,22 +14,23 @@ import logging
 import random
 import time
 from collections.abc import Coroutine
-from typing import Any
 from pathlib import Path
+from typing import Any
 
-from acd.memory_store import MemoryStore
-from acd.router import Router
 from acd.events import AcdEvent
+from acd.memory_store import MemoryStore
 from acd.model import Agent, QueueConfig, SkillRequirement
+from acd.router import Router
 from callcenter.asterisk.ami_backoff import Backoff
 from callcenter.asterisk.ami_client import AmiClient
 from callcenter.asterisk.fastagi import AgiSession, FastAgiServer
 from callcenter.calls.control import AmiCallControl
+from callcenter.calls.customers import CrmTierLookup
 from callcenter.calls.inbound import InboundCalls, SkeletonMenu
 from callcenter.calls.interactions import CrmInteractionWriter
 from callcenter.calls.service import CallService
 from callcenter.calls.tracker import AmiCallTracker
-from callcenter.demo import start_demo_simulator
+from callcenter.demo import seed_demo_customers, start_demo_simulator
 from callcenter.pbxsim import PbxSimulator
 from callcenter.settings import Settings
 from crm_core.db import make_engine, make_session_factory, migrate
@@ -85,6 +86,11 @@ class Engine:
         await asyncio.to_thread(migrate, s.database.url)
         self.db_engine = make_engine(s.database.url)
         self._stack.callback(self.db_engine.dispose)
+        sessions = make_session_factory(self.db_engine)
+        if self.simulator_mode:
+            await asyncio.to_thread(
+                seed_demo_customers, self.db_engine, s.default_region, s.simulator.demo_customers
+            )
 
         self.router = Router(MemoryStore(), SystemClock(), listener=self._on_acd_event)
         for queue in _queue_config(s):
@@ -120,7 +126,8 @@ class Engine:
             self.router,
             AmiCallControl(self.ami, s.dialplan),
             clock=time.time,
-            record_interaction=CrmInteractionWriter(make_session_factory(self.db_engine), s.default_region),
+            record_interaction=CrmInteractionWriter(sessions, s.default_region),
+            tier_lookup=CrmTierLookup(sessions, s.default_region),
         )
         self.inbound = InboundCalls(self.calls, time.time, SkeletonMenu(greeting_prompt=s.greeting_prompt))
         self.tracker = AmiCallTracker(self.calls, s.dialplan)

@@ -17,7 +17,9 @@ app = typer.Typer(help="Open-source contact-center server on Asterisk (AMI + Fas
 
 ConfigOption = Annotated[
     Path | None,
-    typer.Option("--config", "-c", envvar="CC_CONFIG", help="YAML settings file (environment CC_* overrides it)."),
+    typer.Option(
+        "--config", "-c", envvar="CC_CONFIG", help="YAML settings file (environment CC_* overrides it)."
+    ),
 ]
 
 

@@ -7,10 +7,18 @@ FastAGI sockets on loopback, exactly as with a real Asterisk.
 
 from __future__ import annotations
 
+import logging
 import random
+from datetime import UTC, datetime
+
+from sqlalchemy import Engine, func, select
 
 from callcenter.pbxsim import PbxSimulator, SimConfig, SimulatedAgentPhone, SimulatedCaller
 from callcenter.settings import Settings
+from crm_core.demo_data import generate
+from crm_core.models import Customer
+
+log = logging.getLogger(__name__)
 
 # The first number belongs to the known demo customer (a VIP in the demo CRM data).
 DEMO_CALLERS = (
@@ -20,6 +28,15 @@ DEMO_CALLERS = (
     ("2125550199", "John Doe"),
     ("4155550177", "Wang Fang"),
 )
+
+
+def seed_demo_customers(engine: Engine, region: str, customers: int) -> None:
+    """Fill an empty CRM with realistic demo customers (always including Wei Zhang, a VIP)."""
+    with engine.connect() as connection:
+        if connection.execute(select(func.count()).select_from(Customer)).scalar_one():
+            return
+    log.info("seeding the demo CRM", extra={"customers": customers})
+    generate(engine, customers, seed=7, now=datetime.now(UTC), region=region)
 
 
 def demo_caller(rng: random.Random, settings: Settings) -> SimulatedCaller:
@@ -54,7 +71,9 @@ async def start_demo_simulator(settings: Settings, agi_port: int, traffic: bool 
     await sim.start()
     for agent in settings.agents:
         endpoint = settings.dialplan.agent_endpoint_template.format(agent=agent.agent_id)
-        sim.add_agent_phone(SimulatedAgentPhone(endpoint=endpoint, answer_delay_s=settings.simulator.agent_answer_delay_s))
+        sim.add_agent_phone(
+            SimulatedAgentPhone(endpoint=endpoint, answer_delay_s=settings.simulator.agent_answer_delay_s)
+        )
     rate = settings.simulator.arrival_rate_per_min / 60.0
     if traffic and rate > 0:
         sim.start_traffic(rate, lambda rng: demo_caller(rng, settings))

@@ -1,7 +1,7 @@
 """Errors of the engine package (adapters have their own trees, e.g. ``callcenter.asterisk.errors``).
 
-    CallCenterError
-     └── ConfigError      the settings file or environment is wrong (message names the field)
+CallCenterError
+ └── ConfigError      the settings file or environment is wrong (message names the field)
 """
 
 from __future__ import annotations

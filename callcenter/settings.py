@@ -112,6 +112,8 @@ class SimulatorSettings(_Section):
     agent_answer_delay_s: float = Field(2.0, ge=0)
     talk_time_s: float = Field(25.0, gt=0)
     caller_patience_s: float = Field(90.0, gt=0)
+    # Demo customers generated into an empty CRM (always including the VIP Wei Zhang).
+    demo_customers: int = Field(2000, ge=1, le=1_000_000)
     seed: int = 7
 
 
@@ -173,14 +175,14 @@ def load_settings(path: Path | None = None, **overrides: Any) -> Settings:
         if loaded is None:
             loaded = {}
         if not isinstance(loaded, dict):
-            raise ConfigError(f"config file {path} must hold a mapping of sections, not {type(loaded).__name__}")
+            raise ConfigError(
+                f"config file {path} must hold a mapping of sections, not {type(loaded).__name__}"
+            )
         data = loaded
     data.update(overrides)
     try:
         return Settings(**data)
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
-        )
+        problems = "; ".join(f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors())
         source = f" in {path}" if path else ""
         raise ConfigError(f"invalid settings{source}: {problems}") from exc

@@ -8,7 +8,10 @@ from collections.abc import Awaitable, Callable
 
 
 async def wait_until(
-    condition: Callable[[], bool | Awaitable[bool]], timeout: float = 5.0, interval: float = 0.01, what: str = ""
+    condition: Callable[[], bool | Awaitable[bool]],
+    timeout: float = 5.0,
+    interval: float = 0.01,
+    what: str = "",
 ) -> None:
     deadline = time.monotonic() + timeout
     while True:

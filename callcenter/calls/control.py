@@ -27,7 +27,11 @@ def agent_endpoint(dialplan: DialplanSettings, agent_id: str) -> str:
 
 def agent_id_from_endpoint(dialplan: DialplanSettings, endpoint: str) -> str | None:
     prefix, _, suffix = dialplan.agent_endpoint_template.partition("{agent}")
-    if endpoint.startswith(prefix) and endpoint.endswith(suffix) and len(endpoint) > len(prefix) + len(suffix):
+    if (
+        endpoint.startswith(prefix)
+        and endpoint.endswith(suffix)
+        and len(endpoint) > len(prefix) + len(suffix)
+    ):
         return endpoint[len(prefix) : len(endpoint) - len(suffix)]
     return None
 

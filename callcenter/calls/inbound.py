@@ -59,7 +59,9 @@ class InboundCalls:
             return
         except AgiError:
             # Our IVR broke, not the caller: never leave them in silence, queue them.
-            log.exception("IVR failed; sending the caller to the default queue", extra={"uniqueid": call.uniqueid})
+            log.exception(
+                "IVR failed; sending the caller to the default queue", extra={"uniqueid": call.uniqueid}
+            )
             queue = self._menu.default_queue
         await self._service.enqueue(call, queue)
         await self._hold(session, call)
@@ -75,7 +77,8 @@ class InboundCalls:
     async def _hold(self, session: AgiSession, call: LiveCall) -> None:
         async def one_segment() -> int:
             return await session.exec(
-                "MusicOnHold", f"{self._menu.hold_class},{self._menu.hold_segment_s}",
+                "MusicOnHold",
+                f"{self._menu.hold_class},{self._menu.hold_segment_s}",
                 timeout=self._menu.hold_segment_s + 30.0,
             )
 

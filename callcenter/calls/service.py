@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from acd.decision import Offer
 from acd.errors import AcdError
 from acd.events import AcdEvent, OfferMade
-from acd.router import Router
 from acd.model import Channel, Customer, ValueTier, WorkItem
+from acd.router import Router
 from callcenter.asterisk.errors import AgiChannelGone, AgiError, AmiError
 from callcenter.calls.control import CallControl
 from callcenter.calls.registry import CallPhase, CallRegistry, LiveCall
@@ -191,7 +191,9 @@ class CallService:
             else:
                 call.outcome = "ended_in_ivr"
         except AcdError as exc:
-            log.warning("router refused the end of a call", extra={"uniqueid": call.uniqueid, "error": str(exc)})
+            log.warning(
+                "router refused the end of a call", extra={"uniqueid": call.uniqueid, "error": str(exc)}
+            )
         self.calls.remove(call)
         log.info("call ended", extra={"uniqueid": call.uniqueid, "outcome": call.outcome})
         await self._write(call)

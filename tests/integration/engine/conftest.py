@@ -17,7 +17,12 @@ def engine_settings(tmp_path: Path, **overrides: Any) -> Settings:
         "agi": {"port": 0, "command_timeout_s": 5.0},
         "ami": {"reconnect_initial_s": 0.05, "reconnect_max_s": 0.2, "keepalive_s": 1.0},
         "web": {"port": 0},
-        "simulator": {"time_scale": 0.05, "arrival_rate_per_min": 0, "agent_answer_delay_s": 1.0},
+        "simulator": {
+            "time_scale": 0.05,
+            "arrival_rate_per_min": 0,
+            "agent_answer_delay_s": 1.0,
+            "demo_customers": 20,
+        },
         "queues": [
             {"name": "sales", "skills": {"sales": 2}, "wrap_up_s": 0.2},
             {"name": "support", "skills": {"support": 2}, "wrap_up_s": 0.2},

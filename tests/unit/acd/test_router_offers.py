@@ -173,3 +173,19 @@ async def test_paused_agent_gets_nothing_until_available(
     await router.complete("i1")
     await router.logout("a1")
     assert await router.enqueue(item("i2", clock.now())) is None
+
+
+async def test_withdrawn_offer_keeps_the_place_counts_no_miss_and_waits_for_dispatch(
+    router: Router, clock: FakeClock, recorder: EventRecorder
+) -> None:
+    await router.login(agent("a1"))
+    offer = await router.enqueue(item("i1", clock.now()))
+    assert offer is not None
+    await router.enqueue(item("i2", clock.now() + 1))
+    for _ in range(3):  # more than max_missed_offers (2): withdrawals never pause the agent
+        await router.withdraw(offer.offer_id)
+        assert await router.position("i1") == 1
+        offer = (await router.dispatch())[0]
+        assert offer.item.item_id == "i1"
+    assert recorder.of_type(AgentAutoPaused) == []
+    assert [e.reason for e in recorder.of_type(OfferReleased)] == ["withdrawn"] * 3

@@ -11,6 +11,7 @@ from acd.model import Agent, Channel, Fallback, FallbackAction, OverflowStep, Qu
 from acd.router import Router
 from tests.fakes.acd_clock import FakeClock
 from tests.fakes.acd_factories import EventRecorder, agent, item
+from tests.fakes.acd_stores import ContendedStore
 
 BILLING = (SkillRequirement("billing", 4),)
 
@@ -142,3 +143,17 @@ async def test_a_callback_keeps_waiting_past_the_maximum_wait(
     await r.tick()
     assert recorder.of_type(FallbackRequired) == []
     assert await r.position("i1") == 1
+
+
+async def test_a_timer_lost_to_contention_is_applied_on_the_next_tick(clock: FakeClock) -> None:
+    store = ContendedStore()
+    recorder = EventRecorder()
+    r = Router(store, clock, listener=recorder, retries=3)
+    await r.add_queue(QueueConfig("q", max_wait_seconds=60, fallback=Fallback(FallbackAction.VOICEMAIL)))
+    await r.enqueue(item("i1", clock.now(), queue="q"))
+    clock.advance(60)
+    store.refuse = 3
+    assert await r.tick() == []
+    assert len(store.refused) == 3
+    fb = [e for e in await r.tick() if isinstance(e, FallbackRequired)]
+    assert [e.item.item_id for e in fb] == ["i1"]

@@ -31,6 +31,7 @@ from acd.memory_store import MemoryStore
 from acd.model import Agent, AgentState, Channel, Fallback, FallbackAction, QueueConfig, SkillRequirement
 from acd.records import AgentRecord, ItemRecord, ItemStatus
 from acd.router import Router
+from acd.store import AcdStore
 from tests.fakes.acd_clock import FakeClock
 from tests.fakes.acd_factories import EventRecorder, item
 
@@ -44,7 +45,7 @@ class RouterMachine(RuleBasedStateMachine):
         super().__init__()
         self.loop = asyncio.new_event_loop()
         self.clock = FakeClock()
-        self.store = MemoryStore()
+        self.store = self.make_store()
         self.rec = EventRecorder()
         self.fifo_violations: list[str] = []
         self.router = Router(self.store, self.clock, listener=self.on_event)
@@ -62,11 +63,14 @@ class RouterMachine(RuleBasedStateMachine):
         self.seen = 0
         self.n = 0
 
+    def make_store(self) -> AcdStore:
+        return MemoryStore()
+
     def on_event(self, event: AcdEvent) -> None:
         """At the moment of each offer, no older waiting item of the same channel and priority
         may exist (the memory store is read synchronously: its state is already committed)."""
         self.rec(event)
-        if isinstance(event, OfferMade):
+        if isinstance(event, OfferMade) and isinstance(self.store, MemoryStore):
             offered = self.store._items[event.offer.item.item_id]
             for other in self.store._items.values():
                 same = (other.item.channel, other.item.priority) == (
@@ -130,7 +134,9 @@ class RouterMachine(RuleBasedStateMachine):
         self.attempt(self.router.wrap_up_done(who))
 
     @precondition(lambda self: self.with_status(ItemStatus.OFFERED))
-    @rule(data=st.data(), how=st.sampled_from(["accept", "accept", "decline", "timeout", "abandon"]))
+    @rule(
+        data=st.data(), how=st.sampled_from(["accept", "accept", "decline", "timeout", "withdraw", "abandon"])
+    )
     def answer_offer(self, data: st.DataObject, how: str) -> None:
         item_id = data.draw(st.sampled_from(self.with_status(ItemStatus.OFFERED)))
         rec = self.run(self.store.get_item(item_id))
@@ -142,6 +148,9 @@ class RouterMachine(RuleBasedStateMachine):
             self.run(self.router.decline(rec.offer_id))
         elif how == "timeout":
             self.run(self.router.offer_timed_out(rec.offer_id))
+        elif how == "withdraw":  # the engine could not deliver; it dispatches again once it can
+            self.run(self.router.withdraw(rec.offer_id))
+            self.run(self.router.dispatch())
         else:
             self.run(self.router.abandon(item_id))
 
@@ -236,6 +245,6 @@ class RouterMachine(RuleBasedStateMachine):
 
 
 RouterMachine.TestCase.settings = settings(
-    max_examples=150, stateful_step_count=40, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    max_examples=300, stateful_step_count=50, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 TestRouterInvariants = RouterMachine.TestCase

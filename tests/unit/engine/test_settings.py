@@ -16,7 +16,9 @@ def test_defaults_are_the_embedded_demo_defaults() -> None:
     assert "enginepass" not in repr(settings)
 
 
-def test_yaml_file_is_read_and_environment_overrides_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_yaml_file_is_read_and_environment_overrides_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     config = tmp_path / "site.yaml"
     config.write_text("ami:\n  host: 10.1.2.3\n  secret: fromfile\nagi:\n  allowed_hosts: [10.1.2.0/24]\n")
     monkeypatch.setenv("CC_AMI__SECRET", "fromenv")
@@ -38,7 +40,9 @@ def test_yaml_file_is_read_and_environment_overrides_it(tmp_path: Path, monkeypa
         ("agents:\n  - {agent_id: '1', name: A, skills: {sales: 9}}\n", "skill 'sales' has level 9"),
     ],
 )
-def test_bad_config_gives_one_clear_error_naming_the_field(tmp_path: Path, content: str, message: str) -> None:
+def test_bad_config_gives_one_clear_error_naming_the_field(
+    tmp_path: Path, content: str, message: str
+) -> None:
     config = tmp_path / "site.yaml"
     config.write_text(content)
     with pytest.raises(ConfigError) as caught:
