@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import html
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import uvicorn
@@ -70,6 +71,16 @@ def create_app(engine: Engine) -> FastAPI:
     return app
 
 
+_OUTCOMES = ("answered", "abandoned", "failed", "ended_in_ivr")
+
+
+def _row(r: dict[str, Any], t: Callable[[str], str]) -> str:
+    outcome = t(f"outcome.{r['outcome']}") if r["outcome"] in _OUTCOMES else html.escape(r["outcome"])
+    cells = [html.escape(str(r[k])) for k in ("caller", "queue", "agent")]
+    cells += ["" if r["talk_s"] is None else str(r["talk_s"]), outcome]
+    return "<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>"
+
+
 def _render(data: dict[str, Any], lang: str) -> str:
     def t(code: str) -> str:
         return html.escape(translate(code, lang))
@@ -78,13 +89,9 @@ def _render(data: dict[str, Any], lang: str) -> str:
     agents = "".join(
         f"<li>{html.escape(agent)}: {html.escape(state)}</li>" for agent, state in data["agents"].items()
     )
-    rows = "".join(
-        "<tr>"
-        + "".join(f"<td>{html.escape(str(r[k]) if r[k] is not None else '')}</td>" for k in ("caller", "queue", "agent"))
-        + f"<td>{r['talk_s'] if r['talk_s'] is not None else ''}</td>"
-        + f"<td>{t('outcome.' + r['outcome']) if r['outcome'] in ('answered', 'abandoned', 'failed') else html.escape(r['outcome'])}</td>"
-        + "</tr>"
-        for r in data["recent"]
+    rows = "".join(_row(r, t) for r in data["recent"])
+    headers = "".join(
+        f"<th>{t('demo.col.' + c)}</th>" for c in ("caller", "queue", "agent", "talk", "outcome")
     )
     return f"""<!doctype html><html lang="{lang}"><head><meta charset="utf-8">
 <meta http-equiv="refresh" content="2"><title>{t("app.title")}</title>
@@ -96,13 +103,16 @@ def _render(data: dict[str, Any], lang: str) -> str:
 {t("demo.calls_queued")}: <b id="queued">{data["calls_queued"]}</b></p>
 <h2>{t("demo.agents")}</h2><ul id="agents">{agents}</ul>
 <h2>{t("demo.interactions")}</h2>
-<table id="recent"><tr><th>{t("demo.col.caller")}</th><th>{t("demo.col.queue")}</th><th>{t("demo.col.agent")}</th>
-<th>{t("demo.col.talk")}</th><th>{t("demo.col.outcome")}</th></tr>{rows}</table></body></html>"""
+<table id="recent"><tr>{headers}</tr>{rows}</table></body></html>"""
 
 
 async def serve_web(engine: Engine, settings: Settings) -> None:
     config = uvicorn.Config(
-        create_app(engine), host=settings.web.host, port=settings.web.port, log_level="warning", lifespan="off"
+        create_app(engine),
+        host=settings.web.host,
+        port=settings.web.port,
+        log_level="warning",
+        lifespan="off",
     )
     server = uvicorn.Server(config)
     url = f"http://{settings.web.host}:{settings.web.port}/"

@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable
 
 async def wait_until(
     condition: Callable[[], bool | Awaitable[bool]],
-    timeout: float = 5.0,
+    timeout: float = 5.0,  # noqa: ASYNC109 - a polling deadline, not a cancellation scope
     interval: float = 0.01,
     what: str = "",
 ) -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from acd.model import Agent
 from callcenter.app import Engine
-from callcenter.pbxsim import SimulatedCaller
+from callcenter.pbxsim import SimulatedAgentPhone, SimulatedCaller
 from tests.integration.engine.conftest import engine_settings
 from tests.waiting import wait_until
 
@@ -28,6 +28,7 @@ async def test_given_a_queued_caller_when_ami_restarts_then_the_call_is_still_co
         await wait_until(lambda: not engine.ami.connected, timeout=5, what="the engine to notice the outage")
         # An agent frees up while Asterisk is unreachable: the Redirect cannot be sent,
         # so the caller must stay queued, not be dropped or marked as connected.
+        sim.add_agent_phone(SimulatedAgentPhone("agent-1002", answer_delay_s=1.0))
         await engine.router.login(Agent("1002", {"support": 5}))
         await engine.calls.tick()
         [call] = engine.calls.calls.live()
