@@ -24,12 +24,15 @@ from acd.router import Router
 from callcenter.asterisk.ami_backoff import Backoff
 from callcenter.asterisk.ami_client import AmiClient
 from callcenter.asterisk.fastagi import AgiSession, FastAgiServer
+from callcenter.bus import EventBus
 from callcenter.calls.control import AmiCallControl
-from callcenter.calls.customers import CrmTierLookup
+from callcenter.calls.customers import CrmCallerLookup
 from callcenter.calls.inbound import InboundCalls, SkeletonMenu
 from callcenter.calls.interactions import CrmInteractionWriter
 from callcenter.calls.service import CallService
+from callcenter.calls.supervision import Supervision
 from callcenter.calls.tracker import AmiCallTracker
+from callcenter.contact_center import ContactCenter
 from callcenter.demo import seed_demo_customers, start_demo_simulator
 from callcenter.pbxsim import PbxSimulator
 from callcenter.settings import Settings
@@ -72,6 +75,7 @@ class Engine:
         self.simulator_mode = simulator_mode
         self.simulator: PbxSimulator | None = None
         self._stack = contextlib.AsyncExitStack()
+        self.bus = EventBus()
 
     async def start(self) -> None:
         try:
@@ -127,7 +131,17 @@ class Engine:
             AmiCallControl(self.ami, s.dialplan),
             clock=time.time,
             record_interaction=CrmInteractionWriter(sessions, s.default_region),
-            tier_lookup=CrmTierLookup(sessions, s.default_region),
+            caller_lookup=CrmCallerLookup(sessions, s.default_region),
+            publish=self.bus.publish,
+            record_calls=s.dialplan.record_calls,
+        )
+        spy_template = s.dialplan.supervisor_channel_template
+        if self.simulator_mode:
+            spy_template = f"Local/spy@{s.dialplan.spy_context}"  # the simulator's supervisor leg
+        self.supervision = Supervision(self.ami, spy_template)
+        self.ami.subscribe(self.supervision.on_ami_event)
+        self.contact_center = ContactCenter(
+            self.router, self.calls, self.supervision, self.bus, sessions, s.default_region
         )
         self.inbound = InboundCalls(self.calls, time.time, SkeletonMenu(greeting_prompt=s.greeting_prompt))
         self.tracker = AmiCallTracker(self.calls, s.dialplan)
@@ -160,6 +174,7 @@ class Engine:
     def _on_acd_event(self, event: AcdEvent) -> None:
         # Queue configuration emits nothing; the first events (logins) come after ``calls`` exists.
         self.calls.on_acd_event(event)
+        self.bus.publish(event)
 
     async def _tick_forever(self) -> None:
         while True:

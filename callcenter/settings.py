@@ -62,6 +62,11 @@ class DialplanSettings(_Section):
     outbound_trunk: str = "pstn-out"
     # How an agent maps to a PJSIP endpoint: the endpoint name is this template with {agent}.
     agent_endpoint_template: str = "agent-{agent}"
+    # The channel Originated for a supervisor's listen / whisper / barge leg.
+    supervisor_channel_template: str = "PJSIP/{supervisor}"
+    # Where Asterisk writes call recordings (MixMonitor), on the Asterisk host.
+    recordings_dir: str = "/var/spool/callcenter/recordings"
+    record_calls: bool = True
 
     @field_validator("agent_endpoint_template")
     @classmethod

@@ -20,6 +20,14 @@ class CallControl(Protocol):
 
     async def hangup(self, channel: str) -> None: ...
 
+    async def start_recording(self, channel: str, uniqueid: str) -> str:
+        """Start MixMonitor on ``channel``; returns the recording's path (on the Asterisk host)."""
+
+    async def mute_recording(self, channel: str, muted: bool) -> None: ...
+
+    async def transfer_to_agent(self, agent_channel: str, target_agent_id: str) -> None:
+        """Blind transfer: the *other* party of ``agent_channel`` (the caller) goes to the target."""
+
 
 def agent_endpoint(dialplan: DialplanSettings, agent_id: str) -> str:
     return dialplan.agent_endpoint_template.format(agent=agent_id)
@@ -65,3 +73,17 @@ class AmiCallControl:
 
     async def hangup(self, channel: str) -> None:
         await self._ami.hangup(channel)
+
+    async def start_recording(self, channel: str, uniqueid: str) -> str:
+        path = f"{self._dialplan.recordings_dir}/{uniqueid}.wav"
+        # "b": record only while bridged, so hold music before the agent is not kept.
+        await self._ami.mixmonitor(channel, path, "b")
+        return path
+
+    async def mute_recording(self, channel: str, muted: bool) -> None:
+        await self._ami.mixmonitor_mute(channel, "both", muted)
+
+    async def transfer_to_agent(self, agent_channel: str, target_agent_id: str) -> None:
+        await self._ami.blind_transfer(
+            agent_channel, self._dialplan.connect_context, agent_endpoint(self._dialplan, target_agent_id)
+        )

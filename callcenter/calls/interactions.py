@@ -36,6 +36,7 @@ class CrmInteractionWriter:
             ended_at=_at(call.ended_at),
             outcome=call.outcome,
             notes=f"IVR digits: {''.join(call.ivr_digits)}" if call.ivr_digits else None,
+            recording_path=call.recording_path,
         )
         with self._sessions.begin() as session:
             self._log.record(session, record)

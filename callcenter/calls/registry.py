@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from callcenter.calls.customers import CallerInfo
 
 
 class CallPhase(enum.StrEnum):
@@ -35,6 +39,9 @@ class LiveCall:
     # Set while the engine moves the caller out of AGI itself, so result=-1 is not read as a hangup.
     redirecting: bool = False
     outcome: str | None = None
+    caller_info: CallerInfo | None = None
+    recording_path: str | None = None
+    recording_paused: bool = False
 
 
 class CallRegistry:

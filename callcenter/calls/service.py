@@ -17,15 +17,25 @@ from dataclasses import dataclass
 from acd.decision import Offer
 from acd.errors import AcdError
 from acd.events import AcdEvent, OfferMade
-from acd.model import Channel, Customer, ValueTier, WorkItem
+from acd.model import Channel, Customer, WorkItem
 from acd.router import Router
 from callcenter.asterisk.errors import AgiChannelGone, AgiError, AmiError
 from callcenter.calls.control import CallControl
+from callcenter.calls.customers import CallerInfo
 from callcenter.calls.registry import CallPhase, CallRegistry, LiveCall
+from callcenter.errors import CallCenterError
+from callcenter.events import CallConnected, CallEnded, CallOffered, RecordingPaused
 
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], float]
+
+
+class AgentChannelUnknown(CallCenterError):
+    code = "callcenter.agent_channel_unknown"
+
+    def __init__(self, uniqueid: str) -> None:
+        super().__init__(f"the agent's leg of call {uniqueid} is not known yet")
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,14 +52,20 @@ class EndedCall:
     ended_at: float
     outcome: str
     ivr_digits: tuple[str, ...]
+    recording_path: str | None = None
 
 
 InteractionSink = Callable[[EndedCall], Awaitable[None]]
-TierLookup = Callable[[str], Awaitable[tuple[str | None, ValueTier]]]
+CallerLookup = Callable[[str], Awaitable[CallerInfo]]
+Publish = Callable[[object], None]
 
 
-async def _no_tier(_number: str) -> tuple[str | None, ValueTier]:
-    return None, ValueTier.NORMAL
+async def _nobody(_number: str) -> CallerInfo:
+    return CallerInfo.unknown()
+
+
+def _drop(_event: object) -> None:
+    return None
 
 
 class CallService:
@@ -59,14 +75,18 @@ class CallService:
         control: CallControl,
         clock: Clock,
         record_interaction: InteractionSink,
-        tier_lookup: TierLookup = _no_tier,
+        caller_lookup: CallerLookup = _nobody,
+        publish: Publish = _drop,
+        record_calls: bool = False,
     ) -> None:
+        self._record_calls = record_calls
         self.router = router
         self.control = control
         self.calls = CallRegistry()
         self._clock = clock
         self._record_interaction = record_interaction
-        self._tier_lookup = tier_lookup
+        self._caller_lookup = caller_lookup
+        self._publish = publish
         self._offers: asyncio.Queue[Offer] = asyncio.Queue()
         self.recent: deque[EndedCall] = deque(maxlen=50)
 
@@ -86,7 +106,8 @@ class CallService:
 
     # -- entry: a caller chose a queue (from the IVR) --------------------------------------
     async def enqueue(self, call: LiveCall, queue: str, priority: float = 0.0) -> None:
-        customer_id, tier = await self._safe_tier_lookup(call.caller_number)
+        info = await self._safe_caller_lookup(call.caller_number)
+        call.caller_info = info
         call.queue = queue
         call.phase = CallPhase.QUEUED
         call.queued_at = self._clock()
@@ -94,21 +115,21 @@ class CallService:
             item_id=call.uniqueid,
             channel=Channel.VOICE,
             queue=queue,
-            customer=Customer(customer_id or f"tel:{call.caller_number}", tier),
+            customer=Customer(info.customer_id or f"tel:{call.caller_number}", info.tier),
             arrived_at=call.queued_at,
             priority=priority,
         )
         self.calls.link_item(call, item.item_id)
-        log.info("call queued", extra={"uniqueid": call.uniqueid, "queue": queue, "tier": tier.value})
+        log.info("call queued", extra={"uniqueid": call.uniqueid, "queue": queue, "tier": info.tier.value})
         await self.router.enqueue(item)
 
-    async def _safe_tier_lookup(self, number: str) -> tuple[str | None, ValueTier]:
+    async def _safe_caller_lookup(self, number: str) -> CallerInfo:
         try:
-            return await self._tier_lookup(number)
+            return await self._caller_lookup(number)
         except Exception:
             # A CRM outage must not keep a caller out of the queue: route as a normal customer.
             log.exception("customer lookup failed; routing as a normal customer", extra={"number": number})
-            return None, ValueTier.NORMAL
+            return CallerInfo.unknown()
 
     # -- offers: move the caller to the chosen agent ------------------------------------------
     async def _deliver(self, offer: Offer) -> None:
@@ -120,6 +141,22 @@ class CallService:
         call.offer_id = offer.offer_id
         call.agent_id = offer.agent_id
         call.redirecting = True
+        now = self._clock()
+        self._publish(
+            CallOffered(
+                agent_id=offer.agent_id,
+                offer_id=offer.offer_id,
+                uniqueid=call.uniqueid,
+                caller_number=call.caller_number,
+                caller_name=call.caller_name,
+                queue=call.queue or offer.item.queue,
+                waited_s=now - (call.queued_at or now),
+                ivr_digits=tuple(call.ivr_digits),
+                customer=call.caller_info.pop if call.caller_info else None,
+                decision_rules=offer.decision.rules,
+                at=now,
+            )
+        )
         try:
             await self.control.connect_to_agent(call.channel, offer.agent_id)
         except AmiError as exc:
@@ -133,7 +170,14 @@ class CallService:
             call.agent_id = None
             await self._release_offer(offer.offer_id, penalize=False)
             return
-        log.info("caller sent to agent", extra={"uniqueid": call.uniqueid, "agent": offer.agent_id})
+        log.info(
+            "caller sent to agent",
+            extra={
+                "uniqueid": call.uniqueid,
+                "agent": offer.agent_id,
+                "why": ", ".join(offer.decision.rules),
+            },
+        )
 
     async def _release_offer(self, offer_id: str, penalize: bool) -> None:
         try:
@@ -158,6 +202,28 @@ class CallService:
         except AcdError as exc:
             log.warning("accept refused by the router", extra={"uniqueid": call.uniqueid, "error": str(exc)})
         log.info("caller connected", extra={"uniqueid": call.uniqueid, "agent": call.agent_id})
+        if self._record_calls:
+            try:
+                call.recording_path = await self.control.start_recording(call.channel, call.uniqueid)
+            except AmiError as exc:
+                # The call goes on unrecorded rather than being dropped; the gap is logged.
+                log.error("recording did not start", extra={"uniqueid": call.uniqueid, "error": str(exc)})
+        if call.agent_id:
+            self._publish(CallConnected(call.agent_id, call.uniqueid, agent_channel, call.answered_at))
+
+    async def set_recording_paused(self, call: LiveCall, paused: bool) -> None:
+        await self.control.mute_recording(call.channel, paused)
+        call.recording_paused = paused
+        if call.agent_id:
+            self._publish(RecordingPaused(call.agent_id, call.uniqueid, paused, self._clock()))
+
+    async def transfer_to_agent(self, call: LiveCall, target_agent_id: str) -> None:
+        if call.agent_channel is None:
+            raise AgentChannelUnknown(call.uniqueid)
+        log.info(
+            "blind transfer", extra={"uniqueid": call.uniqueid, "from": call.agent_id, "to": target_agent_id}
+        )
+        await self.control.transfer_to_agent(call.agent_channel, target_agent_id)
 
     async def agent_dial_failed(self, call: LiveCall, dial_status: str) -> None:
         """The connect context handed the caller back: re-queue at the original place."""
@@ -196,6 +262,8 @@ class CallService:
             )
         self.calls.remove(call)
         log.info("call ended", extra={"uniqueid": call.uniqueid, "outcome": call.outcome})
+        agent = call.agent_id if previous is CallPhase.TALKING else None
+        self._publish(CallEnded(agent, call.uniqueid, call.queue, call.outcome or "unknown", call.ended_at))
         await self._write(call)
 
     async def _write(self, call: LiveCall) -> None:
@@ -210,6 +278,7 @@ class CallService:
             ended_at=call.ended_at or self._clock(),
             outcome=call.outcome or "unknown",
             ivr_digits=tuple(call.ivr_digits),
+            recording_path=call.recording_path,
         )
         self.recent.appendleft(ended)
         try:

@@ -1,0 +1,175 @@
+"""The service interface the web app uses (agent desktop, supervisor console, admin).
+
+The web layer never touches an adapter (AMI, FastAGI, the simulator) directly: it calls
+these use cases and listens to the bus (:mod:`callcenter.events` and the ACD's events).
+CRM services (``crm_core``) are used directly with :attr:`ContactCenter.sessions`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from acd.decision import RouteDecision
+from acd.model import Agent
+from acd.queries import Snapshot
+from acd.router import Router
+from callcenter.bus import EventBus
+from callcenter.calls.registry import CallPhase, LiveCall
+from callcenter.calls.service import CallService
+from callcenter.errors import CallCenterError
+from callcenter.events import SupervisionChanged
+from crm_core.interactions import InteractionLog
+
+if TYPE_CHECKING:
+    from callcenter.calls.supervision import Supervision
+
+log = logging.getLogger(__name__)
+
+SpyMode = Literal["listen", "whisper", "barge"]
+
+
+class NoActiveCall(CallCenterError):
+    code = "callcenter.no_active_call"
+
+    def __init__(self, agent_id: str) -> None:
+        self.agent_id = agent_id
+        super().__init__(f"agent {agent_id} has no call in progress")
+
+
+@dataclass(frozen=True, slots=True)
+class LiveCallView:
+    uniqueid: str
+    caller_number: str
+    caller_name: str
+    phase: str
+    queue: str | None
+    agent_id: str | None
+    started_at: float
+    queued_at: float | None
+    answered_at: float | None
+    ivr_digits: tuple[str, ...]
+    recording_paused: bool
+
+
+def _view(call: LiveCall) -> LiveCallView:
+    return LiveCallView(
+        uniqueid=call.uniqueid,
+        caller_number=call.caller_number,
+        caller_name=call.caller_name,
+        phase=call.phase.value,
+        queue=call.queue,
+        agent_id=call.agent_id,
+        started_at=call.started_at,
+        queued_at=call.queued_at,
+        answered_at=call.answered_at,
+        ivr_digits=tuple(call.ivr_digits),
+        recording_paused=call.recording_paused,
+    )
+
+
+class ContactCenter:
+    def __init__(
+        self,
+        router: Router,
+        calls: CallService,
+        supervision: Supervision,
+        bus: EventBus,
+        sessions: sessionmaker[Session],
+        default_region: str,
+    ) -> None:
+        self.router = router
+        self.bus = bus
+        self.sessions = sessions
+        self.default_region = default_region
+        self._calls = calls
+        self._supervision = supervision
+        self._interactions = InteractionLog(default_region)
+
+    # -- agents ---------------------------------------------------------------------------
+    async def agent_login(
+        self, agent_id: str, skills: dict[str, int], paused_reason: str | None = None
+    ) -> None:
+        await self.router.login(Agent(agent_id, skills), paused_reason=paused_reason)
+
+    async def agent_available(self, agent_id: str) -> None:
+        await self.router.set_available(agent_id)
+
+    async def agent_pause(self, agent_id: str, reason: str) -> None:
+        await self.router.pause(agent_id, reason)
+
+    async def agent_logout(self, agent_id: str) -> None:
+        await self.router.logout(agent_id)
+
+    async def end_wrap_up(self, agent_id: str) -> None:
+        await self.router.wrap_up_done(agent_id)
+
+    # -- what is going on -------------------------------------------------------------------
+    async def snapshot(self) -> Snapshot:
+        return await self.router.snapshot()
+
+    def live_calls(self) -> list[LiveCallView]:
+        return [_view(c) for c in self._calls.calls.live()]
+
+    def call_of_agent(self, agent_id: str) -> LiveCallView | None:
+        call = self._agent_call(agent_id)
+        return _view(call) if call else None
+
+    async def explain(self, item_id: str) -> tuple[RouteDecision, ...]:
+        return await self.router.explain(item_id)
+
+    async def position(self, item_id: str) -> tuple[int, float]:
+        return await self.router.position(item_id), await self.router.estimated_wait(item_id)
+
+    # -- the agent's call ---------------------------------------------------------------------
+    def _agent_call(self, agent_id: str) -> LiveCall | None:
+        for call in self._calls.calls.live():
+            if call.agent_id == agent_id and call.phase in (CallPhase.OFFERING, CallPhase.TALKING):
+                return call
+        return None
+
+    def _talking(self, agent_id: str) -> LiveCall:
+        call = self._agent_call(agent_id)
+        if call is None or call.phase is not CallPhase.TALKING:
+            raise NoActiveCall(agent_id)
+        return call
+
+    async def hang_up(self, agent_id: str) -> None:
+        call = self._talking(agent_id)
+        await self._calls.control.hangup(call.agent_channel or call.channel)
+
+    async def set_recording_paused(self, agent_id: str, paused: bool) -> None:
+        """Pause the recording while the customer reads out a card number (PCI), then resume."""
+        await self._calls.set_recording_paused(self._talking(agent_id), paused)
+
+    async def transfer_to_agent(self, agent_id: str, target_agent_id: str) -> None:
+        await self._calls.transfer_to_agent(self._talking(agent_id), target_agent_id)
+
+    async def wrap_up(self, agent_id: str, uniqueid: str, disposition: str, notes: str | None) -> None:
+        """Store the disposition on the interaction; the agent leaves wrap-up at once."""
+        await asyncio.to_thread(self._store_wrap_up, uniqueid, disposition, notes)
+        await self.router.wrap_up_done(agent_id)
+
+    def _store_wrap_up(self, uniqueid: str, disposition: str, notes: str | None) -> None:
+        with self.sessions.begin() as session:
+            self._interactions.set_wrap_up(session, uniqueid, disposition, notes)
+
+    # -- supervision ------------------------------------------------------------------------
+    async def supervise(self, supervisor: str, agent_id: str, mode: SpyMode | None) -> None:
+        """Start, switch (listen → whisper → barge) or stop (``mode=None``) a supervisor's leg.
+
+        The caller of this method writes the audit entry (who, whom, what, when).
+        """
+        if mode is None:
+            await self._supervision.stop(supervisor)
+        else:
+            call = self._talking(agent_id)
+            if call.agent_channel is None:
+                raise NoActiveCall(agent_id)
+            await self._supervision.start(supervisor, call.agent_channel, mode)
+        self.bus.publish(SupervisionChanged(supervisor, agent_id, mode, time.time()))

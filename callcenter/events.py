@@ -1,0 +1,89 @@
+"""Facts the engine publishes on the bus for the web app (agent desktop, supervisor console).
+
+All frozen; ``to_wire`` turns one into a JSON-ready dict (datetimes as ISO 8601, enums as values).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+from datetime import date, datetime
+from typing import Any
+
+from crm_core.lookup import LookupResult
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class CallOffered:
+    """An agent is being offered a call: the screen pop (customer 360° view or new-caller card)."""
+
+    agent_id: str
+    offer_id: str
+    uniqueid: str
+    caller_number: str
+    caller_name: str
+    queue: str
+    waited_s: float
+    ivr_digits: tuple[str, ...]
+    customer: LookupResult | None
+    decision_rules: tuple[str, ...]
+    at: float
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class CallConnected:
+    agent_id: str
+    uniqueid: str
+    agent_channel: str | None
+    at: float
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class CallEnded:
+    agent_id: str | None
+    uniqueid: str
+    queue: str | None
+    outcome: str
+    at: float
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class RecordingPaused:
+    agent_id: str
+    uniqueid: str
+    paused: bool
+    at: float
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class SupervisionChanged:
+    """A supervisor started, switched or stopped listening / whispering / barging."""
+
+    supervisor: str
+    agent_id: str
+    mode: str | None  # listen | whisper | barge; None = stopped
+    at: float
+
+
+def _plain(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        data = {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        data["type"] = type(value).__name__
+        return data
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    return value
+
+
+def to_wire(event: object) -> dict[str, Any]:
+    """``{"type": "CallOffered", ...fields}`` ready for ``json.dumps``."""
+    plain = _plain(event)
+    if not isinstance(plain, dict):
+        raise TypeError(f"not an event: {event!r}")
+    return plain

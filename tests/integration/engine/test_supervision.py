@@ -1,0 +1,48 @@
+"""Supervisor listen / whisper / barge and recording pause, over AMI against the simulator."""
+
+from __future__ import annotations
+
+from callcenter.app import Engine
+from callcenter.events import RecordingPaused, SupervisionChanged
+from callcenter.pbxsim import SimulatedCaller
+from tests.waiting import wait_until
+
+
+def _spy_legs(engine: Engine) -> list[tuple[str, str]]:
+    assert engine.simulator is not None
+    return [(c.name, c.application) for c in engine.simulator.channels() if c.name.startswith("Local/spy@")]
+
+
+async def test_given_a_call_in_progress_when_a_supervisor_listens_whispers_and_barges_then_chanspy_runs(
+    engine: Engine,
+) -> None:
+    assert engine.simulator is not None
+    events = engine.bus.subscribe()
+    await engine.ami.wait_connected(5)
+    handle = await engine.simulator.place_call(SimulatedCaller(digits=[(0.2, "2")], talk_s=60.0))
+    cc = engine.contact_center
+    await wait_until(
+        lambda: cc.call_of_agent("1002") is not None and cc.call_of_agent("1002").phase == "talking"
+    )
+
+    await cc.supervise("sup-1", "1002", "listen")
+    await wait_until(lambda: engine.supervision.leg_of("sup-1") is not None, what="the listen leg")
+    first_leg = engine.supervision.leg_of("sup-1")
+    await cc.supervise("sup-1", "1002", "whisper")
+    await wait_until(lambda: engine.supervision.leg_of("sup-1") not in (None, first_leg), what="a new leg")
+    await cc.supervise("sup-1", "1002", "barge")
+    await wait_until(lambda: len([leg for leg in _spy_legs(engine) if leg[1] == "ChanSpy"]) == 1)
+    await cc.supervise("sup-1", "1002", None)
+    await wait_until(lambda: not [leg for leg in _spy_legs(engine) if leg[1] == "ChanSpy"], what="no spy leg")
+
+    await cc.set_recording_paused("1002", True)
+    assert cc.call_of_agent("1002").recording_paused  # type: ignore[union-attr]
+    await cc.set_recording_paused("1002", False)
+
+    await cc.hang_up("1002")
+    outcome = await handle.finished(10)
+    assert outcome.agent == "agent-1002"
+    seen = events.drain()
+    modes = [e.mode for e in seen if isinstance(e, SupervisionChanged)]
+    assert modes == ["listen", "whisper", "barge", None]
+    assert [e.paused for e in seen if isinstance(e, RecordingPaused)] == [True, False]
