@@ -21,9 +21,12 @@ async def test_given_a_call_in_progress_when_a_supervisor_listens_whispers_and_b
     await engine.ami.wait_connected(5)
     handle = await engine.simulator.place_call(SimulatedCaller(digits=[(0.2, "2")], talk_s=60.0))
     cc = engine.contact_center
-    await wait_until(
-        lambda: cc.call_of_agent("1002") is not None and cc.call_of_agent("1002").phase == "talking"
-    )
+
+    def talking() -> bool:
+        call = cc.call_of_agent("1002")
+        return call is not None and call.phase == "talking"
+
+    await wait_until(talking, what="the agent talking")
 
     await cc.supervise("sup-1", "1002", "listen")
     await wait_until(lambda: engine.supervision.leg_of("sup-1") is not None, what="the listen leg")
