@@ -9,11 +9,13 @@ from typing import Annotated
 
 import typer
 
+from callcenter.crm_cli import crm_app
 from callcenter.errors import ConfigError
 from callcenter.logging_setup import configure_logging
 from callcenter.settings import Settings, load_settings
 
 app = typer.Typer(help="Open-source contact-center server on Asterisk (AMI + FastAGI).", no_args_is_help=True)
+app.add_typer(crm_app, name="crm")
 
 ConfigOption = Annotated[
     Path | None,

@@ -1,0 +1,77 @@
+"""Translations of the cores' error codes (``acd.*``, ``crm.*``, ``ivr.*``, ``asterisk.*``).
+
+The cores raise errors with a stable ``code`` and ``params``; these templates turn them into
+text for people. ``{name}`` placeholders are the error's params.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Final
+
+ERROR_CATALOGUES: Final[Mapping[str, Mapping[str, str]]] = {
+    "en": {
+        "acd.invalid_config": "Invalid routing configuration for {subject}: {problem}",
+        "acd.unknown_queue": "Queue {queue} is not configured.",
+        "acd.unknown_agent": "Agent {agent_id} is not logged in to routing.",
+        "acd.unknown_item": "This contact is no longer waiting (already finished or never queued).",
+        "acd.duplicate_item": "This contact is already queued.",
+        "acd.offer_not_pending": "This offer is no longer pending (accepted, declined or expired).",
+        "acd.illegal_transition": "Agent {agent_id} cannot {action} while {state}.",
+        "acd.illegal_item_state": "This contact cannot {action} while {status}.",
+        "acd.store_contention": "Too many simultaneous changes; please try again.",
+        "crm.invalid_phone": "{number} is not a valid phone number (default region {region}).",
+        "crm.invalid_email": "{email} is not a valid e-mail address.",
+        "crm.field_too_long": "{field} is {length} characters long; the maximum is {max_length}.",
+        "crm.missing_field": "{field} is required.",
+        "crm.invalid_value": "{field} cannot be {value}; allowed: {allowed}.",
+        "crm.import.invalid_mapping": "The column mapping is invalid: {reason}",
+        "crm.import.conflict": "This row conflicts with an existing customer.",
+        "crm.not_found": "{kind} {key} does not exist.",
+        "crm.points.insufficient": "Customer {customer_id} has {balance} points; cannot redeem {requested}.",
+        "crm.ticket.illegal_transition": "Ticket {ticket_id} cannot go from {current} to {target}.",
+        "ivr.prompt_missing": "Prompt {prompt} does not exist; record it or fix the flow.",
+        "ivr.crm_unavailable": "The CRM lookup failed: {reason}",
+        "ivr.node_failed": "Node {node} of flow {flow} failed: {reason}",
+        "ivr.step_limit": "Flow {flow} ran {steps} steps without ending; it probably loops.",
+        "ivr.invalid_flow": "Flow {flow} was refused: {summary}",
+        "ivr.unknown_flow": "Flow {flow} does not exist.",
+        "ivr.unknown_version": "Flow {flow} has no version {version}.",
+        "ivr.nothing_to_roll_back": "Flow {flow} has no earlier published version to roll back to.",
+        "asterisk.ami_not_connected": "Asterisk is not reachable right now; try again in a moment.",
+        "asterisk.ami_action_failed": "Asterisk refused the request.",
+        "callcenter.no_active_call": "Agent {agent_id} has no call in progress.",
+    },
+    "zh_CN": {
+        "acd.invalid_config": "{subject} 的路由配置无效：{problem}",
+        "acd.unknown_queue": "队列 {queue} 未配置。",
+        "acd.unknown_agent": "坐席 {agent_id} 未登录路由。",
+        "acd.unknown_item": "该联络已不在等待中（已结束或从未排队）。",
+        "acd.duplicate_item": "该联络已在排队。",
+        "acd.offer_not_pending": "该分配已失效（已接受、已拒绝或已超时）。",
+        "acd.illegal_transition": "坐席 {agent_id} 在 {state} 状态下不能执行 {action}。",
+        "acd.illegal_item_state": "该联络在 {status} 状态下不能执行 {action}。",
+        "acd.store_contention": "同时修改过多，请重试。",
+        "crm.invalid_phone": "{number} 不是有效的电话号码（默认地区 {region}）。",
+        "crm.invalid_email": "{email} 不是有效的电子邮件地址。",
+        "crm.field_too_long": "{field} 长度为 {length} 个字符，最多 {max_length} 个。",
+        "crm.missing_field": "{field} 为必填项。",
+        "crm.invalid_value": "{field} 不能为 {value}；允许的值：{allowed}。",
+        "crm.import.invalid_mapping": "列映射无效：{reason}",
+        "crm.import.conflict": "该行与已有客户冲突。",
+        "crm.not_found": "{kind} {key} 不存在。",
+        "crm.points.insufficient": "客户 {customer_id} 有 {balance} 积分，不能兑换 {requested}。",
+        "crm.ticket.illegal_transition": "工单 {ticket_id} 不能从 {current} 变为 {target}。",
+        "ivr.prompt_missing": "提示音 {prompt} 不存在；请录制或修改流程。",
+        "ivr.crm_unavailable": "CRM 查询失败：{reason}",
+        "ivr.node_failed": "流程 {flow} 的节点 {node} 出错：{reason}",
+        "ivr.step_limit": "流程 {flow} 执行了 {steps} 步仍未结束，可能存在循环。",
+        "ivr.invalid_flow": "流程 {flow} 被拒绝：{summary}",
+        "ivr.unknown_flow": "流程 {flow} 不存在。",
+        "ivr.unknown_version": "流程 {flow} 没有版本 {version}。",
+        "ivr.nothing_to_roll_back": "流程 {flow} 没有可回滚的早期发布版本。",
+        "asterisk.ami_not_connected": "暂时无法连接 Asterisk，请稍后再试。",
+        "asterisk.ami_action_failed": "Asterisk 拒绝了该请求。",
+        "callcenter.no_active_call": "坐席 {agent_id} 当前没有通话。",
+    },
+}
