@@ -11,7 +11,10 @@ def test_import_reports_each_bad_row_and_keeps_the_good_ones(tmp_path: Path) -> 
     db = f"sqlite:///{tmp_path}/crm.sqlite3"
     source = tmp_path / "customers.csv"
     source.write_text(
-        "name,phone,email\nWei Zhang,+14155550100,wei@example.com\nBroken,not-a-number,\nLi Na,+8613800138000,\n",
+        "name,phone,email\n"
+        "Wei Zhang,+14155550100,wei@example.com\n"
+        "Broken,not-a-number,\n"
+        "Li Na,+8613800138000,\n",
         encoding="utf-8",
     )
     result = CliRunner().invoke(app, ["crm", "import", str(source), "--db", db])
