@@ -24,6 +24,18 @@ setup() {
   fi
 }
 
+browser_deps() {
+  # The browser tests drive the system's Chromium (Playwright never downloads a browser here).
+  if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "noto.*cjk"; then
+    echo "installing Chromium and CJK fonts for the browser tests (apt-get)"
+    if [ "$(id -u)" -ne 0 ]; then
+      echo "need root (or sudo) to apt-get install chromium fonts-noto-cjk" >&2
+      exit 1
+    fi
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
+  fi
+}
+
 start_services() {
   # Tests use the real Redis and PostgreSQL on this machine; start them if they are down.
   if ! (exec 3<>/dev/tcp/127.0.0.1/6379) 2>/dev/null; then
@@ -55,6 +67,7 @@ case "${1:-}" in
   test)
     shift
     setup
+    browser_deps
     start_services
     "$VENV/bin/ruff" format --check .
     "$VENV/bin/ruff" check .

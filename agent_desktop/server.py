@@ -53,8 +53,13 @@ async def summary(engine: Engine) -> dict[str, Any]:
 
 
 def create_app(engine: Engine) -> FastAPI:
-    app = FastAPI(title="callcenter", docs_url=None, redoc_url=None)
+    """The whole web app (status page, desktop, console, admin) around a started engine."""
+    from agent_desktop.app import create_desktop_app
 
+    return create_desktop_app(engine)
+
+
+def add_status_routes(app: FastAPI, engine: Engine) -> None:
     @app.get("/healthz")
     async def healthz() -> dict[str, object]:
         return {"status": "ok", "ami_connected": engine.ami.connected}
@@ -67,8 +72,6 @@ def create_app(engine: Engine) -> FastAPI:
     async def status_page(lang: str = Query("en")) -> str:
         language = lang if lang in SUPPORTED_LANGUAGES else "en"
         return _render(await summary(engine), language)
-
-    return app
 
 
 _OUTCOMES = ("answered", "abandoned", "failed", "ended_in_ivr")
@@ -97,7 +100,8 @@ def _render(data: dict[str, Any], lang: str) -> str:
 <meta http-equiv="refresh" content="2"><title>{t("app.title")}</title>
 <style>body{{font-family:sans-serif;margin:2em}}td,th{{padding:.2em .8em;text-align:left}}</style></head>
 <body><h1>{t("demo.heading")}</h1>
-<p><a href="?lang=en">English</a> · <a href="?lang=zh_CN">中文</a></p>
+<p><a href="?lang=en">English</a> · <a href="?lang=zh_CN">中文</a> ·
+<a href="/login">{t("ui.sign_in")}</a></p>
 <p>{t("demo.ami")}: <b id="ami">{ami_state}</b></p>
 <p>{t("demo.calls_live")}: <b id="live">{data["calls_live"]}</b> ·
 {t("demo.calls_queued")}: <b id="queued">{data["calls_queued"]}</b></p>
@@ -112,9 +116,18 @@ async def serve_web(engine: Engine, settings: Settings) -> None:
         host=settings.web.host,
         port=settings.web.port,
         log_level="warning",
-        lifespan="off",
+        ws="wsproto",
+        lifespan="on",
     )
     server = uvicorn.Server(config)
     url = f"http://{settings.web.host}:{settings.web.port}/"
     print(f"\n  Contact center {'demo ' if engine.simulator_mode else ''}running. Open {url}\n", flush=True)
+    if engine.simulator_mode:
+        from agent_desktop.auth.seed import demo_accounts, seed_demo_users
+
+        password = await asyncio.to_thread(seed_demo_users, engine.contact_center.sessions, settings)
+        if password is not None:
+            # Printed once on the console, never logged; set CC_DEMO_PASSWORD to choose it.
+            names = ", ".join(name for name, *_ in demo_accounts(settings))
+            print(f"  Demo sign-in at {url}login: {names}; password: {password}\n", flush=True)
     await asyncio.shield(server.serve())

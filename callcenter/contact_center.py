@@ -10,13 +10,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from acd.decision import RouteDecision
-from acd.model import Agent
+from acd.model import Agent, Channel
 from acd.queries import Snapshot
 from acd.router import Router
 from callcenter.bus import EventBus
@@ -32,6 +33,12 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 SpyMode = Literal["listen", "whisper", "barge"]
+
+
+class DemoPhones(Protocol):
+    """The simulated agent phones of demo mode, driven from the desktop."""
+
+    async def answer(self, agent_id: str) -> bool: ...
 
 
 class NoActiveCall(CallCenterError):
@@ -82,7 +89,9 @@ class ContactCenter:
         bus: EventBus,
         sessions: sessionmaker[Session],
         default_region: str,
+        demo_phones: DemoPhones | None = None,
     ) -> None:
+        self._demo_phones = demo_phones
         self.router = router
         self.bus = bus
         self.sessions = sessions
@@ -93,9 +102,17 @@ class ContactCenter:
 
     # -- agents ---------------------------------------------------------------------------
     async def agent_login(
-        self, agent_id: str, skills: dict[str, int], paused_reason: str | None = None
+        self,
+        agent_id: str,
+        skills: dict[str, int],
+        paused_reason: str | None = None,
+        capacity: Mapping[Channel, int] | None = None,
     ) -> None:
-        await self.router.login(Agent(agent_id, skills), paused_reason=paused_reason)
+        """Log an agent in to routing (``capacity`` per channel; default voice 1, chat 3, email 5)."""
+        agent = (
+            Agent(agent_id, skills) if capacity is None else Agent(agent_id, skills, capacity=dict(capacity))
+        )
+        await self.router.login(agent, paused_reason=paused_reason)
 
     async def agent_available(self, agent_id: str) -> None:
         await self.router.set_available(agent_id)
@@ -138,6 +155,24 @@ class ContactCenter:
         if call is None or call.phase is not CallPhase.TALKING:
             raise NoActiveCall(agent_id)
         return call
+
+    async def decline(self, agent_id: str) -> None:
+        """The agent refuses the ringing call: their leg is hung up, the connect context hands
+        the caller back to the engine, and the caller is offered to someone else."""
+        call = self._agent_call(agent_id)
+        if call is None or call.phase is not CallPhase.OFFERING or call.agent_channel is None:
+            raise NoActiveCall(agent_id)
+        await self._calls.control.hangup(call.agent_channel)
+
+    async def answer(self, agent_id: str) -> bool:
+        """Answer the ringing call from the desktop. Only the simulated phones of demo mode can be
+        answered this way; a real softphone answers itself (returns False then)."""
+        call = self._agent_call(agent_id)
+        if call is None or call.phase is not CallPhase.OFFERING:
+            raise NoActiveCall(agent_id)
+        if self._demo_phones is None:
+            return False
+        return await self._demo_phones.answer(agent_id)
 
     async def hang_up(self, agent_id: str) -> None:
         call = self._talking(agent_id)

@@ -96,13 +96,21 @@ class CallService:
             self._offers.put_nowait(event.offer)
 
     async def deliver_offers(self) -> None:
-        """Runs as a task: moves each offered caller to the agent's phone."""
-        while True:
-            offer = await self._offers.get()
-            try:
-                await self._deliver(offer)
-            except Exception:
-                log.exception("offer delivery failed", extra={"offer": offer.offer_id})
+        """Runs as a task: moves each offered caller to the agent's phone.
+
+        Offers are delivered concurrently: each waits for Asterisk to answer its Redirect, and
+        200 simultaneous offers must not queue behind each other's round trips.
+        """
+        async with asyncio.TaskGroup() as group:
+            while True:
+                offer = await self._offers.get()
+                group.create_task(self._deliver_logged(offer))
+
+    async def _deliver_logged(self, offer: Offer) -> None:
+        try:
+            await self._deliver(offer)
+        except Exception:
+            log.exception("offer delivery failed", extra={"offer": offer.offer_id})
 
     # -- entry: a caller chose a queue (from the IVR) --------------------------------------
     async def enqueue(self, call: LiveCall, queue: str, priority: float = 0.0) -> None:
@@ -189,6 +197,11 @@ class CallService:
             log.warning("could not release offer", extra={"offer": offer_id, "error": str(exc)})
 
     # -- AMI facts ---------------------------------------------------------------------------
+    def agent_ringing(self, caller_channel: str, agent_channel: str) -> None:
+        call = self.calls.by_channel(caller_channel)
+        if call is not None and call.phase is CallPhase.OFFERING:
+            call.agent_channel = agent_channel
+
     async def agent_answered(self, caller_channel: str, agent_channel: str | None) -> None:
         call = self.calls.by_channel(caller_channel)
         if call is None or call.phase is not CallPhase.OFFERING or call.offer_id is None:
@@ -196,7 +209,7 @@ class CallService:
         call.phase = CallPhase.TALKING
         call.redirecting = False
         call.answered_at = self._clock()
-        call.agent_channel = agent_channel
+        call.agent_channel = agent_channel or call.agent_channel
         try:
             await self.router.accept(call.offer_id)
         except AcdError as exc:

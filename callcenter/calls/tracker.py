@@ -43,6 +43,7 @@ class AmiCallTracker:
         if isinstance(event, ev.DialBegin):
             if event.caller is not None:
                 self._agent_leg[event.caller.channel] = event.dest.channel
+                self._service.agent_ringing(event.caller.channel, event.dest.channel)
         elif isinstance(event, ev.BridgeEnter):
             channel = event.channel.channel
             if self._service.calls.by_channel(channel) is not None:

@@ -3,9 +3,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from alembic.script import ScriptDirectory
 from sqlalchemy import text
 
-from crm_core.db import DEFAULT_URL, make_engine, migrate, normalize_url
+from crm_core.db import DEFAULT_URL, alembic_config, make_engine, migrate, normalize_url
 from tests.crm_conftest_helpers import Db
 
 
@@ -20,7 +21,8 @@ def test_given_default_url_when_engine_made_then_sqlite_file_under_var_with_wal_
         with engine.connect() as conn:
             assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
             assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
-            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0001"
+            head = ScriptDirectory.from_config(alembic_config(DEFAULT_URL)).get_current_head()
+            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == head
     finally:
         engine.dispose()
     assert (tmp_path / "var" / "callcenter.sqlite3").exists()

@@ -1,0 +1,80 @@
+"""The web app: status page, sign-in, agent desktop, supervisor console, admin, and ``/ws``.
+
+``create_desktop_app(engine)`` builds it around a started :class:`callcenter.app.Engine`; the app's
+lifespan (or :func:`close_desktop`) stops the WebSocket hub.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING
+
+from fastapi import FastAPI, WebSocketException
+
+from agent_desktop import pages, ws
+from agent_desktop.auth import routes as auth_routes
+from agent_desktop.auth.ratelimit import LoginRateLimiter
+from agent_desktop.auth.sessions import SessionStore
+from agent_desktop.errors import (
+    DOMAIN_ERRORS,
+    ApiError,
+    api_error_handler,
+    domain_error_handler,
+    websocket_refusal_handler,
+)
+from agent_desktop.hub import Hub
+from agent_desktop.routes import admin, agent, crm, supervisor
+from agent_desktop.routes.agent import DEFAULT_DISPOSITIONS
+from agent_desktop.state import DesktopState, desktop_of
+
+if TYPE_CHECKING:
+    from callcenter.app import Engine
+
+
+def create_desktop_app(
+    engine: Engine,
+    *,
+    clock: Callable[[], float] = time.time,
+    idle_timeout_s: float = 30 * 60,
+    absolute_timeout_s: float = 12 * 3600,
+    allowed_origins: frozenset[str] = frozenset(),
+    cookie_secure: bool = False,
+    login_limits: tuple[int, int, float] = (5, 20, 300.0),
+    wallboard_interval_s: float = 0.25,
+) -> FastAPI:
+    from agent_desktop.server import add_status_routes
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        await close_desktop(app)
+
+    app = FastAPI(title="callcenter", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
+    per_user, per_ip, window = login_limits
+    app.state.desktop = DesktopState(
+        engine=engine,
+        sessions=SessionStore(clock, idle_timeout_s, absolute_timeout_s),
+        limiter=LoginRateLimiter(clock, per_user, per_ip, window),
+        clock=clock,
+        hub=Hub(engine.contact_center, wallboard_interval_s),
+        allowed_origins=allowed_origins,
+        cookie_secure=cookie_secure,
+        dispositions=dict(DEFAULT_DISPOSITIONS),
+        agent_skills={a.agent_id: dict(a.skills) for a in engine.settings.agents},
+    )
+    app.add_exception_handler(ApiError, api_error_handler)
+    app.add_exception_handler(WebSocketException, websocket_refusal_handler)
+    for error in DOMAIN_ERRORS:
+        app.add_exception_handler(error, domain_error_handler)
+    add_status_routes(app, engine)
+    for router in (auth_routes.router, agent.router, crm.router, supervisor.router, admin.router):
+        app.include_router(router)
+    app.include_router(ws.router)
+    app.include_router(pages.router)
+    return app
+
+
+async def close_desktop(app: FastAPI) -> None:
+    await desktop_of(app.state).hub.stop()

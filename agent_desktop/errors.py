@@ -1,0 +1,84 @@
+"""The web app's error: an HTTP status, a stable code and a message translated at the edge.
+
+Rendered as ``{"code": "auth.not_signed_in", "message": "..."}`` by the handler that
+:func:`agent_desktop.app.create_app` installs. It subclasses ``HTTPException`` so that a router
+mounted without that handler (for example in a unit test) still answers with the right status.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from fastapi import HTTPException, Request, WebSocket, WebSocketException
+from fastapi.responses import JSONResponse
+from starlette.websockets import WebSocketState
+
+from acd.errors import AcdError
+from callcenter.asterisk.errors import AsteriskError
+from callcenter.errors import CallCenterError
+from callcenter.i18n import SUPPORTED_LANGUAGES, translate
+from crm_core.errors import CrmError, NotFound
+
+
+def translate_code(code: str, language: str, params: Mapping[str, object] | None = None) -> str:
+    """UI codes and the cores' error codes, through :func:`callcenter.i18n.translate`."""
+    return translate(code, language, **{k: str(v) for k, v in (params or {}).items()})
+
+
+class ApiError(HTTPException):
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        language: str = "en",
+        params: Mapping[str, object] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        self.code = code
+        self.message = translate_code(code, language, params)
+        super().__init__(status, {"code": code, "message": self.message}, dict(headers or {}))
+
+
+def request_language(request: Request) -> str:
+    """The language for a person not (yet) signed in: ``lang`` cookie, then Accept-Language."""
+    cookie = request.cookies.get("lang", "")
+    if cookie in SUPPORTED_LANGUAGES:
+        return cookie
+    accept = request.headers.get("accept-language", "").lower()
+    return "zh_CN" if accept.startswith("zh") else "en"
+
+
+async def api_error_handler(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ApiError)
+    return JSONResponse({"code": exc.code, "message": exc.message}, exc.status_code, exc.headers)
+
+
+def _status_of(exc: Exception) -> int:
+    if isinstance(exc, NotFound):
+        return 404
+    if isinstance(exc, CrmError):
+        return 422
+    if isinstance(exc, AsteriskError):
+        return 503
+    return 409  # AcdError, CallCenterError: the request does not fit the current state
+
+
+async def domain_error_handler(request: Request, exc: Exception) -> JSONResponse:
+    """The cores' and the engine's errors: their stable code, translated for the person asking."""
+    code = str(getattr(exc, "code", "callcenter.error"))
+    params = getattr(exc, "params", None) or {k: v for k, v in vars(exc).items() if isinstance(v, str)}
+    message = translate_code(code, request_language(request), params)
+    return JSONResponse({"code": code, "message": message}, _status_of(exc))
+
+
+DOMAIN_ERRORS: tuple[type[Exception], ...] = (AcdError, CrmError, CallCenterError, AsteriskError)
+
+
+async def websocket_refusal_handler(websocket: WebSocket, exc: Exception) -> None:
+    """Accept, then close with the code (4401 / 4403): a socket closed before the handshake completes
+    would reach the browser as a bare HTTP 403, and the page could not tell "sign in again" apart."""
+    assert isinstance(exc, WebSocketException)
+    if websocket.application_state is WebSocketState.CONNECTING:
+        await websocket.accept()
+    if websocket.application_state is WebSocketState.CONNECTED:
+        await websocket.close(exc.code, exc.reason)

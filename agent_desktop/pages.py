@@ -1,0 +1,74 @@
+"""The HTML pages (static shells; data comes from the API and ``/ws``) and the UI catalogue.
+
+A page needs a valid session with the right role, else the browser goes to ``/login``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Final
+
+from fastapi import APIRouter, Request
+from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
+
+from agent_desktop.auth.sessions import COOKIE_NAME
+from agent_desktop.errors import request_language
+from agent_desktop.state import desktop_of
+from callcenter.i18n import SUPPORTED_LANGUAGES, catalogue
+
+router = APIRouter()
+STATIC: Final = Path(__file__).resolve().parent / "static"
+_PAGES: Final = {
+    "agent": ("agent",),
+    "supervisor": ("supervisor", "admin"),
+    "admin": ("admin",),
+}
+_HOME: Final = {"agent": "/agent", "supervisor": "/supervisor", "admin": "/admin"}
+_ASSETS: Final = frozenset({"common.js", "agent.js", "supervisor.js", "admin.js", "login.js", "style.css"})
+_SECURITY_HEADERS: Final = {
+    "Content-Security-Policy": "default-src 'self'; connect-src 'self'; img-src 'self' data:; "
+    "frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "Cache-Control": "no-store",
+}
+
+
+def _page(name: str) -> FileResponse:
+    return FileResponse(STATIC / f"{name}.html", headers=_SECURITY_HEADERS)
+
+
+@router.get("/login", response_model=None)
+async def login_page() -> Response:
+    return _page("login")
+
+
+@router.get("/home", response_model=None)
+async def home(request: Request) -> Response:
+    user = desktop_of(request).sessions.get(request.cookies.get(COOKIE_NAME))
+    return RedirectResponse(_HOME[user.role] if user else "/login", 303)
+
+
+@router.get("/{page}", response_model=None)
+async def app_page(page: str, request: Request) -> Response:
+    roles = _PAGES.get(page)
+    if roles is None:
+        return JSONResponse({"code": "desktop.not_found", "message": "not found"}, 404)
+    user = desktop_of(request).sessions.get(request.cookies.get(COOKIE_NAME))
+    if user is None or user.role not in roles:
+        return RedirectResponse("/login", 303)
+    return _page(page)
+
+
+@router.get("/static/{name}", response_model=None)
+async def asset(name: str) -> Response:
+    if name not in _ASSETS:
+        return JSONResponse({"code": "desktop.not_found", "message": "not found"}, 404)
+    return FileResponse(STATIC / name, headers={"X-Content-Type-Options": "nosniff"})
+
+
+@router.get("/api/i18n", response_model=None)
+async def ui_catalogue(request: Request, lang: str | None = None) -> Response:
+    """The UI texts (``ui.*``) in one language, for the pages' script."""
+    language = lang if lang in SUPPORTED_LANGUAGES else request_language(request)
+    return JSONResponse({"language": language, "texts": catalogue(language, "ui.")})

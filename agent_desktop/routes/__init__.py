@@ -1,0 +1,1 @@
+"""HTTP routes by area: agent, CRM, supervisor, admin, pages."""

@@ -1,0 +1,76 @@
+"""Customer search, the 360° view with timeline, and one-click create from an unknown caller card."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from pydantic import BaseModel, Field
+
+from agent_desktop.auth.deps import CurrentUser, require_role
+from agent_desktop.state import desktop_of
+from callcenter.events import to_wire
+from crm_core.customers import CustomerDraft, CustomerFilter, CustomerService
+from crm_core.lookup import ScreenPop
+
+router = APIRouter(prefix="/api/customers")
+Staff = Annotated[CurrentUser, Depends(require_role("agent", "supervisor", "admin"))]
+
+
+class _Clock:
+    def now(self) -> float:
+        return time.time()
+
+
+class NewCustomer(BaseModel):
+    display_name: str = Field(min_length=1, max_length=200)
+    phone: str | None = Field(None, max_length=40)
+    email: str | None = Field(None, max_length=254)
+    preferred_language: str | None = Field(None, max_length=16)
+
+
+@router.get("")
+async def search(user: Staff, request: Request, q: str = "", limit: int = 20) -> list[dict[str, Any]]:
+    desktop = desktop_of(request)
+    customers = CustomerService(_Clock(), desktop.cc.default_region)
+
+    def read() -> list[dict[str, Any]]:
+        with desktop.db() as session:
+            found = customers.search(session, CustomerFilter(text=q.strip() or None), limit=limit)
+        return [to_wire(c) for c in found]
+
+    return await asyncio.to_thread(read)
+
+
+@router.get("/{customer_id}")
+async def view(customer_id: int, user: Staff, request: Request) -> dict[str, Any]:
+    """The 360° view: profile, alerts, notes, open tickets, recent interactions (the timeline)."""
+    desktop = desktop_of(request)
+
+    def read() -> dict[str, Any]:
+        with desktop.db() as session:
+            return to_wire(ScreenPop(desktop.cc.default_region, interactions=50).view(session, customer_id))
+
+    return await asyncio.to_thread(read)
+
+
+@router.post("", status_code=201)
+async def create(body: NewCustomer, user: Staff, request: Request) -> dict[str, Any]:
+    desktop = desktop_of(request)
+    customers = CustomerService(_Clock(), desktop.cc.default_region)
+    draft = CustomerDraft(
+        display_name=body.display_name,
+        phones=(body.phone,) if body.phone else (),
+        emails=(body.email,) if body.email else (),
+        preferred_language=body.preferred_language,
+        owner=user.username,
+    )
+
+    def write() -> dict[str, Any]:
+        with desktop.db.begin() as session:
+            customer_id = customers.create(session, draft)
+            return to_wire(customers.get(session, customer_id))
+
+    return await asyncio.to_thread(write)

@@ -1,0 +1,104 @@
+"""Supervisor console: listen / whisper / barge, forcing an agent's state, the audit log.
+
+Every intervention is audited before it is answered (who, which agent, which call, what mode).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Path, Request
+from pydantic import BaseModel, Field
+
+from agent_desktop.auth.deps import CurrentUser, audit_async, require_role
+from agent_desktop.errors import ApiError
+from agent_desktop.state import desktop_of
+from crm_core.audit import AuditLog
+
+router = APIRouter(prefix="/api/supervisor")
+Supervisor = Annotated[CurrentUser, Depends(require_role("supervisor", "admin"))]
+_AGENT_ID = r"^[A-Za-z0-9_.-]{1,40}$"
+
+
+class Supervise(BaseModel):
+    mode: Literal["listen", "whisper", "barge"] | None
+
+
+class ForceState(BaseModel):
+    state: Literal["available", "paused", "logged_out"]
+    reason: str | None = Field(None, max_length=32)
+
+
+@router.get("/wallboard")
+async def wallboard(user: Supervisor, request: Request) -> dict[str, Any]:
+    return await desktop_of(request).hub.wallboard()
+
+
+@router.post("/agents/{agent_id}/supervise")
+async def supervise(
+    agent_id: Annotated[str, Path(pattern=_AGENT_ID)], body: Supervise, user: Supervisor, request: Request
+) -> dict[str, Any]:
+    """Start, switch or stop (``mode: null``) listening to / whispering to / barging into a call."""
+    desktop = desktop_of(request)
+    call = desktop.cc.call_of_agent(agent_id)
+    await desktop.cc.supervise(user.username, agent_id, body.mode)
+    await audit_async(
+        request,
+        user,
+        f"supervise.{body.mode or 'stop'}",
+        f"agent:{agent_id}",
+        {"call": call.uniqueid if call else "", "caller": call.caller_number if call else ""},
+    )
+    return {"agent_id": agent_id, "mode": body.mode}
+
+
+@router.post("/agents/{agent_id}/state")
+async def force_state(
+    agent_id: Annotated[str, Path(pattern=_AGENT_ID)], body: ForceState, user: Supervisor, request: Request
+) -> dict[str, Any]:
+    desktop = desktop_of(request)
+    cc = desktop.cc
+    if body.state == "logged_out":
+        await cc.agent_logout(agent_id)
+    elif body.state == "paused":
+        await cc.agent_pause(agent_id, body.reason or "supervisor")
+    else:
+        snapshot = await cc.snapshot()
+        state = next((a.state.value for a in snapshot.agents if a.agent_id == agent_id), "logged_out")
+        if state == "logged_out":
+            if agent_id not in desktop.agent_skills:
+                raise ApiError(404, "desktop.unknown_agent", user.language, {"agent_id": agent_id})
+            await cc.agent_login(agent_id, desktop.agent_skills[agent_id])
+        elif state == "wrap_up":
+            await cc.end_wrap_up(agent_id)
+        else:
+            await cc.agent_available(agent_id)
+    details = {"state": body.state, "reason": body.reason or ""}
+    await audit_async(request, user, "agent.force_state", f"agent:{agent_id}", details)
+    return {"agent_id": agent_id, "state": body.state}
+
+
+@router.get("/audit")
+async def audit_log(
+    user: Supervisor, request: Request, limit: int = 100, action: str | None = None
+) -> list[dict[str, Any]]:
+    desktop = desktop_of(request)
+
+    def read() -> list[dict[str, Any]]:
+        with desktop.db() as session:
+            entries = AuditLog().recent(session, limit=limit, action_prefix=action)
+        return [
+            {
+                "id": e.id,
+                "at": e.at.isoformat(),
+                "actor": e.actor,
+                "actor_role": e.actor_role,
+                "action": e.action,
+                "target": e.target,
+                "details": e.details,
+            }
+            for e in entries
+        ]
+
+    return await asyncio.to_thread(read)

@@ -1,0 +1,104 @@
+// Shared by every page: API calls, translations, time formatting, the live WebSocket.
+"use strict";
+const CC = {
+  texts: {},
+  me: null,
+  t(code, params) {
+    let text = CC.texts[code] || code;
+    for (const [k, v] of Object.entries(params || {})) text = text.replace("{" + k + "}", v);
+    return text;
+  },
+  async loadTexts(lang) {
+    const r = await fetch("/api/i18n" + (lang ? "?lang=" + encodeURIComponent(lang) : ""));
+    const body = await r.json();
+    CC.texts = body.texts;
+    document.documentElement.lang = body.language === "zh_CN" ? "zh-CN" : "en";
+    for (const el of document.querySelectorAll("[data-i18n]")) el.textContent = CC.t(el.dataset.i18n);
+    for (const el of document.querySelectorAll("[data-i18n-placeholder]")) el.placeholder = CC.t(el.dataset.i18nPlaceholder);
+  },
+  async api(method, path, body) {
+    const r = await fetch(path, {
+      method,
+      headers: body === undefined ? {} : { "Content-Type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: "same-origin",
+    });
+    if (r.status === 401 && !path.startsWith("/api/auth/login")) { location.href = "/login"; throw new Error("signed out"); }
+    const data = r.headers.get("content-type")?.includes("json") ? await r.json() : null;
+    if (!r.ok) { CC.toast((data && data.message) || r.statusText, true); throw new Error(data ? data.code : r.status); }
+    return data;
+  },
+  toast(message, error) {
+    const el = document.getElementById("toast");
+    if (!el) return;
+    el.textContent = message;
+    el.className = error ? "toast error" : "toast";
+    clearTimeout(CC._toastTimer);
+    CC._toastTimer = setTimeout(() => { el.className = "toast hidden"; }, 5000);
+  },
+  // Times are shown in the signed-in user's time zone.
+  time(value) {
+    if (value === null || value === undefined || value === "") return "";
+    const date = typeof value === "number" ? new Date(value * 1000) : new Date(value);
+    return new Intl.DateTimeFormat(CC.me?.language === "zh_CN" ? "zh-CN" : "en-GB", {
+      timeZone: CC.me?.timezone || "UTC", dateStyle: "short", timeStyle: "medium",
+    }).format(date);
+  },
+  duration(seconds) {
+    if (seconds === null || seconds === undefined) return "–";
+    const s = Math.max(0, Math.round(seconds));
+    return Math.floor(s / 60) + ":" + String(s % 60).padStart(2, "0");
+  },
+  el(tag, attrs, ...children) {
+    const node = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (k === "class") node.className = v;
+      else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
+      else if (v !== null && v !== undefined && v !== false) node.setAttribute(k, v);
+    }
+    for (const c of children.flat()) if (c !== null && c !== undefined) node.append(c instanceof Node ? c : String(c));
+    return node;
+  },
+  async start(onMessage) {
+    CC.me = await CC.api("GET", "/api/auth/me");
+    await CC.loadTexts(CC.me.language);
+    const who = document.getElementById("who");
+    if (who) who.textContent = CC.me.username + (CC.me.agent_id ? " (" + CC.me.agent_id + ")" : "");
+    const lang = document.getElementById("lang");
+    if (lang) {
+      lang.value = CC.me.language;
+      lang.addEventListener("change", async () => {
+        CC.me = await CC.api("PATCH", "/api/auth/me", { language: lang.value });
+        location.reload();
+      });
+    }
+    document.getElementById("signout")?.addEventListener("click", async () => {
+      await CC.api("POST", "/api/auth/logout");
+      location.href = "/login";
+    });
+    if (onMessage) CC.connect(onMessage);
+  },
+  // One socket per page; reconnects with capped, jittered backoff and gets a fresh snapshot.
+  connect(onMessage) {
+    let delay = 500;
+    const status = document.getElementById("live");
+    const open = () => {
+      const ws = new WebSocket((location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/ws");
+      let ping = null;
+      ws.onopen = () => {
+        delay = 500;
+        if (status) { status.textContent = CC.t("ui.connected"); status.className = "live on"; }
+        ping = setInterval(() => ws.send('{"type":"ping"}'), 20000);
+      };
+      ws.onmessage = (m) => onMessage(JSON.parse(m.data));
+      ws.onclose = (e) => {
+        clearInterval(ping);
+        if (status) { status.textContent = CC.t("ui.reconnecting"); status.className = "live off"; }
+        if (e.code === 4401) { location.href = "/login"; return; }
+        setTimeout(open, delay + Math.random() * delay * 0.3);
+        delay = Math.min(delay * 2, 10000);
+      };
+    };
+    open();
+  },
+};

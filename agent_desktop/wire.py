@@ -1,0 +1,70 @@
+"""JSON shapes the web app sends: the wallboard and the agent's own state.
+
+Caller numbers go to the wallboard in full (supervisors may call back); the public status page
+masks them (see :mod:`agent_desktop.server`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from acd.queries import Snapshot
+from callcenter.contact_center import ContactCenter, LiveCallView
+from callcenter.events import to_wire
+
+
+def call_json(call: LiveCallView | None) -> dict[str, Any] | None:
+    return None if call is None else to_wire(call)
+
+
+def wallboard_json(
+    snapshot: Snapshot, calls: list[LiveCallView], supervising: dict[str, tuple[str, str]]
+) -> dict[str, Any]:
+    """``supervising``: agent id → (supervisor, mode) of the interventions in progress."""
+    by_agent = {c.agent_id: c for c in calls if c.agent_id and c.phase in ("offering", "talking")}
+    return {
+        "type": "wallboard",
+        "at": snapshot.at,
+        "queues": [dataclasses.asdict(q) for q in snapshot.queues],
+        "agents_by_state": {state.value: len(ids) for state, ids in snapshot.agents_by_state.items()},
+        "agents": [
+            {
+                "agent_id": a.agent_id,
+                "state": a.state.value,
+                "in_state_seconds": round(a.in_state_seconds, 1),
+                "handled": a.handled,
+                "call": call_json(by_agent.get(a.agent_id)),
+                "supervision": (
+                    {"supervisor": supervising[a.agent_id][0], "mode": supervising[a.agent_id][1]}
+                    if a.agent_id in supervising
+                    else None
+                ),
+            }
+            for a in snapshot.agents
+        ],
+        "calls_waiting": sum(1 for c in calls if c.phase == "queued"),
+        "calls_live": len(calls),
+    }
+
+
+async def agent_snapshot_json(
+    cc: ContactCenter, agent_id: str, reason: str | None, offer: dict[str, Any] | None
+) -> dict[str, Any]:
+    snapshot = await cc.snapshot()
+    mine = next((a for a in snapshot.agents if a.agent_id == agent_id), None)
+    call = cc.call_of_agent(agent_id)
+    return {
+        "type": "snapshot",
+        "at": snapshot.at,
+        "agent": {
+            "agent_id": agent_id,
+            "state": mine.state.value if mine else "logged_out",
+            "in_state_seconds": round(mine.in_state_seconds, 1) if mine else 0.0,
+            "handled": mine.handled if mine else 0,
+            "reason": reason,
+        },
+        "call": call_json(call),
+        # The screen pop survives a reconnect while the call is still with this agent.
+        "offer": offer if call is not None else None,
+    }

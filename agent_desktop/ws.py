@@ -1,0 +1,101 @@
+"""``/ws``: one authenticated WebSocket per browser.
+
+Server → client, JSON objects with a ``type``:
+
+- ``hello``: ``{"user": {...}}`` once, after the socket is accepted;
+- ``snapshot`` (agents): own state, current call and screen pop; ``wallboard`` (supervisors, admins):
+  queues, agents, calls. Sent on connect, after any overflow (resync), and the wallboard on changes;
+- engine events as :func:`callcenter.events.to_wire` makes them (``CallOffered`` with the screen pop,
+  ``CallConnected``, ``CallEnded``, ``RecordingPaused``, ``AgentStateChanged``, and for supervisors
+  ``SupervisionChanged``, ``AgentAutoPaused``, ``FallbackRequired``; routing internals reach them
+  summarized in the wallboard);
+- ``pong`` in answer to ``{"type": "ping"}``.
+
+A socket without a valid session is closed with 4401, a wrong Origin or role with 4403.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+
+from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+
+from agent_desktop.auth.deps import CurrentUser, websocket_user
+from agent_desktop.auth.routes import me_json
+from agent_desktop.auth.sessions import COOKIE_NAME
+from agent_desktop.hub import CLOSED, RESYNC, Connection
+from agent_desktop.state import desktop_of
+from agent_desktop.wire import agent_snapshot_json
+
+log = logging.getLogger(__name__)
+router = APIRouter()
+
+
+async def _snapshot_text(websocket: WebSocket, user: CurrentUser) -> str:
+    desktop = desktop_of(websocket)
+    if user.role in ("supervisor", "admin"):
+        return json.dumps(await desktop.hub.wallboard(), ensure_ascii=False)
+    agent = user.agent_id or ""
+    hub = desktop.hub
+    data = await agent_snapshot_json(desktop.cc, agent, hub.reasons.get(agent), hub.offers.get(agent))
+    return json.dumps(data, ensure_ascii=False)
+
+
+@router.websocket("/ws")
+async def websocket_endpoint(websocket: WebSocket) -> None:
+    user = await websocket_user(websocket)
+    desktop = desktop_of(websocket)
+    await websocket.accept()
+    connection = Connection(user)
+    desktop.hub.add(connection)
+    try:
+        await websocket.send_text(json.dumps({"type": "hello", "user": me_json(user)}))
+        await websocket.send_text(await _snapshot_text(websocket, user))
+        await _serve(websocket, connection)
+    except WebSocketDisconnect:
+        pass
+    finally:
+        desktop.hub.discard(connection)
+
+
+async def _serve(websocket: WebSocket, connection: Connection) -> None:
+    desktop = desktop_of(websocket)
+    receiver = asyncio.create_task(_receive(websocket, connection))
+    checked = desktop.clock()
+    try:
+        while True:
+            item = await connection.queue.get()
+            if item is CLOSED:
+                break
+            if desktop.clock() - checked >= 1.0:  # the session may expire or be revoked meanwhile
+                checked = desktop.clock()
+                if desktop.sessions.get(_token(websocket), touch=False) is None:
+                    await websocket.close(4401, "session expired")
+                    break
+            text = await _snapshot_text(websocket, connection.user) if item is RESYNC else str(item)
+            await websocket.send_text(text)
+    finally:
+        receiver.cancel()
+        with contextlib.suppress(asyncio.CancelledError, WebSocketDisconnect):
+            await receiver
+
+
+def _token(websocket: WebSocket) -> str | None:
+    return websocket.cookies.get(COOKIE_NAME)
+
+
+async def _receive(websocket: WebSocket, connection: Connection) -> None:
+    """Pings keep the session alive while the desktop is open (an agent may wait long for a call).
+    When the browser goes away the sender is woken with ``CLOSED``."""
+    try:
+        while True:
+            text = await websocket.receive_text()
+            with contextlib.suppress(ValueError, AttributeError):
+                if json.loads(text).get("type") == "ping":
+                    desktop_of(websocket).sessions.get(_token(websocket))
+                    connection.push('{"type": "pong"}')
+    finally:
+        connection.close()

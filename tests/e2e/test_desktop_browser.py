@@ -1,0 +1,130 @@
+"""In the browser: the VIP calls, the agent sees the pop, answers, pauses recording and wraps up;
+the supervisor watches the wallboard, whispers then barges, and the audit log shows it."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from playwright.async_api import Browser, Page, expect
+
+from agent_desktop.app import create_desktop_app
+from agent_desktop.auth.seed import seed_demo_users
+from agent_desktop.runner import running_server
+from callcenter.app import Engine
+from callcenter.pbxsim import SimulatedCaller
+from crm_core.interactions import InteractionLog
+from tests.integration.engine.conftest import engine_settings
+from tests.waiting import wait_until
+
+pytestmark = pytest.mark.browser
+PASSWORD = "demo-password-123"
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+@pytest.fixture
+async def server(tmp_path: Path) -> AsyncIterator[tuple[Engine, str]]:
+    # The simulated phones ring for 2 s (40 s x time scale 0.05) so the Answer button can be clicked.
+    simulator = {
+        "time_scale": 0.05,
+        "arrival_rate_per_min": 0,
+        "agent_answer_delay_s": 40,
+        "demo_customers": 20,
+    }
+    engine = Engine(engine_settings(tmp_path, simulator=simulator), simulator_mode=True)
+    await engine.start()
+    try:
+        seed_demo_users(engine.contact_center.sessions, engine.settings, PASSWORD)
+        async with running_server(create_desktop_app(engine)) as url:
+            yield engine, url
+    finally:
+        await engine.stop()
+
+
+async def sign_in(browser: Browser, url: str, username: str) -> Page:
+    context = await browser.new_context(viewport={"width": 1400, "height": 900})
+    page = await context.new_page()
+    await page.goto(url + "/login")
+    await page.fill("#username", username)
+    await page.fill("#password", PASSWORD)
+    await page.click("#submit")
+    await expect(page.locator("#live")).to_have_class(re.compile(r"\bon\b"), timeout=10_000)
+    return page
+
+
+async def test_given_a_vip_call_when_worked_in_the_browser_then_pop_wallboard_and_audit_show_it(
+    browser: Browser, server: tuple[Engine, str]
+) -> None:
+    engine, url = server
+    assert engine.simulator is not None
+    await engine.ami.wait_connected(5)
+    ARTIFACTS.mkdir(exist_ok=True)
+
+    agent = await sign_in(browser, url, "agent1001")
+    assert agent.url.endswith("/agent")
+    # Li Na works in Chinese; she switches her desktop to English (saved on her account).
+    await expect(agent.locator("#go-available")).to_have_text("置为空闲")
+    await agent.select_option("#lang", "en")
+    await expect(agent.locator("#go-available")).to_have_text("Go available")
+    await expect(agent.locator("#state")).to_have_attribute("data-state", "available")
+
+    supervisor = await sign_in(browser, url, "supervisor")
+    assert supervisor.url.endswith("/supervisor")
+    row = supervisor.locator("#agents tr[data-agent='1001']")
+    await expect(row.locator("td[data-state]")).to_have_attribute("data-state", "available")
+
+    await engine.simulator.place_call(SimulatedCaller(number="4155550100", digits=[(0.2, "1")], talk_s=None))
+    await expect(agent.locator("#pop-customer")).to_contain_text("Wei Zhang", timeout=10_000)
+    await expect(agent.locator("#pop-tier")).to_have_text("VIP")
+    await expect(agent.locator(".pop-alert").first).to_contain_text(re.compile("peanut", re.IGNORECASE))
+    await expect(row).to_contain_text("4155550100", timeout=5_000)
+
+    # The simulated phone answers by itself in demo mode: "Answer" is accept + wait for the connect.
+    await expect(agent.locator("#call-status")).to_have_attribute("data-phase", "offering")
+    await agent.click("#answer")
+    await expect(agent.locator("#call-status")).to_have_attribute("data-phase", "talking", timeout=10_000)
+    await agent.click("#rec-toggle")
+    await expect(agent.locator("#rec")).to_have_attribute("data-paused", "true")
+    await expect(agent.locator("#rec")).to_contain_text("Recording paused")
+    await expect(row.locator("td[data-state]")).to_have_attribute("data-state", "busy")
+
+    await row.locator("button[data-action='whisper']").click()
+    await expect(row.locator(".supervising")).to_contain_text("Whisper by supervisor")
+    await row.locator("button[data-action='barge']").click()
+    await expect(row.locator(".supervising")).to_contain_text("Barge by supervisor")
+    audit = supervisor.locator("#audit")
+    await expect(audit.locator("tr[data-action='supervise.whisper']")).to_have_count(1)
+    await expect(audit.locator("tr[data-action='supervise.barge']")).to_have_count(1)
+
+    await agent.screenshot(path=str(ARTIFACTS / "agent-desktop.png"), full_page=True)
+    await supervisor.screenshot(path=str(ARTIFACTS / "wallboard.png"), full_page=True)
+
+    await row.locator("button[data-action='stop']").click()
+    await agent.click("#hangup")
+    await expect(agent.locator("#wrap-panel")).to_be_visible()
+    await agent.select_option("#disposition", "resolved")
+    await agent.select_option("#sub-disposition", "order_placed")
+    await agent.fill("#wrap-notes", "Reordered; allergy noted")
+
+    def stored() -> bool:
+        with engine.contact_center.sessions() as session:
+            rows = InteractionLog().recent(session, agent_id="1001")
+        return bool(rows)
+
+    await wait_until(stored, what="the interaction written")
+    await agent.click("#wrap-save")
+    await expect(agent.locator("#wrap-panel")).to_be_hidden()
+    with engine.contact_center.sessions() as session:
+        handled = InteractionLog().recent(session, agent_id="1001")[0]
+    assert handled.disposition == "resolved/order_placed"
+    assert handled.notes == "Reordered; allergy noted"
+    await expect(agent.locator("#history")).to_contain_text("Resolved")
+
+    screenshots = ROOT / "docs" / "screenshots"
+    screenshots.mkdir(parents=True, exist_ok=True)
+    shutil.copy(ARTIFACTS / "agent-desktop.png", screenshots / "agent-desktop.png")
+    shutil.copy(ARTIFACTS / "wallboard.png", screenshots / "wallboard.png")

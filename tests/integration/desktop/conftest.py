@@ -1,0 +1,90 @@
+"""A real engine on the simulator plus the web app served by uvicorn on an ephemeral port."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import time
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from websockets.asyncio.client import ClientConnection, connect
+
+from agent_desktop.app import create_desktop_app
+from agent_desktop.auth.seed import seed_demo_users
+from agent_desktop.runner import running_server
+from callcenter.app import Engine
+from tests.integration.engine.conftest import engine_settings
+
+PASSWORD = "demo-password-123"
+
+
+class StepClock:
+    """Wall time plus a shift the test controls (to expire sessions without waiting)."""
+
+    def __init__(self) -> None:
+        self.shift = 0.0
+
+    def __call__(self) -> float:
+        return time.time() + self.shift
+
+
+@dataclass
+class Desktop:
+    engine: Engine
+    app: FastAPI
+    url: str
+    clock: StepClock
+
+    def client(self, **kwargs: object) -> httpx.AsyncClient:
+        return httpx.AsyncClient(base_url=self.url, timeout=10, **kwargs)  # type: ignore[arg-type]
+
+    @contextlib.asynccontextmanager
+    async def signed_in(self, username: str) -> AsyncIterator[httpx.AsyncClient]:
+        async with self.client() as client:
+            response = await client.post("/api/auth/login", json={"username": username, "password": PASSWORD})
+            assert response.status_code == 200, response.text
+            yield client
+
+
+@pytest.fixture
+async def desktop(tmp_path: Path) -> AsyncIterator[Desktop]:
+    engine = Engine(engine_settings(tmp_path), simulator_mode=True)
+    await engine.start()
+    try:
+        seed_demo_users(engine.contact_center.sessions, engine.settings, PASSWORD)
+        clock = StepClock()
+        app = create_desktop_app(
+            engine, clock=clock, idle_timeout_s=60, absolute_timeout_s=600, wallboard_interval_s=0.05
+        )
+        async with running_server(app) as url:
+            yield Desktop(engine, app, url, clock)
+    finally:
+        await engine.stop()
+
+
+@contextlib.asynccontextmanager
+async def live_socket(desktop: Desktop, client: httpx.AsyncClient) -> AsyncIterator[ClientConnection]:
+    headers = {"Origin": desktop.url, "Cookie": f"cc_session={client.cookies['cc_session']}"}
+    async with connect(desktop.url.replace("http://", "ws://") + "/ws", additional_headers=headers) as ws:
+        yield ws
+
+
+async def next_message(
+    ws: ClientConnection,
+    kind: str,
+    where: Callable[[dict[str, Any]], bool] = lambda _m: True,
+    timeout: float = 10,  # noqa: ASYNC109 - a deadline for the wait, like tests.waiting
+) -> dict[str, Any]:
+    """The next message of type ``kind`` matching ``where`` (others are skipped), within ``timeout``."""
+    async with asyncio.timeout(timeout):
+        while True:
+            message: dict[str, Any] = json.loads(await ws.recv())
+            if message["type"] == kind and where(message):
+                return message
