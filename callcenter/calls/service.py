@@ -91,9 +91,39 @@ class CallService:
         self.recent: deque[EndedCall] = deque(maxlen=50)
 
     def on_acd_event(self, event: AcdEvent) -> None:
-        """Router listener (synchronous): every offer, wherever it was made, is delivered in order."""
+        """Router listener (synchronous): every offer, wherever it was made, is delivered.
+
+        The call is marked as offered and the screen pop published right here, in the same
+        loop iteration as the routing decision; only the Redirect waits for its own task.
+        """
         if isinstance(event, OfferMade):
+            self._mark_offered(event.offer)
             self._offers.put_nowait(event.offer)
+
+    def _mark_offered(self, offer: Offer) -> None:
+        call = self.calls.by_item(offer.item.item_id)
+        if call is None or call.phase is CallPhase.ENDED:
+            return
+        call.phase = CallPhase.OFFERING
+        call.offer_id = offer.offer_id
+        call.agent_id = offer.agent_id
+        call.redirecting = True
+        now = self._clock()
+        self._publish(
+            CallOffered(
+                agent_id=offer.agent_id,
+                offer_id=offer.offer_id,
+                uniqueid=call.uniqueid,
+                caller_number=call.caller_number,
+                caller_name=call.caller_name,
+                queue=call.queue or offer.item.queue,
+                waited_s=now - (call.queued_at or now),
+                ivr_digits=tuple(call.ivr_digits),
+                customer=call.caller_info.pop if call.caller_info else None,
+                decision_rules=offer.decision.rules,
+                at=now,
+            )
+        )
 
     async def deliver_offers(self) -> None:
         """Runs as a task: moves each offered caller to the agent's phone.
@@ -142,29 +172,9 @@ class CallService:
     # -- offers: move the caller to the chosen agent ------------------------------------------
     async def _deliver(self, offer: Offer) -> None:
         call = self.calls.by_item(offer.item.item_id)
-        if call is None or call.phase is CallPhase.ENDED:
+        if call is None or call.phase is CallPhase.ENDED or call.offer_id != offer.offer_id:
             await self._release_offer(offer.offer_id, penalize=False)
             return
-        call.phase = CallPhase.OFFERING
-        call.offer_id = offer.offer_id
-        call.agent_id = offer.agent_id
-        call.redirecting = True
-        now = self._clock()
-        self._publish(
-            CallOffered(
-                agent_id=offer.agent_id,
-                offer_id=offer.offer_id,
-                uniqueid=call.uniqueid,
-                caller_number=call.caller_number,
-                caller_name=call.caller_name,
-                queue=call.queue or offer.item.queue,
-                waited_s=now - (call.queued_at or now),
-                ivr_digits=tuple(call.ivr_digits),
-                customer=call.caller_info.pop if call.caller_info else None,
-                decision_rules=offer.decision.rules,
-                at=now,
-            )
-        )
         try:
             await self.control.connect_to_agent(call.channel, offer.agent_id)
         except AmiError as exc:
@@ -318,15 +328,21 @@ class CallService:
 
 
 async def hold_until_moved(session_exec: Callable[[], Awaitable[int]], call: LiveCall) -> None:
-    """Keep the caller on music on hold inside AGI until the engine redirects them or they hang up.
+    """Keep the caller on music on hold inside AGI until Asterisk takes them away.
 
     A Redirect ends the running ``EXEC MusicOnHold`` with ``200 result=-1`` (raised as
     :class:`AgiChannelGone`); the FastAGI server then closes the socket and Asterisk moves on.
+    The loop must not end on its own when the call is offered: leaving the AGI before the
+    Redirect lands would let the dialplan continue to ``Hangup()`` and lose the caller.
     """
-    while call.phase in (CallPhase.QUEUED, CallPhase.IVR) and not call.redirecting:
+    failures = 0
+    while True:
         try:
             await session_exec()
+            failures = 0
         except AgiChannelGone:
             return
         except AgiError:
+            failures += 1
             log.exception("hold command failed; retrying", extra={"uniqueid": call.uniqueid})
+            await asyncio.sleep(min(5.0, 0.2 * failures))  # back off; never end the hold ourselves

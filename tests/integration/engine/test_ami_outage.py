@@ -30,8 +30,15 @@ async def test_given_a_queued_caller_when_ami_restarts_then_the_call_is_still_co
         # so the caller must stay queued, not be dropped or marked as connected.
         sim.add_agent_phone(SimulatedAgentPhone("agent-1002", answer_delay_s=1.0))
         await engine.router.login(Agent("1002", {"support": 5}))
-        await engine.calls.tick()
         [call] = engine.calls.calls.live()
+
+        async def offer_withdrawn() -> bool:
+            snapshot = await engine.router.snapshot()
+            agent = next(a for a in snapshot.agents if a.agent_id == "1002")
+            return call.phase.value == "queued" and agent.state.value == "available"
+
+        await wait_until(offer_withdrawn, timeout=5, what="the failed offer to be withdrawn")
+        await engine.calls.tick()  # no dispatch while AMI is down: nothing changes
         assert call.phase.value == "queued"
 
         await sim.start_ami()
