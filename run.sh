@@ -24,16 +24,26 @@ setup() {
   fi
 }
 
-browser_deps() {
-  # The browser tests drive the system's Chromium (Playwright never downloads a browser here).
-  if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "noto.*cjk"; then
-    echo "installing Chromium and CJK fonts for the browser tests (apt-get)"
-    if [ "$(id -u)" -ne 0 ]; then
-      echo "need root (or sudo) to apt-get install chromium fonts-noto-cjk" >&2
-      exit 1
-    fi
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
+system_deps() {
+  # espeak-ng speaks the IVR's text prompts; the browser tests drive the system's Chromium
+  # (Playwright never downloads a browser here); CJK fonts render the Chinese screens.
+  local missing=()
+  command -v espeak-ng >/dev/null 2>&1 || missing+=(espeak-ng)
+  if [ "${1:-}" = test ]; then
+    command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+    fc-list 2>/dev/null | grep -qi "noto.*cjk" || missing+=(fonts-noto-cjk)
   fi
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "installing ${missing[*]} (apt-get)"
+  if [ "$(id -u)" -ne 0 ]; then
+    if [ "${1:-}" = demo ]; then
+      echo "warning: ${missing[*]} not installed (needs root); text prompts will be skipped" >&2
+      return 0
+    fi
+    echo "need root to apt-get install ${missing[*]}; install them, then run this again" >&2
+    exit 1
+  fi
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 }
 
 start_services() {
@@ -62,12 +72,13 @@ case "${1:-}" in
   demo)
     shift
     setup
+    system_deps demo
     exec "$VENV/bin/callcenter" demo "$@"
     ;;
   test)
     shift
     setup
-    browser_deps
+    system_deps test
     start_services
     "$VENV/bin/ruff" format --check .
     "$VENV/bin/ruff" check .

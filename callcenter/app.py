@@ -17,6 +17,8 @@ from collections.abc import Coroutine
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.orm import Session, sessionmaker
+
 from acd.events import AcdEvent
 from acd.memory_store import MemoryStore
 from acd.model import Agent, QueueConfig, SkillRequirement
@@ -27,8 +29,11 @@ from callcenter.asterisk.fastagi import AgiSession, FastAgiServer
 from callcenter.bus import EventBus
 from callcenter.calls.control import AmiCallControl
 from callcenter.calls.customers import CrmCallerLookup
+from callcenter.calls.flow_ivr import FlowIvr, open_flow_repository
 from callcenter.calls.inbound import InboundCalls, SkeletonMenu
 from callcenter.calls.interactions import CrmInteractionWriter
+from callcenter.calls.ivr_adapters import CrmFlowLookup, SoundPromptStore
+from callcenter.calls.ivr_adapters import SystemClock as FlowClock
 from callcenter.calls.service import CallService
 from callcenter.calls.supervision import Supervision
 from callcenter.calls.tracker import AmiCallTracker
@@ -37,6 +42,9 @@ from callcenter.demo import seed_demo_customers, start_demo_simulator
 from callcenter.pbxsim import PbxSimulator
 from callcenter.settings import Settings
 from crm_core.db import make_engine, make_session_factory, migrate
+from ivr_flows.catalog import FlowCatalog
+from ivr_flows.interpreter import RunPorts
+from ivr_flows.ports import Clock as FlowClockPort
 
 log = logging.getLogger(__name__)
 
@@ -70,9 +78,13 @@ class Engine:
     """The whole server. ``start`` builds and starts everything; ``stop`` undoes what started,
     in reverse order, also after a failed start."""
 
-    def __init__(self, settings: Settings, simulator_mode: bool) -> None:
+    def __init__(
+        self, settings: Settings, simulator_mode: bool, flow_clock: FlowClockPort | None = None
+    ) -> None:
         self.settings = settings
         self.simulator_mode = simulator_mode
+        # The IVR's business-hours clock (tests pin it; production reads the system clock).
+        self._flow_clock = flow_clock or FlowClock()
         self.simulator: PbxSimulator | None = None
         self._stack = contextlib.AsyncExitStack()
         self.bus = EventBus()
@@ -112,7 +124,8 @@ class Engine:
         self._stack.push_async_callback(self.agi.stop)
         ami_host, ami_port = s.ami.host, s.ami.port
         if self.simulator_mode:
-            self.simulator = await start_demo_simulator(s, self.agi.port)
+            self.sounds_dir.mkdir(parents=True, exist_ok=True)
+            self.simulator = await start_demo_simulator(s, self.agi.port, prompt_dir=self.sounds_dir)
             self._stack.push_async_callback(self.simulator.stop)
             ami_host, ami_port = "127.0.0.1", self.simulator.ami_port
         self.ami = AmiClient(
@@ -143,7 +156,12 @@ class Engine:
         self.contact_center = ContactCenter(
             self.router, self.calls, self.supervision, self.bus, sessions, s.default_region
         )
-        self.inbound = InboundCalls(self.calls, time.time, SkeletonMenu(greeting_prompt=s.greeting_prompt))
+        self.inbound = InboundCalls(
+            self.calls,
+            time.time,
+            SkeletonMenu(greeting_prompt=s.greeting_prompt, outbound_trunk=s.dialplan.outbound_trunk),
+            self._flow_ivr(sessions) if s.ivr.use_flows else None,
+        )
         self.tracker = AmiCallTracker(self.calls, s.dialplan)
         self.ami.subscribe(self.tracker.on_ami_event)
         self._run_task(self.calls.deliver_offers(), "offer-delivery")
@@ -154,6 +172,23 @@ class Engine:
             await self.router.login(Agent(agent.agent_id, dict(agent.skills)))
         self._run_task(self._tick_forever(), "acd-tick")
         log.info("engine started", extra={"agi_port": self.agi.port, "ami": f"{ami_host}:{ami_port}"})
+
+    def _flow_ivr(self, sessions: sessionmaker[Session]) -> FlowIvr:
+        s = self.settings
+        ports = RunPorts(
+            crm=CrmFlowLookup(sessions, s.default_region),
+            clock=self._flow_clock,
+            prompts=SoundPromptStore(self.sounds_dir),
+            default_queue=s.queues[0].name if s.queues else "general",
+        )
+        queues = {q.name for q in s.queues}
+        skills = {k for a in s.agents for k in a.skills} | {k for q in s.queues for k in q.skills}
+        self.flows = open_flow_repository(Path(s.ivr.flows_dir), queues, skills, ports)
+        return FlowIvr(FlowCatalog(self.flows), ports, s.ivr.language)
+
+    @property
+    def sounds_dir(self) -> Path:
+        return Path(self.settings.ivr.sounds_dir).resolve()
 
     def _run_task(self, coro: Coroutine[Any, Any, None], name: str) -> None:
         task = asyncio.create_task(coro, name=name)

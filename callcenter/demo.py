@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import random
 from datetime import UTC, datetime
+from pathlib import Path
 
 from sqlalchemy import Engine, func, select
 
@@ -53,8 +54,9 @@ def demo_caller(rng: random.Random, settings: Settings) -> SimulatedCaller:
     )
 
 
-def simulator_config(settings: Settings, agi_port: int) -> SimConfig:
+def simulator_config(settings: Settings, agi_port: int, prompt_dir: Path | None = None) -> SimConfig:
     return SimConfig(
+        prompt_dir=prompt_dir,
         ami_host="127.0.0.1",
         ami_port=0,
         ami_username=settings.ami.username,
@@ -66,8 +68,10 @@ def simulator_config(settings: Settings, agi_port: int) -> SimConfig:
     )
 
 
-async def start_demo_simulator(settings: Settings, agi_port: int, traffic: bool = True) -> PbxSimulator:
-    sim = PbxSimulator(simulator_config(settings, agi_port))
+async def start_demo_simulator(
+    settings: Settings, agi_port: int, traffic: bool = True, prompt_dir: Path | None = None
+) -> PbxSimulator:
+    sim = PbxSimulator(simulator_config(settings, agi_port, prompt_dir))
     await sim.start()
     for agent in settings.agents:
         endpoint = settings.dialplan.agent_endpoint_template.format(agent=agent.agent_id)

@@ -80,6 +80,15 @@ class DatabaseSettings(_Section):
     url: str = "sqlite:///var/callcenter.sqlite3"
 
 
+class IvrSettings(_Section):
+    """IVR flows: the versioned flow repository and the sound files (shared with Asterisk)."""
+
+    use_flows: bool = True  # False: the fixed walking-skeleton menu (press 1 sales, 2 support)
+    flows_dir: str = "var/flows"
+    sounds_dir: str = "var/sounds"
+    language: Literal["en", "zh_CN"] = "en"
+
+
 class WebSettings(_Section):
     host: str = "127.0.0.1"
     port: int = Field(8080, ge=0, le=65535)
@@ -123,9 +132,13 @@ class SimulatorSettings(_Section):
 
 
 _DEFAULT_AGENTS = (
-    AgentSettings(agent_id="1001", name="Li Na", skills={"sales": 4, "mandarin": 5}),
-    AgentSettings(agent_id="1002", name="Alice Smith", skills={"support": 5, "english": 5}),
-    AgentSettings(agent_id="1003", name="Chen Jie", skills={"support": 3, "sales": 2, "general": 3}),
+    AgentSettings(agent_id="1001", name="Li Na", skills={"sales": 4, "mandarin": 5, "english": 3}),
+    AgentSettings(agent_id="1002", name="Alice Smith", skills={"support": 5, "english": 5, "orders": 3}),
+    AgentSettings(
+        agent_id="1003",
+        name="Chen Jie",
+        skills={"support": 3, "sales": 2, "mandarin": 4, "orders": 2, "general": 3},
+    ),
 )
 _DEFAULT_QUEUES = (
     QueueSettings(name="sales", skills={"sales": 2}),
@@ -148,6 +161,7 @@ class Settings(BaseSettings):
     dialplan: DialplanSettings = DialplanSettings()
     database: DatabaseSettings = DatabaseSettings()
     web: WebSettings = WebSettings()
+    ivr: IvrSettings = IvrSettings()
     simulator: SimulatorSettings = SimulatorSettings()
     agents: tuple[AgentSettings, ...] = _DEFAULT_AGENTS
     queues: tuple[QueueSettings, ...] = _DEFAULT_QUEUES

@@ -17,8 +17,10 @@ from dataclasses import dataclass, field
 
 from callcenter.asterisk.errors import AgiChannelGone, AgiError
 from callcenter.asterisk.fastagi import AgiSession
+from callcenter.calls.flow_ivr import FlowIvr
 from callcenter.calls.registry import CallPhase, LiveCall
 from callcenter.calls.service import CallService, Clock, hold_until_moved
+from ivr_flows.outcome import CallbackOffer, CallerLeft, Hangup, Queue, Transfer, Voicemail
 
 log = logging.getLogger(__name__)
 
@@ -31,13 +33,17 @@ class SkeletonMenu:
     default_queue: str = "general"
     hold_class: str = "default"
     hold_segment_s: int = 20
+    outbound_trunk: str = "pstn-out"
 
 
 class InboundCalls:
-    def __init__(self, service: CallService, clock: Clock, menu: SkeletonMenu) -> None:
+    def __init__(
+        self, service: CallService, clock: Clock, menu: SkeletonMenu, flows: FlowIvr | None = None
+    ) -> None:
         self._service = service
         self._clock = clock
         self._menu = menu
+        self._flows = flows
 
     async def on_ivr(self, session: AgiSession) -> None:
         env = session.env
@@ -52,6 +58,9 @@ class InboundCalls:
             )
         )
         log.info("caller entered the IVR", extra={"uniqueid": call.uniqueid, "caller": call.caller_number})
+        if self._flows is not None and self._flows.has_flow(call.dialed):
+            await self._run_flow(session, call, self._flows)
+            return
         try:
             queue = await self._menu_choice(session, call)
         except AgiChannelGone:
@@ -65,6 +74,44 @@ class InboundCalls:
             queue = self._menu.default_queue
         await self._service.enqueue(call, queue)
         await self._hold(session, call)
+
+    async def _run_flow(self, session: AgiSession, call: LiveCall, flows: FlowIvr) -> None:
+        try:
+            await session.answer()
+            outcome = await flows.run(session, call.caller_number, call.dialed)
+        except AgiChannelGone:
+            await self._service.channel_hung_up(call.channel)
+            return
+        except Exception:
+            # The interpreter has its own safety net; this is the last one: queue, never silence.
+            log.exception("IVR flow crashed; queueing the caller", extra={"uniqueid": call.uniqueid})
+            outcome = None
+        if outcome is not None:
+            call.ivr_digits.extend(outcome.digits)
+        action = outcome.action if outcome is not None else Queue(self._menu.default_queue)
+        if isinstance(action, CallerLeft):
+            await self._service.channel_hung_up(call.channel)
+            return
+        if isinstance(action, Queue | CallbackOffer):
+            # A callback offer waits in its queue like a call until outbound callbacks exist.
+            queue = action.name if isinstance(action, Queue) else action.queue
+            skills = action.skills if isinstance(action, Queue) else ()
+            priority = action.priority if isinstance(action, Queue) else 0
+            await self._service.enqueue(call, queue, priority=float(priority), skills=skills)
+            await self._hold(session, call)
+            return
+        try:
+            if isinstance(action, Voicemail):
+                await session.exec("VoiceMail", f"{action.mailbox},u", timeout=600.0)
+            elif isinstance(action, Transfer):
+                await session.exec(
+                    "Dial", f"PJSIP/{action.number}@{self._menu.outbound_trunk},60", timeout=3600.0
+                )
+            elif isinstance(action, Hangup):
+                await session.hangup()
+        except AgiChannelGone:
+            pass
+        await self._service.channel_hung_up(call.channel)
 
     async def _menu_choice(self, session: AgiSession, call: LiveCall) -> str:
         await session.answer()

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from acd.decision import Offer
 from acd.errors import AcdError
 from acd.events import AcdEvent, OfferMade
-from acd.model import Channel, Customer, WorkItem
+from acd.model import Channel, Customer, SkillRequirement, WorkItem
 from acd.router import Router
 from callcenter.asterisk.errors import AgiChannelGone, AgiError, AmiError
 from callcenter.calls.control import CallControl
@@ -143,7 +143,13 @@ class CallService:
             log.exception("offer delivery failed", extra={"offer": offer.offer_id})
 
     # -- entry: a caller chose a queue (from the IVR) --------------------------------------
-    async def enqueue(self, call: LiveCall, queue: str, priority: float = 0.0) -> None:
+    async def enqueue(
+        self,
+        call: LiveCall,
+        queue: str,
+        priority: float = 0.0,
+        skills: tuple[tuple[str, int], ...] = (),
+    ) -> None:
         info = await self._safe_caller_lookup(call.caller_number)
         call.caller_info = info
         call.queue = queue
@@ -156,6 +162,7 @@ class CallService:
             customer=Customer(info.customer_id or f"tel:{call.caller_number}", info.tier),
             arrived_at=call.queued_at,
             priority=priority,
+            skills=tuple(SkillRequirement(skill, level) for skill, level in skills),
         )
         self.calls.link_item(call, item.item_id)
         log.info("call queued", extra={"uniqueid": call.uniqueid, "queue": queue, "tier": info.tier.value})

@@ -1,0 +1,68 @@
+"""Runs the published IVR flow of the dialed number over a FastAGI session.
+
+The flows live in a versioned repository (``ivr_flows.store``) under ``flows_dir``; on first
+start it is filled with the shipped flows (``ivr_flows/flows/*.yaml``), each published.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Collection
+from pathlib import Path
+
+from callcenter.asterisk.fastagi import AgiSession
+from callcenter.calls.ivr_adapters import AgiCallerChannel, SystemClock
+from ivr_flows.catalog import FlowCatalog
+from ivr_flows.interpreter import RunPorts, run_flow
+from ivr_flows.loader import SHIPPED_FLOWS
+from ivr_flows.outcome import CallContext, FlowOutcome
+from ivr_flows.store import FileFlowRepository, make_check
+
+log = logging.getLogger(__name__)
+
+
+def open_flow_repository(
+    flows_dir: Path, known_queues: Collection[str], known_skills: Collection[str], ports: RunPorts
+) -> FileFlowRepository:
+    repository = FileFlowRepository(
+        flows_dir,
+        SystemClock(),
+        make_check(known_queues, known_skills, ports.prompts, ports.speech_available),
+    )
+    if not repository.flow_names():
+        for path in sorted(SHIPPED_FLOWS.glob("*.yaml")):
+            version = repository.save(
+                path.read_text(encoding="utf-8"), author="system", comment="shipped flow"
+            )
+            repository.publish(version.flow, version.number, author="system")
+            log.info("published shipped IVR flow", extra={"flow": version.flow, "version": version.number})
+    return repository
+
+
+class FlowIvr:
+    def __init__(self, catalog: FlowCatalog, ports: RunPorts, language: str) -> None:
+        self.catalog = catalog
+        self._ports = ports
+        self._language = language
+
+    def has_flow(self, dialed: str) -> bool:
+        return self.catalog.for_number(dialed) is not None
+
+    async def run(self, session: AgiSession, caller_number: str, dialed: str) -> FlowOutcome | None:
+        """The flow's outcome, or None when no published flow answers ``dialed``."""
+        start = self.catalog.for_number(dialed)
+        if start is None:
+            return None
+        context = CallContext(caller_number=caller_number, dialed_number=dialed, language=self._language)
+        outcome = await run_flow(start.flows, start.flow, context, AgiCallerChannel(session), self._ports)
+        log.info(
+            "IVR flow finished",
+            extra={
+                "flow": start.flow,
+                "version": start.version,
+                "action": type(outcome.action).__name__,
+                "path": " > ".join(outcome.path),
+                "errors": len(outcome.errors),
+            },
+        )
+        return outcome

@@ -1,0 +1,172 @@
+"""The IVR interpreter's ports over real things: FastAGI, sound files + espeak-ng, the CRM.
+
+``AgiCallerChannel`` maps the AGI facts onto the interpreter's errors: ``result=-1`` with a
+hangup or redirect → :class:`CallerGone` (stop at once); a missing sound file (STREAM FILE
+answers ``result=-1 endpos=0`` on a live channel) → :class:`PromptMissing` (safety net).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from callcenter.asterisk.errors import AgiChannelGone, AgiError
+from callcenter.asterisk.fastagi import AgiPromptMissing, AgiSession
+from crm_core.lookup import KnownCaller, ScreenPop
+from ivr_flows.errors import CallerGone, CrmUnavailable, PromptMissing
+
+log = logging.getLogger(__name__)
+
+# Sounds a stock Asterisk install ships (core-sounds-en) that the shipped flows use.
+STANDARD_SOUNDS = frozenset(
+    {
+        "hello-world", "beep", "silence/1", "vm-intro", "vm-msgsaved", "vm-goodbye", "goodbye",
+        "option-is-invalid", "pls-hold-while-try", "queue-thankyou", "queue-youarenext",
+        "queue-thereare", "queue-callswaiting", "queue-holdtime", "queue-minutes", "tt-monkeys",
+        "agent-pass", "auth-thankyou", "demo-thanks", "please-try-again", "thank-you-for-calling",
+    }
+)  # fmt: skip
+
+
+class AgiCallerChannel:
+    """``ivr_flows.ports.CallerChannel`` over one FastAGI session."""
+
+    def __init__(self, session: AgiSession) -> None:
+        self._session = session
+
+    async def play(self, prompt: str, escape_digits: str) -> str | None:
+        try:
+            return (await self._session.stream_file(prompt, escape_digits)).digit
+        except AgiPromptMissing as exc:
+            raise PromptMissing(prompt=prompt) from exc
+        except AgiChannelGone as exc:
+            raise CallerGone(reason=str(exc)) from exc
+
+    async def read_digits(self, prompt: str | None, timeout_ms: int, max_digits: int, terminator: str) -> str:
+        # GET DATA stops at '#' by itself; another terminator is read digit by digit.
+        try:
+            if terminator in ("", "#"):
+                return await self._session.get_data(prompt or "silence/1", timeout_ms, max_digits)
+            digits = ""
+            if prompt:
+                first = (await self._session.stream_file(prompt, "0123456789*#")).digit
+                digits = first or ""
+            while len(digits) < max_digits:
+                digit = await self._session.wait_for_digit(timeout_ms)
+                if digit is None:
+                    break
+                if digit == terminator:
+                    return digits
+                digits += digit
+            return digits.removesuffix(terminator)
+        except AgiPromptMissing as exc:
+            raise PromptMissing(prompt=prompt or "") from exc
+        except AgiChannelGone as exc:
+            raise CallerGone(reason=str(exc)) from exc
+
+    async def wait_for_digit(self, timeout_ms: int) -> str | None:
+        try:
+            return await self._session.wait_for_digit(timeout_ms)
+        except AgiChannelGone as exc:
+            raise CallerGone(reason=str(exc)) from exc
+
+    async def listen_for_keywords(self, prompt: str, keywords: Sequence[str], timeout_ms: int) -> str | None:
+        # No speech model is configured in this engine yet: the flow's DTMF options take over.
+        await self.play(prompt, "")
+        return None
+
+    async def set_variable(self, name: str, value: str) -> None:
+        try:
+            await self._session.set_variable(name, value)
+        except AgiChannelGone as exc:
+            raise CallerGone(reason=str(exc)) from exc
+        except AgiError:
+            log.warning("SET VARIABLE failed", extra={"variable": name})
+
+
+class SoundPromptStore:
+    """Prompts are sound files under ``sound_dir`` (shared with Asterisk) or stock Asterisk sounds.
+
+    Text prompts are spoken by espeak-ng and converted to 8 kHz 16-bit mono WAV, cached by
+    a hash of (language, voice, text). Without espeak-ng a text prompt is a missing prompt,
+    and the flow's safety net sends the caller on (never to silence).
+    """
+
+    def __init__(self, sound_dir: Path, standard: Iterable[str] = STANDARD_SOUNDS) -> None:
+        self.sound_dir = sound_dir
+        self._standard = frozenset(standard)
+
+    def exists(self, name: str) -> bool:
+        if name in self._standard:
+            return True
+        path = self.sound_dir / name
+        return path.with_suffix(".wav").is_file() or path.is_file()
+
+    async def prompt_for_text(self, text: str, language: str) -> str:
+        voice = "cmn" if language.startswith("zh") else "en"
+        name = "tts-" + hashlib.sha256(f"{voice}\0{text}".encode()).hexdigest()[:20]
+        target = self.sound_dir / f"{name}.wav"
+        if not target.is_file():
+            await asyncio.to_thread(self._speak, text, voice, target)
+        return str(self.sound_dir / name) if self.sound_dir.is_absolute() else name
+
+    @staticmethod
+    def _speak(text: str, voice: str, target: Path) -> None:
+        espeak = shutil.which("espeak-ng")
+        if espeak is None:
+            raise PromptMissing(prompt=f"text:{text[:40]} (espeak-ng is not installed)")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        # Imported here: pydub warns at import time when ffmpeg is absent, which WAV work never needs.
+        from pydub import AudioSegment
+
+        with tempfile.TemporaryDirectory() as tmp:
+            raw = Path(tmp) / "speech.wav"
+            subprocess.run([espeak, "-v", voice, "-w", str(raw), text], check=True, capture_output=True)  # noqa: S603
+            with raw.open("rb") as source:  # pydub leaves files it opens itself unclosed
+                audio = AudioSegment.from_wav(source)
+            audio = audio.set_frame_rate(8000).set_channels(1).set_sample_width(2)
+            partial = target.with_suffix(".part")
+            with partial.open("wb") as out:
+                audio.export(out, format="wav")
+            partial.replace(target)
+
+
+class CrmFlowLookup:
+    """``ivr_flows.ports.CrmLookup`` over the CRM's screen-pop lookup (by caller number)."""
+
+    def __init__(self, sessions: sessionmaker[Session], default_region: str) -> None:
+        self._sessions = sessions
+        self._pop = ScreenPop(default_region=default_region, interactions=0, notes=0)
+
+    async def lookup(self, kind: str, value: str) -> Mapping[str, str] | None:
+        try:
+            return await asyncio.to_thread(self._lookup, value)
+        except Exception as exc:
+            raise CrmUnavailable(reason=type(exc).__name__) from exc
+
+    def _lookup(self, number: str) -> Mapping[str, str] | None:
+        with self._sessions() as session:
+            result = self._pop.by_number(session, number)
+        if not isinstance(result, KnownCaller) or not result.matches:
+            return None
+        profile = result.matches[0].profile
+        return {
+            "customer_id": str(profile.id),
+            "customer_name": profile.display_name,
+            "value_tier": str(profile.tier),
+            "preferred_language": profile.preferred_language or "",
+        }
+
+
+class SystemClock:
+    def now(self) -> datetime:
+        return datetime.now(UTC)
