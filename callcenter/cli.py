@@ -11,11 +11,13 @@ import typer
 
 from callcenter.crm_cli import crm_app
 from callcenter.errors import ConfigError
+from callcenter.flows_cli import flows_app
 from callcenter.logging_setup import configure_logging
 from callcenter.settings import Settings, load_settings
 
 app = typer.Typer(help="Open-source contact-center server on Asterisk (AMI + FastAGI).", no_args_is_help=True)
 app.add_typer(crm_app, name="crm")
+app.add_typer(flows_app, name="flows")
 
 ConfigOption = Annotated[
     Path | None,

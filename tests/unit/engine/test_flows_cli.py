@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from callcenter.cli import app
+
+
+def test_dry_run_prints_the_path_prompts_and_variables() -> None:
+    result = CliRunner().invoke(
+        app,
+        [
+            "flows",
+            "test",
+            "main",
+            "--caller",
+            "4155550100",
+            "--digits",
+            "1,2",
+            "--at",
+            "2026-11-23T10:00+08:00",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "Result: queue support" in result.output
+    assert "main:language" in result.output
+    assert "tts:en:For English, press 1." in result.output
+    assert "language = en" in result.output
+
+
+def test_dry_run_after_hours_ends_in_voicemail() -> None:
+    result = CliRunner().invoke(app, ["flows", "test", "main", "--at", "2026-11-22T22:00+08:00"])
+    assert result.exit_code == 0, result.output
+    assert "Result: voicemail" in result.output
+
+
+def test_dry_run_refuses_a_time_without_zone_and_an_unknown_flow() -> None:
+    result = CliRunner().invoke(app, ["flows", "test", "main", "--at", "2026-11-23T10:00"])
+    assert result.exit_code == 2
+    assert "needs a time zone" in result.output
+    result = CliRunner().invoke(app, ["flows", "test", "nope"])
+    assert result.exit_code == 2
+    assert "no flow 'nope'" in result.output
+
+
+def test_validate_reports_errors_with_flow_node_and_field(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(
+        "name: broken\nnumbers: ['5559999']\nstart: a\nfallback: general\n"
+        "nodes:\n  a: {type: queue, queue: nosuchqueue}\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(app, ["flows", "validate", str(broken)])
+    assert result.exit_code == 1
+    assert "broken.yaml: error: broken.a" in result.output
+    assert "nosuchqueue" in result.output
