@@ -38,7 +38,7 @@ from callcenter.calls.service import CallService
 from callcenter.calls.supervision import Supervision
 from callcenter.calls.tracker import AmiCallTracker
 from callcenter.contact_center import ContactCenter
-from callcenter.demo import seed_demo_customers, start_demo_simulator
+from callcenter.demo import SimulatedPhones, seed_demo_customers, start_demo_simulator
 from callcenter.pbxsim import PbxSimulator
 from callcenter.settings import Settings
 from crm_core.db import make_engine, make_session_factory, migrate
@@ -153,8 +153,11 @@ class Engine:
             spy_template = f"Local/spy@{s.dialplan.spy_context}"  # the simulator's supervisor leg
         self.supervision = Supervision(self.ami, spy_template)
         self.ami.subscribe(self.supervision.on_ami_event)
+        demo_phones = None
+        if self.simulator is not None:
+            demo_phones = SimulatedPhones(self.simulator, s.dialplan.agent_endpoint_template)
         self.contact_center = ContactCenter(
-            self.router, self.calls, self.supervision, self.bus, sessions, s.default_region
+            self.router, self.calls, self.supervision, self.bus, sessions, s.default_region, demo_phones
         )
         self.inbound = InboundCalls(
             self.calls,

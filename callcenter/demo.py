@@ -31,6 +31,17 @@ DEMO_CALLERS = (
 )
 
 
+class SimulatedPhones:
+    """``ContactCenter``'s demo phones: the desktop's Answer button answers the simulated phone."""
+
+    def __init__(self, sim: PbxSimulator, endpoint_template: str) -> None:
+        self._sim = sim
+        self._template = endpoint_template
+
+    async def answer(self, agent_id: str) -> bool:
+        return self._sim.answer_phone(self._template.format(agent=agent_id))
+
+
 def seed_demo_customers(engine: Engine, region: str, customers: int) -> None:
     """Fill an empty CRM with realistic demo customers (always including Wei Zhang, a VIP)."""
     with engine.connect() as connection:
@@ -76,7 +87,11 @@ async def start_demo_simulator(
     for agent in settings.agents:
         endpoint = settings.dialplan.agent_endpoint_template.format(agent=agent.agent_id)
         sim.add_agent_phone(
-            SimulatedAgentPhone(endpoint=endpoint, answer_delay_s=settings.simulator.agent_answer_delay_s)
+            SimulatedAgentPhone(
+                endpoint=endpoint,
+                answer_delay_s=settings.simulator.agent_answer_delay_s,
+                behaviour="manual" if settings.simulator.agent_phones == "desktop" else "answer",
+            )
         )
     rate = settings.simulator.arrival_rate_per_min / 60.0
     if traffic and rate > 0:

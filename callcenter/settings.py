@@ -124,6 +124,9 @@ class SimulatorSettings(_Section):
     time_scale: float = Field(1.0, gt=0)
     arrival_rate_per_min: float = Field(4.0, ge=0)
     agent_answer_delay_s: float = Field(2.0, ge=0)
+    # "auto": simulated agent phones answer by themselves; "desktop": they ring until the agent
+    # clicks Answer in the web desktop (or the dial times out and the caller is offered again).
+    agent_phones: Literal["auto", "desktop"] = "auto"
     talk_time_s: float = Field(25.0, gt=0)
     caller_patience_s: float = Field(90.0, gt=0)
     # Demo customers generated into an empty CRM (always including the VIP Wei Zhang).

@@ -9,7 +9,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-AgentBehaviour = Literal["answer", "busy", "noanswer", "unavailable"]
+# "manual": rings until answered from outside (PbxSimulator.answer_phone), like a person would.
+AgentBehaviour = Literal["answer", "manual", "busy", "noanswer", "unavailable"]
 CustomerBehaviour = Literal["answer", "busy", "noanswer"]
 
 

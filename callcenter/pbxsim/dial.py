@@ -83,8 +83,11 @@ async def dial_app(pbx: Pbx, caller: Channel, data: str) -> None:
         phone.answer_delay_s if phone.behaviour == "answer" else float(timeout or pbx.config.dial_timeout_s)
     )
     ring_s = min(ring_s, float(timeout or ring_s))
-    interrupted = await caller.pause(pbx.timing.wall(ring_s))
-    if interrupted or phone.behaviour != "answer" or agent.is_interrupted():
+    if phone.behaviour == "manual":
+        answered, interrupted = await _ring_until_answered(pbx, caller, endpoint, ring_s)
+    else:
+        answered, interrupted = phone.behaviour == "answer", await caller.pause(pbx.timing.wall(ring_s))
+    if interrupted or not answered or agent.is_interrupted():
         status = "CANCEL" if interrupted else "NOANSWER"
         pbx.emit(ev.dial("DialEnd", caller, agent, ("DialStatus", status)))
         pbx.set_var(caller, "DIALSTATUS", status)
@@ -92,6 +95,26 @@ async def dial_app(pbx: Pbx, caller: Channel, data: str) -> None:
         pbx.destroy(agent, 16 if interrupted else 0)
         return
     await _bridge_call(pbx, caller, agent, endpoint, phone.talk_s)
+
+
+async def _ring_until_answered(pbx: Pbx, caller: Channel, endpoint: str, ring_s: float) -> tuple[bool, bool]:
+    """A phone answered from outside (the demo desktop): ring until ``Pbx.answer`` or the timeout.
+
+    Returns (answered, caller interrupted)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + pbx.timing.wall(ring_s)
+    pbx.ringing[endpoint] = caller
+    try:
+        while endpoint not in pbx.answered:
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                return False, False
+            if await caller.pause(remaining):
+                return False, True
+        return True, False
+    finally:
+        pbx.ringing.pop(endpoint, None)
+        pbx.answered.discard(endpoint)
 
 
 async def _bridge_call(

@@ -37,6 +37,15 @@ Application = Callable[["Pbx", Channel, str], Coroutine[Any, Any, None]]
 class Pbx:
     """Channel registry and dialplan execution, shared by the AMI actions and the actors."""
 
+    def answer(self, endpoint: str) -> bool:
+        """Answer a ringing "manual" phone (the demo desktop's Answer button)."""
+        caller = self.ringing.get(endpoint)
+        if caller is None:
+            return False
+        self.answered.add(endpoint)
+        caller.wake.set()
+        return True
+
     def __init__(self, config: SimConfig, timing: Timing, emit: Callable[[Headers], None]) -> None:
         self.config = config
         self.timing = timing
@@ -48,6 +57,9 @@ class Pbx:
         self.applications: dict[str, Application] = {}
         self.phones: dict[str, SimulatedAgentPhone] = {}
         self.customers: dict[str, CustomerBehaviour] = {}
+        # Phones with behaviour "manual": ringing ones, and those answered from outside.
+        self.ringing: dict[str, Channel] = {}
+        self.answered: set[str] = set()
         self.tasks: set[asyncio.Task[None]] = set()
         self.started = 0.0
 

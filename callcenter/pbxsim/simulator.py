@@ -192,6 +192,10 @@ class PbxSimulator:
             changes["talk_s"] = talk_s
         self.pbx.phones[endpoint] = dataclasses.replace(phone, **changes)  # type: ignore[arg-type]
 
+    def answer_phone(self, endpoint: str) -> bool:
+        """Answer the ringing phone of ``endpoint`` (behaviour "manual"); False if it is not ringing."""
+        return self.pbx.answer(endpoint)
+
     def set_customer_behaviour(self, number: str, behaviour: CustomerBehaviour) -> None:
         self.pbx.customers[number] = behaviour
 

@@ -63,3 +63,30 @@ async def test_given_a_wrong_ami_secret_then_the_engine_runs_reports_it_and_keep
     finally:
         await engine.stop()
         await sim.stop()
+
+
+async def test_given_desktop_answered_phones_when_the_agent_clicks_answer_then_the_call_connects(
+    tmp_path: Path,
+) -> None:
+    settings = engine_settings(tmp_path)
+    settings = settings.model_copy(
+        update={"simulator": settings.simulator.model_copy(update={"agent_phones": "desktop"})}
+    )
+    engine = Engine(settings, simulator_mode=True)
+    await engine.start()
+    try:
+        assert engine.simulator is not None
+        await engine.ami.wait_connected(5)
+        handle = await engine.simulator.place_call(SimulatedCaller(digits=[(0.2, "2")], talk_s=0.5))
+        cc = engine.contact_center
+
+        def ringing() -> bool:
+            call = cc.call_of_agent("1002")
+            return call is not None and call.phase == "offering" and engine.simulator.pbx.ringing != {}  # type: ignore[union-attr]
+
+        await wait_until(ringing, what="agent 1002's phone to ring")
+        assert await cc.answer("1002") is True
+        outcome = await handle.finished(10)
+        assert outcome.agent == "agent-1002"
+    finally:
+        await engine.stop()
