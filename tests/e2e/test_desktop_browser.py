@@ -4,7 +4,6 @@ the supervisor watches the wallboard, whispers then barges, and the audit log sh
 from __future__ import annotations
 
 import os
-
 import re
 import shutil
 from collections.abc import AsyncIterator
