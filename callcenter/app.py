@@ -29,7 +29,7 @@ from callcenter.asterisk.fastagi import AgiSession, FastAgiServer
 from callcenter.bus import EventBus
 from callcenter.calls.control import AmiCallControl
 from callcenter.calls.customers import CrmCallerLookup
-from callcenter.calls.flow_ivr import FlowIvr, open_flow_repository
+from callcenter.calls.flow_ivr import FlowIvr, open_flow_repository, warm_text_prompts
 from callcenter.calls.inbound import InboundCalls, SkeletonMenu
 from callcenter.calls.interactions import CrmInteractionWriter
 from callcenter.calls.ivr_adapters import CrmFlowLookup, SoundPromptStore
@@ -187,7 +187,15 @@ class Engine:
         queues = {q.name for q in s.queues}
         skills = {k for a in s.agents for k in a.skills} | {k for q in s.queues for k in q.skills}
         self.flows = open_flow_repository(Path(s.ivr.flows_dir), queues, skills, ports)
-        return FlowIvr(FlowCatalog(self.flows), ports, s.ivr.language)
+        catalog = FlowCatalog(self.flows)
+        self.prompts_ready = asyncio.Event()
+        self._run_task(self._warm_prompts(catalog, ports), "warm-text-prompts")
+        return FlowIvr(catalog, ports, s.ivr.language)
+
+    async def _warm_prompts(self, catalog: FlowCatalog, ports: RunPorts) -> None:
+        spoken = await warm_text_prompts(catalog.snapshot().flows.values(), ports.prompts)
+        log.info("text prompts ready", extra={"prompts": spoken})
+        self.prompts_ready.set()
 
     @property
     def sounds_dir(self) -> Path:

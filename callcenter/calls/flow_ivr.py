@@ -7,15 +7,18 @@ start it is filled with the shipped flows (``ivr_flows/flows/*.yaml``), each pub
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from pathlib import Path
 
 from callcenter.asterisk.fastagi import AgiSession
 from callcenter.calls.ivr_adapters import AgiCallerChannel, SystemClock
 from ivr_flows.catalog import FlowCatalog
+from ivr_flows.errors import IvrError
 from ivr_flows.interpreter import RunPorts, run_flow
 from ivr_flows.loader import SHIPPED_FLOWS
 from ivr_flows.outcome import CallContext, FlowOutcome
+from ivr_flows.ports import PromptStore
+from ivr_flows.schema import TEXT_PREFIX, Flow, split_text_prompt
 from ivr_flows.store import FileFlowRepository, make_check
 
 log = logging.getLogger(__name__)
@@ -37,6 +40,40 @@ def open_flow_repository(
             repository.publish(version.flow, version.number, author="system")
             log.info("published shipped IVR flow", extra={"flow": version.flow, "version": version.number})
     return repository
+
+
+def text_prompts(flows: Iterable[Flow]) -> set[tuple[str, str]]:
+    """(text, language) of every fixed text prompt in ``flows`` (templated ones need a call)."""
+    found: set[tuple[str, str]] = set()
+
+    def walk(value: object, key: str = "") -> None:
+        if isinstance(value, dict):
+            for k, v in value.items():
+                walk(v, str(k))
+        elif isinstance(value, list | tuple):
+            for v in value:
+                walk(v, key)
+        elif isinstance(value, str) and "{" not in value:
+            spec = value if value.startswith(TEXT_PREFIX) else (TEXT_PREFIX + value if key == "text" else "")
+            if spec:
+                cjk = any("\u4e00" <= ch <= "\u9fff" for ch in spec)
+                found.add(split_text_prompt(spec, "zh" if cjk else "en"))
+
+    for flow in flows:
+        walk(flow.model_dump())
+    return found
+
+
+async def warm_text_prompts(flows: Iterable[Flow], prompts: PromptStore) -> int:
+    """Speak every fixed text prompt once, so the first callers hear no TTS delay."""
+    spoken = 0
+    for text, language in sorted(text_prompts(flows)):
+        try:
+            await prompts.prompt_for_text(text, language)
+            spoken += 1
+        except IvrError as exc:
+            log.warning("text prompt not prepared", extra={"text": text[:40], "error": str(exc)})
+    return spoken
 
 
 class FlowIvr:

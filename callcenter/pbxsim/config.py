@@ -26,6 +26,12 @@ DEFAULT_PROMPTS: dict[str, int] = {
     "goodbye": 6000,
     "agent-loginok": 8000,
     "silence/1": 8000,
+    "option-is-invalid": 12000,
+    "please-try-again": 9000,
+    "thank-you-for-calling": 10000,
+    "demo-thanks": 20000,
+    "auth-thankyou": 8000,
+    "agent-pass": 9000,
     "custom/welcome": 16000,
 }
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -11,6 +12,7 @@ import pytest
 from callcenter.app import Engine
 from callcenter.pbxsim import SimulatedCaller
 from tests.integration.engine.conftest import engine_settings
+from tests.waiting import wait_until
 
 
 class FixedClock:
@@ -30,6 +32,7 @@ async def _engine(tmp_path: Path, at: datetime) -> Engine:
     settings = settings.model_copy(update={"ivr": settings.ivr.model_copy(update={"use_flows": True})})
     engine = Engine(settings, simulator_mode=True, flow_clock=FixedClock(at))
     await engine.start()
+    await asyncio.wait_for(engine.prompts_ready.wait(), 60)  # espeak once per prompt, before calls
     return engine
 
 
@@ -47,7 +50,12 @@ async def test_given_the_vip_presses_english_then_sales_then_the_english_speakin
 ) -> None:
     assert open_hours.simulator is not None
     await open_hours.ami.wait_connected(5)
-    caller = SimulatedCaller(number="4155550100", digits=[(0.5, "1"), (0.5, "1")], patience_s=300, talk_s=1.0)
+    # Digits count only while a menu collects (as on a real channel). The espeak prompts last:
+    # VIP welcome 4.9 s, thanks 2.5 s, "For English" 1.7 s, the Chinese option 2.0 s (+5 s wait),
+    # the service menu 5.9 s: 12 s lands in the language menu, 3 s later in the service menu.
+    caller = SimulatedCaller(
+        number="4155550100", digits=[(12.0, "1"), (3.0, "1")], patience_s=300, talk_s=1.0
+    )
     handle = await open_hours.simulator.place_call(caller)
     outcome = await handle.finished(30)
 
@@ -69,3 +77,59 @@ async def test_given_a_call_after_hours_then_the_caller_reaches_voicemail(tmp_pa
         assert any(cmd.startswith("EXEC VoiceMail") for cmd in outcome.agi_commands)
     finally:
         await engine.stop()
+
+
+async def test_given_an_invalid_key_then_the_menu_says_so_and_the_next_key_counts(open_hours: Engine) -> None:
+    assert open_hours.simulator is not None
+    await open_hours.ami.wait_connected(5)
+    # 9 at 7 s (language menu), 1 at 11 s (its retry), 2 at 14 s (service menu); see above.
+    caller = SimulatedCaller(
+        number="2125550199", digits=[(7.0, "9"), (4.0, "1"), (3.0, "2")], patience_s=300, talk_s=0.5
+    )
+    handle = await open_hours.simulator.place_call(caller)
+    outcome = await handle.finished(30)
+    assert any("option-is-invalid" in command for command in outcome.agi_commands)
+    assert outcome.agent == "agent-1002"  # English support: Alice Smith
+
+
+async def test_given_a_caller_hanging_up_mid_prompt_then_the_flow_stops_and_the_call_is_recorded(
+    open_hours: Engine,
+) -> None:
+    assert open_hours.simulator is not None
+    await open_hours.ami.wait_connected(5)
+    handle = await open_hours.simulator.place_call(SimulatedCaller(number="2125550199", patience_s=1.0))
+    outcome = await handle.finished(30)
+    assert outcome.hung_up_by == "caller"
+    assert outcome.agent is None
+
+    def recorded() -> bool:
+        return any(
+            c.uniqueid == handle.uniqueid and c.outcome == "ended_in_ivr" for c in open_hours.calls.recent
+        )
+
+    await wait_until(recorded, what="the call written as ended in the IVR")
+
+
+async def test_given_a_flow_with_a_missing_prompt_then_the_caller_still_reaches_the_fallback_queue(
+    open_hours: Engine,
+) -> None:
+    assert open_hours.simulator is not None
+    repo = open_hours.flows
+    broken = (
+        "name: broken\nnumbers: ['5550000']\nstart: hello\nfallback: support\n"
+        "nodes:\n"
+        "  hello: {type: play, prompt: welcome, next: menu}\n"
+        "  menu: {type: menu, prompt: hello-world, options: {1: sales}, timeout_ms: 3000,"
+        " retries: 0, on_fail: sales}\n"
+        "  sales: {type: queue, queue: sales}\n"
+    )
+    # The sound exists when the flow is published (validation passes) and is gone at run time.
+    (open_hours.sounds_dir / "welcome.wav").write_bytes(b"")
+    version = repo.save(broken, author="test")
+    repo.publish("broken", version.number, author="test")
+    (open_hours.sounds_dir / "welcome.wav").unlink()
+    await open_hours.ami.wait_connected(5)
+    caller = SimulatedCaller(number="2125550199", dialed="5550000", patience_s=300, talk_s=0.5)
+    handle = await open_hours.simulator.place_call(caller)
+    outcome = await handle.finished(30)
+    assert outcome.agent in ("agent-1002", "agent-1003")  # the fallback queue (support), not silence

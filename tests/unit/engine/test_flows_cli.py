@@ -1,15 +1,22 @@
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from callcenter.cli import app
 
 
+def invoke(args: list[str]) -> Result:
+    """Run the CLI in its own thread: ``flows test`` calls ``asyncio.run``, which must not meet
+    the event loop pytest-asyncio keeps for this thread (that loop would be left unclosed)."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(CliRunner().invoke, app, args).result()
+
+
 def test_dry_run_prints_the_path_prompts_and_variables() -> None:
-    result = CliRunner().invoke(
-        app,
+    result = invoke(
         [
             "flows",
             "test",
@@ -30,16 +37,16 @@ def test_dry_run_prints_the_path_prompts_and_variables() -> None:
 
 
 def test_dry_run_after_hours_ends_in_voicemail() -> None:
-    result = CliRunner().invoke(app, ["flows", "test", "main", "--at", "2026-11-22T22:00+08:00"])
+    result = invoke(["flows", "test", "main", "--at", "2026-11-22T22:00+08:00"])
     assert result.exit_code == 0, result.output
     assert "Result: voicemail" in result.output
 
 
 def test_dry_run_refuses_a_time_without_zone_and_an_unknown_flow() -> None:
-    result = CliRunner().invoke(app, ["flows", "test", "main", "--at", "2026-11-23T10:00"])
+    result = invoke(["flows", "test", "main", "--at", "2026-11-23T10:00"])
     assert result.exit_code == 2
     assert "needs a time zone" in result.output
-    result = CliRunner().invoke(app, ["flows", "test", "nope"])
+    result = invoke(["flows", "test", "nope"])
     assert result.exit_code == 2
     assert "no flow 'nope'" in result.output
 
@@ -51,7 +58,7 @@ def test_validate_reports_errors_with_flow_node_and_field(tmp_path: Path) -> Non
         "nodes:\n  a: {type: queue, queue: nosuchqueue}\n",
         encoding="utf-8",
     )
-    result = CliRunner().invoke(app, ["flows", "validate", str(broken)])
+    result = invoke(["flows", "validate", str(broken)])
     assert result.exit_code == 1
     assert "broken.yaml: error: broken.a" in result.output
     assert "nosuchqueue" in result.output
