@@ -388,3 +388,22 @@ async def test_inbound_redirect_session_replayed_byte_for_byte() -> None:
     assert answered.action_id == queued.action_id == "cap-11"
     assert answered.success
     assert "ANSWER" in [e.dial_status for e in recorder.of(DialEnd)]
+
+
+async def test_bridge_sends_the_recorded_action_and_returns_asterisks_answer(
+    peer: AmiPeer, connected: tuple[AmiClient, Recorder]
+) -> None:
+    """inbound_bridge.jsonl: ``Action: Bridge`` with Channel1, Channel2 and ``Tone: no``."""
+    client, _ = connected
+    peer.handlers["bridge"] = lambda conn, action: conn.answer(
+        action, ("Message", "Channels have been bridged")
+    )
+    response = await client.bridge("PJSIP/pstn-00000002", "PJSIP/agent-1001-00000003")
+    [sent] = peer.named("Bridge")
+    assert [(k, v) for k, v in sent.headers if k != "ActionID"] == [
+        ("Action", "Bridge"),
+        ("Channel1", "PJSIP/pstn-00000002"),
+        ("Channel2", "PJSIP/agent-1001-00000003"),
+        ("Tone", "no"),
+    ]
+    assert response.message == "Channels have been bridged"
