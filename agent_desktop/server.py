@@ -74,7 +74,7 @@ def add_status_routes(app: FastAPI, engine: Engine) -> None:
         return _render(await summary(engine), language)
 
 
-_OUTCOMES = ("answered", "abandoned", "failed", "ended_in_ivr")
+_OUTCOMES = ("answered", "abandoned", "failed", "ended_in_ivr", "voicemail", "transferred")
 
 
 def _row(r: dict[str, Any], t: Callable[[str], str]) -> str:

@@ -38,7 +38,7 @@ from callcenter.calls.service import CallService
 from callcenter.calls.supervision import Supervision
 from callcenter.calls.tracker import AmiCallTracker
 from callcenter.contact_center import ContactCenter
-from callcenter.demo import SimulatedPhones, seed_demo_customers, start_demo_simulator
+from callcenter.demo import OfficeHoursClock, SimulatedPhones, seed_demo_customers, start_demo_simulator
 from callcenter.pbxsim import PbxSimulator
 from callcenter.settings import Settings
 from crm_core.db import make_engine, make_session_factory, migrate
@@ -84,6 +84,8 @@ class Engine:
         self.settings = settings
         self.simulator_mode = simulator_mode
         # The IVR's business-hours clock (tests pin it; production reads the system clock).
+        if flow_clock is None and simulator_mode and settings.simulator.ivr_clock == "office_hours":
+            flow_clock = OfficeHoursClock()
         self._flow_clock = flow_clock or FlowClock()
         self.simulator: PbxSimulator | None = None
         self._stack = contextlib.AsyncExitStack()

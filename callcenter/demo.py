@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import logging
 import random
-from datetime import UTC, datetime
+import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import Engine, func, select
@@ -51,15 +52,30 @@ def seed_demo_customers(engine: Engine, region: str, customers: int) -> None:
     generate(engine, customers, seed=7, now=datetime.now(UTC), region=region)
 
 
+class OfficeHoursClock:
+    """The demo IVR's clock: a weekday 10:00 in Shanghai plus the real time elapsed since start."""
+
+    def __init__(self) -> None:
+        self._start = time.monotonic()
+        self._base = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # Monday 10:00 Asia/Shanghai
+
+    def now(self) -> datetime:
+        return self._base + timedelta(seconds=time.monotonic() - self._start)
+
+
 def demo_caller(rng: random.Random, settings: Settings) -> SimulatedCaller:
+    """A caller of the shipped flow: language menu (1 English, 2 中文) some 8-10 s after the
+    greeting starts (8-10.5 s fits the menu after both the VIP and the normal greeting), then
+    the service menu (1 sales, 2 support) while its prompt plays."""
     number, name = rng.choice(DEMO_CALLERS)
-    digit = rng.choice(["1", "2", "2", ""])
+    language = rng.choice(["1", "1", "2"])
+    service = rng.choice(["1", "2", "2"])
     sim = settings.simulator
     return SimulatedCaller(
         number=number,
         name=name,
         dialed="5551234",
-        digits=[(1.0, digit)] if digit else [],
+        digits=[(rng.uniform(8.0, 10.5), language), (rng.uniform(2.5, 3.5), service)],
         patience_s=sim.caller_patience_s,
         talk_s=rng.expovariate(1.0 / sim.talk_time_s),
     )

@@ -129,6 +129,9 @@ class SimulatorSettings(_Section):
     agent_phones: Literal["auto", "desktop"] = "auto"
     talk_time_s: float = Field(25.0, gt=0)
     caller_patience_s: float = Field(90.0, gt=0)
+    # "office_hours": the demo's IVR believes it is 10:00 on a weekday in Shanghai, so callers reach
+    # agents whatever the time here; "real": the IVR uses the real time (after hours → voicemail).
+    ivr_clock: Literal["office_hours", "real"] = "office_hours"
     # Demo customers generated into an empty CRM (always including the VIP Wei Zhang).
     demo_customers: int = Field(2000, ge=1, le=1_000_000)
     seed: int = 7

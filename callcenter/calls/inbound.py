@@ -100,6 +100,7 @@ class InboundCalls:
             await self._service.enqueue(call, queue, priority=float(priority), skills=skills)
             await self._hold(session, call)
             return
+        call.outcome = {Voicemail: "voicemail", Transfer: "transferred"}.get(type(action), "ended_in_ivr")
         try:
             if isinstance(action, Voicemail):
                 await session.exec("VoiceMail", f"{action.mailbox},u", timeout=600.0)

@@ -285,7 +285,7 @@ class CallService:
                 call.outcome = "abandoned"
                 await self.router.abandon(call.item_id)
             else:
-                call.outcome = "ended_in_ivr"
+                call.outcome = call.outcome or "ended_in_ivr"
         except AcdError as exc:
             log.warning(
                 "router refused the end of a call", extra={"uniqueid": call.uniqueid, "error": str(exc)}
