@@ -34,6 +34,7 @@ class SkeletonMenu:
     hold_class: str = "default"
     hold_segment_s: int = 20
     outbound_trunk: str = "pstn-out"
+    announce_position: bool = True
 
 
 class InboundCalls:
@@ -124,6 +125,7 @@ class InboundCalls:
 
     async def _hold(self, session: AgiSession, call: LiveCall) -> None:
         async def one_segment() -> int:
+            await self._announce_position(session, call)
             return await session.exec(
                 "MusicOnHold",
                 f"{self._menu.hold_class},{self._menu.hold_segment_s}",
@@ -131,6 +133,24 @@ class InboundCalls:
             )
 
         await hold_until_moved(one_segment, call)
+
+    async def _announce_position(self, session: AgiSession, call: LiveCall) -> None:
+        """ "There are N calls waiting" between hold segments (stock Asterisk queue sounds).
+
+        Skipped when the caller is being offered already or the router cannot tell; an
+        ``AgiChannelGone`` here (redirect or hangup) ends the hold like one during the music.
+        """
+        if not self._menu.announce_position or call.item_id is None or call.phase is not CallPhase.QUEUED:
+            return
+        position = await self._service.position(call.item_id)
+        if position is None:
+            return
+        if position <= 1:
+            await session.stream_file("queue-youarenext")
+            return
+        await session.stream_file("queue-thereare")
+        await session.say_number(position - 1)
+        await session.stream_file("queue-callswaiting")
 
     async def on_connect_failed(self, session: AgiSession) -> None:
         env = session.env

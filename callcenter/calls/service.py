@@ -168,6 +168,13 @@ class CallService:
         log.info("call queued", extra={"uniqueid": call.uniqueid, "queue": queue, "tier": info.tier.value})
         await self.router.enqueue(item)
 
+    async def position(self, item_id: str) -> int | None:
+        """1-based place in the queue, or None when the item is not waiting (offered, gone)."""
+        try:
+            return await self.router.position(item_id) or None  # 0: already offered
+        except AcdError:
+            return None
+
     async def _safe_caller_lookup(self, number: str) -> CallerInfo:
         try:
             return await self._caller_lookup(number)
