@@ -15,6 +15,7 @@ import re
 from callcenter.asterisk.ami_frames import AmiMessage
 from callcenter.pbxsim import events as ev
 from callcenter.pbxsim.ami_server import AmiSession
+from callcenter.pbxsim.bridge_action import request_bridge
 from callcenter.pbxsim.channels import Channel, DialplanLocation, Headers
 from callcenter.pbxsim.originate import originate
 from callcenter.pbxsim.pbx import Pbx
@@ -65,6 +66,16 @@ class CallActions:
         )
         session.send(_reply(msg, ("Message", "Redirect successful")))
         self.pbx.redirect(chan, target)
+
+    async def act_bridge(self, msg: AmiMessage, session: AmiSession) -> None:
+        first, second = self._channel(msg, "Channel1"), self._channel(msg, "Channel2")
+        if first is None or second is None:
+            missing = "Channel1" if first is None else "Channel2"
+            name = msg.get(missing) or ""
+            session.send(_reply(msg, ("Message", f"{missing} does not exist: {name}"), response="Error"))
+            return
+        request_bridge(self.pbx, first, second)
+        session.send(_reply(msg, ("Message", "Channels have been bridged")))
 
     async def act_hangup(self, msg: AmiMessage, session: AmiSession) -> None:
         name = msg.get("Channel") or ""

@@ -104,6 +104,9 @@ class Channel:
     dial_cause: int | None = None
     dial_tech_cause: str | None = None
     redirect_to: DialplanLocation | None = None
+    # Set by the AMI Bridge action: leave the current application and join this channel.
+    bridge_peer: Channel | None = None
+    bridge_done: asyncio.Event = field(default_factory=asyncio.Event)
     in_agi: bool = False
     ended: bool = False
     collecting: bool = False
@@ -112,7 +115,7 @@ class Channel:
     wake: asyncio.Event = field(default_factory=asyncio.Event)
 
     def is_interrupted(self) -> bool:
-        return self.hangup_cause is not None or self.redirect_to is not None
+        return self.hangup_cause is not None or self.redirect_to is not None or self.bridge_peer is not None
 
     def is_gone(self) -> bool:
         return self.ended

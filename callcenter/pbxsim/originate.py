@@ -158,6 +158,10 @@ async def _run_application(pbx: Pbx, chan: Channel, app: str, data: str) -> None
     try:
         if handler is not None:
             await handler(pbx, chan, data)
+        if chan.bridge_peer is not None:
+            # Bridged away by the AMI Bridge action: Channel1's runner drives the bridge.
+            chan.bridge_peer = None
+            await chan.bridge_done.wait()
         while (
             not chan.is_interrupted()
             and not chan.is_gone()

@@ -16,6 +16,7 @@ from typing import Any
 
 from callcenter.pbxsim import events as ev
 from callcenter.pbxsim.actors import CustomerBehaviour, SimulatedAgentPhone
+from callcenter.pbxsim.bridge_action import run_bridge
 from callcenter.pbxsim.channels import (
     STATE_UP,
     UNKNOWN,
@@ -231,6 +232,8 @@ class Pbx:
                     self.app_started(chan)  # Dial calls it itself, once its variables are reset
                 if app is not None:
                     await app(self, chan, data)
+                if chan.bridge_peer is not None and not chan.is_gone():
+                    await run_bridge(self, chan, chan.bridge_peer)
                 if chan.is_gone():
                     return
                 if chan.redirect_to is not None:
