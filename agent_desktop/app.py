@@ -25,6 +25,8 @@ from agent_desktop.errors import (
     websocket_refusal_handler,
 )
 from agent_desktop.hub import Hub
+from agent_desktop.ivr_editor import EditorContext
+from agent_desktop.ivr_editor import make_router as make_ivr_editor_router
 from agent_desktop.routes import admin, agent, crm, supervisor
 from agent_desktop.routes.agent import DEFAULT_DISPOSITIONS
 from agent_desktop.state import DesktopState, desktop_of
@@ -72,6 +74,10 @@ def create_desktop_app(
     for router in (auth_routes.router, agent.router, crm.router, supervisor.router, admin.router):
         app.include_router(router)
     app.include_router(ws.router)
+    flows = getattr(engine, "flows", None)  # the versioned flow repository (settings.ivr.use_flows)
+    if flows is not None:
+        default_queue = engine.settings.queues[0].name if engine.settings.queues else "general"
+        app.include_router(make_ivr_editor_router(flows, EditorContext(default_queue=default_queue)))
     app.include_router(pages.router)
     return app
 
