@@ -249,6 +249,7 @@ class AgiCommands:
 
     async def cmd_set_music(self, args: list[str]) -> Answer:
         on = bool(args) and args[0].lower() == "on"
+        self.chan.on_hold = on
         if on:
             self.pbx.emit(
                 ev.channel_event(

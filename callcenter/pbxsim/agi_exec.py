@@ -26,10 +26,12 @@ async def exec_application(cmds: AgiCommands, app: str, data: str) -> Answer:
     if name == "musiconhold":
         parts = data.split(",")
         pbx.emit(ev.channel_event("MusicOnHoldStart", chan, ("Class", parts[0] or "default")))
+        chan.on_hold = True
         cmds._heard("moh")
         duration = float(parts[1]) if len(parts) > 1 and parts[1] else None
         interrupted = await chan.pause(pbx.timing.wall(duration) if duration is not None else None)
-        if not chan.is_gone():
+        if not chan.is_gone():  # a yanked (AMI Bridge) channel's clone stops it in the bridge
+            chan.on_hold = False
             pbx.emit(ev.channel_event("MusicOnHoldStop", chan))
         if interrupted:
             return "200 result=-1", ("200", "Unknown Result")

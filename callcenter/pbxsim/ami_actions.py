@@ -15,7 +15,7 @@ import re
 from callcenter.asterisk.ami_frames import AmiMessage
 from callcenter.pbxsim import events as ev
 from callcenter.pbxsim.ami_server import AmiSession
-from callcenter.pbxsim.bridge_action import request_bridge
+from callcenter.pbxsim.bridge_action import BRIDGED, check_bridge, join, run_bridge, yank
 from callcenter.pbxsim.channels import Channel, DialplanLocation, Headers
 from callcenter.pbxsim.originate import originate
 from callcenter.pbxsim.pbx import Pbx
@@ -68,14 +68,15 @@ class CallActions:
         self.pbx.redirect(chan, target)
 
     async def act_bridge(self, msg: AmiMessage, session: AmiSession) -> None:
-        first, second = self._channel(msg, "Channel1"), self._channel(msg, "Channel2")
-        if first is None or second is None:
-            missing = "Channel1" if first is None else "Channel2"
-            name = msg.get(missing) or ""
-            session.send(_reply(msg, ("Message", f"{missing} does not exist: {name}"), response="Error"))
+        error, pair = check_bridge(self.pbx, msg.get("Channel1") or "", msg.get("Channel2") or "")
+        if pair is None:
+            session.send(_reply(msg, ("Message", error or ""), response="Error"))
             return
-        request_bridge(self.pbx, first, second)
-        session.send(_reply(msg, ("Message", "Channels have been bridged")))
+        # Tone (no|Channel1|Channel2|Both) would play a courtesy beep: no audio here.
+        first, second = (yank(self.pbx, chan) for chan in pair)
+        session.send(_reply(msg, ("Message", BRIDGED)))
+        bridge = join(self.pbx, first, second)
+        self.pbx.spawn(run_bridge(self.pbx, bridge, first, second))
 
     async def act_hangup(self, msg: AmiMessage, session: AmiSession) -> None:
         name = msg.get("Channel") or ""

@@ -26,9 +26,11 @@ async def wait_app(pbx: Pbx, chan: Channel, data: str) -> None:
 async def music_on_hold_app(pbx: Pbx, chan: Channel, data: str) -> None:
     moh_class = data.split(",")[0] or "default"
     pbx.emit(ev.channel_event("MusicOnHoldStart", chan, ("Class", moh_class)))
+    chan.on_hold = True
     duration = data.split(",")[1] if "," in data else ""
     await chan.pause(pbx.timing.wall(float(duration)) if duration else None)
     if not chan.is_gone():
+        chan.on_hold = False
         pbx.emit(ev.channel_event("MusicOnHoldStop", chan))
 
 

@@ -15,10 +15,12 @@ DTMF_LENGTH_S = 0.14  # DTMFBegin -> DTMFEnd in the recordings
 
 async def press(pbx: Pbx, chan: Channel, digit: str) -> None:
     """RFC 4733 digit: AMI DTMFBegin/DTMFEnd always; the AGI sees it only while collecting."""
+    chan = pbx.current(chan)
     if chan.is_gone():
         return
     pbx.emit(ev.dtmf(chan, digit, end=False))
     await pbx.timing.sleep(DTMF_LENGTH_S)
+    chan = pbx.current(chan)
     if chan.is_gone():
         return
     pbx.emit(ev.dtmf(chan, digit, end=True))
@@ -47,6 +49,7 @@ def start_inbound_call(pbx: Pbx, caller: SimulatedCaller) -> tuple[Channel, Call
 
 def caller_hangs_up(pbx: Pbx, chan: Channel) -> None:
     # A BYE from the caller shows as HangupRequest without a Cause; after AGI the final cause is 0.
+    chan = pbx.current(chan)
     pbx.request_hangup(chan, 16 if chan.bridge_id else 0, by="caller", event=ev.hangup_request(chan))
 
 
@@ -73,7 +76,7 @@ async def _drive(pbx: Pbx, caller: SimulatedCaller, chan: Channel, trace: CallTr
         if caller.talk_s is not None:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(trace.finished.wait(), pbx.timing.wall(caller.talk_s))
-            if not trace.finished.is_set() and chan.bridge_id:
+            if not trace.finished.is_set() and pbx.current(chan).bridge_id:
                 caller_hangs_up(pbx, chan)
         await trace.finished.wait()
     finally:

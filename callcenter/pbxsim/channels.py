@@ -104,10 +104,12 @@ class Channel:
     dial_cause: int | None = None
     dial_tech_cause: str | None = None
     redirect_to: DialplanLocation | None = None
-    # Set by the AMI Bridge action: leave the current application and join this channel.
-    bridge_peer: Channel | None = None
-    bridge_done: asyncio.Event = field(default_factory=asyncio.Event)
     in_agi: bool = False
+    in_pbx: bool = False  # runs dialplan (not only an Originate'd application)
+    on_hold: bool = False  # between MusicOnHoldStart and MusicOnHoldStop
+    call_id: str = ""  # the SIP Call-ID (BRIDGEPVTCALLID of the peer)
+    # Where the AMI Bridge action lets the channel go on when its peer leaves the bridge.
+    after_bridge: DialplanLocation | None = None
     ended: bool = False
     collecting: bool = False
     digit_buffer: list[str] = field(default_factory=list)
@@ -115,7 +117,7 @@ class Channel:
     wake: asyncio.Event = field(default_factory=asyncio.Event)
 
     def is_interrupted(self) -> bool:
-        return self.hangup_cause is not None or self.redirect_to is not None or self.bridge_peer is not None
+        return self.hangup_cause is not None or self.redirect_to is not None
 
     def is_gone(self) -> bool:
         return self.ended

@@ -31,7 +31,12 @@ RESET_VARS = (
 
 
 def new_callee(pbx: Pbx, endpoint: str, caller: Channel | None, cid: tuple[str, str]) -> Channel:
-    """Newchannel, AppDial Newexten, NewCallerid, NewConnectedLine of an outgoing PJSIP leg."""
+    """Newchannel, AppDial Newexten, NewCallerid, NewConnectedLine of an outgoing PJSIP leg.
+
+    An Originate'd leg (no caller) keeps Exten ``s`` and runs ``AppDial2``, and its connected
+    line is its own CallerID (inbound_bridge); a Dial'd one takes the endpoint as Exten.
+    """
+    app = "AppDial" if caller is not None else "AppDial2"
     callee = pbx.new_channel(
         pbx.namer.pjsip(endpoint),
         pbx.config.agent_context,
@@ -41,15 +46,15 @@ def new_callee(pbx: Pbx, endpoint: str, caller: Channel | None, cid: tuple[str, 
     )
     if caller is not None:
         pbx.set_var(callee, "DIALEDPEERNUMBER", endpoint)
-    callee.exten = endpoint
-    callee.application, callee.app_data = "AppDial", "(Outgoing Line)"
-    pbx.emit(ev.new_exten(callee, "AppDial", "(Outgoing Line)"))
+    if caller is not None:
+        callee.exten = endpoint
+    callee.application, callee.app_data = app, "(Outgoing Line)"
+    pbx.emit(ev.new_exten(callee, app, "(Outgoing Line)"))
     callee.cid_num, callee.cid_name = cid
     pbx.emit(
         ev.channel_event("NewCallerid", callee, ("CID-CallingPres", "0 (Presentation Allowed, Not Screened)"))
     )
-    if caller is not None:
-        callee.conn_num, callee.conn_name = caller.cid_num, caller.cid_name
+    callee.conn_num, callee.conn_name = (caller.cid_num, caller.cid_name) if caller is not None else cid
     pbx.emit(ev.channel_event("NewConnectedLine", callee))
     return callee
 

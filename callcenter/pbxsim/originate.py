@@ -158,10 +158,6 @@ async def _run_application(pbx: Pbx, chan: Channel, app: str, data: str) -> None
     try:
         if handler is not None:
             await handler(pbx, chan, data)
-        if chan.bridge_peer is not None:
-            # Bridged away by the AMI Bridge action: Channel1's runner drives the bridge.
-            chan.bridge_peer = None
-            await chan.bridge_done.wait()
         while (
             not chan.is_interrupted()
             and not chan.is_gone()
@@ -176,7 +172,7 @@ async def _run_application(pbx: Pbx, chan: Channel, app: str, data: str) -> None
 
 async def _hang_up_after(pbx: Pbx, chan: Channel, talk_s: float) -> None:
     await pbx.timing.sleep(talk_s)
-    pbx.request_hangup(chan, 16, by="agent", event=None)
+    pbx.request_hangup(pbx.current(chan), 16, by="agent", event=None)
 
 
 def _local_spy_leg(pbx: Pbx, msg: AmiMessage, resource: str) -> None:

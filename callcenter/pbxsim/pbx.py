@@ -16,7 +16,6 @@ from typing import Any
 
 from callcenter.pbxsim import events as ev
 from callcenter.pbxsim.actors import CustomerBehaviour, SimulatedAgentPhone
-from callcenter.pbxsim.bridge_action import run_bridge
 from callcenter.pbxsim.channels import (
     STATE_UP,
     UNKNOWN,
@@ -115,6 +114,10 @@ class Pbx:
             self.emit(ev.channel_event("Newchannel", chan))
         return chan
 
+    def current(self, chan: Channel) -> Channel:
+        """The live channel of that name: after an AMI Bridge a clone replaces the yanked one."""
+        return self.channels.get(chan.name, chan)
+
     def find(self, name: str) -> Channel | None:
         chan = self.channels.get(name)
         return chan if chan is not None and not chan.is_gone() else None
@@ -210,6 +213,7 @@ class Pbx:
                 self.finish(chan)
 
     async def _run(self, chan: Channel, where: DialplanLocation) -> None:
+        chan.in_pbx = True
         while True:
             steps = find_steps(self.plan, where.context, where.exten)
             if steps is None:
@@ -232,8 +236,6 @@ class Pbx:
                     self.app_started(chan)  # Dial calls it itself, once its variables are reset
                 if app is not None:
                     await app(self, chan, data)
-                if chan.bridge_peer is not None and not chan.is_gone():
-                    await run_bridge(self, chan, chan.bridge_peer)
                 if chan.is_gone():
                     return
                 if chan.redirect_to is not None:
