@@ -148,6 +148,11 @@ class CrmFlowLookup:
         self._pop = ScreenPop(default_region=default_region, interactions=0, notes=0)
 
     async def lookup(self, kind: str, value: str) -> Mapping[str, str] | None:
+        """By caller number only: the CRM keeps no orders, so e.g. an ``order_number`` lookup
+        answers not found (the flow takes its ``not_found`` branch) instead of being read as a
+        phone number."""
+        if kind != "caller_number":
+            return None
         try:
             return await asyncio.to_thread(self._lookup, value)
         except Exception as exc:
