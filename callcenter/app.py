@@ -35,10 +35,12 @@ from callcenter.calls.interactions import CrmInteractionWriter
 from callcenter.calls.ivr_adapters import CrmFlowLookup, SoundPromptStore
 from callcenter.calls.ivr_adapters import SystemClock as FlowClock
 from callcenter.calls.service import CallService
+from callcenter.calls.speech import KeywordRecognizer, bundled_model_path
 from callcenter.calls.supervision import Supervision
 from callcenter.calls.tracker import AmiCallTracker
 from callcenter.contact_center import ContactCenter
 from callcenter.demo import OfficeHoursClock, SimulatedPhones, seed_demo_customers, start_demo_simulator
+from callcenter.errors import ConfigError, SpeechModelUnavailable
 from callcenter.pbxsim import PbxSimulator
 from callcenter.settings import Settings
 from crm_core.db import make_engine, make_session_factory, migrate
@@ -165,7 +167,7 @@ class Engine:
             self.calls,
             time.time,
             SkeletonMenu(greeting_prompt=s.greeting_prompt, outbound_trunk=s.dialplan.outbound_trunk),
-            self._flow_ivr(sessions) if s.ivr.use_flows else None,
+            self._flow_ivr(sessions, await self._speech()) if s.ivr.use_flows else None,
         )
         self.tracker = AmiCallTracker(self.calls, s.dialplan)
         self.ami.subscribe(self.tracker.on_ami_event)
@@ -178,9 +180,10 @@ class Engine:
         self._run_task(self._tick_forever(), "acd-tick")
         log.info("engine started", extra={"agi_port": self.agi.port, "ami": f"{ami_host}:{ami_port}"})
 
-    def _flow_ivr(self, sessions: sessionmaker[Session]) -> FlowIvr:
+    def _flow_ivr(self, sessions: sessionmaker[Session], speech: KeywordRecognizer | None) -> FlowIvr:
         s = self.settings
         ports = RunPorts(
+            speech_available=speech is not None,
             crm=CrmFlowLookup(sessions, s.default_region),
             clock=self._flow_clock,
             prompts=SoundPromptStore(self.sounds_dir),
@@ -192,12 +195,27 @@ class Engine:
         catalog = FlowCatalog(self.flows)
         self.prompts_ready = asyncio.Event()
         self._run_task(self._warm_prompts(catalog, ports), "warm-text-prompts")
-        return FlowIvr(catalog, ports, s.ivr.language)
+        record_dir = Path(s.ivr.speech_record_dir).resolve()
+        if speech is not None:
+            record_dir.mkdir(parents=True, exist_ok=True)
+        return FlowIvr(catalog, ports, s.ivr.language, speech, record_dir)
 
     async def _warm_prompts(self, catalog: FlowCatalog, ports: RunPorts) -> None:
         spoken = await warm_text_prompts(catalog.snapshot().flows.values(), ports.prompts)
         log.info("text prompts ready", extra={"prompts": spoken})
         self.prompts_ready.set()
+
+    async def _speech(self) -> KeywordRecognizer | None:
+        model = self.settings.ivr.speech_model
+        if model is None:
+            return None
+        path = bundled_model_path() if model == "bundled" else Path(model)
+        if path is None:
+            raise ConfigError("ivr.speech_model is 'bundled' but no vosk model package is installed")
+        try:
+            return await asyncio.to_thread(KeywordRecognizer, path)
+        except SpeechModelUnavailable as exc:
+            raise ConfigError(f"ivr.speech_model: {exc}") from exc
 
     @property
     def sounds_dir(self) -> Path:

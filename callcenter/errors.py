@@ -13,3 +13,7 @@ class CallCenterError(Exception):
 
 class ConfigError(CallCenterError):
     code = "callcenter.config"
+
+
+class SpeechModelUnavailable(CallCenterError):
+    code = "callcenter.speech_unavailable"

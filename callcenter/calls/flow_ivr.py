@@ -12,6 +12,7 @@ from pathlib import Path
 
 from callcenter.asterisk.fastagi import AgiSession
 from callcenter.calls.ivr_adapters import AgiCallerChannel, SystemClock
+from callcenter.calls.speech import KeywordSpotter
 from ivr_flows.catalog import FlowCatalog
 from ivr_flows.errors import IvrError
 from ivr_flows.interpreter import RunPorts, run_flow
@@ -77,10 +78,19 @@ async def warm_text_prompts(flows: Iterable[Flow], prompts: PromptStore) -> int:
 
 
 class FlowIvr:
-    def __init__(self, catalog: FlowCatalog, ports: RunPorts, language: str) -> None:
+    def __init__(
+        self,
+        catalog: FlowCatalog,
+        ports: RunPorts,
+        language: str,
+        speech: KeywordSpotter | None = None,
+        record_dir: Path | None = None,
+    ) -> None:
         self.catalog = catalog
         self._ports = ports
         self._language = language
+        self._speech = speech
+        self._record_dir = record_dir
 
     def has_flow(self, dialed: str) -> bool:
         return self.catalog.for_number(dialed) is not None
@@ -91,7 +101,8 @@ class FlowIvr:
         if start is None:
             return None
         context = CallContext(caller_number=caller_number, dialed_number=dialed, language=self._language)
-        outcome = await run_flow(start.flows, start.flow, context, AgiCallerChannel(session), self._ports)
+        channel = AgiCallerChannel(session, self._speech, self._record_dir)
+        outcome = await run_flow(start.flows, start.flow, context, channel, self._ports)
         log.info(
             "IVR flow finished",
             extra={

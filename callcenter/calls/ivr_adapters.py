@@ -13,6 +13,7 @@ import logging
 import shutil
 import subprocess
 import tempfile
+import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,6 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from callcenter.asterisk.errors import AgiChannelGone, AgiError
 from callcenter.asterisk.fastagi import AgiPromptMissing, AgiSession
+from callcenter.calls.speech import KeywordSpotter
 from crm_core.lookup import KnownCaller, ScreenPop
 from ivr_flows.errors import CallerGone, CrmUnavailable, PromptMissing
 
@@ -40,8 +42,12 @@ STANDARD_SOUNDS = frozenset(
 class AgiCallerChannel:
     """``ivr_flows.ports.CallerChannel`` over one FastAGI session."""
 
-    def __init__(self, session: AgiSession) -> None:
+    def __init__(
+        self, session: AgiSession, speech: KeywordSpotter | None = None, record_dir: Path | None = None
+    ) -> None:
         self._session = session
+        self._speech = speech
+        self._record_dir = record_dir
 
     async def play(self, prompt: str, escape_digits: str) -> str | None:
         try:
@@ -80,9 +86,29 @@ class AgiCallerChannel:
             raise CallerGone(reason=str(exc)) from exc
 
     async def listen_for_keywords(self, prompt: str, keywords: Sequence[str], timeout_ms: int) -> str | None:
-        # No speech model is configured in this engine yet: the flow's DTMF options take over.
+        """Play ``prompt``, record the answer (RECORD FILE, ends on silence or #) and spot a keyword.
+
+        Without a speech model the prompt is played and nothing is recognised: the flow's DTMF
+        options take over (validation warns about it before publishing).
+        """
         await self.play(prompt, "")
-        return None
+        if self._speech is None or self._record_dir is None:
+            return None
+        path = self._record_dir / f"speech-{uuid.uuid4().hex}"
+        try:
+            await self._session.record_file(
+                str(path), "wav", "#", timeout_ms, silence_s=1, timeout=timeout_ms / 1000 + 10
+            )
+        except AgiChannelGone as exc:
+            raise CallerGone(reason=str(exc)) from exc
+        recording = path.with_suffix(".wav")
+        if not recording.is_file():
+            log.warning("no speech recording to recognise", extra={"path": str(recording)})
+            return None
+        try:
+            return await asyncio.to_thread(self._speech.recognise_file, recording, keywords)
+        finally:
+            recording.unlink(missing_ok=True)
 
     async def set_variable(self, name: str, value: str) -> None:
         try:
@@ -101,9 +127,16 @@ class SoundPromptStore:
     and the flow's safety net sends the caller on (never to silence).
     """
 
-    def __init__(self, sound_dir: Path, standard: Iterable[str] = STANDARD_SOUNDS) -> None:
-        self.sound_dir = sound_dir
+    def __init__(
+        self,
+        sound_dir: Path,
+        standard: Iterable[str] = STANDARD_SOUNDS,
+        voices: Mapping[str, str] | None = None,
+    ) -> None:
+        self.sound_dir = sound_dir.resolve()
         self._standard = frozenset(standard)
+        # language (first part of the tag) -> espeak-ng voice
+        self._voices = dict(voices) if voices is not None else {"en": "en", "zh": "cmn"}
 
     def exists(self, name: str) -> bool:
         if name in self._standard:
@@ -112,12 +145,12 @@ class SoundPromptStore:
         return path.with_suffix(".wav").is_file() or path.is_file()
 
     async def prompt_for_text(self, text: str, language: str) -> str:
-        voice = "cmn" if language.startswith("zh") else "en"
+        voice = self._voices.get(language.split("_")[0].split("-")[0], "en")
         name = "tts-" + hashlib.sha256(f"{voice}\0{text}".encode()).hexdigest()[:20]
         target = self.sound_dir / f"{name}.wav"
         if not target.is_file():
             await asyncio.to_thread(self._speak, text, voice, target)
-        return str(self.sound_dir / name) if self.sound_dir.is_absolute() else name
+        return str(self.sound_dir / name)
 
     @staticmethod
     def _speak(text: str, voice: str, target: Path) -> None:

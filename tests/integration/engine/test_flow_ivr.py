@@ -133,3 +133,47 @@ async def test_given_a_flow_with_a_missing_prompt_then_the_caller_still_reaches_
     handle = await open_hours.simulator.place_call(caller)
     outcome = await handle.finished(30)
     assert outcome.agent in ("agent-1002", "agent-1003")  # the fallback queue (support), not silence
+
+
+async def test_given_a_speech_model_then_a_speech_menu_records_the_caller_and_the_flow_goes_on(
+    tmp_path: Path,
+) -> None:
+    """support_hotline (5551000) has a speech menu; with the bundled vosk model the engine records
+    the caller's answer (RECORD FILE) and recognises it. The simulated caller says nothing (the
+    simulator records silence), so nothing is recognised and the flow carries on to its fallback."""
+    settings = engine_settings(tmp_path)
+    ivr = settings.ivr.model_copy(
+        update={"use_flows": True, "speech_model": "bundled", "speech_record_dir": str(tmp_path / "speech")}
+    )
+    engine = Engine(
+        settings.model_copy(update={"ivr": ivr}),
+        simulator_mode=True,
+        flow_clock=FixedClock(MONDAY_10AM_SHANGHAI),
+    )
+    await engine.start()
+    try:
+        await asyncio.wait_for(engine.prompts_ready.wait(), 60)
+        assert engine.simulator is not None
+        await engine.ami.wait_connected(5)
+        caller = SimulatedCaller(number="2125550199", dialed="5551000", patience_s=300, talk_s=0.5)
+        handle = await engine.simulator.place_call(caller)
+        outcome = await handle.finished(60)
+        assert any(command.startswith("RECORD FILE") for command in outcome.agi_commands)
+        assert outcome.agent is not None  # the speech menu's fallback queue, never silence
+    finally:
+        await engine.stop()
+
+
+async def test_given_a_silent_caller_then_the_menus_time_out_and_the_caller_reaches_the_general_queue(
+    open_hours: Engine,
+) -> None:
+    assert open_hours.simulator is not None
+    await open_hours.ami.wait_connected(5)
+    handle = await open_hours.simulator.place_call(
+        SimulatedCaller(number="2125550199", patience_s=300, talk_s=0.5)
+    )
+    outcome = await handle.finished(60)
+    assert outcome.agi_commands.count("WAIT FOR DIGIT 5000") >= 2  # the menus waited, then gave up
+    assert outcome.agent is not None
+    [decision, *_] = await open_hours.router.explain(handle.uniqueid)
+    assert decision.queue == "general"
