@@ -38,6 +38,7 @@ from callcenter.calls.service import CallService
 from callcenter.calls.speech import KeywordRecognizer, bundled_model_path
 from callcenter.calls.supervision import Supervision
 from callcenter.calls.tracker import AmiCallTracker
+from callcenter.clock import SystemClock
 from callcenter.contact_center import ContactCenter
 from callcenter.demo import OfficeHoursClock, SimulatedPhones, seed_demo_customers, start_demo_simulator
 from callcenter.errors import ConfigError, SpeechModelUnavailable
@@ -49,11 +50,6 @@ from ivr_flows.interpreter import RunPorts
 from ivr_flows.ports import Clock as FlowClockPort
 
 log = logging.getLogger(__name__)
-
-
-class SystemClock:
-    def now(self) -> float:
-        return time.time()
 
 
 def _queue_config(settings: Settings) -> list[QueueConfig]:

@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from callcenter.clock import SystemClock
 from callcenter.i18n import translate
 from crm_core.customers import CustomerService
 from crm_core.db import make_engine, make_session_factory, migrate
@@ -22,11 +23,6 @@ DbOption = Annotated[
     typer.Option("--db", envvar="CC_DATABASE__URL", help="Database URL (default: the demo SQLite file)."),
 ]
 _DEFAULT_DB = "sqlite:///var/callcenter.sqlite3"
-
-
-class _Clock:
-    def now(self) -> float:
-        return time.time()
 
 
 class _Bar:
@@ -91,7 +87,7 @@ def import_customers(
     migrate(db)
     engine = make_engine(db)
     importer = CustomerImporter(
-        CustomerService(_Clock(), region), on_duplicate="skip" if skip_duplicates else "merge"
+        CustomerService(SystemClock(), region), on_duplicate="skip" if skip_duplicates else "merge"
     )
     try:
         with make_session_factory(engine).begin() as session:

@@ -11,7 +11,7 @@ import typer
 
 from callcenter.errors import ConfigError
 from callcenter.settings import Settings, load_settings
-from ivr_flows.dry_run import dry_run, format_report
+from ivr_flows.dry_run import EveryPrompt, dry_run, format_report
 from ivr_flows.errors import IvrError
 from ivr_flows.loader import SHIPPED_FLOWS, load_flow_files, parse_flow_yaml
 from ivr_flows.validation import validate
@@ -19,13 +19,6 @@ from ivr_flows.validation import validate
 flows_app = typer.Typer(help="IVR flows: dry runs and validation.", no_args_is_help=True)
 
 FlowsDir = Annotated[Path, typer.Option("--dir", help="Directory of flow YAML files.")]
-
-
-class _AnyPrompt:
-    """Dry runs and offline validation do not check sound files (the editor does, per site)."""
-
-    def exists(self, name: str) -> bool:
-        return True
 
 
 def _settings(config: Path | None) -> Settings:
@@ -82,7 +75,7 @@ def validate_flows(
             pass  # reported below, file by file
     errors = 0
     for path in paths:
-        issues = validate(path.read_text(encoding="utf-8"), queues, skills, _AnyPrompt(), False, others)
+        issues = validate(path.read_text(encoding="utf-8"), queues, skills, EveryPrompt(), False, others)
         for issue in issues:
             where = ".".join(part for part in (issue.flow, issue.node, issue.field) if part)
             typer.echo(f"{path.name}: {issue.level}: {where}: {issue.message} [{issue.code}]")

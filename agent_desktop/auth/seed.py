@@ -4,20 +4,15 @@ from __future__ import annotations
 
 import os
 import secrets
-import time
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from agent_desktop.auth.passwords import hash_password
+from callcenter.clock import SystemClock
 from callcenter.settings import Settings
 from crm_core.users import UserDraft, UserService
 
 DEMO_PASSWORD_ENV = "CC_DEMO_PASSWORD"  # noqa: S105 (the name of a variable)
-
-
-class _Clock:
-    def now(self) -> float:
-        return time.time()
 
 
 def demo_accounts(settings: Settings) -> list[tuple[str, str, str | None, str]]:
@@ -32,7 +27,7 @@ def seed_demo_users(db: sessionmaker[Session], settings: Settings, password: str
     The password is ``CC_DEMO_PASSWORD`` when set, else a fresh random one; the caller prints it
     once on the console and it is never logged.
     """
-    users = UserService(_Clock())
+    users = UserService(SystemClock())
     with db.begin() as session:
         if users.count(session):
             return None

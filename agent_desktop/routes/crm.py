@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import time
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -11,17 +10,13 @@ from pydantic import BaseModel, Field
 
 from agent_desktop.auth.deps import CurrentUser, require_role
 from agent_desktop.state import desktop_of
+from callcenter.clock import SystemClock
 from callcenter.events import to_wire
 from crm_core.customers import CustomerDraft, CustomerFilter, CustomerService
 from crm_core.lookup import ScreenPop
 
 router = APIRouter(prefix="/api/customers")
 Staff = Annotated[CurrentUser, Depends(require_role("agent", "supervisor", "admin"))]
-
-
-class _Clock:
-    def now(self) -> float:
-        return time.time()
 
 
 class NewCustomer(BaseModel):
@@ -34,7 +29,7 @@ class NewCustomer(BaseModel):
 @router.get("")
 async def search(user: Staff, request: Request, q: str = "", limit: int = 20) -> list[dict[str, Any]]:
     desktop = desktop_of(request)
-    customers = CustomerService(_Clock(), desktop.cc.default_region)
+    customers = CustomerService(SystemClock(), desktop.cc.default_region)
 
     def read() -> list[dict[str, Any]]:
         with desktop.db() as session:
@@ -59,7 +54,7 @@ async def view(customer_id: int, user: Staff, request: Request) -> dict[str, Any
 @router.post("", status_code=201)
 async def create(body: NewCustomer, user: Staff, request: Request) -> dict[str, Any]:
     desktop = desktop_of(request)
-    customers = CustomerService(_Clock(), desktop.cc.default_region)
+    customers = CustomerService(SystemClock(), desktop.cc.default_region)
     draft = CustomerDraft(
         display_name=body.display_name,
         phones=(body.phone,) if body.phone else (),
