@@ -46,6 +46,34 @@ system_deps() {
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 }
 
+softphone_bundle() {
+  # The agent desktop's browser phone needs JsSIP, which ships CommonJS only: esbuild bundles it into
+  # agent_desktop/static/vendor/jssip.js (a build output, never committed). Rebuilt when the bundle is
+  # missing or the lock file (or entry point) changed. Without npm the desktop still works on the
+  # demo's simulated phone; only the browser phone (SIP over WebSocket to Asterisk) needs the bundle.
+  local dir=agent_desktop/softphone out=agent_desktop/static/vendor/jssip.js
+  local stamp
+  stamp="$dir/node_modules/.built-$(cat "$dir/package-lock.json" "$dir/package.json" "$dir/entry.js" | sha256sum | cut -c1-16)"
+  if [ -f "$out" ] && [ -f "$stamp" ]; then
+    return 0
+  fi
+  if ! command -v npm >/dev/null 2>&1; then
+    echo "warning: npm (Node.js 18+) not found: cannot build the browser softphone bundle $out." >&2
+    echo "         The desktop runs with the simulated demo phone; for the browser phone against" >&2
+    echo "         Asterisk install Node.js and npm, then run this again." >&2
+    [ "${1:-}" = test ] && echo "         (the browser-phone test will fail without the bundle)" >&2
+    return 0
+  fi
+  echo "building the browser softphone bundle ($out): npm ci + esbuild"
+  if ! (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build); then
+    echo "error: building $out failed (see npm's messages above)" >&2
+    [ "${1:-}" = test ] && exit 1
+    echo "warning: the desktop runs with the simulated demo phone only" >&2
+    return 0
+  fi
+  rm -f "$dir"/node_modules/.built-* && touch "$stamp"
+}
+
 start_services() {
   # Tests use the real Redis and PostgreSQL on this machine; start them if they are down.
   if ! (exec 3<>/dev/tcp/127.0.0.1/6379) 2>/dev/null; then
@@ -73,12 +101,14 @@ case "${1:-}" in
     shift
     setup
     system_deps demo
+    softphone_bundle demo
     exec "$VENV/bin/callcenter" demo "$@"
     ;;
   test)
     shift
     setup
     system_deps test
+    softphone_bundle test
     start_services
     "$VENV/bin/ruff" format --check .
     "$VENV/bin/ruff" check .

@@ -26,7 +26,7 @@ from acd.events import (
 from acd.model import Agent, AgentState, Channel, QueueConfig, WorkItem
 from acd.overflow import base_skills
 from acd.policy import priority_key, skill_score
-from acd.records import ItemRecord, ItemStatus
+from acd.records import Bucket, ItemRecord, ItemStatus
 from acd.store import Txn
 from acd.timers import TimedRouter
 
@@ -111,6 +111,53 @@ class Router(TimedRouter):
             raise DuplicateItem(item_id=item.item_id)
         self._emit(ItemQueued(item.item_id, q.name, item.channel, item.arrived_at, now))
         return await self._route_item(item.item_id, "item_arrived", known=rec)
+
+    async def enqueue_for_agent(self, item: WorkItem, agent_id: str, reserve_seconds: float) -> Offer | None:
+        """A transfer to a named agent: the item waits for ``agent_id`` alone for ``reserve_seconds``,
+        then anyone eligible in its queue may take it (the caller is never stuck on a busy agent).
+
+        The agent was chosen by a person, so the queue's skills do not apply while it is reserved
+        for them. The agent must be logged in, or the transfer is refused here, before the caller
+        is moved."""
+        now = self._clock.now()
+        q = await self._queue(item.queue)
+        a = await self._store.get_agent(agent_id)
+        if a is None or a.state == AgentState.LOGGED_OUT:
+            raise UnknownAgent(agent_id=agent_id)
+        seq = await self._store.next_seq()
+        rec, timers = self._waiting(
+            item,
+            q,
+            now,
+            seq=seq,
+            key=priority_key(item, q),
+            version=1,
+            sticky_agent=agent_id,
+            sticky_until=now + reserve_seconds,
+        )
+        rec = replace(rec, bucket=Bucket.make(q.name, item.channel, ((),), agent_id))
+        if not await self._store.commit(Txn(items=[(None, rec)], timers_put=timers)):
+            raise DuplicateItem(item_id=item.item_id)
+        self._emit(ItemQueued(item.item_id, q.name, item.channel, item.arrived_at, now))
+        return await self._route_item(item.item_id, "item_arrived", known=rec)
+
+    async def start_direct(self, item: WorkItem, agent_id: str) -> None:
+        """Work the agent starts themself (a click-to-dial call): active on that agent at once,
+        with no queueing and no offer; ``complete`` ends it like any other item."""
+        for _ in range(self._retries):
+            now = self._clock.now()
+            await self._queue(item.queue)
+            a = await self._store.get_agent(agent_id)
+            if a is None:
+                raise UnknownAgent(agent_id=agent_id)
+            direct_id = f"{item.item_id}~direct"
+            busy = agent_state.accept(agent_state.offer(a, item.channel, direct_id, now), direct_id, now)
+            seq = await self._store.next_seq()
+            rec = ItemRecord(item, ItemStatus.ACTIVE, 1, seq, 0.0, agent_id=agent_id, answered_at=now)
+            if await self._store.commit(Txn(agents=[(a, busy)], items=[(None, rec)])):
+                self._agent_changed(a, busy, now)
+                return
+        raise StoreContention(action=f"starting {item.item_id}", attempts=self._retries)
 
     async def _previous_agent(
         self, item: WorkItem, q: QueueConfig, now: float

@@ -27,7 +27,7 @@ from agent_desktop.errors import (
 from agent_desktop.hub import Hub
 from agent_desktop.ivr_editor import EditorContext
 from agent_desktop.ivr_editor import make_router as make_ivr_editor_router
-from agent_desktop.routes import admin, agent, crm, supervisor
+from agent_desktop.routes import admin, agent, crm, softphone, supervisor, wrap_up
 from agent_desktop.routes.agent import DEFAULT_DISPOSITIONS
 from agent_desktop.state import DesktopState, desktop_of
 
@@ -71,7 +71,15 @@ def create_desktop_app(
     for error in DOMAIN_ERRORS:
         app.add_exception_handler(error, domain_error_handler)
     add_status_routes(app, engine)
-    for router in (auth_routes.router, agent.router, crm.router, supervisor.router, admin.router):
+    for router in (
+        auth_routes.router,
+        agent.router,
+        wrap_up.router,
+        softphone.router,
+        crm.router,
+        supervisor.router,
+        admin.router,
+    ):
         app.include_router(router)
     app.include_router(ws.router)
     flows = getattr(engine, "flows", None)  # the versioned flow repository (settings.ivr.use_flows)

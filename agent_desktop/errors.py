@@ -54,6 +54,9 @@ async def api_error_handler(_request: Request, exc: Exception) -> JSONResponse:
 
 
 def _status_of(exc: Exception) -> int:
+    status = getattr(exc, "http_status", None)
+    if isinstance(status, int):
+        return status
     if isinstance(exc, NotFound):
         return 404
     if isinstance(exc, CrmError):

@@ -30,7 +30,17 @@ log = logging.getLogger(__name__)
 RESYNC: Final = object()  # queued instead of the dropped backlog: send a fresh snapshot
 CLOSED: Final = object()  # the browser went away: the sender stops
 _AGENT_TYPES = frozenset(
-    {"CallOffered", "CallConnected", "CallEnded", "RecordingPaused", "AgentStateChanged"}
+    {
+        "CallOffered",
+        "CallConnected",
+        "CallEnded",
+        "RecordingPaused",
+        "AgentStateChanged",
+        "CallHeld",
+        "CallMuted",
+        "CallDialing",
+        "CallTransferred",
+    }
 )
 # Supervisors get these as events; the routing internals (ItemQueued, OfferMade, ...) reach them
 # summarized in the wallboard, which keeps a 200-call burst from becoming 50 x 2,000 messages.

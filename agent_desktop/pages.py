@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Final
+from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
@@ -15,6 +16,7 @@ from agent_desktop.auth.sessions import COOKIE_NAME
 from agent_desktop.errors import request_language
 from agent_desktop.state import desktop_of
 from callcenter.i18n import SUPPORTED_LANGUAGES, catalogue
+from callcenter.webrtc_phones import ws_url as softphone_ws_url
 
 router = APIRouter()
 STATIC: Final = Path(__file__).resolve().parent / "static"
@@ -24,7 +26,12 @@ _PAGES: Final = {
     "admin": ("admin",),
 }
 _HOME: Final = {"agent": "/agent", "supervisor": "/supervisor", "admin": "/admin"}
-_ASSETS: Final = frozenset({"common.js", "agent.js", "supervisor.js", "admin.js", "login.js", "style.css"})
+_ASSETS: Final = frozenset(
+    {"common.js", "agent.js", "agent_wrapup.js", "softphone.js", "supervisor.js", "admin.js", "login.js"}
+    | {"style.css"}
+)
+# Build outputs of ./run.sh (agent_desktop/softphone/): absent when npm was missing.
+_VENDOR: Final = frozenset({"jssip.js"})
 _SECURITY_HEADERS: Final = {
     "Content-Security-Policy": "default-src 'self'; connect-src 'self'; img-src 'self' data:; "
     "frame-ancestors 'none'",
@@ -34,8 +41,24 @@ _SECURITY_HEADERS: Final = {
 }
 
 
-def _page(name: str) -> FileResponse:
-    return FileResponse(STATIC / f"{name}.html", headers=_SECURITY_HEADERS)
+def _page(name: str, connect: str = "") -> FileResponse:
+    """``connect``: one more origin the page may open connections to (the browser phone's WebSocket)."""
+    headers = dict(_SECURITY_HEADERS)
+    if connect:
+        policy = headers["Content-Security-Policy"]
+        headers["Content-Security-Policy"] = policy.replace(
+            "connect-src 'self'", f"connect-src 'self' {connect}"
+        )
+    return FileResponse(STATIC / f"{name}.html", headers=headers)
+
+
+def _softphone_origin(request: Request) -> str:
+    """The origin of Asterisk's SIP WebSocket, which the agent page's browser phone opens."""
+    engine = desktop_of(request).engine
+    if engine.simulator_mode:
+        return ""
+    parts = urlsplit(softphone_ws_url(engine.settings))
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 @router.get("/login", response_model=None)
@@ -57,7 +80,14 @@ async def app_page(page: str, request: Request) -> Response:
     user = desktop_of(request).sessions.get(request.cookies.get(COOKIE_NAME))
     if user is None or user.role not in roles:
         return RedirectResponse("/login", 303)
-    return _page(page)
+    return _page(page, _softphone_origin(request) if page == "agent" else "")
+
+
+@router.get("/static/vendor/{name}", response_model=None)
+async def vendor_asset(name: str) -> Response:
+    if name not in _VENDOR or not (STATIC / "vendor" / name).is_file():
+        return JSONResponse({"code": "desktop.not_found", "message": "not found"}, 404)
+    return FileResponse(STATIC / "vendor" / name, headers={"X-Content-Type-Options": "nosniff"})
 
 
 @router.get("/static/{name}", response_model=None)

@@ -21,12 +21,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from acd.events import AcdEvent
 from acd.memory_store import MemoryStore
-from acd.model import Agent, QueueConfig, SkillRequirement
+from acd.model import DEFAULT_CAPACITY, Agent, Channel, QueueConfig, SkillRequirement
 from acd.router import Router
 from callcenter.asterisk.ami_backoff import Backoff
 from callcenter.asterisk.ami_client import AmiClient
 from callcenter.asterisk.fastagi import AgiSession, FastAgiServer
 from callcenter.bus import EventBus
+from callcenter.calls.agent_calls import AgentCalls
 from callcenter.calls.control import AmiCallControl
 from callcenter.calls.customers import CrmCallerLookup
 from callcenter.calls.flow_ivr import FlowIvr, open_flow_repository, warm_text_prompts
@@ -45,6 +46,8 @@ from callcenter.errors import ConfigError, SpeechModelUnavailable
 from callcenter.pbxsim import PbxSimulator
 from callcenter.settings import Settings
 from crm_core.db import make_engine, make_session_factory, migrate
+from crm_core.routing_profiles import AgentProfile, QueueProfile, RoutingProfileError
+from crm_core.routing_store import RoutingProfiles, seed_routing_profiles
 from ivr_flows.catalog import FlowCatalog
 from ivr_flows.interpreter import RunPorts
 from ivr_flows.ports import Clock as FlowClockPort
@@ -53,7 +56,7 @@ log = logging.getLogger(__name__)
 
 
 def _queue_config(settings: Settings) -> list[QueueConfig]:
-    return [
+    configured = [
         QueueConfig(
             name=q.name,
             skills=tuple(SkillRequirement(skill, level) for skill, level in q.skills.items()),
@@ -64,6 +67,53 @@ def _queue_config(settings: Settings) -> list[QueueConfig]:
         )
         for q in settings.queues
     ]
+    if all(q.name != settings.dialplan.outbound_queue for q in configured):
+        # Click-to-dial calls are counted (AHT, occupancy) in a queue of their own.
+        wrap_up = settings.queues[0].wrap_up_s if settings.queues else 0.0
+        configured.append(QueueConfig(name=settings.dialplan.outbound_queue, wrap_up_seconds=wrap_up))
+    return configured
+
+
+def queue_config(profile: QueueProfile) -> QueueConfig:
+    """The ACD queue of a stored queue profile."""
+    return QueueConfig(
+        name=profile.name,
+        skills=tuple(SkillRequirement(skill, level) for skill, level in profile.skills.items()),
+        wrap_up_seconds=profile.wrap_up_s,
+        offer_timeout_seconds=profile.offer_timeout_s,
+        max_missed_offers=profile.max_missed_offers,
+        service_level_seconds=profile.service_level_s,
+    )
+
+
+def routing_agent(profile: AgentProfile) -> Agent:
+    """The ACD agent of a stored profile. A callback is a phone call: it follows the voice capacity."""
+    capacity = dict(DEFAULT_CAPACITY) | {Channel(channel): n for channel, n in profile.capacity.items()}
+    capacity[Channel.CALLBACK] = capacity[Channel.VOICE]
+    return Agent(profile.agent_id, dict(profile.skills), capacity=capacity)
+
+
+def _load_routing_profiles(settings: Settings, sessions: sessionmaker[Session]) -> RoutingProfiles:
+    """The agents and queues in force: the database's, seeded from the settings file (rows that
+    exist win over the file; see :mod:`crm_core.routing_store`)."""
+    agents = [AgentProfile(a.agent_id, dict(a.skills)) for a in settings.agents]
+    queues = [
+        QueueProfile(
+            q.name, dict(q.skills), q.wrap_up_s, q.offer_timeout_s, q.max_missed_offers, q.service_level_s
+        )
+        for q in settings.queues
+    ]
+    try:
+        return seed_routing_profiles(sessions, SystemClock(), agents, queues)
+    except RoutingProfileError as exc:
+        raise ConfigError(f"agents / queues in the settings: {exc}") from exc
+
+
+def _queues_in_force(settings: Settings, profiles: RoutingProfiles) -> list[QueueConfig]:
+    """The stored queues, plus the queues the engine adds itself (those not in the settings file)."""
+    stored = [queue_config(q) for q in profiles.queues]
+    taken = {q.name for q in settings.queues} | {q.name for q in stored}
+    return stored + [q for q in _queue_config(settings) if q.name not in taken]
 
 
 def _ensure_sqlite_dir(url: str) -> None:
@@ -108,15 +158,25 @@ class Engine:
                 seed_demo_customers, self.db_engine, s.default_region, s.simulator.demo_customers
             )
 
+        self.routing_profiles = await asyncio.to_thread(_load_routing_profiles, s, sessions)
+        # Live sets (the admin page adds what it creates): IVR flows may use new queues at once.
+        self.known_queues = {q.name for q in self.routing_profiles.queues}
+        self.known_skills = {k for a in self.routing_profiles.agents for k in a.skills} | {
+            k for q in self.routing_profiles.queues for k in q.skills
+        }
         self.router = Router(MemoryStore(), SystemClock(), listener=self._on_acd_event)
-        for queue in _queue_config(s):
+        for queue in _queues_in_force(s, self.routing_profiles):
             await self.router.add_queue(queue)
 
         self.agi = FastAgiServer(
             host=s.agi.bind_host,
             port=s.agi.port,
             # Bound methods of the engine: the call handling they reach is built below.
-            routes={"ivr": self._on_ivr, "connect-failed": self._on_connect_failed},
+            routes={
+                "ivr": self._on_ivr,
+                "connect-failed": self._on_connect_failed,
+                "transfer": self._on_transfer,
+            },
             allowed_hosts=s.agi.allowed_hosts,
             command_timeout=s.agi.command_timeout_s,
         )
@@ -156,8 +216,16 @@ class Engine:
         demo_phones = None
         if self.simulator is not None:
             demo_phones = SimulatedPhones(self.simulator, s.dialplan.agent_endpoint_template)
+        self.agent_calls = AgentCalls(self.calls, s.dialplan, s.default_region)
         self.contact_center = ContactCenter(
-            self.router, self.calls, self.supervision, self.bus, sessions, s.default_region, demo_phones
+            self.router,
+            self.calls,
+            self.agent_calls,
+            self.supervision,
+            self.bus,
+            sessions,
+            s.default_region,
+            demo_phones,
         )
         self.inbound = InboundCalls(
             self.calls,
@@ -165,14 +233,14 @@ class Engine:
             SkeletonMenu(greeting_prompt=s.greeting_prompt, outbound_trunk=s.dialplan.outbound_trunk),
             self._flow_ivr(sessions, await self._speech()) if s.ivr.use_flows else None,
         )
-        self.tracker = AmiCallTracker(self.calls, s.dialplan)
+        self.tracker = AmiCallTracker(self.calls, self.agent_calls)
         self.ami.subscribe(self.tracker.on_ami_event)
         self._run_task(self.calls.deliver_offers(), "offer-delivery")
         self._run_task(self.tracker.run(), "ami-call-tracker")
         await self.ami.start()
         self._stack.push_async_callback(self.ami.stop)
-        for agent in s.agents:
-            await self.router.login(Agent(agent.agent_id, dict(agent.skills)))
+        for profile in self.routing_profiles.agents:
+            await self.router.login(routing_agent(profile))
         self._run_task(self._tick_forever(), "acd-tick")
         log.info("engine started", extra={"agi_port": self.agi.port, "ami": f"{ami_host}:{ami_port}"})
 
@@ -183,11 +251,12 @@ class Engine:
             crm=CrmFlowLookup(sessions, s.default_region),
             clock=self._flow_clock,
             prompts=SoundPromptStore(self.sounds_dir),
-            default_queue=s.queues[0].name if s.queues else "general",
+            default_queue=next(
+                (q.name for q in s.queues if q.name in self.known_queues),
+                min(self.known_queues, default="general"),
+            ),
         )
-        queues = {q.name for q in s.queues}
-        skills = {k for a in s.agents for k in a.skills} | {k for q in s.queues for k in q.skills}
-        self.flows = open_flow_repository(Path(s.ivr.flows_dir), queues, skills, ports)
+        self.flows = open_flow_repository(Path(s.ivr.flows_dir), self.known_queues, self.known_skills, ports)
         catalog = FlowCatalog(self.flows)
         self.prompts_ready = asyncio.Event()
         self._run_task(self._warm_prompts(catalog, ports), "warm-text-prompts")
@@ -232,6 +301,9 @@ class Engine:
 
     async def _on_connect_failed(self, session: AgiSession) -> None:
         await self.inbound.on_connect_failed(session)
+
+    async def _on_transfer(self, session: AgiSession) -> None:
+        await self.inbound.on_transfer(session)
 
     def _on_acd_event(self, event: AcdEvent) -> None:
         # Queue configuration emits nothing; the first events (logins) come after ``calls`` exists.

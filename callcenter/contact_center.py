@@ -17,14 +17,15 @@ from typing import TYPE_CHECKING, Literal, Protocol
 from sqlalchemy.orm import Session, sessionmaker
 
 from acd.decision import RouteDecision
-from acd.model import Agent, Channel
+from acd.model import Agent, AgentState, Channel
 from acd.queries import Snapshot
 from acd.router import Router
 from callcenter.bus import EventBus
+from callcenter.calls.agent_calls import AgentCalls, CallNotTransferable, TransferKind
 from callcenter.calls.registry import CallPhase, LiveCall
 from callcenter.calls.service import CallService
 from callcenter.errors import CallCenterError
-from callcenter.events import SupervisionChanged
+from callcenter.events import CallMuted, SupervisionChanged
 from crm_core.interactions import InteractionLog
 
 if TYPE_CHECKING:
@@ -36,9 +37,24 @@ SpyMode = Literal["listen", "whisper", "barge"]
 
 
 class DemoPhones(Protocol):
-    """The simulated agent phones of demo mode, driven from the desktop."""
+    """The simulated agent phones of demo mode, driven from the desktop (False: no such call)."""
 
     async def answer(self, agent_id: str) -> bool: ...
+
+    async def hold(self, agent_id: str, on: bool) -> bool: ...
+
+    async def dtmf(self, agent_id: str, digits: str) -> bool: ...
+
+
+class PhoneDoesThis(CallCenterError):
+    """Hold, mute and DTMF are the softphone's own (SIP) business when a real Asterisk is used."""
+
+    code = "callcenter.phone_does_this"
+    http_status = 501
+
+    def __init__(self, action: str) -> None:
+        self.action = action
+        super().__init__(f"{action} is done by the softphone itself, not through the engine")
 
 
 class NoActiveCall(CallCenterError):
@@ -62,6 +78,9 @@ class LiveCallView:
     answered_at: float | None
     ivr_digits: tuple[str, ...]
     recording_paused: bool
+    direction: str
+    held: bool
+    muted: bool
 
 
 def _view(call: LiveCall) -> LiveCallView:
@@ -77,6 +96,9 @@ def _view(call: LiveCall) -> LiveCallView:
         answered_at=call.answered_at,
         ivr_digits=tuple(call.ivr_digits),
         recording_paused=call.recording_paused,
+        direction=call.direction,
+        held=call.held,
+        muted=call.muted,
     )
 
 
@@ -85,6 +107,7 @@ class ContactCenter:
         self,
         router: Router,
         calls: CallService,
+        agent_calls: AgentCalls,
         supervision: Supervision,
         bus: EventBus,
         sessions: sessionmaker[Session],
@@ -97,6 +120,7 @@ class ContactCenter:
         self.sessions = sessions
         self.default_region = default_region
         self._calls = calls
+        self._agent_calls = agent_calls
         self._supervision = supervision
         self._interactions = InteractionLog(default_region)
 
@@ -175,6 +199,11 @@ class ContactCenter:
         return await self._demo_phones.answer(agent_id)
 
     async def hang_up(self, agent_id: str) -> None:
+        """End the agent's call; an outbound call can be cancelled while it still rings."""
+        call = self._agent_call(agent_id)
+        if call is not None and call.direction == "outbound" and call.channel:
+            await self._calls.control.hangup(call.channel)
+            return
         call = self._talking(agent_id)
         await self._calls.control.hangup(call.agent_channel or call.channel)
 
@@ -182,12 +211,51 @@ class ContactCenter:
         """Pause the recording while the customer reads out a card number (PCI), then resume."""
         await self._calls.set_recording_paused(self._talking(agent_id), paused)
 
-    async def transfer_to_agent(self, agent_id: str, target_agent_id: str) -> None:
-        await self._calls.transfer_to_agent(self._talking(agent_id), target_agent_id)
+    async def transfer(self, agent_id: str, kind: TransferKind, target: str) -> None:
+        """Blind transfer of the agent's caller to an agent, a queue or a number (see ``agent_calls``)."""
+        if kind == "agent" and target == agent_id:
+            raise CallNotTransferable(agent_id, "an agent cannot transfer a call to themselves")
+        await self._agent_calls.transfer(self._talking(agent_id), kind, target)
 
-    async def wrap_up(self, agent_id: str, uniqueid: str, disposition: str, notes: str | None) -> None:
-        """Store the disposition on the interaction; the agent leaves wrap-up at once."""
-        await asyncio.to_thread(self._store_wrap_up, uniqueid, disposition, notes)
+    async def dial(self, agent_id: str, number: str, customer_id: int | None) -> str:
+        """Click-to-dial: the agent's phone rings first, then the number is dialed."""
+        snapshot = await self.router.snapshot()
+        mine = next((a for a in snapshot.agents if a.agent_id == agent_id), None)
+        state = mine.state if mine else AgentState.LOGGED_OUT
+        return await self._agent_calls.dial(agent_id, number, customer_id, state)
+
+    async def hold(self, agent_id: str, on: bool) -> None:
+        self._talking(agent_id)
+        if self._demo_phones is None:
+            raise PhoneDoesThis("hold")
+        if not await self._demo_phones.hold(agent_id, on):
+            raise NoActiveCall(agent_id)
+        # ``call.held`` changes when Asterisk's Hold/Unhold event arrives (and CallHeld is published).
+
+    async def mute(self, agent_id: str, on: bool) -> None:
+        """Mute is the phone's microphone: nothing reaches Asterisk, the desktop is told."""
+        call = self._talking(agent_id)
+        if self._demo_phones is None:
+            raise PhoneDoesThis("mute")
+        call.muted = on
+        self.bus.publish(CallMuted(agent_id, call.uniqueid, on, time.time()))
+
+    async def send_dtmf(self, agent_id: str, digits: str) -> None:
+        self._talking(agent_id)
+        if self._demo_phones is None:
+            raise PhoneDoesThis("DTMF")
+        if not await self._demo_phones.dtmf(agent_id, digits):
+            raise NoActiveCall(agent_id)
+
+    def interaction_ref(self, uniqueid: str, agent_id: str) -> str:
+        """The interaction ``agent_id`` wraps up for call ``uniqueid`` (transfers make several)."""
+        return self._calls.interaction_ref(uniqueid, agent_id)
+
+    async def wrap_up(self, agent_id: str, uniqueid: str, disposition: str | None, notes: str | None) -> None:
+        """Store the disposition on the agent's interaction; the agent leaves wrap-up at once."""
+        if disposition is not None:
+            ref = self._calls.interaction_ref(uniqueid, agent_id)
+            await asyncio.to_thread(self._store_wrap_up, ref, disposition, notes)
         await self.router.wrap_up_done(agent_id)
 
     def _store_wrap_up(self, uniqueid: str, disposition: str, notes: str | None) -> None:

@@ -42,6 +42,12 @@ class SimulatedPhones:
     async def answer(self, agent_id: str) -> bool:
         return self._sim.answer_phone(self._template.format(agent=agent_id))
 
+    async def hold(self, agent_id: str, on: bool) -> bool:
+        return self._sim.hold_phone(self._template.format(agent=agent_id), on)
+
+    async def dtmf(self, agent_id: str, digits: str) -> bool:
+        return self._sim.phone_dtmf(self._template.format(agent=agent_id), digits)
+
 
 def seed_demo_customers(engine: Engine, region: str, customers: int) -> None:
     """Fill an empty CRM with realistic demo customers (always including Wei Zhang, a VIP)."""
@@ -92,6 +98,10 @@ def simulator_config(settings: Settings, agi_port: int, prompt_dir: Path | None 
         agi_port=agi_port,
         time_scale=settings.simulator.time_scale,
         seed=settings.simulator.seed,
+        connect_context=settings.dialplan.connect_context,
+        transfer_exten=settings.dialplan.transfer_exten,
+        outbound_context=settings.dialplan.outbound_context,
+        outbound_trunk=settings.dialplan.outbound_trunk,
     )
 
 

@@ -56,6 +56,44 @@ class RecordingPaused:
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
+class CallHeld:
+    agent_id: str
+    uniqueid: str
+    held: bool
+    at: float
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class CallMuted:
+    agent_id: str
+    uniqueid: str
+    muted: bool
+    at: float
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class CallDialing:
+    """The agent started an outbound call (click-to-dial); ``CallConnected`` follows on answer."""
+
+    agent_id: str
+    uniqueid: str
+    number: str
+    customer_id: int | None
+    at: float
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class CallTransferred:
+    """The agent handed the caller on (to an agent, a queue or a number); wrap-up follows."""
+
+    agent_id: str
+    uniqueid: str
+    kind: str  # agent | queue | number
+    target: str
+    at: float
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
 class SupervisionChanged:
     """A supervisor started, switched or stopped listening / whispering / barging."""
 

@@ -30,6 +30,31 @@ ERROR_CATALOGUES: Final[Mapping[str, Mapping[str, str]]] = {
         "crm.not_found": "{kind} {key} does not exist.",
         "crm.points.insufficient": "Customer {customer_id} has {balance} points; cannot redeem {requested}.",
         "crm.ticket.illegal_transition": "Ticket {ticket_id} cannot go from {current} to {target}.",
+        "crm.routing.invalid": "Invalid routing setting.",
+        "crm.routing.invalid_name": (
+            "{field} “{value}” is not valid: use 1 to 40 letters, digits, '.', '_' or '-'."
+        ),
+        "crm.routing.invalid_skills": 'Skills must map skill names to levels, for example {{"sales": 3}}.',
+        "crm.routing.too_many_skills": "{count} skills are too many; at most {maximum}.",
+        "crm.routing.invalid_level": (
+            "Skill {skill} cannot have level {value}: levels are whole numbers from 1 to 5."
+        ),
+        "crm.routing.invalid_capacity_map": (
+            'Capacity must map channels to whole numbers, for example {{"chat": 3}}.'
+        ),
+        "crm.routing.invalid_capacity": (
+            "{channel} capacity cannot be {value}: use a whole number from 0 to {maximum}."
+        ),
+        "crm.routing.unknown_channel": (
+            "{channel} has no capacity setting; the channels are voice, chat and email."
+        ),
+        "crm.routing.no_capacity": "Agent {agent_id} needs a capacity of at least 1 on some channel.",
+        "crm.routing.out_of_range": "{field} must be a number from {minimum} to {maximum}, not {value}.",
+        "crm.routing.not_positive": "{field} must be a number above 0 and at most {maximum}, not {value}.",
+        "crm.routing.not_whole": "{field} must be a whole number from {minimum} to {maximum}, not {value}.",
+        "crm.routing.unknown_setting": "{field} is not a setting here; the settings are: {allowed}.",
+        "crm.routing.unknown_agent": "Agent {agent_id} has no routing profile.",
+        "crm.routing.unknown_queue": "Queue {queue} does not exist.",
         "ivr.prompt_missing": "Prompt {prompt} does not exist; record it or fix the flow.",
         "ivr.crm_unavailable": "The CRM lookup failed: {reason}",
         "ivr.node_failed": "Node {node} of flow {flow} failed: {reason}",
@@ -41,6 +66,11 @@ ERROR_CATALOGUES: Final[Mapping[str, Mapping[str, str]]] = {
         "asterisk.ami_not_connected": "Asterisk is not reachable right now; try again in a moment.",
         "asterisk.ami_action_failed": "Asterisk refused the request.",
         "callcenter.no_active_call": "Agent {agent_id} has no call in progress.",
+        "callcenter.bad_phone_number": "{number} is not a phone number that can be dialed.",
+        "callcenter.call_not_transferable": "This call cannot be transferred: {why}.",
+        "callcenter.agent_on_call": "Agent {agent_id} is on a call or being offered one; finish it first.",
+        "callcenter.pbx_unavailable": "The phone system did not carry out the request ({detail}); try again.",
+        "callcenter.phone_does_this": "Your softphone does {action} itself; use its button.",
     },
     "zh_CN": {
         "acd.invalid_config": "{subject} 的路由配置无效：{problem}",
@@ -62,6 +92,21 @@ ERROR_CATALOGUES: Final[Mapping[str, Mapping[str, str]]] = {
         "crm.not_found": "{kind} {key} 不存在。",
         "crm.points.insufficient": "客户 {customer_id} 有 {balance} 积分，不能兑换 {requested}。",
         "crm.ticket.illegal_transition": "工单 {ticket_id} 不能从 {current} 变为 {target}。",
+        "crm.routing.invalid": "路由设置无效。",
+        "crm.routing.invalid_name": "{field}“{value}”无效：请使用 1 到 40 个字母、数字、“.”、“_”或“-”。",
+        "crm.routing.invalid_skills": '技能必须是技能名称到等级的映射，例如 {{"sales": 3}}。',
+        "crm.routing.too_many_skills": "技能数量 {count} 过多，最多 {maximum} 个。",
+        "crm.routing.invalid_level": "技能 {skill} 的等级不能为 {value}：等级须为 1 到 5 的整数。",
+        "crm.routing.invalid_capacity_map": '容量必须是渠道到整数的映射，例如 {{"chat": 3}}。',
+        "crm.routing.invalid_capacity": "{channel}容量不能为 {value}：请使用 0 到 {maximum} 的整数。",
+        "crm.routing.unknown_channel": "{channel} 没有容量设置；渠道为 voice、chat 和 email。",
+        "crm.routing.no_capacity": "坐席 {agent_id} 至少需要在一个渠道上有 1 以上的容量。",
+        "crm.routing.out_of_range": "{field}必须是 {minimum} 到 {maximum} 之间的数字，不能为 {value}。",
+        "crm.routing.not_positive": "{field}必须是大于 0 且不超过 {maximum} 的数字，不能为 {value}。",
+        "crm.routing.not_whole": "{field}必须是 {minimum} 到 {maximum} 之间的整数，不能为 {value}。",
+        "crm.routing.unknown_setting": "{field} 不是此处的设置项；可用的设置项：{allowed}。",
+        "crm.routing.unknown_agent": "坐席 {agent_id} 没有路由配置。",
+        "crm.routing.unknown_queue": "队列 {queue} 不存在。",
         "ivr.prompt_missing": "提示音 {prompt} 不存在；请录制或修改流程。",
         "ivr.crm_unavailable": "CRM 查询失败：{reason}",
         "ivr.node_failed": "流程 {flow} 的节点 {node} 出错：{reason}",
@@ -73,5 +118,10 @@ ERROR_CATALOGUES: Final[Mapping[str, Mapping[str, str]]] = {
         "asterisk.ami_not_connected": "暂时无法连接 Asterisk，请稍后再试。",
         "asterisk.ami_action_failed": "Asterisk 拒绝了该请求。",
         "callcenter.no_active_call": "坐席 {agent_id} 当前没有通话。",
+        "callcenter.bad_phone_number": "{number} 不是可拨打的电话号码。",
+        "callcenter.call_not_transferable": "该通话无法转接：{why}。",
+        "callcenter.agent_on_call": "坐席 {agent_id} 正在通话或有来电分配，请先处理完。",
+        "callcenter.pbx_unavailable": "电话系统未能执行该请求（{detail}），请重试。",
+        "callcenter.phone_does_this": "{action} 由您的软电话自行完成，请使用软电话上的按钮。",
     },
 }

@@ -60,6 +60,15 @@ class DialplanSettings(_Section):
     hold_context: str = "cc-hold"
     spy_context: str = "sup-sim"
     outbound_trunk: str = "pstn-out"
+    # In the connect context: hands a transferred caller back to the engine's FastAGI "transfer".
+    transfer_exten: str = "cc-transfer"
+    # Click-to-dial: the agent's phone is Originated into this context with the number as Exten.
+    outbound_context: str = "cc-outbound"
+    # The ACD queue outbound calls are counted in (added when not configured).
+    outbound_queue: str = "outbound"
+    outbound_caller_id: str = ""
+    # A transfer to a named agent waits this long for them, then any agent of the queue may take it.
+    transfer_reserve_s: float = Field(30.0, gt=0)
     # How an agent maps to a PJSIP endpoint: the endpoint name is this template with {agent}.
     agent_endpoint_template: str = "agent-{agent}"
     # The channel Originated for a supervisor's listen / whisper / barge leg.
@@ -74,6 +83,26 @@ class DialplanSettings(_Section):
         if "{agent}" not in template:
             raise ValueError("dialplan.agent_endpoint_template must contain {agent}")
         return template
+
+
+class WebRtcSettings(_Section):
+    """The agents' browser phones: SIP over WebSocket to Asterisk (``callcenter telephony webrtc-config``)."""
+
+    # Where browsers open the SIP WebSocket; empty: ws://<ami.host>:8088/ws (wss:// with TLS in production).
+    ws_url: str = Field("", pattern=r"^(wss?://[^\s/]+(/\S*)?)?$")
+    # The domain of the agents' SIP URIs (sip:<endpoint>@<domain>); empty: ami.host.
+    sip_domain: str = ""
+    # Each agent's SIP password is HMAC-SHA256(password_secret, endpoint name): nothing stored per agent.
+    password_secret: SecretStr = SecretStr("")
+    # The dialplan context of calls the browser phones place themselves.
+    context: str = Field("from-agents", pattern=r"^[A-Za-z0-9_.-]{1,80}$")
+
+    @field_validator("password_secret")
+    @classmethod
+    def _long_enough(cls, secret: SecretStr) -> SecretStr:
+        if 0 < len(secret.get_secret_value()) < 16:
+            raise ValueError("webrtc.password_secret needs 16 characters or more (empty: no browser phones)")
+        return secret
 
 
 class DatabaseSettings(_Section):
@@ -120,6 +149,8 @@ class QueueSettings(_Section):
     offer_timeout_s: float = Field(30.0, gt=0)
     max_missed_offers: int = Field(3, ge=0)
     service_level_s: float = Field(20.0, gt=0)
+    # Wrap-up cannot be finished without a disposition code.
+    disposition_required: bool = False
 
 
 class SimulatorSettings(_Section):
@@ -170,6 +201,7 @@ class Settings(BaseSettings):
     ami: AmiSettings = AmiSettings()
     agi: AgiSettings = AgiSettings()
     dialplan: DialplanSettings = DialplanSettings()
+    webrtc: WebRtcSettings = WebRtcSettings()
     database: DatabaseSettings = DatabaseSettings()
     web: WebSettings = WebSettings()
     ivr: IvrSettings = IvrSettings()

@@ -1,29 +1,58 @@
-"""Administration: users (role, agent link, language, time zone), agents' skills and queues.
+"""Administration: users (role, agent link, language, time zone), agents' routing profiles, queues.
 
-Queue and skill changes go straight to the router (in memory: they last until the engine restarts;
-the settings file stays the source at start-up). Every change is audited.
+Agents' skills and capacities and the queues live in the database (:mod:`crm_core.routing_store`
+states the rule: the settings file only seeds them; stored rows win over it, also after a restart).
+Each change is validated, written with its audit entry in one transaction, then applied to the
+live router: a queue at once; an agent's profile at once if the agent is idle, else at their next
+login. The router cannot drop a queue: a deleted one serves the contacts already in it until restart.
 """
 
 from __future__ import annotations
 
 import asyncio
 import dataclasses
-from typing import Annotated, Any, Literal
+import json
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
 
-from acd.model import AgentState, QueueConfig, SkillRequirement
+from acd.errors import AcdError
 from agent_desktop.auth.deps import CurrentUser, audit_async, require_role
 from agent_desktop.auth.passwords import hash_password
 from agent_desktop.auth.routes import current_user_of
-from agent_desktop.state import desktop_of
+from agent_desktop.errors import ApiError
+from agent_desktop.state import DesktopState, desktop_of
+from callcenter.app import queue_config, routing_agent
+from callcenter.i18n import translate
+from crm_core.audit import AuditLog
+from crm_core.errors import CrmError, NotFound
+from crm_core.routing_profiles import AgentProfile, QueueProfile, agent_profile_from, queue_profile_from
+from crm_core.routing_store import SEEDED_BY, RoutingProfileStore, Stored
 from crm_core.users import UserDraft, UserPatch, UserService, UserView
+
+if TYPE_CHECKING:
+    from callcenter.app import Engine
 
 router = APIRouter(prefix="/api/admin")
 Admin = Annotated[CurrentUser, Depends(require_role("admin"))]
 _NAME = r"^[A-Za-z0-9_.-]{1,40}$"
-Skills = dict[Annotated[str, Field(pattern=_NAME)], Annotated[int, Field(ge=1, le=5)]]
+T = TypeVar("T")
+# Error params naming a field or a channel are shown with the admin page's own labels.
+_LABELS = {
+    "agent_id": "ui.agent_id",
+    "queue": "ui.queue",
+    "skill": "ui.skill",
+    "wrap_up_s": "ui.wrap_up_s",
+    "offer_timeout_s": "ui.offer_timeout_s",
+    "max_missed_offers": "ui.max_missed_offers",
+    "service_level_s": "ui.service_level_s",
+    "voice": "ui.channel.voice",
+    "chat": "ui.channel.chat",
+    "email": "ui.channel.email",
+}
 
 
 class _Clock:
@@ -53,18 +82,6 @@ class UserChange(BaseModel):
     timezone: str | None = Field(None, max_length=64)
     active: bool | None = None
     password: str | None = Field(None, min_length=10, max_length=256)
-
-
-class AgentSkills(BaseModel):
-    skills: Skills
-
-
-class QueueChange(BaseModel):
-    skills: Skills = Field(default_factory=dict)
-    wrap_up_s: float = Field(5.0, ge=0, le=3600)
-    offer_timeout_s: float = Field(30.0, gt=0, le=600)
-    max_missed_offers: int = Field(3, ge=0, le=100)
-    service_level_s: float = Field(20.0, gt=0, le=3600)
 
 
 def _user_json(view: UserView) -> dict[str, Any]:
@@ -121,50 +138,214 @@ async def change_user(user_id: int, body: UserChange, user: Admin, request: Requ
     return _user_json(view)
 
 
+# ---- agents' routing profiles and queues ---------------------------------------------------
+
+
+def _refusal(exc: CrmError | AcdError, language: str) -> ApiError:
+    params = {
+        k: translate(_LABELS[str(v)], language) if k in ("field", "channel") and str(v) in _LABELS else v
+        for k, v in exc.params.items()
+    }
+    return ApiError(404 if isinstance(exc, NotFound) else 422, exc.code, language, params)
+
+
+async def _json_object(request: Request, user: CurrentUser) -> dict[str, object]:
+    """The body as a JSON object; its fields are checked by crm_core.routing_profiles."""
+    try:
+        data = json.loads(await request.body())
+    except ValueError:
+        data = None
+    if not isinstance(data, dict):
+        raise ApiError(422, "desktop.bad_json", user.language)
+    return data
+
+
+async def _in_transaction(desktop: DesktopState, user: CurrentUser, work: Callable[[Session], T]) -> T:
+    """``work`` in one database transaction, off the event loop; a refusal rolls all of it back."""
+
+    def run() -> T:
+        with desktop.db.begin() as session:
+            return work(session)
+
+    try:
+        return await asyncio.to_thread(run)
+    except (CrmError, AcdError) as exc:
+        raise _refusal(exc, user.language) from exc
+
+
+def _audit(
+    session: Session,
+    desktop: DesktopState,
+    user: CurrentUser,
+    action: str,
+    target: str,
+    details: dict[str, str],
+) -> None:
+    AuditLog().record(session, desktop.clock(), user.username, user.role, action, target, details)
+
+
+def _settings_details(created: bool, skills: Mapping[str, int], **values: object) -> dict[str, str]:
+    return (
+        {"change": "created" if created else "changed"}
+        | {f"skill.{k}": str(v) for k, v in skills.items()}
+        | {k: str(v) for k, v in values.items()}
+    )
+
+
+def _agent_json(profile: AgentProfile) -> dict[str, Any]:
+    return {"agent_id": profile.agent_id, "skills": dict(profile.skills), "capacity": dict(profile.capacity)}
+
+
+def _queue_json(profile: QueueProfile) -> dict[str, Any]:
+    return dataclasses.asdict(profile) | {"skills": dict(profile.skills)}
+
+
+def _revision_json(stored: Stored[Any]) -> dict[str, Any]:
+    return {
+        "updated_by": stored.updated_by,
+        "seeded": stored.updated_by == SEEDED_BY,
+        "updated_at": stored.updated_at.isoformat(),
+    }
+
+
 @router.get("/agents")
-async def list_agents(user: Admin, request: Request) -> dict[str, dict[str, int]]:
-    return desktop_of(request).agent_skills
+async def list_agents(user: Admin, request: Request) -> list[dict[str, Any]]:
+    """Every stored agent profile with the agent's live routing state."""
+    desktop, store = desktop_of(request), RoutingProfileStore(_Clock(request))
+
+    def read() -> list[Stored[AgentProfile]]:
+        with desktop.db() as session:
+            return store.agents(session)
+
+    stored = await asyncio.to_thread(read)
+    states = {a.agent_id: a.state.value for a in (await desktop.cc.snapshot()).agents}
+    return [
+        _agent_json(s.profile) | _revision_json(s) | {"state": states.get(s.profile.agent_id, "logged_out")}
+        for s in stored
+    ]
 
 
 @router.put("/agents/{agent_id}")
-async def set_agent_skills(
-    agent_id: Annotated[str, Path(pattern=_NAME)], body: AgentSkills, user: Admin, request: Request
-) -> dict[str, Any]:
-    """Skills (levels 1-5); a logged-in agent is logged in again at once with the new ones."""
-    desktop = desktop_of(request)
-    desktop.agent_skills[agent_id] = dict(body.skills)
-    snapshot = await desktop.cc.snapshot()
-    state = next((a.state for a in snapshot.agents if a.agent_id == agent_id), AgentState.LOGGED_OUT)
-    if state in (AgentState.AVAILABLE, AgentState.PAUSED):
-        # The router takes new skills at login: sign the idle agent out and in again at once.
-        reason = desktop.hub.reasons.get(agent_id) if state is AgentState.PAUSED else None
-        await desktop.cc.agent_logout(agent_id)
-        await desktop.cc.agent_login(agent_id, dict(body.skills), paused_reason=reason)
-    details = {f"skill.{k}": str(v) for k, v in body.skills.items()}
-    await audit_async(request, user, "admin.agent_skills", f"agent:{agent_id}", details)
-    applied = state in (AgentState.AVAILABLE, AgentState.PAUSED)
-    return {"agent_id": agent_id, "skills": body.skills, "applied_now": applied}
+async def save_agent(agent_id: str, user: Admin, request: Request) -> dict[str, Any]:
+    """Create or change a profile: ``{"skills": {"sales": 3}, "capacity": {"chat": 2}}``. Settings
+    left out keep their value (a new agent: no skills, voice 1, chat 3, email 5)."""
+    desktop, store = desktop_of(request), RoutingProfileStore(_Clock(request))
+    data = await _json_object(request, user)
+
+    def write(session: Session) -> AgentProfile:
+        current = store.agent(session, agent_id)
+        profile = agent_profile_from(agent_id, data, current)
+        routing_agent(profile)  # the router's own checks, before anything is stored
+        store.save_agent(session, profile, user.username)
+        capacity = {f"capacity.{k}": v for k, v in profile.capacity.items()}
+        details = _settings_details(current is None, profile.skills, **capacity)
+        _audit(session, desktop, user, "admin.agent_skills", f"agent:{agent_id}", details)
+        return profile
+
+    async with desktop.routing_lock:
+        profile = await _in_transaction(desktop, user, write)
+        desktop.remember_agent(profile)
+        desktop.engine.known_skills.update(profile.skills)
+        applied = await desktop.apply_agent_profile(agent_id)
+    return _agent_json(profile) | {"applied_now": applied}
+
+
+@router.delete("/agents/{agent_id}")
+async def delete_agent(agent_id: str, user: Admin, request: Request) -> dict[str, Any]:
+    """Remove the profile (it stays removed after restarts); an idle agent leaves routing now."""
+    desktop, store = desktop_of(request), RoutingProfileStore(_Clock(request))
+
+    def write(session: Session) -> None:
+        store.delete_agent(session, agent_id, user.username)
+        _audit(session, desktop, user, "admin.agent_delete", f"agent:{agent_id}", {})
+
+    async with desktop.routing_lock:
+        await _in_transaction(desktop, user, write)
+        desktop.forget_agent(agent_id)
+        applied = await desktop.log_out_if_idle(agent_id)
+    return {"agent_id": agent_id, "deleted": True, "applied_now": applied}
 
 
 @router.get("/queues")
 async def list_queues(user: Admin, request: Request) -> list[dict[str, Any]]:
-    snapshot = await desktop_of(request).cc.snapshot()
-    return [{"name": q.queue, "waiting": q.waiting} for q in snapshot.queues]
+    """Every stored queue with the number of contacts waiting in it now."""
+    desktop, store = desktop_of(request), RoutingProfileStore(_Clock(request))
+
+    def read() -> list[Stored[QueueProfile]]:
+        with desktop.db() as session:
+            return store.queues(session)
+
+    stored = await asyncio.to_thread(read)
+    waiting = {q.queue: q.waiting for q in (await desktop.cc.snapshot()).queues}
+    return [
+        _queue_json(s.profile) | _revision_json(s) | {"waiting": waiting.get(s.profile.name, 0)}
+        for s in stored
+    ]
 
 
 @router.put("/queues/{name}")
-async def set_queue(
-    name: Annotated[str, Path(pattern=_NAME)], body: QueueChange, user: Admin, request: Request
-) -> dict[str, Any]:
-    queue = QueueConfig(
-        name=name,
-        skills=tuple(SkillRequirement(s, level) for s, level in body.skills.items()),
-        wrap_up_seconds=body.wrap_up_s,
-        offer_timeout_seconds=body.offer_timeout_s,
-        max_missed_offers=body.max_missed_offers,
-        service_level_seconds=body.service_level_s,
-    )
-    await desktop_of(request).cc.router.add_queue(queue)
-    details = {k: str(v) for k, v in body.model_dump().items()}
-    await audit_async(request, user, "admin.queue", f"queue:{name}", details)
-    return {"name": name, **body.model_dump()}
+async def save_queue(name: str, user: Admin, request: Request) -> dict[str, Any]:
+    """Create or change a queue (skills, wrap_up_s, offer_timeout_s, max_missed_offers,
+    service_level_s); settings left out keep their value. Applied to the router at once."""
+    desktop, store = desktop_of(request), RoutingProfileStore(_Clock(request))
+    data = await _json_object(request, user)
+
+    def write(session: Session) -> QueueProfile:
+        current = store.queue(session, name)
+        profile = queue_profile_from(name, data, current)
+        queue_config(profile)  # the router's own checks, before anything is stored
+        store.save_queue(session, profile, user.username)
+        numbers = {k: v for k, v in _queue_json(profile).items() if k not in ("name", "skills")}
+        details = _settings_details(current is None, profile.skills, **numbers)
+        _audit(session, desktop, user, "admin.queue", f"queue:{name}", details)
+        return profile
+
+    async with desktop.routing_lock:
+        profile = await _in_transaction(desktop, user, write)
+        await desktop.cc.router.add_queue(queue_config(profile))
+        desktop.engine.known_queues.add(profile.name)
+        desktop.engine.known_skills.update(profile.skills)
+    return _queue_json(profile) | {"applied_now": True}
+
+
+def _flows_using_queue(engine: Engine, queue: str) -> list[str]:
+    """Published IVR flows that send callers to ``queue`` (a queue step or the flow's fallback)."""
+    flows = getattr(engine, "flows", None)  # only with settings.ivr.use_flows
+    if flows is None:
+        return []
+    return [
+        name
+        for name in flows.flow_names()
+        if (version := flows.published(name)) is not None
+        and _mentions_queue(flows.load(name, version.number).model_dump(), queue)
+    ]
+
+
+def _mentions_queue(value: object, queue: str) -> bool:
+    if isinstance(value, dict):
+        return any(
+            (key in ("queue", "fallback") and item == queue) or _mentions_queue(item, queue)
+            for key, item in value.items()
+        )
+    if isinstance(value, list | tuple):
+        return any(_mentions_queue(item, queue) for item in value)
+    return False
+
+
+@router.delete("/queues/{name}")
+async def delete_queue(name: str, user: Admin, request: Request) -> dict[str, Any]:
+    """Remove a queue no published IVR flow uses. The router keeps serving the contacts already in
+    it until the engine restarts (it has no way to drop a queue); new IVR flows cannot use it."""
+    desktop, store = desktop_of(request), RoutingProfileStore(_Clock(request))
+    flows = await asyncio.to_thread(_flows_using_queue, desktop.engine, name)
+    if flows:
+        raise ApiError(409, "desktop.queue_in_use", user.language, {"queue": name, "flow": ", ".join(flows)})
+
+    def write(session: Session) -> None:
+        store.delete_queue(session, name, user.username)
+        _audit(session, desktop, user, "admin.queue_delete", f"queue:{name}", {})
+
+    async with desktop.routing_lock:
+        await _in_transaction(desktop, user, write)
+        desktop.engine.known_queues.discard(name)
+    return {"name": name, "deleted": True, "applied_now": False}

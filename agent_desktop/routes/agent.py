@@ -11,7 +11,6 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
 
-from acd.errors import AcdError
 from acd.model import AgentState
 from agent_desktop.auth.deps import CurrentUser, require_role
 from agent_desktop.errors import ApiError
@@ -41,14 +40,22 @@ class RecordingChange(BaseModel):
 
 
 class Transfer(BaseModel):
-    agent_id: str = Field(pattern=r"^[A-Za-z0-9_.-]{1,40}$")
+    kind: Literal["agent", "queue", "number"]
+    # An agent id, a queue name, or a phone number as typed (checked in the default region).
+    target: str = Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_.+() -]+$")
 
 
-class WrapUp(BaseModel):
-    uniqueid: str = Field(min_length=1, max_length=64)
-    disposition: str = Field(min_length=1, max_length=32)
-    sub_disposition: str | None = Field(None, max_length=32)
-    notes: str | None = Field(None, max_length=2000)
+class Toggle(BaseModel):
+    on: bool
+
+
+class Dtmf(BaseModel):
+    digits: str = Field(pattern=r"^[0-9*#]{1,32}$")
+
+
+class Dial(BaseModel):
+    number: str = Field(min_length=1, max_length=40, pattern=r"^[0-9+() .-]+$")
+    customer_id: int | None = Field(None, ge=1)
 
 
 def _agent_id(user: CurrentUser) -> str:
@@ -82,11 +89,11 @@ async def set_state(body: StateChange, user: Agent, request: Request) -> dict[st
         if body.reason not in PAUSE_REASONS:
             raise ApiError(422, "desktop.bad_pause_reason", user.language)
         if current is AgentState.LOGGED_OUT:
-            await cc.agent_login(agent, desktop.agent_skills.get(agent, {}), paused_reason=body.reason)
+            await desktop.login_agent(agent, paused_reason=body.reason)
         else:
             await cc.agent_pause(agent, body.reason)
     elif current is AgentState.LOGGED_OUT:
-        await cc.agent_login(agent, desktop.agent_skills.get(agent, {}))
+        await desktop.login_agent(agent)
     elif current is AgentState.WRAP_UP:
         await cc.end_wrap_up(agent)
     elif current is AgentState.PAUSED:
@@ -103,7 +110,9 @@ async def options(user: Agent, request: Request) -> dict[str, Any]:
         "pause_reasons": list(PAUSE_REASONS),
         "dispositions": {k: list(v) for k, v in desktop.dispositions.items()},
         "transfer_targets": sorted(a for a in desktop.agent_skills if a != user.agent_id),
+        "transfer_queues": [q.name for q in desktop.engine.settings.queues],
         "wrap_up_s": {q.name: q.wrap_up_s for q in desktop.engine.settings.queues},
+        "disposition_required": {q.name: q.disposition_required for q in desktop.engine.settings.queues},
     }
 
 
@@ -145,34 +154,49 @@ async def hang_up(user: Agent, request: Request) -> dict[str, bool]:
 
 @router.post("/call/transfer")
 async def transfer(body: Transfer, user: Agent, request: Request) -> dict[str, bool]:
+    """Blind transfer to an agent (reserved for them, then their queue), a queue, or a number."""
     desktop = desktop_of(request)
-    if body.agent_id not in desktop.agent_skills or body.agent_id == user.agent_id:
+    queues = {q.name for q in desktop.engine.settings.queues}
+    if (
+        body.kind == "agent" and (body.target not in desktop.agent_skills or body.target == user.agent_id)
+    ) or (body.kind == "queue" and body.target not in queues):
         raise ApiError(422, "desktop.bad_transfer_target", user.language)
-    await desktop.cc.transfer_to_agent(_agent_id(user), body.agent_id)
+    await desktop.cc.transfer(_agent_id(user), body.kind, body.target)
     return {"ok": True}
 
 
-@router.post("/call/{action}")
-async def phone_action(action: Literal["hold", "unhold", "mute", "unmute", "dtmf"], user: Agent) -> None:
-    """Hold, mute and DTMF are done by the softphone against Asterisk; the engine has no such
-    command for the simulated phone yet."""
-    raise ApiError(501, "desktop.phone_action_unavailable", user.language, {"action": action})
+@router.post("/call/consult")
+@router.post("/call/consult/{step}")
+async def consult(user: Agent, step: str = "start") -> None:
+    """Consultative transfer is not built yet: refused plainly rather than half done."""
+    raise ApiError(501, "desktop.consult_unavailable", user.language)
 
 
-@router.post("/wrap-up")
-async def wrap_up(body: WrapUp, user: Agent, request: Request) -> dict[str, bool]:
-    """Store the disposition (``code/sub-code``) and notes, then leave wrap-up."""
-    desktop = desktop_of(request)
-    subs = desktop.dispositions.get(body.disposition)
-    if subs is None or (body.sub_disposition is not None and body.sub_disposition not in subs):
-        raise ApiError(422, "desktop.bad_disposition", user.language)
-    code = body.disposition + (f"/{body.sub_disposition}" if body.sub_disposition else "")
-    try:
-        await desktop.cc.wrap_up(_agent_id(user), body.uniqueid, code, body.notes or None)
-    except AcdError:
-        # The disposition is stored; the queue's wrap-up time had already ended by itself.
-        return {"ok": True, "left_wrap_up": False}
-    return {"ok": True, "left_wrap_up": True}
+@router.post("/call/hold")
+async def hold(body: Toggle, user: Agent, request: Request) -> dict[str, bool]:
+    """Demo mode: the simulated phone holds. With Asterisk the softphone holds (SIP re-INVITE) and
+    the engine learns it from the ``Hold`` event."""
+    await desktop_of(request).cc.hold(_agent_id(user), body.on)
+    return {"held": body.on}
+
+
+@router.post("/call/mute")
+async def mute(body: Toggle, user: Agent, request: Request) -> dict[str, bool]:
+    await desktop_of(request).cc.mute(_agent_id(user), body.on)
+    return {"muted": body.on}
+
+
+@router.post("/call/dtmf")
+async def dtmf(body: Dtmf, user: Agent, request: Request) -> dict[str, bool]:
+    await desktop_of(request).cc.send_dtmf(_agent_id(user), body.digits)
+    return {"ok": True}
+
+
+@router.post("/dial")
+async def dial(body: Dial, user: Agent, request: Request) -> dict[str, str]:
+    """Click-to-dial: the agent's phone rings first; answering it dials the number."""
+    uniqueid = await desktop_of(request).cc.dial(_agent_id(user), body.number, body.customer_id)
+    return {"uniqueid": uniqueid}
 
 
 @router.get("/history")
@@ -199,20 +223,3 @@ async def history(user: Agent, request: Request, limit: int = 20) -> list[dict[s
         ]
 
     return await asyncio.to_thread(read)
-
-
-@router.get("/softphone")
-async def softphone(user: Agent, request: Request) -> dict[str, Any]:
-    """How the browser phone connects: simulated in demo mode, SIP over WSS to Asterisk otherwise."""
-    desktop = desktop_of(request)
-    settings, agent = desktop.engine.settings, _agent_id(user)
-    endpoint = settings.dialplan.agent_endpoint_template.format(agent=agent)
-    if desktop.engine.simulator_mode:
-        return {"mode": "simulator", "endpoint": endpoint}
-    host = settings.ami.host
-    return {
-        "mode": "webrtc",
-        "endpoint": endpoint,
-        "ws_url": f"wss://{host}:8089/ws",
-        "sip_uri": f"sip:{endpoint}@{host}",
-    }

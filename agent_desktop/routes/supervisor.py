@@ -69,7 +69,7 @@ async def force_state(
         if state == "logged_out":
             if agent_id not in desktop.agent_skills:
                 raise ApiError(404, "desktop.unknown_agent", user.language, {"agent_id": agent_id})
-            await cc.agent_login(agent_id, desktop.agent_skills[agent_id])
+            await desktop.login_agent(agent_id)
         elif state == "wrap_up":
             await cc.end_wrap_up(agent_id)
         else:

@@ -1,6 +1,14 @@
 "use strict";
 const $ = (id) => document.getElementById(id);
-const S = { state: "logged_out", since: Date.now(), call: null, offer: null, lastCall: null, wrapUntil: null, options: null };
+const S = {
+  state: "logged_out", since: Date.now(), call: null, offer: null, lastCall: null, wrapUntil: null, options: null,
+  phone: null,        // the CCSoftphone driver (simulator or webrtc)
+  ringing: null,      // the number ringing on the browser phone (an INVITE not answered yet)
+  live: false,        // the browser phone is in a call
+  held: false, muted: false,
+  consult: null,      // {target} while a consultation call is up
+  callCustomer: null, // the 360° view of the call's customer (open tickets for the wrap-up)
+};
 
 function setState(state, seconds, reason) {
   S.state = state;
@@ -16,10 +24,43 @@ function field(label, value, cls) {
   return CC.el("div", { class: cls || "" }, CC.el("b", {}, CC.t(label) + ": "), value);
 }
 
+// -- click-to-dial -------------------------------------------------------------------------------
+async function dial(number, customerId) {
+  number = String(number || "").trim();
+  if (!number) { CC.toast(CC.t("ui.target_required"), true); return; }
+  S.phone.expectOwnCall(); // the engine rings this agent's phone first: the browser phone answers it
+  try {
+    await CC.api("POST", "/api/agent/dial", { number, customer_id: customerId ?? null });
+  } catch (_) {
+    S.phone.cancelOwnCall();
+  }
+}
+
+function phoneIcon() {
+  const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+  svg.setAttribute("viewBox", "0 0 24 24");
+  svg.setAttribute("aria-hidden", "true");
+  const path = document.createElementNS("http://www.w3.org/2000/svg", "path");
+  path.setAttribute("d", "M6.6 10.8a15.1 15.1 0 0 0 6.6 6.6l2.2-2.2a1 1 0 0 1 1-.25 11.4 11.4 0 0 0 3.6.57 1 1 0 0 1 1 1V20a1 1 0 0 1-1 1A17 17 0 0 1 3 4a1 1 0 0 1 1-1h3.5a1 1 0 0 1 1 1c0 1.25.2 2.45.57 3.57a1 1 0 0 1-.25 1z");
+  svg.append(path);
+  return svg;
+}
+
+function phoneNumbers(numbers, customerId) {
+  return CC.el("span", { class: "phones" }, numbers.map((n) => CC.el("span", { class: "phone-number" }, n, " ",
+    CC.el("button", {
+      type: "button", class: "dial-btn", "data-number": n, title: CC.t("ui.call_number", { number: n }),
+      "aria-label": CC.t("ui.call_number", { number: n }),
+      onclick: (e) => { e.stopPropagation(); dial(n, customerId); },
+    }, phoneIcon()))));
+}
+
+// -- screen pop and customer cards ----------------------------------------------------------------
 function renderPop(offer) {
   const body = $("pop-body");
   body.replaceChildren();
   body.className = "";
+  S.callCustomer = null;
   if (!offer) { body.className = "muted"; body.textContent = CC.t("ui.no_call"); return; }
   body.append(
     field("ui.caller", offer.caller_number + (offer.caller_name ? " · " + offer.caller_name : "")),
@@ -39,7 +80,19 @@ function renderPop(offer) {
     return;
   }
   if (customer.shared_number) body.append(CC.el("div", { class: "alert" }, CC.t("ui.shared_number")));
+  S.callCustomer = customer.matches[0] || null;
   for (const match of customer.matches) body.append(customerCard(match));
+}
+
+async function renderOutboundPop(m) {
+  const body = $("pop-body");
+  body.className = "";
+  body.replaceChildren(field("ui.outbound_call", m.number));
+  S.callCustomer = null;
+  if (m.customer_id) {
+    S.callCustomer = await CC.api("GET", "/api/customers/" + m.customer_id);
+    body.append(customerCard(S.callCustomer));
+  }
 }
 
 function customerCard(view) {
@@ -48,6 +101,7 @@ function customerCard(view) {
     CC.el("h3", { id: "pop-customer" }, p.display_name, p.native_name ? " (" + p.native_name + ")" : "", " ",
       CC.el("span", { class: "tier " + p.tier, id: "pop-tier" }, p.tier.toUpperCase())),
     field("ui.points", String(p.points_balance)));
+  if ((view.phones || []).length) card.append(field("ui.phones", phoneNumbers(view.phones, p.id)));
   for (const alert of view.alerts || []) card.append(CC.el("div", { class: "alert pop-alert" }, "⚠ " + alert.text));
   if ((view.notes || []).length) card.append(CC.el("h4", {}, CC.t("ui.notes_list")),
     CC.el("ul", {}, view.notes.slice(0, 3).map((n) => CC.el("li", {}, n.text))));
@@ -68,42 +122,115 @@ function timeline(entries) {
 
 async function showCustomer(id) {
   const view = await CC.api("GET", "/api/customers/" + id);
+  if (S.call && !S.callCustomer) S.callCustomer = view; // created or looked up during the call
   $("customer-view").replaceChildren(customerCard(view));
+}
+
+async function search(q) {
+  const rows = await CC.api("GET", "/api/customers?q=" + encodeURIComponent(q));
+  $("search-results").replaceChildren(...rows.map((c) => {
+    const phones = CC.el("td", { class: "phones-cell" });
+    // Search rows carry no numbers today: read them from the customer's view when absent.
+    const fill = (numbers) => phones.replaceChildren(phoneNumbers(numbers, c.id));
+    if (c.phones) fill(c.phones);
+    else CC.api("GET", "/api/customers/" + c.id).then((v) => fill(v.phones || [])).catch(() => {});
+    return CC.el("tr", { "data-customer": c.id, onclick: () => showCustomer(c.id) },
+      CC.el("td", {}, c.display_name), CC.el("td", {}, CC.el("span", { class: "tier " + c.tier }, c.tier)), phones);
+  }));
+}
+
+// -- the phone panel ----------------------------------------------------------------------------
+function phase() {
+  if (S.call) return S.call.phase === "offering" && S.live ? "talking" : S.call.phase;
+  if (S.ringing !== null) return "offering";
+  return S.live ? "talking" : "none";
 }
 
 function renderCall() {
   const call = S.call;
-  const talking = call && call.phase === "talking";
-  const offering = call && call.phase === "offering";
-  $("call-status").textContent = call ? (offering ? CC.t("ui.incoming_call") : CC.t("ui.state.busy")) + " · " + call.caller_number : CC.t("ui.no_call");
-  $("call-status").dataset.phase = call ? call.phase : "none";
+  const now = phase();
+  const talking = now === "talking", offering = now === "offering", dialing = now === "dialing";
+  const number = call ? call.caller_number : S.ringing || "";
+  const label = { offering: "ui.incoming_call", dialing: "ui.dialing", talking: "ui.state.busy" }[now];
+  $("call-status").textContent = label ? CC.t(label) + (number ? " · " + number : "") : CC.t("ui.no_call");
+  $("call-status").dataset.phase = now;
   $("answer").disabled = !offering;
   $("decline").disabled = !offering;
-  for (const id of ["hangup", "hold", "mute", "rec-toggle", "transfer"]) $(id).disabled = !talking;
+  $("hangup").disabled = !(talking || dialing);
+  $("hold").disabled = !talking;
+  $("mute").disabled = !talking;
+  const engineCall = Boolean(call) && talking;
+  $("rec-toggle").disabled = !engineCall;
+  $("transfer").disabled = !engineCall || Boolean(S.consult);
+  $("consult").disabled = !engineCall || Boolean(S.consult) || $("transfer-kind").value === "queue";
+  $("consult-box").classList.toggle("hidden", !S.consult);
+  $("consult-status").textContent = S.consult ? CC.t("ui.consulting", { target: S.consult.target }) : "";
+  const held = talking && S.held, muted = talking && S.muted;
+  $("held-flag").classList.toggle("hidden", !held);
+  $("muted-flag").classList.toggle("hidden", !muted);
+  $("hold").textContent = CC.t(held ? "ui.unhold" : "ui.hold");
+  $("hold").dataset.on = String(held);
+  $("mute").textContent = CC.t(muted ? "ui.unmute" : "ui.mute");
+  $("mute").dataset.on = String(muted);
   const rec = $("rec");
-  rec.classList.toggle("hidden", !talking);
+  rec.classList.toggle("hidden", !engineCall);
   if (call) {
     rec.textContent = call.recording_paused ? "⏸ " + CC.t("ui.recording_paused") : "● " + CC.t("ui.recording_on");
-    rec.className = "rec " + (call.recording_paused ? "paused" : "on") + (talking ? "" : " hidden");
+    rec.className = "rec " + (call.recording_paused ? "paused" : "on") + (engineCall ? "" : " hidden");
     rec.dataset.paused = String(call.recording_paused);
     $("rec-toggle").textContent = CC.t(call.recording_paused ? "ui.resume_recording" : "ui.pause_recording");
   }
   $("pop-title").textContent = CC.t(offering ? "ui.incoming_call" : "ui.current_call");
 }
 
+function sipReason(cause) {
+  const key = "ui.sip." + String(cause).toLowerCase().replace(/[^a-z]+/g, "_");
+  return CC.texts[key] ? CC.t(key) : String(cause);
+}
+
+function renderRegistration(e) {
+  const el = $("phone-reg");
+  const reason = e.reason ? sipReason(e.reason) : "";
+  const texts = {
+    simulated: CC.t("ui.phone.simulated"), connecting: CC.t("ui.phone.connecting"),
+    registered: CC.t("ui.phone.registered"),
+    unregistered: CC.t("ui.phone.unregistered") + (reason ? " (" + reason + ")" : ""),
+    failed: CC.t("ui.phone.failed", { reason }), unavailable: CC.t("ui.phone.unavailable", { reason }),
+  };
+  el.textContent = texts[e.state] || e.state;
+  el.className = "reg " + e.state;
+  el.dataset.state = e.state;
+  el.dataset.reason = e.reason || "";
+}
+
+function fillTransferTargets() {
+  const kind = $("transfer-kind").value;
+  const options = S.options || {};
+  const names = kind === "agent" ? options.transfer_targets || []
+    : kind === "queue" ? options.transfer_queues || Object.keys(options.wrap_up_s || {}) : [];
+  $("transfer-target").replaceChildren(...names.map((a) => CC.el("option", { value: a }, a)));
+  $("transfer-target").classList.toggle("hidden", kind === "number");
+  $("transfer-number").classList.toggle("hidden", kind !== "number");
+  renderCall();
+}
+
+function transferChoice() {
+  const kind = $("transfer-kind").value;
+  const target = (kind === "number" ? $("transfer-number").value : $("transfer-target").value).trim();
+  if (!target) { CC.toast(CC.t("ui.target_required"), true); return null; }
+  return { kind, target };
+}
+
 function showWrapUp() {
-  $("wrap-panel").classList.remove("hidden");
+  const call = S.lastCall || S.call;
+  WrapUp.show({ queue: S.offer?.queue, customer: S.callCustomer, options: S.options, callerNumber: call?.caller_number });
 }
 
 function fillOptions(options) {
   S.options = options;
   $("pause-reason").replaceChildren(...options.pause_reasons.map((r) => CC.el("option", { value: r }, CC.t("ui.reason." + r))));
-  $("disposition").replaceChildren(...Object.keys(options.dispositions).map((d) => CC.el("option", { value: d }, CC.t("ui.disp." + d))));
-  const fillSubs = () => $("sub-disposition").replaceChildren(CC.el("option", { value: "" }, "–"),
-    ...(options.dispositions[$("disposition").value] || []).map((d) => CC.el("option", { value: d }, CC.t("ui.disp." + d))));
-  $("disposition").addEventListener("change", fillSubs);
-  fillSubs();
-  $("transfer-target").replaceChildren(...options.transfer_targets.map((a) => CC.el("option", { value: a }, a)));
+  WrapUp.setOptions(options);
+  fillTransferTargets();
 }
 
 async function loadHistory() {
@@ -113,11 +240,25 @@ async function loadHistory() {
     CC.el("td", {}, CC.duration(r.duration_s)), CC.el("td", {}, r.disposition ? CC.t("ui.disp." + r.disposition.split("/")[0]) : ""))));
 }
 
+function callEnded() {
+  S.lastCall = S.call;
+  S.call = null;
+  S.consult = null;
+  S.held = S.muted = false;
+  renderCall();
+  $("call-status").textContent = CC.t("ui.call_ended");
+  showWrapUp();
+  setTimeout(loadHistory, 500);
+}
+
 function onMessage(m) {
+  const mine = S.call && S.call.uniqueid === m.uniqueid;
   switch (m.type) {
     case "snapshot":
       setState(m.agent.state, m.agent.in_state_seconds, m.agent.reason);
       S.call = m.call;
+      S.held = Boolean(m.call && m.call.held);
+      S.muted = Boolean(m.call && m.call.muted);
       if (m.offer) { S.offer = m.offer; renderPop(m.offer); }
       renderCall();
       break;
@@ -127,28 +268,77 @@ function onMessage(m) {
       break;
     case "CallOffered":
       S.offer = m;
-      S.call = { uniqueid: m.uniqueid, caller_number: m.caller_number, phase: "offering", recording_paused: false };
+      S.call = { uniqueid: m.uniqueid, caller_number: m.caller_number, phase: "offering", recording_paused: false, direction: "inbound" };
+      S.held = S.muted = false;
       renderPop(m);
       renderCall();
       break;
+    case "CallDialing":
+      S.offer = null;
+      S.call = { uniqueid: m.uniqueid, caller_number: m.number, phase: "dialing", recording_paused: false, direction: "outbound" };
+      S.held = S.muted = false;
+      renderOutboundPop(m).catch(() => {});
+      renderCall();
+      break;
     case "CallConnected":
-      if (S.call && S.call.uniqueid === m.uniqueid) S.call.phase = "talking";
+      if (S.call && (mine || S.call.phase === "dialing")) { S.call.uniqueid = m.uniqueid; S.call.phase = "talking"; }
       renderCall();
       break;
     case "RecordingPaused":
-      if (S.call && S.call.uniqueid === m.uniqueid) S.call.recording_paused = m.paused;
+      if (mine) S.call.recording_paused = m.paused;
       renderCall();
       break;
-    case "CallEnded":
-      if (S.call && S.call.uniqueid === m.uniqueid) {
-        S.lastCall = S.call;
-        S.call = null;
-        $("call-status").textContent = CC.t("ui.call_ended");
-        renderCall();
-        showWrapUp();
-        setTimeout(loadHistory, 500);
-      }
+    case "CallHeld":
+      if (mine) S.held = m.held;
+      renderCall();
       break;
+    case "CallMuted":
+      if (mine) S.muted = m.muted;
+      renderCall();
+      break;
+    case "ConsultStarted":
+      S.consult = { target: m.target };
+      renderCall();
+      break;
+    case "ConsultEnded": {
+      S.consult = null;
+      const key = "ui.consult.outcome." + m.outcome;
+      CC.toast(CC.texts[key] ? CC.t(key) : CC.t("ui.consult_ended"));
+      renderCall();
+      break;
+    }
+    case "CallEnded":
+      if (mine) callEnded();
+      break;
+  }
+}
+
+function wirePhone(phone) {
+  S.phone = phone;
+  CCSoftphone.on("ringing", (e) => { S.ringing = e.number || ""; renderCall(); });
+  CCSoftphone.on("connected", () => { S.ringing = null; S.live = true; renderCall(); });
+  CCSoftphone.on("ended", (e) => {
+    S.ringing = null;
+    S.live = false;
+    S.held = S.muted = false;
+    renderCall();
+    if (e.cause && CC.texts["ui.sip." + e.cause.toLowerCase().replace(/[^a-z]+/g, "_")]) CC.toast(sipReason(e.cause), true);
+  });
+  CCSoftphone.on("held", (e) => { S.held = e.held; renderCall(); });
+  CCSoftphone.on("muted", (e) => { S.muted = e.muted; renderCall(); });
+  CCSoftphone.on("tone", (e) => { $("keypad").dataset.sent = ($("keypad").dataset.sent || "") + e.tone; });
+  // CC.api shows the engine's errors itself; the browser phone's own ones are shown here.
+  const act = (fn) => async () => { try { await fn(); } catch (error) { if (error.toast) CC.toast(error.message, true); } };
+  $("answer").onclick = act(() => phone.answer());
+  $("decline").onclick = act(() => phone.decline());
+  $("hangup").onclick = act(() => phone.hangup());
+  $("hold").onclick = act(async () => { S.held = await phone.hold(!S.held); renderCall(); });
+  $("mute").onclick = act(async () => { S.muted = await phone.mute(!S.muted); renderCall(); });
+  for (const d of "123456789*0#") {
+    $("keypad").append(CC.el("button", { type: "button", "data-digit": d, onclick: act(async () => {
+      if (phase() === "talking") await phone.dtmf(d);
+      else $("dial-number").value += d;
+    }) }, d));
   }
 }
 
@@ -158,39 +348,51 @@ setInterval(() => {
 }, 500);
 
 (async () => {
+  CCSoftphone.on("registration", renderRegistration);
   await CC.start(onMessage);
+  for (const el of document.querySelectorAll("[data-i18n-aria]")) el.setAttribute("aria-label", CC.t(el.dataset.i18nAria));
   fillOptions(await CC.api("GET", "/api/agent/options"));
-  const phone = await CC.api("GET", "/api/agent/softphone");
+  const phone = await CCSoftphone.start($("remote-audio"));
   $("phone-mode").textContent = CC.t(phone.mode === "simulator" ? "ui.softphone.simulator" : "ui.softphone.webrtc");
-  for (const d of "123456789*0#") $("keypad").append(CC.el("button", { onclick: () => CC.api("POST", "/api/agent/call/dtmf").catch(() => {}) }, d));
+  wirePhone(phone);
   $("go-available").onclick = () => CC.api("POST", "/api/agent/state", { state: "available" });
   $("go-pause").onclick = () => CC.api("POST", "/api/agent/state", { state: "paused", reason: $("pause-reason").value });
   $("go-logout").onclick = () => CC.api("POST", "/api/agent/state", { state: "logged_out" });
-  $("answer").onclick = () => CC.api("POST", "/api/agent/offer/accept");
-  $("decline").onclick = () => CC.api("POST", "/api/agent/offer/decline").catch(() => {});
-  $("hangup").onclick = () => CC.api("POST", "/api/agent/call/hangup");
-  $("hold").onclick = () => CC.api("POST", "/api/agent/call/hold").catch(() => {});
-  $("mute").onclick = () => CC.api("POST", "/api/agent/call/mute").catch(() => {});
   $("rec-toggle").onclick = () => CC.api("POST", "/api/agent/call/recording", { paused: !S.call.recording_paused });
-  $("transfer").onclick = () => CC.api("POST", "/api/agent/call/transfer", { agent_id: $("transfer-target").value });
+  $("transfer-kind").onchange = fillTransferTargets;
+  $("transfer").onclick = async () => {
+    const choice = transferChoice();
+    if (!choice) return;
+    await CC.api("POST", "/api/agent/call/transfer", choice);
+    CC.toast(CC.t("ui.transfer_requested"));
+  };
+  $("consult").onclick = async () => {
+    const choice = transferChoice();
+    if (!choice) return;
+    if (choice.kind === "queue") { CC.toast(CC.t("ui.consult_no_queue"), true); return; }
+    await CC.api("POST", "/api/agent/call/consult", choice);
+    S.consult = S.consult || { target: choice.target };
+    renderCall();
+  };
+  $("consult-complete").onclick = () => CC.api("POST", "/api/agent/call/consult/complete");
+  $("consult-cancel").onclick = async () => {
+    await CC.api("POST", "/api/agent/call/consult/cancel");
+    S.consult = null;
+    renderCall();
+  };
+  $("dial-form").onsubmit = (e) => { e.preventDefault(); dial($("dial-number").value, null); };
   $("wrap-save").onclick = async () => {
     const call = S.lastCall || S.call;
     if (!call) return;
-    await CC.api("POST", "/api/agent/wrap-up", {
-      uniqueid: call.uniqueid, disposition: $("disposition").value,
-      sub_disposition: $("sub-disposition").value || null, notes: $("wrap-notes").value,
-    });
-    $("wrap-panel").classList.add("hidden");
-    $("wrap-notes").value = "";
+    const body = WrapUp.body(call.uniqueid);
+    if (!body) return;
+    await CC.api("POST", "/api/agent/wrap-up", body);
+    WrapUp.hide();
     S.lastCall = null;
     CC.toast(CC.t("ui.saved"));
     loadHistory();
   };
-  $("search-form").onsubmit = async (e) => {
-    e.preventDefault();
-    const rows = await CC.api("GET", "/api/customers?q=" + encodeURIComponent($("search-q").value));
-    $("search-results").replaceChildren(...rows.map((c) => CC.el("tr", { onclick: () => showCustomer(c.id) },
-      CC.el("td", {}, c.display_name), CC.el("td", {}, CC.el("span", { class: "tier " + c.tier }, c.tier)))));
-  };
+  $("search-form").onsubmit = (e) => { e.preventDefault(); search($("search-q").value); };
+  renderCall();
   loadHistory();
 })();

@@ -107,6 +107,7 @@ class AmiActions:
         timeout_ms: int | None = None,
         async_: bool = True,
         action_id: str | None = None,
+        channel_id: str | None = None,
     ) -> OriginateQueued:
         """Place a call to ``channel`` and send it to an extension or an application.
 
@@ -136,6 +137,9 @@ class AmiActions:
             headers.append(("Timeout", str(timeout_ms)))
         if caller_id is not None:
             headers.append(("CallerID", caller_id))
+        if channel_id is not None:
+            # The new channel's Uniqueid, chosen by us, so its events can be told apart at once.
+            headers.append(("ChannelId", channel_id))
         for key, value in (variables or {}).items():
             if not key or "=" in key:
                 raise ValueError(f"bad channel variable name {key!r}")

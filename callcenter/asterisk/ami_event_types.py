@@ -178,6 +178,21 @@ class MusicOnHoldStop:
 
 
 @dataclass(frozen=True, slots=True)
+class Hold:
+    """The channel's own device put the call on hold (SIP re-INVITE sendonly); its peer hears music."""
+
+    name: ClassVar[str] = "Hold"
+    channel: ChannelRef
+    music_class: str
+
+
+@dataclass(frozen=True, slots=True)
+class Unhold:
+    name: ClassVar[str] = "Unhold"
+    channel: ChannelRef
+
+
+@dataclass(frozen=True, slots=True)
 class MixMonitorStart:
     name: ClassVar[str] = "MixMonitorStart"
     channel: ChannelRef

@@ -35,6 +35,7 @@ from callcenter.asterisk.ami_event_types import (
     DtmfEnd,
     Hangup,
     HangupRequest,
+    Hold,
     MixMonitorMute,
     MixMonitorStart,
     MixMonitorStop,
@@ -44,6 +45,7 @@ from callcenter.asterisk.ami_event_types import (
     Newstate,
     OriginateResponse,
     SoftHangupRequest,
+    Unhold,
     VarSet,
 )
 from callcenter.asterisk.ami_frames import AmiMessage
@@ -87,6 +89,7 @@ __all__ = [
     "FullyBooted",
     "Hangup",
     "HangupRequest",
+    "Hold",
     "MixMonitorMute",
     "MixMonitorStart",
     "MixMonitorStop",
@@ -98,6 +101,7 @@ __all__ = [
     "OtherEvent",
     "Shutdown",
     "SoftHangupRequest",
+    "Unhold",
     "VarSet",
     "WireEvent",
     "to_domain_event",
@@ -238,6 +242,8 @@ _BUILDERS: dict[str, Callable[[Fields], WireEvent]] = {
     "OriginateResponse": _originate_response,
     "MusicOnHoldStart": lambda f: MusicOnHoldStart(_channel(f), f.get("Class", "")),
     "MusicOnHoldStop": lambda f: MusicOnHoldStop(_channel(f)),
+    "Hold": lambda f: Hold(_channel(f), f.get("MusicClass", "")),
+    "Unhold": lambda f: Unhold(_channel(f)),
     "MixMonitorStart": lambda f: MixMonitorStart(_channel(f)),
     "MixMonitorStop": lambda f: MixMonitorStop(_channel(f)),
     "MixMonitorMute": lambda f: MixMonitorMute(

@@ -25,6 +25,7 @@ from callcenter.asterisk.ami_event_types import (
     DtmfEnd,
     Hangup,
     HangupRequest,
+    Hold,
     MixMonitorMute,
     MixMonitorStart,
     MixMonitorStop,
@@ -34,6 +35,7 @@ from callcenter.asterisk.ami_event_types import (
     Newstate,
     OriginateResponse,
     SoftHangupRequest,
+    Unhold,
     VarSet,
 )
 
@@ -144,6 +146,8 @@ WireEvent = (
     | OriginateResponse
     | MusicOnHoldStart
     | MusicOnHoldStop
+    | Hold
+    | Unhold
     | MixMonitorStart
     | MixMonitorStop
     | MixMonitorMute

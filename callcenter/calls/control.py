@@ -25,8 +25,13 @@ class CallControl(Protocol):
 
     async def mute_recording(self, channel: str, muted: bool) -> None: ...
 
-    async def transfer_to_agent(self, agent_channel: str, target_agent_id: str) -> None:
-        """Blind transfer: the *other* party of ``agent_channel`` (the caller) goes to the target."""
+    async def move_to_transfer(self, caller_channel: str) -> None:
+        """Take the caller out of the agent's bridge to the engine's ``transfer`` FastAGI route
+        (the agent's leg ends); from there the caller is queued again or dialed onward."""
+
+    async def dial_out(self, agent_id: str, number: str, channel_id: str, caller_id: str) -> None:
+        """Click-to-dial: ring the agent's own phone (its channel gets ``channel_id`` as Uniqueid);
+        when it answers, it dials ``number`` over the outbound trunk."""
 
 
 def agent_endpoint(dialplan: DialplanSettings, agent_id: str) -> str:
@@ -83,7 +88,17 @@ class AmiCallControl:
     async def mute_recording(self, channel: str, muted: bool) -> None:
         await self._ami.mixmonitor_mute(channel, "both", muted)
 
-    async def transfer_to_agent(self, agent_channel: str, target_agent_id: str) -> None:
-        await self._ami.blind_transfer(
-            agent_channel, self._dialplan.connect_context, agent_endpoint(self._dialplan, target_agent_id)
+    async def move_to_transfer(self, caller_channel: str) -> None:
+        await self._ami.redirect(
+            caller_channel, self._dialplan.connect_context, self._dialplan.transfer_exten, 1
+        )
+
+    async def dial_out(self, agent_id: str, number: str, channel_id: str, caller_id: str) -> None:
+        await self._ami.originate(
+            f"PJSIP/{agent_endpoint(self._dialplan, agent_id)}",
+            context=self._dialplan.outbound_context,
+            exten=number,
+            caller_id=caller_id or None,
+            timeout_ms=30000,
+            channel_id=channel_id,
         )

@@ -152,6 +152,38 @@ class InboundCalls:
         await session.say_number(position - 1)
         await session.stream_file("queue-callswaiting")
 
+    async def on_transfer(self, session: AgiSession) -> None:
+        """A caller an agent transferred (``agent_calls``): dial the number, or wait in the queue."""
+        call = self._service.calls.get(session.env.uniqueid)
+        if call is None:
+            # Not a call we know (engine restarted?): the safe path is a queue, never a hangup.
+            await self.on_connect_failed(session)
+            return
+        number, call.transfer_number = call.transfer_number, None
+        if number is not None:
+            call.outcome = "transferred_out"
+            try:
+                await session.exec(
+                    "Dial", f"PJSIP/{number.lstrip('+')}@{self._menu.outbound_trunk},60", timeout=3600.0
+                )
+                status = await session.get_variable("DIALSTATUS")
+            except AgiChannelGone:
+                await self._service.channel_hung_up(call.channel)
+                return
+            except AgiError:
+                log.exception("dialing the transfer number failed", extra={"uniqueid": call.uniqueid})
+                status = "ERROR"
+            if status == "ANSWER":
+                await self._service.channel_hung_up(call.channel)
+                return
+            log.warning(
+                "transfer to a number failed; the caller goes back to the queue",
+                extra={"uniqueid": call.uniqueid, "number": number, "status": status},
+            )
+            call.outcome = None
+            await self._service.enqueue(call, call.queue or self._menu.default_queue)
+        await self._hold(session, call)
+
     async def on_connect_failed(self, session: AgiSession) -> None:
         env = session.env
         dial_status = env.args[0] if env.args else "UNKNOWN"

@@ -27,7 +27,7 @@ class CrmInteractionWriter:
         record = InteractionRecord(
             external_ref=call.uniqueid,
             channel=Channel.CALL.value,
-            direction=Direction.INBOUND.value,
+            direction=Direction(call.direction).value,
             started_at=datetime.fromtimestamp(call.started_at, tz=UTC),
             queue=call.queue,
             agent_id=call.agent_id,

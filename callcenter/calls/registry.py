@@ -42,6 +42,18 @@ class LiveCall:
     caller_info: CallerInfo | None = None
     recording_path: str | None = None
     recording_paused: bool = False
+    direction: str = "inbound"  # inbound | outbound (click-to-dial)
+    held: bool = False
+    muted: bool = False
+    # Each agent's part of the call is its own interaction: the first keeps the uniqueid as its
+    # reference, the one after the n-th transfer is "<uniqueid>-t<n>".
+    transfers: int = 0
+    # A transfer to a number, waiting for the caller to reach the "transfer" FastAGI route.
+    transfer_number: str | None = None
+
+    @property
+    def interaction_ref(self) -> str:
+        return self.uniqueid if self.transfers == 0 else f"{self.uniqueid}-t{self.transfers}"
 
 
 class CallRegistry:
@@ -59,11 +71,19 @@ class CallRegistry:
         return call
 
     def link_item(self, call: LiveCall, item_id: str) -> None:
+        if call.item_id:
+            self._by_item.pop(call.item_id, None)
         call.item_id = item_id
         self._by_item[item_id] = call.uniqueid
 
     def get(self, uniqueid: str) -> LiveCall | None:
         return self._by_uniqueid.get(uniqueid)
+
+    def set_channel(self, call: LiveCall, channel: str) -> None:
+        """An outbound call learns its channel's name once Asterisk created it."""
+        self._by_channel.pop(call.channel, None)
+        call.channel = channel
+        self._by_channel[channel] = call.uniqueid
 
     def by_channel(self, channel: str) -> LiveCall | None:
         uniqueid = self._by_channel.get(channel)

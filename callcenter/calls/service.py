@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections import deque
+from collections import OrderedDict, deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
@@ -53,6 +53,7 @@ class EndedCall:
     outcome: str
     ivr_digits: tuple[str, ...]
     recording_path: str | None = None
+    direction: str = "inbound"
 
 
 InteractionSink = Callable[[EndedCall], Awaitable[None]]
@@ -89,6 +90,23 @@ class CallService:
         self._publish = publish
         self._offers: asyncio.Queue[Offer] = asyncio.Queue()
         self.recent: deque[EndedCall] = deque(maxlen=50)
+        # (uniqueid, agent) -> the interaction that agent wraps up (a transferred call has several).
+        self._interaction_refs: OrderedDict[tuple[str, str], str] = OrderedDict()
+
+    def clock(self) -> float:
+        return self._clock()
+
+    def publish(self, event: object) -> None:
+        self._publish(event)
+
+    def interaction_ref(self, uniqueid: str, agent_id: str) -> str:
+        """The reference of the interaction ``agent_id`` handled in call ``uniqueid``."""
+        return self._interaction_refs.get((uniqueid, agent_id), uniqueid)
+
+    @staticmethod
+    def customer_of(call: LiveCall) -> Customer:
+        info = call.caller_info or CallerInfo.unknown()
+        return Customer(info.customer_id or f"tel:{call.caller_number}", info.tier)
 
     def on_acd_event(self, event: AcdEvent) -> None:
         """Router listener (synchronous): every offer, wherever it was made, is delivered.
@@ -159,7 +177,7 @@ class CallService:
             item_id=call.uniqueid,
             channel=Channel.VOICE,
             queue=queue,
-            customer=Customer(info.customer_id or f"tel:{call.caller_number}", info.tier),
+            customer=self.customer_of(call),
             arrived_at=call.queued_at,
             priority=priority,
             skills=tuple(SkillRequirement(skill, level) for skill, level in skills),
@@ -223,11 +241,21 @@ class CallService:
     # -- AMI facts ---------------------------------------------------------------------------
     def agent_ringing(self, caller_channel: str, agent_channel: str) -> None:
         call = self.calls.by_channel(caller_channel)
-        if call is not None and call.phase is CallPhase.OFFERING:
+        if call is not None and call.phase is CallPhase.OFFERING and call.direction == "inbound":
             call.agent_channel = agent_channel
+
+    def outbound_channel(self, uniqueid: str, channel: str) -> None:
+        """The agent's leg of a click-to-dial call exists (its Uniqueid was chosen by us)."""
+        call = self.calls.get(uniqueid)
+        if call is not None and call.direction == "outbound" and not call.channel:
+            self.calls.set_channel(call, channel)
+            call.agent_channel = channel
 
     async def agent_answered(self, caller_channel: str, agent_channel: str | None) -> None:
         call = self.calls.by_channel(caller_channel)
+        if call is not None and call.direction == "outbound" and call.phase is CallPhase.OFFERING:
+            await self._outbound_answered(call)
+            return
         if call is None or call.phase is not CallPhase.OFFERING or call.offer_id is None:
             return
         call.phase = CallPhase.TALKING
@@ -248,19 +276,24 @@ class CallService:
         if call.agent_id:
             self._publish(CallConnected(call.agent_id, call.uniqueid, agent_channel, call.answered_at))
 
+    async def _outbound_answered(self, call: LiveCall) -> None:
+        """The customer answered the agent's click-to-dial call (the two legs are bridged)."""
+        call.phase = CallPhase.TALKING
+        call.answered_at = self._clock()
+        log.info("outbound call answered", extra={"uniqueid": call.uniqueid, "agent": call.agent_id})
+        if self._record_calls:
+            try:
+                call.recording_path = await self.control.start_recording(call.channel, call.uniqueid)
+            except AmiError as exc:
+                log.error("recording did not start", extra={"uniqueid": call.uniqueid, "error": str(exc)})
+        if call.agent_id:
+            self._publish(CallConnected(call.agent_id, call.uniqueid, call.channel, call.answered_at))
+
     async def set_recording_paused(self, call: LiveCall, paused: bool) -> None:
         await self.control.mute_recording(call.channel, paused)
         call.recording_paused = paused
         if call.agent_id:
             self._publish(RecordingPaused(call.agent_id, call.uniqueid, paused, self._clock()))
-
-    async def transfer_to_agent(self, call: LiveCall, target_agent_id: str) -> None:
-        if call.agent_channel is None:
-            raise AgentChannelUnknown(call.uniqueid)
-        log.info(
-            "blind transfer", extra={"uniqueid": call.uniqueid, "from": call.agent_id, "to": target_agent_id}
-        )
-        await self.control.transfer_to_agent(call.agent_channel, target_agent_id)
 
     async def agent_dial_failed(self, call: LiveCall, dial_status: str) -> None:
         """The connect context handed the caller back: re-queue at the original place."""
@@ -284,8 +317,12 @@ class CallService:
         previous = call.phase
         call.phase = CallPhase.ENDED
         call.ended_at = self._clock()
+        if call.direction == "outbound":
+            call.outcome = "answered" if previous is CallPhase.TALKING else "not_answered"
         try:
-            if previous is CallPhase.TALKING and call.item_id:
+            if call.direction == "outbound" and call.item_id:
+                await self.router.complete(call.item_id)
+            elif previous is CallPhase.TALKING and call.item_id:
                 call.outcome = "answered"
                 await self.router.complete(call.item_id)
             elif call.item_id:
@@ -299,29 +336,38 @@ class CallService:
             )
         self.calls.remove(call)
         log.info("call ended", extra={"uniqueid": call.uniqueid, "outcome": call.outcome})
-        agent = call.agent_id if previous is CallPhase.TALKING else None
+        agent = call.agent_id if previous is CallPhase.TALKING or call.direction == "outbound" else None
         self._publish(CallEnded(agent, call.uniqueid, call.queue, call.outcome or "unknown", call.ended_at))
         await self._write(call)
 
     async def _write(self, call: LiveCall) -> None:
         ended = EndedCall(
-            uniqueid=call.uniqueid,
+            uniqueid=call.interaction_ref,
             caller_number=call.caller_number,
             dialed=call.dialed,
             queue=call.queue,
-            agent_id=call.agent_id if call.outcome == "answered" else None,
+            agent_id=call.agent_id if call.outcome == "answered" or call.direction == "outbound" else None,
             started_at=call.started_at,
             answered_at=call.answered_at,
             ended_at=call.ended_at or self._clock(),
             outcome=call.outcome or "unknown",
             ivr_digits=tuple(call.ivr_digits),
             recording_path=call.recording_path,
+            direction=call.direction,
         )
+        await self.write_ended(ended, call.uniqueid)
+
+    async def write_ended(self, ended: EndedCall, uniqueid: str) -> None:
+        """Store one agent's part of a call (or the whole call) as an interaction."""
+        if ended.agent_id:
+            self._interaction_refs[(uniqueid, ended.agent_id)] = ended.uniqueid
+            while len(self._interaction_refs) > 10_000:
+                self._interaction_refs.popitem(last=False)
         self.recent.appendleft(ended)
         try:
             await self._record_interaction(ended)
         except Exception:
-            log.exception("could not store the interaction", extra={"uniqueid": call.uniqueid})
+            log.exception("could not store the interaction", extra={"uniqueid": uniqueid})
 
     async def resynced(self, live_channels: set[str]) -> None:
         """After an AMI reconnect: calls whose channel vanished meanwhile have ended."""

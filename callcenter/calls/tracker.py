@@ -11,18 +11,18 @@ import asyncio
 import logging
 
 from callcenter.asterisk import ami_events as ev
+from callcenter.calls.agent_calls import AgentCalls
 from callcenter.calls.service import CallService
-from callcenter.settings import DialplanSettings
 
 log = logging.getLogger(__name__)
 
-_INTERESTING = (ev.BridgeEnter, ev.DialBegin, ev.Hangup, ev.AmiResynced)
+_INTERESTING = (ev.BridgeEnter, ev.DialBegin, ev.Hangup, ev.AmiResynced, ev.Hold, ev.Unhold)
 
 
 class AmiCallTracker:
-    def __init__(self, service: CallService, dialplan: DialplanSettings) -> None:
+    def __init__(self, service: CallService, agent_calls: AgentCalls) -> None:
         self._service = service
-        self._dialplan = dialplan
+        self._agent_calls = agent_calls
         self._inbox: asyncio.Queue[ev.AmiEvent] = asyncio.Queue()
         # caller channel -> agent channel, learnt from DialBegin in the connect context
         self._agent_leg: dict[str, str] = {}
@@ -41,7 +41,10 @@ class AmiCallTracker:
 
     async def _handle(self, event: ev.AmiEvent) -> None:
         if isinstance(event, ev.DialBegin):
-            if event.caller is not None:
+            if event.caller is None:
+                # An Originate: the agent's leg of a click-to-dial call carries our Uniqueid.
+                self._service.outbound_channel(event.dest.uniqueid, event.dest.channel)
+            else:
                 self._agent_leg[event.caller.channel] = event.dest.channel
                 self._service.agent_ringing(event.caller.channel, event.dest.channel)
         elif isinstance(event, ev.BridgeEnter):
@@ -52,5 +55,7 @@ class AmiCallTracker:
             channel = event.channel.channel
             self._agent_leg.pop(channel, None)
             await self._service.channel_hung_up(channel)
+        elif isinstance(event, ev.Hold | ev.Unhold):
+            self._agent_calls.phone_held(event.channel.channel, isinstance(event, ev.Hold))
         elif isinstance(event, ev.AmiResynced):
             await self._service.resynced({c.channel.channel for c in event.channels})

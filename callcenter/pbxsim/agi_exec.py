@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from callcenter.pbxsim import events as ev
+from callcenter.pbxsim.dial import dial_app
 
 if TYPE_CHECKING:
     from callcenter.pbxsim.agi_commands import AgiCommands, Answer
@@ -50,6 +51,9 @@ async def exec_application(cmds: AgiCommands, app: str, data: str) -> Answer:
         if not chan.is_gone():
             pbx.set_var(chan, "PLAYBACKSTATUS", "FAILED" if result < 0 else "SUCCESS")
         return ("200 result=-1", OK) if result < 0 else ("200 result=0", OK)
+    if name == "dial":
+        await dial_app(pbx, chan, data)
+        return ("200 result=-1", OK) if chan.is_gone() or chan.is_interrupted() else ("200 result=0", OK)
     if name in ("noop", "verbose", "set", "answer"):
         if name == "set" and "=" in data:
             key, _, value = data.partition("=")

@@ -107,6 +107,7 @@ class Channel:
     in_agi: bool = False
     in_pbx: bool = False  # runs dialplan (not only an Originate'd application)
     on_hold: bool = False  # between MusicOnHoldStart and MusicOnHoldStop
+    phone_held: bool = False  # this channel's phone put its call on hold (SIP re-INVITE sendonly)
     call_id: str = ""  # the SIP Call-ID (BRIDGEPVTCALLID of the peer)
     # Where the AMI Bridge action lets the channel go on when its peer leaves the bridge.
     after_bridge: DialplanLocation | None = None

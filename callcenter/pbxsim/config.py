@@ -53,6 +53,10 @@ class SimConfig:
     spy_context: str = "sup-sim"
     agent_context: str = "from-agents"
     connect_failed_script: str = "connect-failed"
+    transfer_exten: str = "cc-transfer"  # in the connect context: the engine takes the caller back
+    transfer_script: str = "transfer"
+    outbound_context: str = "cc-outbound"  # click-to-dial: the agent's leg dials the number here
+    outbound_trunk: str = "pstn-out"
     dial_timeout_s: float = 30.0
     time_scale: float = 1.0
     login_failure_delay_s: float = 1.0

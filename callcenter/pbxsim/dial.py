@@ -30,7 +30,9 @@ RESET_VARS = (
 )
 
 
-def new_callee(pbx: Pbx, endpoint: str, caller: Channel | None, cid: tuple[str, str]) -> Channel:
+def new_callee(
+    pbx: Pbx, endpoint: str, caller: Channel | None, cid: tuple[str, str], uniqueid: str | None = None
+) -> Channel:
     """Newchannel, AppDial Newexten, NewCallerid, NewConnectedLine of an outgoing PJSIP leg.
 
     An Originate'd leg (no caller) keeps Exten ``s`` and runs ``AppDial2``, and its connected
@@ -43,6 +45,7 @@ def new_callee(pbx: Pbx, endpoint: str, caller: Channel | None, cid: tuple[str, 
         "s",
         state=STATE_DOWN,
         linkedid=caller.linkedid if caller else None,
+        uniqueid=uniqueid,
     )
     if caller is not None:
         pbx.set_var(callee, "DIALEDPEERNUMBER", endpoint)
@@ -65,6 +68,10 @@ async def dial_app(pbx: Pbx, caller: Channel, data: str) -> None:
     for name in RESET_VARS:
         pbx.set_var(caller, name, "")
     pbx.app_started(caller)
+    if "@" in endpoint:
+        number, _, trunk = endpoint.partition("@")
+        await dial_trunk(pbx, caller, number, trunk, float(timeout or pbx.config.dial_timeout_s))
+        return
     phone = pbx.phones.get(endpoint)
     if phone is None or phone.behaviour == "unavailable":
         pbx.set_var(caller, "DIALSTATUS", "CHANUNAVAIL")
@@ -100,6 +107,32 @@ async def dial_app(pbx: Pbx, caller: Channel, data: str) -> None:
         pbx.destroy(agent, 16 if interrupted else 0)
         return
     await _bridge_call(pbx, caller, agent, endpoint, phone.talk_s)
+
+
+async def dial_trunk(pbx: Pbx, caller: Channel, number: str, trunk: str, timeout_s: float) -> None:
+    """``Dial(PJSIP/<number>@<trunk>)``: an outside number (a customer's behaviour decides)."""
+    behaviour = pbx.customers.get(number, "answer")
+    callee = new_callee(pbx, trunk, caller, (number, UNKNOWN))
+    callee.exten = number
+    pbx.emit(ev.dial("DialBegin", caller, callee, ("DialString", f"{number}@{trunk}")))
+    if behaviour == "busy":
+        await caller.pause(pbx.timing.wall(0.5))
+        pbx.emit(ev.hangup_request(callee, 17, "486"))
+        pbx.emit(ev.dial("DialEnd", caller, callee, ("DialStatus", "BUSY")))
+        pbx.set_var(caller, "DIALSTATUS", "BUSY")
+        pbx.destroy(callee, 17, "486")
+        return
+    pbx.set_state(callee, STATE_RINGING)
+    pbx.emit(ev.dial("DialState", caller, callee, ("DialStatus", "RINGING")))
+    ring_s = 1.0 if behaviour == "answer" else timeout_s
+    interrupted = await caller.pause(pbx.timing.wall(ring_s))
+    if interrupted or behaviour != "answer" or callee.is_interrupted():
+        status = "CANCEL" if interrupted else "NOANSWER"
+        pbx.emit(ev.dial("DialEnd", caller, callee, ("DialStatus", status)))
+        pbx.set_var(caller, "DIALSTATUS", status)
+        pbx.destroy(callee, 16 if interrupted else 0)
+        return
+    await _bridge_call(pbx, caller, callee, trunk, None)
 
 
 async def _ring_until_answered(pbx: Pbx, caller: Channel, endpoint: str, ring_s: float) -> tuple[bool, bool]:

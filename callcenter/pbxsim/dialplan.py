@@ -90,6 +90,14 @@ def default_dialplan(config: SimConfig) -> Dialplan:
                     Step("Hangup", ""),
                 ),
             ),
+            Extension(
+                config.transfer_exten, (Step("AGI", f"{agi}/{config.transfer_script}"), Step("Hangup", ""))
+            ),
+        ),
+        config.outbound_context: (
+            Extension(
+                "_X.", (Step("Dial", f"PJSIP/${{EXTEN}}@{config.outbound_trunk},60"), Step("Hangup", ""))
+            ),
         ),
         config.hold_context: (Extension("_X.", (Step("MusicOnHold", "default"),)),),
         config.spy_context: (Extension("spy", (Step("Answer", ""), Step("Wait", "60"))),),

@@ -103,7 +103,11 @@ async def _outbound(pbx: Pbx, msg: AmiMessage, endpoint: str, via: str) -> bool:
             phone.answer_delay_s,
             phone.talk_s,
         )
-        chan = new_callee(pbx, endpoint, None, cid)
+        chan = new_callee(pbx, endpoint, None, cid, uniqueid=msg.get("ChannelId") or None)
+        if behaviour == "manual":
+            # An Originate to an agent's own phone is a call the agent started (click-to-dial):
+            # the desktop's softphone answers it by itself.
+            behaviour = "answer"
         _set_variables(pbx, chan, msg)
     pbx.emit(ev.dial("DialBegin", None, chan, ("DialString", f"{endpoint}@{via}" if via else endpoint)))
     timeout_s = int(msg.get("Timeout") or 30000) / 1000

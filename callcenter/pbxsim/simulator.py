@@ -17,6 +17,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from callcenter.pbxsim import phone_actions
 from callcenter.pbxsim.actors import AgentBehaviour, CustomerBehaviour, SimulatedAgentPhone, SimulatedCaller
 from callcenter.pbxsim.agi_client import agi_app
 from callcenter.pbxsim.ami_actions import CallActions
@@ -195,6 +196,14 @@ class PbxSimulator:
     def answer_phone(self, endpoint: str) -> bool:
         """Answer the ringing phone of ``endpoint`` (behaviour "manual"); False if it is not ringing."""
         return self.pbx.answer(endpoint)
+
+    def hold_phone(self, endpoint: str, on: bool) -> bool:
+        """The agent's phone holds / resumes its call; False if it is not on a call."""
+        return phone_actions.hold(self.pbx, endpoint, on)
+
+    def phone_dtmf(self, endpoint: str, digits: str) -> bool:
+        """The agent's phone sends DTMF into its call; False if it is not on a call."""
+        return phone_actions.send_dtmf(self.pbx, endpoint, digits)
 
     def set_customer_behaviour(self, number: str, behaviour: CustomerBehaviour) -> None:
         self.pbx.customers[number] = behaviour

@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 
+import pytest
+
 from acd import agent_state
 from acd.decision import CandidateScore, RouteDecision
-from acd.errors import OfferNotPending
+from acd.errors import IllegalTransition, OfferNotPending, UnknownAgent, UnknownItem
 from acd.events import OfferMade
 from acd.model import (
     Agent,
@@ -169,3 +171,70 @@ async def test_two_routers_on_one_store_never_double_assign(any_store: AcdStore)
     items = await any_store.all_items()
     per_agent = Counter(i.agent_id for i in items if i.status != ItemStatus.WAITING)
     assert max(per_agent.values()) == 1
+
+
+async def test_transfer_to_named_agent_waits_for_them_then_opens_to_the_queue(any_store: AcdStore) -> None:
+    clock, rec = FakeClock(), EventRecorder()
+    r = Router(any_store, clock, listener=rec)
+    await r.add_queue(QueueConfig("sales", skills=(SkillRequirement("sales", 1),)))
+    await r.login(agent("busy", sales=2))
+    await r.login(agent("idle", sales=5))
+    first = await r.enqueue(item("i1", clock.now()))
+    assert first is not None
+    assert first.agent_id == "idle"  # the better-skilled agent is now busy
+    await r.accept(first.offer_id)
+    await r.login(agent("other", sales=5))
+    # Reserved for "idle", who is on a call: "other" is free and better placed, yet waits.
+    assert await r.enqueue_for_agent(item("t1", clock.now()), "idle", reserve_seconds=30) is None
+    clock.advance(31)
+    await r.tick()
+    offers = [e.offer for e in rec.of_type(OfferMade) if e.offer.item.item_id == "t1"]
+    assert [o.agent_id for o in offers] == ["other"]  # after the reserve: the best in the queue
+
+
+async def test_transfer_to_a_named_agent_is_offered_to_them_when_free(any_store: AcdStore) -> None:
+    clock = FakeClock()
+    r = Router(any_store, clock)
+    await r.add_queue(QueueConfig("sales", skills=(SkillRequirement("sales", 1),)))
+    await r.login(agent("a", sales=5))
+    await r.login(agent("b", sales=1))
+    offer = await r.enqueue_for_agent(item("t1", clock.now()), "b", reserve_seconds=30)
+    assert offer is not None
+    assert offer.agent_id == "b"
+    assert "previous agent" in offer.decision.rules
+
+
+async def test_transfer_to_a_logged_out_agent_is_refused_and_an_unskilled_one_is_honoured(
+    any_store: AcdStore,
+) -> None:
+    clock = FakeClock()
+    r = Router(any_store, clock)
+    await r.add_queue(QueueConfig("sales", skills=(SkillRequirement("sales", 3),)))
+    await r.login(agent("novice", support=4))
+    await r.login(agent("away", sales=5))
+    await r.logout("away")
+    for target in ("nobody", "away"):
+        with pytest.raises(UnknownAgent):
+            await r.enqueue_for_agent(item(f"t-{target}", clock.now()), target, reserve_seconds=30)
+        with pytest.raises(UnknownItem):
+            await r.position(f"t-{target}")  # nothing was queued
+    offer = await r.enqueue_for_agent(item("t2", clock.now()), "novice", reserve_seconds=30)
+    assert offer is not None
+    assert offer.agent_id == "novice"  # chosen by a person: skills waived
+
+
+async def test_direct_work_makes_the_agent_busy_and_completes_into_wrap_up(any_store: AcdStore) -> None:
+    clock = FakeClock()
+    r = Router(any_store, clock)
+    await r.add_queue(QueueConfig("outbound", wrap_up_seconds=15))
+    await r.add_queue(QueueConfig("sales"))
+    await r.login(agent("a", sales=5))
+    await r.start_direct(item("out1", clock.now(), queue="outbound"), "a")
+    snapshot = await r.snapshot()
+    assert [x.state for x in snapshot.agents if x.agent_id == "a"] == [AgentState.BUSY]
+    assert await r.enqueue(item("in1", clock.now())) is None  # the agent is on the outbound call
+    with pytest.raises(IllegalTransition):
+        await r.start_direct(item("out2", clock.now(), queue="outbound"), "a")
+    await r.complete("out1")
+    snapshot = await r.snapshot()
+    assert [x.state for x in snapshot.agents if x.agent_id == "a"] == [AgentState.WRAP_UP]

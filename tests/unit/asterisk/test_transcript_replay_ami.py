@@ -28,7 +28,7 @@ MODELLED = {
     "DialEnd", "BridgeCreate", "BridgeDestroy", "BridgeEnter", "BridgeLeave", "DTMFBegin", "DTMFEnd",
     "OriginateResponse", "MusicOnHoldStart", "MusicOnHoldStop", "MixMonitorStart", "MixMonitorStop",
     "MixMonitorMute", "ChanSpyStart", "ChanSpyStop", "BlindTransfer", "AGIExecStart", "AGIExecEnd",
-    "Shutdown", "FullyBooted", "CoreShowChannel", "Status",
+    "Shutdown", "FullyBooted", "CoreShowChannel", "Status", "Hold", "Unhold",
 }  # fmt: skip
 
 
