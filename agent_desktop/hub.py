@@ -40,6 +40,8 @@ _AGENT_TYPES = frozenset(
         "CallMuted",
         "CallDialing",
         "CallTransferred",
+        "ConsultStarted",
+        "ConsultEnded",
     }
 )
 # Supervisors get these as events; the routing internals (ItemQueued, OfferMade, ...) reach them

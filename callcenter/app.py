@@ -28,6 +28,9 @@ from callcenter.asterisk.ami_client import AmiClient
 from callcenter.asterisk.fastagi import AgiSession, FastAgiServer
 from callcenter.bus import EventBus
 from callcenter.calls.agent_calls import AgentCalls
+from callcenter.calls.callback_delivery import CallbackDelivery
+from callcenter.calls.callbacks import CallbackScheduler
+from callcenter.calls.consult import Consults
 from callcenter.calls.control import AmiCallControl
 from callcenter.calls.customers import CrmCallerLookup
 from callcenter.calls.flow_ivr import FlowIvr, open_flow_repository, warm_text_prompts
@@ -45,6 +48,7 @@ from callcenter.demo import OfficeHoursClock, SimulatedPhones, seed_demo_custome
 from callcenter.errors import ConfigError, SpeechModelUnavailable
 from callcenter.pbxsim import PbxSimulator
 from callcenter.settings import Settings
+from crm_core.callbacks import CallbackBook
 from crm_core.db import make_engine, make_session_factory, migrate
 from crm_core.routing_profiles import AgentProfile, QueueProfile, RoutingProfileError
 from crm_core.routing_store import RoutingProfiles, seed_routing_profiles
@@ -176,6 +180,7 @@ class Engine:
                 "ivr": self._on_ivr,
                 "connect-failed": self._on_connect_failed,
                 "transfer": self._on_transfer,
+                "consult-end": self._on_consult_end,
             },
             allowed_hosts=s.agi.allowed_hosts,
             command_timeout=s.agi.command_timeout_s,
@@ -217,10 +222,12 @@ class Engine:
         if self.simulator is not None:
             demo_phones = SimulatedPhones(self.simulator, s.dialplan.agent_endpoint_template)
         self.agent_calls = AgentCalls(self.calls, s.dialplan, s.default_region)
+        self.consults = Consults(self.calls, self.agent_calls, s.dialplan)
         self.contact_center = ContactCenter(
             self.router,
             self.calls,
             self.agent_calls,
+            self.consults,
             self.supervision,
             self.bus,
             sessions,
@@ -233,8 +240,21 @@ class Engine:
             SkeletonMenu(greeting_prompt=s.greeting_prompt, outbound_trunk=s.dialplan.outbound_trunk),
             self._flow_ivr(sessions, await self._speech()) if s.ivr.use_flows else None,
         )
-        self.tracker = AmiCallTracker(self.calls, self.agent_calls)
+        self.tracker = AmiCallTracker(self.calls, self.agent_calls, self.consults)
         self.ami.subscribe(self.tracker.on_ami_event)
+        # Scheduled and IVR callbacks: due rows become ACD items; their offers ring the agent first.
+        self.callbacks = CallbackScheduler(
+            self.router,
+            sessions,
+            CallbackBook(SystemClock(), s.default_region),
+            CrmCallerLookup(sessions, s.default_region),
+            SystemClock(),
+            fallback_queue=next((q.name for q in s.queues if q.name in self.known_queues), None),
+        )
+        self.callback_delivery = CallbackDelivery(self.calls, self.callbacks, s.dialplan)
+        self.calls.callbacks = self.callback_delivery
+        self.ami.subscribe(self.callback_delivery.on_ami_event)
+        self._stack.push_async_callback(self.callback_delivery.close)
         self._run_task(self.calls.deliver_offers(), "offer-delivery")
         self._run_task(self.tracker.run(), "ami-call-tracker")
         await self.ami.start()
@@ -242,6 +262,7 @@ class Engine:
         for profile in self.routing_profiles.agents:
             await self.router.login(routing_agent(profile))
         self._run_task(self._tick_forever(), "acd-tick")
+        self._run_task(self.callbacks.run(), "callback-scheduler")
         log.info("engine started", extra={"agi_port": self.agi.port, "ami": f"{ami_host}:{ami_port}"})
 
     def _flow_ivr(self, sessions: sessionmaker[Session], speech: KeywordRecognizer | None) -> FlowIvr:
@@ -304,6 +325,9 @@ class Engine:
 
     async def _on_transfer(self, session: AgiSession) -> None:
         await self.inbound.on_transfer(session)
+
+    async def _on_consult_end(self, session: AgiSession) -> None:
+        await self.consults.on_consult_end(session)
 
     def _on_acd_event(self, event: AcdEvent) -> None:
         # Queue configuration emits nothing; the first events (logins) come after ``calls`` exists.

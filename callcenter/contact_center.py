@@ -22,6 +22,7 @@ from acd.queries import Snapshot
 from acd.router import Router
 from callcenter.bus import EventBus
 from callcenter.calls.agent_calls import AgentCalls, CallNotTransferable, TransferKind
+from callcenter.calls.consult import ConsultKind, Consults
 from callcenter.calls.registry import CallPhase, LiveCall
 from callcenter.calls.service import CallService
 from callcenter.errors import CallCenterError
@@ -108,6 +109,7 @@ class ContactCenter:
         router: Router,
         calls: CallService,
         agent_calls: AgentCalls,
+        consults: Consults,
         supervision: Supervision,
         bus: EventBus,
         sessions: sessionmaker[Session],
@@ -121,6 +123,7 @@ class ContactCenter:
         self.default_region = default_region
         self._calls = calls
         self._agent_calls = agent_calls
+        self._consults = consults
         self._supervision = supervision
         self._interactions = InteractionLog(default_region)
 
@@ -216,6 +219,16 @@ class ContactCenter:
         if kind == "agent" and target == agent_id:
             raise CallNotTransferable(agent_id, "an agent cannot transfer a call to themselves")
         await self._agent_calls.transfer(self._talking(agent_id), kind, target)
+
+    async def consult(self, agent_id: str, kind: ConsultKind, target: str) -> None:
+        """Put the caller on hold and call a colleague or a number (see ``calls.consult``)."""
+        await self._consults.start(self._talking(agent_id), kind, target)
+
+    async def complete_consult(self, agent_id: str) -> None:
+        await self._consults.complete(self._talking(agent_id))
+
+    async def cancel_consult(self, agent_id: str) -> None:
+        await self._consults.cancel(self._talking(agent_id))
 
     async def dial(self, agent_id: str, number: str, customer_id: int | None) -> str:
         """Click-to-dial: the agent's phone rings first, then the number is dialed."""

@@ -101,6 +101,7 @@ def simulator_config(settings: Settings, agi_port: int, prompt_dir: Path | None 
         connect_context=settings.dialplan.connect_context,
         transfer_exten=settings.dialplan.transfer_exten,
         outbound_context=settings.dialplan.outbound_context,
+        consult_context=settings.dialplan.consult_context,
         outbound_trunk=settings.dialplan.outbound_trunk,
     )
 

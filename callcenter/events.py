@@ -94,6 +94,26 @@ class CallTransferred:
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
+class ConsultStarted:
+    """The agent put the caller on hold and is calling ``target`` (an agent or a number)."""
+
+    agent_id: str
+    uniqueid: str
+    kind: str  # agent | number
+    target: str
+    at: float
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ConsultEnded:
+    agent_id: str
+    uniqueid: str
+    target: str
+    outcome: str  # completed | cancelled | failed
+    at: float
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
 class SupervisionChanged:
     """A supervisor started, switched or stopped listening / whispering / barging."""
 

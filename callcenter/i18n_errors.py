@@ -55,6 +55,12 @@ ERROR_CATALOGUES: Final[Mapping[str, Mapping[str, str]]] = {
         "crm.routing.unknown_setting": "{field} is not a setting here; the settings are: {allowed}.",
         "crm.routing.unknown_agent": "Agent {agent_id} has no routing profile.",
         "crm.routing.unknown_queue": "Queue {queue} does not exist.",
+        "crm.callback.invalid_time": (
+            "{value} is not a date and time with a UTC offset, such as 2030-01-15T09:30:00+08:00."
+        ),
+        "crm.callback.in_the_past": "The callback time {at} has passed; choose a time in the future.",
+        "crm.callback.too_far": "The callback time {at} is more than {days} days ahead.",
+        "crm.callback.closed": "Callback {callback_id} is {status}; only a pending or queued one can change.",
         "ivr.prompt_missing": "Prompt {prompt} does not exist; record it or fix the flow.",
         "ivr.crm_unavailable": "The CRM lookup failed: {reason}",
         "ivr.node_failed": "Node {node} of flow {flow} failed: {reason}",
@@ -71,6 +77,8 @@ ERROR_CATALOGUES: Final[Mapping[str, Mapping[str, str]]] = {
         "callcenter.agent_on_call": "Agent {agent_id} is on a call or being offered one; finish it first.",
         "callcenter.pbx_unavailable": "The phone system did not carry out the request ({detail}); try again.",
         "callcenter.phone_does_this": "Your softphone does {action} itself; use its button.",
+        "callcenter.consult_target_busy": "Agent {agent_id} is not free for a consultation right now.",
+        "callcenter.no_consultation": "Agent {agent_id}: {why}.",
     },
     "zh_CN": {
         "acd.invalid_config": "{subject} 的路由配置无效：{problem}",
@@ -107,6 +115,10 @@ ERROR_CATALOGUES: Final[Mapping[str, Mapping[str, str]]] = {
         "crm.routing.unknown_setting": "{field} 不是此处的设置项；可用的设置项：{allowed}。",
         "crm.routing.unknown_agent": "坐席 {agent_id} 没有路由配置。",
         "crm.routing.unknown_queue": "队列 {queue} 不存在。",
+        "crm.callback.invalid_time": "{value} 不是带时区偏移的日期时间，例如 2030-01-15T09:30:00+08:00。",
+        "crm.callback.in_the_past": "回电时间 {at} 已过，请选择将来的时间。",
+        "crm.callback.too_far": "回电时间 {at} 超过 {days} 天之后。",
+        "crm.callback.closed": "回电 {callback_id} 的状态为 {status}；只有待处理或排队中的回电可以修改。",
         "ivr.prompt_missing": "提示音 {prompt} 不存在；请录制或修改流程。",
         "ivr.crm_unavailable": "CRM 查询失败：{reason}",
         "ivr.node_failed": "流程 {flow} 的节点 {node} 出错：{reason}",
@@ -123,5 +135,7 @@ ERROR_CATALOGUES: Final[Mapping[str, Mapping[str, str]]] = {
         "callcenter.agent_on_call": "坐席 {agent_id} 正在通话或有来电分配，请先处理完。",
         "callcenter.pbx_unavailable": "电话系统未能执行该请求（{detail}），请重试。",
         "callcenter.phone_does_this": "{action} 由您的软电话自行完成，请使用软电话上的按钮。",
+        "callcenter.consult_target_busy": "坐席 {agent_id} 目前无法接受咨询。",
+        "callcenter.no_consultation": "坐席 {agent_id}：{why}。",
     },
 }

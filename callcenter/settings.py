@@ -64,6 +64,8 @@ class DialplanSettings(_Section):
     transfer_exten: str = "cc-transfer"
     # Click-to-dial: the agent's phone is Originated into this context with the number as Exten.
     outbound_context: str = "cc-outbound"
+    # Consultative transfer: the agent's own leg is sent here to dial the colleague or number.
+    consult_context: str = "cc-consult"
     # The ACD queue outbound calls are counted in (added when not configured).
     outbound_queue: str = "outbound"
     outbound_caller_id: str = ""

@@ -9,6 +9,7 @@ Entry points (all services take a ``Session``; the caller owns the transaction; 
   ``UnknownCaller`` (new-caller card).
 - ``interactions.InteractionLog``: the timeline; ``record(session, InteractionRecord)``.
 - ``tickets.TicketService`` with the pure rules in ``ticket_rules`` (workflow, priority, SLA).
+- ``callbacks.CallbackBook``: scheduled callbacks (pending → queued → done / failed / cancelled).
 - ``value`` (pure RFM model), ``purchases`` (record purchases, refresh a customer's value).
 - ``loyalty.LoyaltyLedger``: points that stay right under concurrency.
 - ``knowledge.KnowledgeBase``: articles with full-text search.

@@ -165,11 +165,29 @@ async def transfer(body: Transfer, user: Agent, request: Request) -> dict[str, b
     return {"ok": True}
 
 
+class Consult(BaseModel):
+    kind: Literal["agent", "number"]
+    target: str = Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_.+() -]+$")
+
+
 @router.post("/call/consult")
+async def consult(body: Consult, user: Agent, request: Request) -> dict[str, bool]:
+    """Hold the caller and call a colleague or a number; then complete or cancel."""
+    desktop = desktop_of(request)
+    if body.kind == "agent" and (body.target not in desktop.agent_skills or body.target == user.agent_id):
+        raise ApiError(422, "desktop.bad_transfer_target", user.language)
+    await desktop.cc.consult(_agent_id(user), body.kind, body.target)
+    return {"ok": True}
+
+
 @router.post("/call/consult/{step}")
-async def consult(user: Agent, step: str = "start") -> None:
-    """Consultative transfer is not built yet: refused plainly rather than half done."""
-    raise ApiError(501, "desktop.consult_unavailable", user.language)
+async def consult_step(step: Literal["complete", "cancel"], user: Agent, request: Request) -> dict[str, bool]:
+    cc, agent = desktop_of(request).cc, _agent_id(user)
+    if step == "complete":
+        await cc.complete_consult(agent)
+    else:
+        await cc.cancel_consult(agent)
+    return {"ok": True}
 
 
 @router.post("/call/hold")

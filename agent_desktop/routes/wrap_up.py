@@ -1,5 +1,6 @@
-"""Wrap-up: the disposition (two levels, required where the queue says so), notes, and a ticket
-opened or updated for the customer, linked to the agent's interaction."""
+"""Wrap-up: the disposition (two levels, required where the queue says so), notes, a ticket
+opened or updated for the customer, linked to the agent's interaction, and a callback scheduled
+(``agent_desktop.callbacks``; the engine calls the customer back when it is due)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from sqlalchemy import select
 
 from acd.errors import AcdError
 from agent_desktop.auth.deps import CurrentUser, require_role
+from agent_desktop.callbacks import CallbackAsk, checked_callback, store_callback
 from agent_desktop.errors import ApiError
 from agent_desktop.state import DesktopState, desktop_of
 from callcenter.clock import SystemClock
@@ -37,6 +39,7 @@ class WrapUp(BaseModel):
     sub_disposition: str | None = Field(None, max_length=32)
     notes: str | None = Field(None, max_length=2000)
     ticket: TicketChange | None = None
+    callback: CallbackAsk | None = None
 
 
 def _interaction(desktop: DesktopState, ref: str) -> tuple[int, int | None, str | None] | None:
@@ -83,12 +86,20 @@ async def wrap_up(body: WrapUp, user: Agent, request: Request) -> dict[str, Any]
         if subs is None or (body.sub_disposition is not None and body.sub_disposition not in subs):
             raise ApiError(422, "desktop.bad_disposition", user.language)
         code = body.disposition + (f"/{body.sub_disposition}" if body.sub_disposition else "")
+    callback = None
+    if body.callback is not None:  # checked before anything is stored: a bad time or number is a 422
+        ref = desktop.cc.interaction_ref(body.uniqueid, agent)
+        callback = await asyncio.to_thread(checked_callback, desktop, body.callback, ref, agent)
     ticket_id = None
     if body.ticket is not None and interaction is not None:
         ticket_id = await asyncio.to_thread(_save_ticket, desktop, body.ticket, interaction)
+    callback_id = None
+    if callback is not None:
+        callback_id = await asyncio.to_thread(store_callback, desktop, callback)
+    done = {"ok": True, "ticket_id": ticket_id, "callback_id": callback_id}
     try:
         await desktop.cc.wrap_up(agent, body.uniqueid, code, body.notes or None)
     except AcdError:
         # The disposition is stored; the queue's wrap-up time had already ended by itself.
-        return {"ok": True, "left_wrap_up": False, "ticket_id": ticket_id}
-    return {"ok": True, "left_wrap_up": True, "ticket_id": ticket_id}
+        return done | {"left_wrap_up": False}
+    return done | {"left_wrap_up": True}

@@ -156,8 +156,11 @@ class AmiActions:
         exten: str,
         priority: int = 1,
         extra_channel: str | None = None,
+        extra_to: tuple[str, str] | None = None,
     ) -> AmiResponse:
-        """Send ``channel`` (and ``extra_channel``, to the same place) to a dialplan location.
+        """Send ``channel`` (and ``extra_channel``, to the same place or to ``extra_to`` =
+        (context, exten)) to a dialplan location. Two bridged channels redirected together both
+        leave the bridge and neither is hung up.
 
         Wire: ``Action: Redirect / Channel: PJSIP/pstn-00000006 / Context: cc-connect /
         Exten: agent-1001 / Priority: 1`` → ``Message: Redirect successful``. A channel inside
@@ -165,10 +168,11 @@ class AmiActions:
         """
         headers = [("Channel", channel), ("Context", context), ("Exten", exten), ("Priority", str(priority))]
         if extra_channel is not None:
+            extra_context, extra_exten = extra_to or (context, exten)
             headers += [
                 ("ExtraChannel", extra_channel),
-                ("ExtraContext", context),
-                ("ExtraExten", exten),
+                ("ExtraContext", extra_context),
+                ("ExtraExten", extra_exten),
                 ("ExtraPriority", str(priority)),
             ]
         return await self.send_action("Redirect", headers)

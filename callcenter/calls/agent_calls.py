@@ -73,8 +73,9 @@ class PbxUnavailable(CallCenterError):
 
 
 @dataclass(frozen=True, slots=True)
-class _Before:
-    """A call's routing fields before a transfer, to put back if the transfer is refused."""
+class AgentPart:
+    """A call's routing fields while one agent had it: put back if a transfer is refused, and
+    written as that agent's interaction when it ends."""
 
     phase: CallPhase
     queue: str | None
@@ -88,7 +89,7 @@ class _Before:
     transfers: int
 
     @classmethod
-    def of(cls, call: LiveCall) -> _Before:
+    def of(cls, call: LiveCall) -> AgentPart:
         return cls(
             call.phase,
             call.queue,
@@ -133,7 +134,7 @@ class AgentCalls:
             raise CallNotTransferable(call.uniqueid, "not connected to an agent")
         if call.direction != "inbound":
             raise CallNotTransferable(call.uniqueid, "outbound calls are not transferred")
-        before = _Before.of(call)
+        before = AgentPart.of(call)
         from_agent, now = call.agent_id, s.clock()
         number = self.dialable(target) if kind == "number" else None
         call.transfers += 1
@@ -141,7 +142,7 @@ class AgentCalls:
         call.answered_at, call.started_at, call.queued_at = None, now, now
         try:
             if number is None:
-                await self._requeue(call, kind, target, now)
+                await self.requeue(call, kind, target, now)
             else:
                 call.phase, call.item_id = CallPhase.IVR, None
                 call.transfer_number = number
@@ -157,9 +158,9 @@ class AgentCalls:
             extra={"uniqueid": call.uniqueid, "from": from_agent, "kind": kind, "to": number or target},
         )
         s.publish(CallTransferred(from_agent, call.uniqueid, kind, number or target, now))
-        await self._end_agent_part(call, before, from_agent, now)
+        await self.end_agent_part(call, before, from_agent, now)
 
-    async def _requeue(self, call: LiveCall, kind: TransferKind, target: str, now: float) -> None:
+    async def requeue(self, call: LiveCall, kind: TransferKind, target: str, now: float) -> None:
         s = self._service
         queue = target if kind == "queue" else (call.queue or "")
         call.queue = queue
@@ -176,7 +177,7 @@ class AgentCalls:
         else:
             await s.router.enqueue(item)
 
-    async def _undo(self, call: LiveCall, before: _Before) -> None:
+    async def _undo(self, call: LiveCall, before: AgentPart) -> None:
         s = self._service
         if call.item_id and call.item_id != before.item_id:
             try:
@@ -186,7 +187,7 @@ class AgentCalls:
         call.transfer_number = None
         before.restore(s, call)
 
-    async def _end_agent_part(self, call: LiveCall, before: _Before, agent: str, now: float) -> None:
+    async def end_agent_part(self, call: LiveCall, before: AgentPart, agent: str, now: float) -> None:
         """The transferring agent's part: their item completes (wrap-up) and is written on its own."""
         s = self._service
         if before.item_id:

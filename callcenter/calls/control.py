@@ -29,6 +29,13 @@ class CallControl(Protocol):
         """Take the caller out of the agent's bridge to the engine's ``transfer`` FastAGI route
         (the agent's leg ends); from there the caller is queued again or dialed onward."""
 
+    async def start_consult(self, caller_channel: str, agent_channel: str, target: str) -> None:
+        """Consultation: the caller goes on hold in the engine's ``transfer`` route while the agent's
+        own leg dials ``target`` (an agent's endpoint or a number) from the consult context."""
+
+    async def bridge(self, channel1: str, channel2: str) -> None:
+        """Join two channels (either may be waiting in AGI or be in a bridge already)."""
+
     async def dial_out(self, agent_id: str, number: str, channel_id: str, caller_id: str) -> None:
         """Click-to-dial: ring the agent's own phone (its channel gets ``channel_id`` as Uniqueid);
         when it answers, it dials ``number`` over the outbound trunk."""
@@ -92,6 +99,20 @@ class AmiCallControl:
         await self._ami.redirect(
             caller_channel, self._dialplan.connect_context, self._dialplan.transfer_exten, 1
         )
+
+    async def start_consult(self, caller_channel: str, agent_channel: str, target: str) -> None:
+        d = self._dialplan
+        await self._ami.redirect(
+            caller_channel,
+            d.connect_context,
+            d.transfer_exten,
+            1,
+            extra_channel=agent_channel,
+            extra_to=(d.consult_context, target),
+        )
+
+    async def bridge(self, channel1: str, channel2: str) -> None:
+        await self._ami.bridge(channel1, channel2)
 
     async def dial_out(self, agent_id: str, number: str, channel_id: str, caller_id: str) -> None:
         await self._ami.originate(

@@ -93,12 +93,25 @@ class InboundCalls:
         if isinstance(action, CallerLeft):
             await self._service.channel_hung_up(call.channel)
             return
-        if isinstance(action, Queue | CallbackOffer):
-            # A callback offer waits in its queue like a call until outbound callbacks exist.
-            queue = action.name if isinstance(action, Queue) else action.queue
-            skills = action.skills if isinstance(action, Queue) else ()
-            priority = action.priority if isinstance(action, Queue) else 0
-            await self._service.enqueue(call, queue, priority=float(priority), skills=skills)
+        if isinstance(action, CallbackOffer):
+            # The caller keeps their place as a callback item and leaves the line (calls.callbacks);
+            # when that cannot be done (or an agent is free at once) they wait on the line as a call.
+            callbacks = self._service.callbacks
+            if callbacks is not None and await callbacks.from_ivr(call, action.queue, action.number):
+                try:
+                    await session.hangup()
+                except AgiError:
+                    log.debug("caller gone before the hang-up", extra={"uniqueid": call.uniqueid})
+                await self._service.channel_hung_up(call.channel)
+                return
+            if call.phase is CallPhase.IVR:
+                await self._service.enqueue(call, action.queue)
+            await self._hold(session, call)
+            return
+        if isinstance(action, Queue):
+            await self._service.enqueue(
+                call, action.name, priority=float(action.priority), skills=action.skills
+            )
             await self._hold(session, call)
             return
         call.outcome = {Voicemail: "voicemail", Transfer: "transferred"}.get(type(action), "ended_in_ivr")

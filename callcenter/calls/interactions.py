@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from sqlalchemy.orm import Session, sessionmaker
 
 from callcenter.calls.service import EndedCall
+from callcenter.db_retry import in_transaction
 from crm_core.interactions import Channel, Direction, InteractionLog, InteractionRecord
 
 
@@ -38,5 +39,5 @@ class CrmInteractionWriter:
             notes=f"IVR digits: {''.join(call.ivr_digits)}" if call.ivr_digits else None,
             recording_path=call.recording_path,
         )
-        with self._sessions.begin() as session:
-            self._log.record(session, record)
+        # Another writer at the same moment (SQLite "database is locked") must not lose the record.
+        in_transaction(self._sessions, lambda session: self._log.record(session, record))

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from callcenter.calls.consult import Consultation
     from callcenter.calls.customers import CallerInfo
 
 
@@ -50,6 +51,7 @@ class LiveCall:
     transfers: int = 0
     # A transfer to a number, waiting for the caller to reach the "transfer" FastAGI route.
     transfer_number: str | None = None
+    consult: Consultation | None = None
 
     @property
     def interaction_ref(self) -> str:

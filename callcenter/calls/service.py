@@ -13,6 +13,7 @@ import logging
 from collections import OrderedDict, deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 from acd.decision import Offer
 from acd.errors import AcdError
@@ -69,6 +70,16 @@ def _drop(_event: object) -> None:
     return None
 
 
+class CallbackPort(Protocol):
+    """Outbound callbacks (:mod:`callcenter.calls.callback_delivery`): callback offers, IVR requests."""
+
+    def on_acd_event(self, event: AcdEvent) -> None: ...
+
+    async def deliver(self, offer: Offer) -> None: ...
+
+    async def from_ivr(self, call: LiveCall, queue: str, number: str) -> bool: ...
+
+
 class CallService:
     def __init__(
         self,
@@ -92,6 +103,7 @@ class CallService:
         self.recent: deque[EndedCall] = deque(maxlen=50)
         # (uniqueid, agent) -> the interaction that agent wraps up (a transferred call has several).
         self._interaction_refs: OrderedDict[tuple[str, str], str] = OrderedDict()
+        self.callbacks: CallbackPort | None = None  # set by the composition root
 
     def clock(self) -> float:
         return self._clock()
@@ -114,8 +126,11 @@ class CallService:
         The call is marked as offered and the screen pop published right here, in the same
         loop iteration as the routing decision; only the Redirect waits for its own task.
         """
+        if self.callbacks is not None:
+            self.callbacks.on_acd_event(event)  # a callback offer: its screen pop, its agent's phone
         if isinstance(event, OfferMade):
-            self._mark_offered(event.offer)
+            if event.offer.item.channel is not Channel.CALLBACK:
+                self._mark_offered(event.offer)
             self._offers.put_nowait(event.offer)
 
     def _mark_offered(self, offer: Offer) -> None:
@@ -203,6 +218,9 @@ class CallService:
 
     # -- offers: move the caller to the chosen agent ------------------------------------------
     async def _deliver(self, offer: Offer) -> None:
+        if offer.item.channel is Channel.CALLBACK and self.callbacks is not None:
+            await self.callbacks.deliver(offer)
+            return
         call = self.calls.by_item(offer.item.item_id)
         if call is None or call.phase is CallPhase.ENDED or call.offer_id != offer.offer_id:
             await self._release_offer(offer.offer_id, penalize=False)

@@ -12,6 +12,7 @@ import logging
 
 from callcenter.asterisk import ami_events as ev
 from callcenter.calls.agent_calls import AgentCalls
+from callcenter.calls.consult import Consults
 from callcenter.calls.service import CallService
 
 log = logging.getLogger(__name__)
@@ -20,9 +21,10 @@ _INTERESTING = (ev.BridgeEnter, ev.DialBegin, ev.Hangup, ev.AmiResynced, ev.Hold
 
 
 class AmiCallTracker:
-    def __init__(self, service: CallService, agent_calls: AgentCalls) -> None:
+    def __init__(self, service: CallService, agent_calls: AgentCalls, consults: Consults) -> None:
         self._service = service
         self._agent_calls = agent_calls
+        self._consults = consults
         self._inbox: asyncio.Queue[ev.AmiEvent] = asyncio.Queue()
         # caller channel -> agent channel, learnt from DialBegin in the connect context
         self._agent_leg: dict[str, str] = {}
@@ -45,15 +47,18 @@ class AmiCallTracker:
                 # An Originate: the agent's leg of a click-to-dial call carries our Uniqueid.
                 self._service.outbound_channel(event.dest.uniqueid, event.dest.channel)
             else:
+                self._consults.target_dialed(event.caller.channel, event.dest.channel)
                 self._agent_leg[event.caller.channel] = event.dest.channel
                 self._service.agent_ringing(event.caller.channel, event.dest.channel)
         elif isinstance(event, ev.BridgeEnter):
             channel = event.channel.channel
+            self._consults.leg_bridged(channel)
             if self._service.calls.by_channel(channel) is not None:
                 await self._service.agent_answered(channel, self._agent_leg.get(channel))
         elif isinstance(event, ev.Hangup):
             channel = event.channel.channel
             self._agent_leg.pop(channel, None)
+            await self._consults.leg_gone(channel)
             await self._service.channel_hung_up(channel)
         elif isinstance(event, ev.Hold | ev.Unhold):
             self._agent_calls.phone_held(event.channel.channel, isinstance(event, ev.Hold))

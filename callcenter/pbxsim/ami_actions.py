@@ -15,7 +15,7 @@ import re
 from callcenter.asterisk.ami_frames import AmiMessage
 from callcenter.pbxsim import events as ev
 from callcenter.pbxsim.ami_server import AmiSession
-from callcenter.pbxsim.bridge_action import BRIDGED, check_bridge, join, run_bridge, yank
+from callcenter.pbxsim.bridge_action import BRIDGED, check_bridge, join, move_out, run_bridge, yank
 from callcenter.pbxsim.channels import Channel, DialplanLocation, Headers
 from callcenter.pbxsim.originate import originate
 from callcenter.pbxsim.pbx import Pbx
@@ -64,7 +64,23 @@ class CallActions:
         target = DialplanLocation(
             msg.get("Context") or chan.context, msg.get("Exten") or chan.exten, int(msg.get("Priority") or 1)
         )
+        extra = None
+        if msg.get("ExtraChannel"):
+            extra = self.pbx.find(msg.get("ExtraChannel") or "")
+            if extra is None:
+                session.send(_no_such_channel(msg))
+                return
         session.send(_reply(msg, ("Message", "Redirect successful")))
+        if extra is not None:
+            # Both leave their bridge; neither is hung up (the "dual redirect" of action_redirect).
+            self.pbx.redirect(
+                extra,
+                DialplanLocation(
+                    msg.get("ExtraContext") or msg.get("Context") or extra.context,
+                    msg.get("ExtraExten") or msg.get("Exten") or extra.exten,
+                    int(msg.get("ExtraPriority") or msg.get("Priority") or 1),
+                ),
+            )
         self.pbx.redirect(chan, target)
 
     async def act_bridge(self, msg: AmiMessage, session: AmiSession) -> None:
@@ -73,7 +89,8 @@ class CallActions:
             session.send(_reply(msg, ("Message", error or ""), response="Error"))
             return
         # Tone (no|Channel1|Channel2|Both) would play a courtesy beep: no audio here.
-        first, second = (yank(self.pbx, chan) for chan in pair)
+        # A channel already in a bridge is moved (ast_bridge_add_channel → bridge_move); others yanked.
+        first, second = (move_out(self.pbx, c) if c.bridge_id else yank(self.pbx, c) for c in pair)
         session.send(_reply(msg, ("Message", BRIDGED)))
         bridge = join(self.pbx, first, second)
         self.pbx.spawn(run_bridge(self.pbx, bridge, first, second))

@@ -58,10 +58,19 @@ def check_bridge(pbx: Pbx, one: str, two: str) -> tuple[str | None, tuple[Channe
         return f"Channel2 does not exist: {two}", None
     if first is second:  # the clone of Channel1 is already imparted; the zombie cannot join
         return f"Unable to add Channel2 to bridge: {second.name}", None
-    for n, chan in ((1, first), (2, second)):
-        if chan.bridge_id:  # moving a channel between bridges (ast_bridge_move) is not modelled
-            return f"Unable to add Channel{n} to bridge: {chan.name}", None
+    if first.bridge_id and first.bridge_id == second.bridge_id:
+        return f"Unable to add Channel2 to bridge: {second.name}", None
     return None, (first, second)
+
+
+def move_out(pbx: Pbx, chan: Channel) -> Channel:
+    """A bridged channel leaves its bridge for the new one (``bridge_move``: no clone, no hangup).
+    The peer it leaves stays in the old bridge, alone, until it hangs up."""
+    pbx.set_var(chan, "BRIDGEPEER", "")
+    pbx.emit(ev.bridge_event("BridgeLeave", ev.BridgeInfo(chan.bridge_id), 1, chan))
+    chan.bridge_id = ""
+    chan.poke()
+    return chan
 
 
 def yank(pbx: Pbx, chan: Channel) -> Channel:

@@ -57,6 +57,8 @@ class SimConfig:
     transfer_script: str = "transfer"
     outbound_context: str = "cc-outbound"  # click-to-dial: the agent's leg dials the number here
     outbound_trunk: str = "pstn-out"
+    consult_context: str = "cc-consult"  # an agent's consultation leg dials the target here
+    consult_script: str = "consult-end"
     dial_timeout_s: float = 30.0
     time_scale: float = 1.0
     login_failure_delay_s: float = 1.0

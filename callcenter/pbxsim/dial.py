@@ -63,14 +63,17 @@ def new_callee(
 
 
 async def dial_app(pbx: Pbx, caller: Channel, data: str) -> None:
-    target, _, timeout = data.partition(",")
+    target, _, rest = data.partition(",")
+    timeout, _, options = rest.partition(",")
+    # "g": when the called party hangs up (or is moved away), the caller goes on in the dialplan.
+    go_on = "g" in options
     endpoint = target.split("/", 1)[1] if "/" in target else target
     for name in RESET_VARS:
         pbx.set_var(caller, name, "")
     pbx.app_started(caller)
     if "@" in endpoint:
         number, _, trunk = endpoint.partition("@")
-        await dial_trunk(pbx, caller, number, trunk, float(timeout or pbx.config.dial_timeout_s))
+        await dial_trunk(pbx, caller, number, trunk, float(timeout or pbx.config.dial_timeout_s), go_on)
         return
     phone = pbx.phones.get(endpoint)
     if phone is None or phone.behaviour == "unavailable":
@@ -106,10 +109,12 @@ async def dial_app(pbx: Pbx, caller: Channel, data: str) -> None:
         caller.dial_cause = 19 if status == "NOANSWER" else None
         pbx.destroy(agent, 16 if interrupted else 0)
         return
-    await _bridge_call(pbx, caller, agent, endpoint, phone.talk_s)
+    await _bridge_call(pbx, caller, agent, endpoint, phone.talk_s, go_on)
 
 
-async def dial_trunk(pbx: Pbx, caller: Channel, number: str, trunk: str, timeout_s: float) -> None:
+async def dial_trunk(
+    pbx: Pbx, caller: Channel, number: str, trunk: str, timeout_s: float, go_on: bool = False
+) -> None:
     """``Dial(PJSIP/<number>@<trunk>)``: an outside number (a customer's behaviour decides)."""
     behaviour = pbx.customers.get(number, "answer")
     callee = new_callee(pbx, trunk, caller, (number, UNKNOWN))
@@ -132,7 +137,7 @@ async def dial_trunk(pbx: Pbx, caller: Channel, number: str, trunk: str, timeout
         pbx.set_var(caller, "DIALSTATUS", status)
         pbx.destroy(callee, 16 if interrupted else 0)
         return
-    await _bridge_call(pbx, caller, callee, trunk, None)
+    await _bridge_call(pbx, caller, callee, trunk, None, go_on)
 
 
 async def _ring_until_answered(pbx: Pbx, caller: Channel, endpoint: str, ring_s: float) -> tuple[bool, bool]:
@@ -156,7 +161,7 @@ async def _ring_until_answered(pbx: Pbx, caller: Channel, endpoint: str, ring_s:
 
 
 async def _bridge_call(
-    pbx: Pbx, caller: Channel, agent: Channel, endpoint: str, talk_s: float | None
+    pbx: Pbx, caller: Channel, agent: Channel, endpoint: str, talk_s: float | None, go_on: bool = False
 ) -> None:
     pbx.set_state(agent, STATE_UP)
     pbx.set_var(caller, "DIALSTATUS", "ANSWER")
@@ -181,12 +186,19 @@ async def _bridge_call(
         caller.trace.bridged.set()
     if talk_s is not None:
         pbx.spawn(_agent_hangs_up_after(pbx, agent, talk_s))
-    while (
-        not caller.is_interrupted()
-        and not agent.is_interrupted()
-        and not caller.is_gone()
-        and not agent.is_gone()
-    ):
+
+    def agent_here() -> bool:
+        return agent.bridge_id == bridge.uniqueid and not agent.is_interrupted() and not agent.is_gone()
+
+    moved_away = False
+    while not caller.is_interrupted() and not caller.is_gone():
+        if not agent_here():
+            # Moved into another bridge (AMI Bridge): the caller stays alone until it hangs up.
+            moved_away = agent.bridge_id not in ("", bridge.uniqueid) and not agent.is_gone()
+            if not moved_away or go_on:
+                break
+            await wait_any([caller], None)
+            continue
         await wait_any([caller, agent], None)
     if caller.trace is not None:
         caller.trace.talk_ended = loop.time()
@@ -194,23 +206,37 @@ async def _bridge_call(
             caller.trace.hung_up_by = agent.hangup_by or "agent"
     # The side that left first leaves the bridge first.
     first, second = (agent, caller) if agent.is_interrupted() or agent.is_gone() else (caller, agent)
+    if moved_away:
+        first, second = caller, caller
     for chan in (agent, caller):
         if not chan.is_gone():
             pbx.set_var(chan, "BRIDGEPEER", "")
-    for count, chan in ((1, first), (0, second)):
+    for count, chan in ((1, first), (0, second))[: 1 if moved_away else 2]:
         if not chan.is_gone():
-            pbx.emit(ev.bridge_event("BridgeLeave", bridge, count, chan))
+            pbx.emit(ev.bridge_event("BridgeLeave", bridge, 0 if moved_away else count, chan))
         chan.bridge_id = ""
     pbx.emit(ev.bridge_event("BridgeDestroy", bridge, 0))
     talk_ms = int((loop.time() - answered) / (pbx.timing.time_scale or 1.0) * 1000)
-    if caller.redirect_to is not None and caller.hangup_cause is None:
-        pbx.destroy(agent, 16)  # BlindTransfer / Redirect of the caller: the agent leg ends
+    if agent.redirect_to is not None and agent.hangup_cause is None and not agent.is_gone():
+        # Redirected too (Redirect with ExtraChannel): the called leg runs dialplan from there.
+        where, agent.redirect_to = agent.redirect_to, None
+        pbx.spawn(pbx.run(agent, where))
+        if caller.redirect_to is not None:
+            return
+    elif caller.redirect_to is not None and caller.hangup_cause is None:
+        if not moved_away:
+            pbx.destroy(agent, 16)  # BlindTransfer / Redirect of the caller: the agent leg ends
         return
+    if go_on and not caller.is_interrupted() and not caller.is_gone():
+        if not moved_away:
+            pbx.destroy(agent, 16)
+        return  # the caller's dialplan goes on at the next priority
     for name, value in (("ANSWEREDTIME", str(talk_ms // 1000)), ("ANSWEREDTIME_MS", str(talk_ms))):
         pbx.set_var(caller, name, value)
     pbx.set_var(caller, "DIALSTATUS", "ANSWER")
     pbx.finish(caller, 16)
-    pbx.destroy(agent, 16)
+    if not moved_away:
+        pbx.destroy(agent, 16)
 
 
 async def _agent_hangs_up_after(pbx: Pbx, agent: Channel, talk_s: float) -> None:

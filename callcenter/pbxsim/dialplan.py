@@ -94,6 +94,24 @@ def default_dialplan(config: SimConfig) -> Dialplan:
                 config.transfer_exten, (Step("AGI", f"{agi}/{config.transfer_script}"), Step("Hangup", ""))
             ),
         ),
+        config.consult_context: (
+            Extension(
+                "_age[n]t-.",
+                (
+                    Step("Dial", f"PJSIP/${{EXTEN}},{timeout},g"),
+                    Step("AGI", f"{agi}/{config.consult_script},${{DIALSTATUS}}"),
+                    Step("Hangup", ""),
+                ),
+            ),
+            Extension(
+                "_X.",
+                (
+                    Step("Dial", f"PJSIP/${{EXTEN}}@{config.outbound_trunk},60,g"),
+                    Step("AGI", f"{agi}/{config.consult_script},${{DIALSTATUS}}"),
+                    Step("Hangup", ""),
+                ),
+            ),
+        ),
         config.outbound_context: (
             Extension(
                 "_X.", (Step("Dial", f"PJSIP/${{EXTEN}}@{config.outbound_trunk},60"), Step("Hangup", ""))

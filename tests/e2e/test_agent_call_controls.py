@@ -1,12 +1,13 @@
 """The agent page's call controls on the demo's simulated phone (the simulator driver of softphone.js):
 hold / mute indicators, the transfer chooser, click-to-dial, and the wrap-up extras (a required
-disposition, a ticket; the callback form's time-zone arithmetic)."""
+disposition, a ticket, a callback in the agent's time zone)."""
 
 from __future__ import annotations
 
 import json
 import re
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,9 @@ from agent_desktop.app import create_desktop_app
 from agent_desktop.auth.seed import seed_demo_users
 from agent_desktop.runner import running_server
 from callcenter.app import Engine
+from callcenter.clock import SystemClock
 from callcenter.pbxsim import SimulatedCaller
+from crm_core.callbacks import CallbackBook
 from tests.integration.engine.conftest import engine_settings
 
 pytestmark = pytest.mark.browser
@@ -125,16 +128,22 @@ async def test_given_a_call_on_the_demo_phone_when_the_agent_uses_the_controls_t
     await page.select_option("#ticket-action", "new")
     await page.fill("#ticket-subject", "Refund for order 1234")
     await page.select_option("#ticket-status", "pending")
-    # Scheduling a callback is hidden until the engine delivers outbound callbacks.
-    await expect(page.locator("#callback-box")).to_be_hidden()
+    await page.check("#callback-on")
+    await expect(page.locator("#callback-zone")).to_have_text("Time zone: UTC")
+    await page.fill("#callback-at", "2030-01-15T09:30")
     async with page.expect_request("**/api/agent/wrap-up") as wrap:
         await page.click("#wrap-save")
     body = json.loads((await wrap.value).post_data or "{}")
     assert body["disposition"] == "follow_up"
     assert body["sub_disposition"] == "callback_promised"
     assert body["ticket"] == {"id": None, "subject": "Refund for order 1234", "status": "pending"}
-    assert "callback" not in body
+    assert body["callback"] == {"at": "2030-01-15T09:30:00+00:00", "number": None}
     await expect(page.locator("#wrap-panel")).to_be_hidden()  # the engine took it
+    with engine.contact_center.sessions() as session:
+        (callback,) = CallbackBook(SystemClock(), "US").for_interaction(session, body["uniqueid"])
+    assert (callback.number, callback.queue, callback.status) == ("+14155550100", "support", "pending")
+    assert callback.due_at == datetime(2030, 1, 15, 9, 30, tzinfo=UTC)
+    assert (callback.requested_by, callback.preferred_agent) == ("1002", "1002")
 
 
 async def test_given_a_customer_found_when_the_agent_clicks_the_phone_icon_then_the_engine_dials(

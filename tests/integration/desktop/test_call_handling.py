@@ -245,3 +245,122 @@ async def test_given_a_bad_number_or_a_customer_who_does_not_answer_then_click_t
         await wait_until(
             lambda: desktop.engine.contact_center.call_of_agent("1003") is None, what="the call cleared"
         )
+
+
+async def test_given_a_call_when_1001_consults_1002_and_completes_then_1002_has_the_caller(
+    desktop: Desktop,
+) -> None:
+    await desktop.engine.ami.wait_connected(5)
+    async with (
+        desktop.signed_in("agent1001") as first,
+        desktop.signed_in("agent1002") as second,
+        live_socket(desktop, first) as first_ws,
+        live_socket(desktop, second) as second_ws,
+        connected_call(desktop, first, first_ws) as pop,
+    ):
+        started = await first.post("/api/agent/call/consult", json={"kind": "agent", "target": "1002"})
+        assert started.status_code == 200, started.text
+        assert (await next_message(first_ws, "ConsultStarted"))["target"] == "1002"
+        # 1002 sees who is waiting before answering, and is busy for routing meanwhile.
+        consult_pop = await next_message(second_ws, "CallOffered")
+        assert consult_pop["uniqueid"] == pop["uniqueid"]
+        assert consult_pop["customer"]["matches"][0]["profile"]["display_name"] == "Wei Zhang"
+        assert (await _states(desktop))["1002"] == "busy"
+        await next_message(second_ws, "CallConnected", lambda m: m["uniqueid"] == pop["uniqueid"])
+        done = await first.post("/api/agent/call/consult/complete")
+        assert done.status_code == 200, done.text
+        assert (await next_message(first_ws, "ConsultEnded"))["outcome"] == "completed"
+        await next_message(first_ws, "CallEnded", lambda m: m["outcome"] == "transferred")
+        call = desktop.engine.contact_center.call_of_agent("1002")
+        assert call is not None
+        assert call.phase == "talking"
+        assert desktop.engine.contact_center.call_of_agent("1001") is None
+        await wait_until(lambda: not _leg_of("1001", desktop), what="1001's leg hung up")
+        assert _bridged_with_caller(desktop, "1002")
+
+        assert (await second.post("/api/agent/call/hangup")).status_code == 200
+        await next_message(second_ws, "CallEnded", lambda m: m["outcome"] == "answered")
+        await wait_until(lambda: bool(_interactions(desktop, "1002")), what="1002's part written")
+        assert _interactions(desktop, "1001")[0].outcome == "transferred"
+        assert _interactions(desktop, "1002")[0].external_ref == pop["uniqueid"] + "-t1"
+
+
+async def test_given_a_consultation_when_cancelled_then_the_caller_is_back_and_the_colleague_free(
+    desktop: Desktop,
+) -> None:
+    await desktop.engine.ami.wait_connected(5)
+    async with (
+        desktop.signed_in("agent1001") as first,
+        desktop.signed_in("agent1002") as second,
+        live_socket(desktop, first) as first_ws,
+        live_socket(desktop, second) as second_ws,
+        connected_call(desktop, first, first_ws) as pop,
+    ):
+        busy = await first.post("/api/agent/call/consult", json={"kind": "agent", "target": "1003"})
+        assert busy.status_code == 200  # 1003 is free (the call went to 1001)
+        await next_message(first_ws, "ConsultStarted")
+        await wait_until(lambda: _consult_answered(desktop, "1001"), what="1003 answered")
+        cancelled = await first.post("/api/agent/call/consult/cancel")
+        assert cancelled.status_code == 200, cancelled.text
+        assert (await next_message(first_ws, "ConsultEnded"))["outcome"] == "cancelled"
+        await wait_until(
+            lambda: _bridged_with_caller(desktop, "1001"), what="1001 and the caller joined again"
+        )
+        assert (await _states(desktop))["1003"] == "available"
+        call = desktop.engine.contact_center.call_of_agent("1001")
+        assert call is not None
+        assert call.uniqueid == pop["uniqueid"]
+
+        # A consultation with an agent who is not free is refused before the caller is moved.
+        paused = await second.post("/api/agent/state", json={"state": "paused", "reason": "break"})
+        assert paused.status_code == 200
+        refused = await first.post("/api/agent/call/consult", json={"kind": "agent", "target": "1002"})
+        assert refused.status_code == 409
+        assert refused.json()["code"] == "callcenter.consult_target_busy"
+        assert _bridged_with_caller(desktop, "1001")
+        del second_ws
+
+
+def _leg_of(agent_id: str, desktop: Desktop) -> list[str]:
+    sim = desktop.engine.simulator
+    assert sim is not None
+    return [c.name for c in sim.channels() if c.name.startswith(f"PJSIP/agent-{agent_id}-")]
+
+
+def _bridged_with_caller(desktop: Desktop, agent_id: str) -> bool:
+    sim = desktop.engine.simulator
+    assert sim is not None
+    channels = sim.channels()
+    caller = next((c for c in channels if c.name.startswith("PJSIP/pstn-")), None)
+    legs = [c for c in channels if c.name.startswith(f"PJSIP/agent-{agent_id}-")]
+    return caller is not None and any(leg.bridge_id and leg.bridge_id == caller.bridge_id for leg in legs)
+
+
+def _consult_answered(desktop: Desktop, agent_id: str) -> bool:
+    call = desktop.engine.calls.calls.live()
+    return any(c.agent_id == agent_id and c.consult is not None and c.consult.answered for c in call)
+
+
+async def test_given_a_consultation_when_the_agent_hangs_up_then_the_caller_is_queued_again(
+    desktop: Desktop,
+) -> None:
+    await desktop.engine.ami.wait_connected(5)
+    async with (
+        desktop.signed_in("agent1001") as first,
+        live_socket(desktop, first) as first_ws,
+        connected_call(desktop, first, first_ws) as pop,
+    ):
+        started = await first.post("/api/agent/call/consult", json={"kind": "number", "target": "4155550177"})
+        assert started.status_code == 200, started.text
+        assert (await next_message(first_ws, "ConsultStarted"))["target"] == "+14155550177"
+        await wait_until(lambda: _consult_answered(desktop, "1001"), what="the number answered")
+        assert (await first.post("/api/agent/call/hangup")).status_code == 200
+        assert (await next_message(first_ws, "ConsultEnded"))["outcome"] == "failed"
+
+        def offered_again() -> bool:
+            call = desktop.engine.calls.calls.get(pop["uniqueid"])
+            return (
+                call is not None and call.phase.value in ("offering", "talking") and call.agent_id is not None
+            )
+
+        await wait_until(offered_again, timeout=10, what="the caller offered to an agent again")

@@ -1,0 +1,267 @@
+"""Scheduled callbacks in the engine: due rows of the CRM become ACD callback work items.
+
+``CallbackScheduler.run`` is a task: at start it puts back in the ACD every callback that was
+``queued`` when the engine stopped (the ACD's in-memory state is gone, the database row is not),
+then every ``poll_s`` it claims the rows whose time has come (``pending`` → ``queued``) and
+enqueues each as a :attr:`acd.model.Channel.CALLBACK` item of its queue, for the customer, with the
+agent who promised it preferred (``WorkItem.previous_agent_id``). Time comes from the clock port,
+so tests move it by hand and call :meth:`CallbackScheduler.run_due`.
+
+An IVR caller who asks to be called back keeps their place: their queued call item becomes a
+callback item (``Router.convert_to_callback``) and a ``queued`` row records it (:meth:`from_ivr`).
+
+:mod:`callcenter.calls.callback_delivery` rings the agent and the customer when the ACD offers an
+item, then reports the attempt here: ``done``, or tried again ``retry_after_s`` later, at most
+``max_attempts`` times (then ``failed``). A database outage never loses a queued customer: the ACD
+item lives on without its row, and errors are logged.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import partial
+from typing import TypeVar
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from acd.errors import AcdError, DuplicateItem, UnknownQueue
+from acd.model import Channel, Customer, WorkItem
+from acd.router import Router
+from callcenter.calls.customers import CallerInfo
+from callcenter.calls.registry import CallPhase, LiveCall
+from callcenter.calls.service import CallerLookup, CallService
+from callcenter.db_retry import in_transaction
+from crm_core import phones
+from crm_core.callbacks import CallbackBook, CallbackRequest, CallbackSummary
+from crm_core.clock import Clock
+from crm_core.lookup import KnownCaller
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+
+@dataclass(slots=True)
+class QueuedCallback:
+    """A callback in the ACD now: what the delivery needs when it is offered."""
+
+    item_id: str
+    callback_id: int | None  # its row (None: not stored, the database was unavailable)
+    number: str  # E.164
+    queue: str
+    info: CallerInfo
+
+    @property
+    def caller_name(self) -> str:
+        pop = self.info.pop
+        return pop.matches[0].profile.display_name if isinstance(pop, KnownCaller) and pop.matches else ""
+
+
+class CallbackScheduler:
+    def __init__(
+        self,
+        router: Router,
+        sessions: sessionmaker[Session],
+        book: CallbackBook,
+        lookup: CallerLookup,
+        clock: Clock,
+        *,
+        fallback_queue: str | None = None,
+        poll_s: float = 1.0,
+        retry_after_s: float = 600.0,
+        max_attempts: int = 3,
+    ) -> None:
+        self._router = router
+        self._sessions = sessions
+        self._book = book
+        self._lookup = lookup
+        self._clock = clock
+        self._fallback_queue = fallback_queue
+        self.poll_s = poll_s
+        self.retry_after_s = retry_after_s
+        self.max_attempts = max_attempts
+        self.queued: dict[str, QueuedCallback] = {}  # by ACD item id
+
+    # -- the task ----------------------------------------------------------------------------
+    async def run(self) -> None:
+        requeued = False
+        while True:
+            try:
+                if not requeued:
+                    await self.requeue_open()
+                    requeued = True
+                await self.run_due()
+            except Exception:
+                log.exception("callback scheduler pass failed; retrying on the next poll")
+            await asyncio.sleep(self.poll_s)
+
+    async def requeue_open(self) -> int:
+        """After a start: every ``queued`` row goes (back) into the ACD. Returns how many."""
+        rows = await self._db(self._book.queued)
+        for row in rows:
+            await self._enqueue(row, row.item_id or self._item_id(row))
+        if rows:
+            log.info("queued callbacks put back in the ACD", extra={"callbacks": len(rows)})
+        return len(rows)
+
+    async def run_due(self) -> int:
+        """Claim and enqueue every pending callback whose time has come. Returns how many."""
+        started = 0
+        for row in await self._db(self._book.due):
+            item_id = self._item_id(row)
+            if not await self._db(partial(self._book.claim, callback_id=row.id, item_id=item_id)):
+                continue  # another engine claimed it, or it was cancelled meanwhile
+            if await self._enqueue(row, item_id):
+                started += 1
+        return started
+
+    @staticmethod
+    def _item_id(row: CallbackSummary) -> str:
+        return f"cb-{row.id}-{row.attempts + 1}"
+
+    async def _enqueue(self, row: CallbackSummary, item_id: str) -> bool:
+        info = await self._safe_lookup(row.number)
+        customer_id = str(row.customer_id) if row.customer_id is not None else info.customer_id
+        queue = row.queue
+        for attempt in range(2):
+            # Known before the router may offer it (enqueue routes at once when an agent is free).
+            self.queued[item_id] = QueuedCallback(item_id, row.id, row.number, queue, info)
+            item = WorkItem(
+                item_id=item_id,
+                channel=Channel.CALLBACK,
+                queue=queue,
+                customer=Customer(customer_id or f"tel:{row.number}", info.tier),
+                arrived_at=min(row.due_at.timestamp(), self._clock.now()),
+                previous_agent_id=row.preferred_agent,
+                callback_number=row.number,
+            )
+            try:
+                await self._router.enqueue(item)
+            except DuplicateItem:
+                pass  # still in the ACD (a shared store outlived this engine): nothing to add
+            except UnknownQueue:
+                if attempt == 0 and self._fallback_queue and queue != self._fallback_queue:
+                    log.warning(
+                        "callback queue does not exist; using the fallback queue",
+                        extra={"callback": row.id, "queue": queue, "fallback": self._fallback_queue},
+                    )
+                    queue = self._fallback_queue
+                    continue
+                return await self._not_queued(row, item_id, "unknown queue")
+            except AcdError as exc:
+                return await self._not_queued(row, item_id, str(exc))
+            log.info(
+                "callback queued",
+                extra={"callback": row.id, "item": item_id, "queue": queue, "number": row.number},
+            )
+            return True
+        return False
+
+    async def _not_queued(self, row: CallbackSummary, item_id: str, why: str) -> bool:
+        """The ACD refused it: back to pending, tried again later (no attempt is counted)."""
+        self.queued.pop(item_id, None)
+        log.error("callback could not be queued; retrying later", extra={"callback": row.id, "error": why})
+        try:
+            await self._db(lambda s: self._book.release(s, row.id, self.retry_after_s))
+        except Exception:
+            log.exception("could not put the callback back to pending", extra={"callback": row.id})
+        return False
+
+    async def _safe_lookup(self, number: str) -> CallerInfo:
+        try:
+            return await self._lookup(number)
+        except Exception:
+            log.exception("customer lookup failed; the callback routes as a normal customer")
+            return CallerInfo.unknown()
+
+    # -- the IVR: a caller chose to be called back ---------------------------------------------
+    async def from_ivr(self, service: CallService, call: LiveCall, queue: str, number: str) -> bool:
+        """Queue the caller, then turn the call item into a callback item at the same place.
+
+        True: the caller may hang up (their place is kept). False: they stay on the line as a call
+        (the number cannot be called back, an agent was free at once, or the ACD refused); the call
+        is queued unless it is already.
+        """
+        e164 = phones.try_normalize(number, self._book.region)
+        if e164 is None:
+            log.warning("callback offer without a number to call back; caller stays queued")
+            return False
+        try:
+            await service.enqueue(call, queue)
+        except AcdError as exc:
+            call.phase = CallPhase.IVR  # not queued: the caller is queued as a call instead
+            log.warning("could not queue the callback request", extra={"queue": queue, "error": str(exc)})
+            return False
+        item_id = call.item_id
+        if call.phase is not CallPhase.QUEUED or item_id is None:
+            return False  # offered at once: the caller is being put through
+        info = call.caller_info or CallerInfo.unknown()
+        self.queued[item_id] = QueuedCallback(item_id, None, e164, queue, info)
+        try:
+            await self._router.convert_to_callback(item_id, e164)
+        except AcdError as exc:
+            self.queued.pop(item_id, None)
+            log.warning(
+                "could not turn the call into a callback; caller stays queued", extra={"error": str(exc)}
+            )
+            return False
+        # The item is the callback's now: the caller's hang-up must not abandon it.
+        service.calls.remove(call)
+        call.item_id, call.phase, call.outcome = None, CallPhase.IVR, "callback_requested"
+        service.calls.add(call)
+        log.info("caller left a callback request", extra={"uniqueid": call.uniqueid, "queue": queue})
+        customer_id = info.customer_id
+        request = CallbackRequest(
+            number=e164,
+            due_at=datetime.fromtimestamp(self._clock.now(), UTC),
+            queue=queue,
+            customer_id=int(customer_id) if customer_id and customer_id.isdigit() else None,
+            interaction_ref=call.uniqueid,
+        )
+        try:
+            row = await self._db(lambda s: self._book.add_queued(s, request, item_id))
+        except Exception:
+            log.exception("callback request not stored; it is still queued", extra={"item": item_id})
+        else:
+            self.queued[item_id].callback_id = row.id
+        return True
+
+    # -- what the delivery reports ------------------------------------------------------------
+    def ticket(self, item: WorkItem) -> QueuedCallback:
+        """The callback behind an offered item (made from the item itself if it is not known)."""
+        known = self.queued.get(item.item_id)
+        if known is not None:
+            return known
+        number = item.callback_number or ""
+        return QueuedCallback(item.item_id, None, number, item.queue, CallerInfo.unknown())
+
+    async def attempt_over(self, ticket: QueuedCallback, answered: bool) -> None:
+        """The customer was called: ``done``, or tried again later (``failed`` after the last try)."""
+        self.queued.pop(ticket.item_id, None)
+        callback_id = ticket.callback_id
+        if callback_id is None:
+            log.info("unstored callback attempt over", extra={"item": ticket.item_id, "answered": answered})
+            return
+        try:
+            if answered:
+                await self._db(lambda s: self._book.answered(s, callback_id))
+                log.info("callback done", extra={"callback": callback_id})
+                return
+            row = await self._db(
+                lambda s: self._book.not_answered(s, callback_id, self.retry_after_s, self.max_attempts)
+            )
+        except Exception:
+            log.exception("could not record the callback attempt", extra={"callback": callback_id})
+            return
+        log.info(
+            "callback not answered",
+            extra={"callback": callback_id, "attempts": row.attempts, "status": row.status.value},
+        )
+
+    # -- the database, in a worker thread -----------------------------------------------------
+    async def _db(self, work: Callable[[Session], T]) -> T:
+        return await asyncio.to_thread(in_transaction, self._sessions, work)
