@@ -14,7 +14,7 @@ from callcenter.asterisk.fastagi import AgiSession
 from callcenter.calls.ivr_adapters import AgiCallerChannel, SystemClock
 from callcenter.calls.speech import KeywordSpotter
 from ivr_flows.catalog import FlowCatalog
-from ivr_flows.errors import IvrError
+from ivr_flows.errors import InvalidFlow, IvrError
 from ivr_flows.interpreter import RunPorts, run_flow
 from ivr_flows.loader import SHIPPED_FLOWS
 from ivr_flows.outcome import CallContext, FlowOutcome
@@ -35,9 +35,17 @@ def open_flow_repository(
     )
     if not repository.flow_names():
         for path in sorted(SHIPPED_FLOWS.glob("*.yaml")):
-            version = repository.save(
-                path.read_text(encoding="utf-8"), author="system", comment="shipped flow"
-            )
+            try:
+                version = repository.save(
+                    path.read_text(encoding="utf-8"), author="system", comment="shipped flow"
+                )
+            except InvalidFlow as exc:
+                # The example flows name the demo's queues and skills; a site without them starts
+                # anyway (callers get the built-in menu) and writes its own flows in the editor.
+                log.warning(
+                    "shipped IVR flow does not fit this site; not published", extra={"error": str(exc)}
+                )
+                continue
             repository.publish(version.flow, version.number, author="system")
             log.info("published shipped IVR flow", extra={"flow": version.flow, "version": version.number})
     return repository

@@ -177,3 +177,30 @@ async def test_given_a_silent_caller_then_the_menus_time_out_and_the_caller_reac
     assert outcome.agent is not None
     [decision, *_] = await open_hours.router.explain(handle.uniqueid)
     assert decision.queue == "general"
+
+
+async def test_given_a_site_without_the_demo_queues_when_the_engine_starts_then_callers_are_served(
+    tmp_path: Path,
+) -> None:
+    """The shipped example flow names the demo's queues; a site with only "general" used to refuse
+    to start (InvalidFlow at seeding). Now the example is skipped and the built-in menu answers."""
+    settings = engine_settings(
+        tmp_path,
+        queues=[{"name": "general", "wrap_up_s": 0.2}],
+        agents=[{"agent_id": "7001", "name": "Solo", "skills": {"general": 3}}],
+    )
+    settings = settings.model_copy(update={"ivr": settings.ivr.model_copy(update={"use_flows": True})})
+    engine = Engine(settings, simulator_mode=True)
+    await engine.start()
+    try:
+        assert engine.flows is not None
+        assert engine.flows.flow_names() == []
+        assert engine.simulator is not None
+        await engine.ami.wait_connected(5)
+        handle = await engine.simulator.place_call(
+            SimulatedCaller(number="4155550100", digits=(), talk_s=0.5)
+        )
+        outcome = await handle.finished(30)
+        assert outcome.agent == "agent-7001"
+    finally:
+        await engine.stop()
