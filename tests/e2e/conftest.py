@@ -2,10 +2,27 @@
 
 from __future__ import annotations
 
+import contextlib
+import re
 from collections.abc import AsyncIterator
 
 import pytest
-from playwright.async_api import Browser, async_playwright
+from playwright.async_api import Browser, Page, async_playwright, expect
+
+from agent_desktop.app import create_desktop_app
+from agent_desktop.auth.seed import seed_demo_users
+from agent_desktop.runner import running_server
+from callcenter.app import Engine
+from callcenter.settings import Settings
+
+PASSWORD = "demo-password-123"
+# The simulated phones ring for 2 s (40 s x time scale 0.05) so the Answer button can be clicked.
+RINGING_PHONES = {
+    "time_scale": 0.05,
+    "arrival_rate_per_min": 0,
+    "agent_answer_delay_s": 40,
+    "demo_customers": 20,
+}
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -28,3 +45,27 @@ async def browser() -> AsyncIterator[Browser]:
             yield launched
         finally:
             await launched.close()
+
+
+@contextlib.asynccontextmanager
+async def live_desktop(settings: Settings) -> AsyncIterator[tuple[Engine, str]]:
+    """The engine on the PBX simulator with the demo users, and the web app's URL."""
+    engine = Engine(settings, simulator_mode=True)
+    await engine.start()
+    try:
+        seed_demo_users(engine.contact_center.sessions, engine.settings, PASSWORD)
+        async with running_server(create_desktop_app(engine)) as url:
+            yield engine, url
+    finally:
+        await engine.stop()
+
+
+async def sign_in(browser: Browser, url: str, username: str) -> Page:
+    context = await browser.new_context(viewport={"width": 1400, "height": 900})
+    page = await context.new_page()
+    await page.goto(url + "/login")
+    await page.fill("#username", username)
+    await page.fill("#password", PASSWORD)
+    await page.click("#submit")
+    await expect(page.locator("#live")).to_have_class(re.compile(r"\bon\b"), timeout=10_000)
+    return page

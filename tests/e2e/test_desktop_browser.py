@@ -10,51 +10,24 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Browser, Page, expect
+from playwright.async_api import Browser, expect
 
-from agent_desktop.app import create_desktop_app
-from agent_desktop.auth.seed import seed_demo_users
-from agent_desktop.runner import running_server
 from callcenter.app import Engine
 from callcenter.pbxsim import SimulatedCaller
 from crm_core.interactions import InteractionLog
+from tests.e2e.conftest import RINGING_PHONES, live_desktop, sign_in
 from tests.integration.engine.conftest import engine_settings
 from tests.waiting import wait_until
 
 pytestmark = pytest.mark.browser
-PASSWORD = "demo-password-123"
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
 
 
 @pytest.fixture
 async def server(tmp_path: Path) -> AsyncIterator[tuple[Engine, str]]:
-    # The simulated phones ring for 2 s (40 s x time scale 0.05) so the Answer button can be clicked.
-    simulator = {
-        "time_scale": 0.05,
-        "arrival_rate_per_min": 0,
-        "agent_answer_delay_s": 40,
-        "demo_customers": 20,
-    }
-    engine = Engine(engine_settings(tmp_path, simulator=simulator), simulator_mode=True)
-    await engine.start()
-    try:
-        seed_demo_users(engine.contact_center.sessions, engine.settings, PASSWORD)
-        async with running_server(create_desktop_app(engine)) as url:
-            yield engine, url
-    finally:
-        await engine.stop()
-
-
-async def sign_in(browser: Browser, url: str, username: str) -> Page:
-    context = await browser.new_context(viewport={"width": 1400, "height": 900})
-    page = await context.new_page()
-    await page.goto(url + "/login")
-    await page.fill("#username", username)
-    await page.fill("#password", PASSWORD)
-    await page.click("#submit")
-    await expect(page.locator("#live")).to_have_class(re.compile(r"\bon\b"), timeout=10_000)
-    return page
+    async with live_desktop(engine_settings(tmp_path, simulator=RINGING_PHONES)) as running:
+        yield running
 
 
 async def test_given_a_vip_call_when_worked_in_the_browser_then_pop_wallboard_and_audit_show_it(
