@@ -1,10 +1,12 @@
 """Fan-out from the engine's bus to the browsers' WebSockets.
 
-One bus subscription for the whole web app: each event is serialized once and queued for every
-socket allowed to see it (agents: their own offers, calls and state; supervisors and admins:
-everything). The wallboard is computed once per change burst (at most every ``wallboard_interval_s``)
-and the same text goes to every supervisor. A socket that falls behind loses its backlog and gets a
-fresh snapshot instead, as does everyone when the hub itself overflows.
+One bus listener for the whole web app: as each event is published it is serialized once and queued
+for the sockets allowed to see it, found by index rather than by scanning every socket (agents: their
+own offers, calls and state; supervisors and admins: interventions and alerts). Calls and agent
+states reach supervisors summarized in the wallboard, computed once per change burst (at most every
+``wallboard_interval_s``), the same text for every supervisor: copying each screen pop of a 200-call
+burst to 50 consoles that never show it would be 10,000 messages. A socket that falls behind loses
+its backlog and gets a fresh snapshot instead.
 """
 
 from __future__ import annotations
@@ -13,13 +15,13 @@ import asyncio
 import contextlib
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final
 
 from acd.events import AgentStateChanged, OfferMade
 from agent_desktop.auth.deps import CurrentUser
 from agent_desktop.wire import wallboard_json
-from callcenter.bus import Overflowed
 from callcenter.events import CallEnded, CallOffered, SupervisionChanged, to_wire
 
 if TYPE_CHECKING:
@@ -44,9 +46,7 @@ _AGENT_TYPES = frozenset(
         "ConsultEnded",
     }
 )
-# Supervisors get these as events; the routing internals (ItemQueued, OfferMade, ...) reach them
-# summarized in the wallboard, which keeps a 200-call burst from becoming 50 x 2,000 messages.
-_SUPERVISOR_TYPES = _AGENT_TYPES | {"SupervisionChanged", "AgentAutoPaused", "FallbackRequired"}
+_SUPERVISOR_TYPES = frozenset({"SupervisionChanged", "AgentAutoPaused", "FallbackRequired"})
 
 
 @dataclass(eq=False)
@@ -87,63 +87,65 @@ class Hub:
         self._cc = cc
         self._interval = wallboard_interval_s
         self.connections: set[Connection] = set()
+        self._supervisors: set[Connection] = set()
+        self._by_agent: dict[str, set[Connection]] = {}
         self.offers: dict[str, dict[str, Any]] = {}  # agent id → the current screen pop
         self.reasons: dict[str, str | None] = {}  # agent id → pause reason
         self.supervising: dict[str, tuple[str, str]] = {}  # agent id → (supervisor, mode)
         self._dirty = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
+        self._stop_listening: Callable[[], None] | None = None
         self.wallboard_text = ""
 
     def start(self) -> None:
-        if not self._tasks:
-            subscription = self._cc.bus.subscribe(maxsize=10_000)
-            self._tasks = [
-                asyncio.create_task(self._pump(subscription), name="desktop-hub"),
-                asyncio.create_task(self._wallboard_loop(), name="desktop-wallboard"),
-            ]
-            self._subscription = subscription
+        if self._stop_listening is None:
+            self._stop_listening = self._cc.bus.listen(self.dispatch)
+            self._tasks = [asyncio.create_task(self._wallboard_loop(), name="desktop-wallboard")]
 
     async def stop(self) -> None:
+        if self._stop_listening is not None:
+            self._stop_listening()
+            self._stop_listening = None
         for task in self._tasks:
             task.cancel()
         for task in self._tasks:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
-        if self._tasks:
-            self._subscription.close()
         self._tasks = []
 
     def add(self, connection: Connection) -> None:
+        """Registers a socket (starting the hub with the first one)."""
         self.start()
+        self.register(connection)
+
+    def register(self, connection: Connection) -> None:
         self.connections.add(connection)
+        if connection.supervises:
+            self._supervisors.add(connection)
+        if connection.user.agent_id:
+            self._by_agent.setdefault(connection.user.agent_id, set()).add(connection)
 
     def discard(self, connection: Connection) -> None:
         self.connections.discard(connection)
-
-    async def _pump(self, subscription: Any) -> None:
-        async for event in subscription:
-            try:
-                self.dispatch(event)
-            except Exception:
-                log.exception("could not fan out an event", extra={"event": type(event).__name__})
+        self._supervisors.discard(connection)
+        agent = connection.user.agent_id
+        if agent and agent in self._by_agent:
+            self._by_agent[agent].discard(connection)
+            if not self._by_agent[agent]:
+                del self._by_agent[agent]
 
     def dispatch(self, event: object) -> None:
-        if isinstance(event, Overflowed):
-            log.warning("desktop hub fell behind; every socket resyncs", extra={"dropped": event.dropped})
-            for connection in self.connections:
-                connection.push(RESYNC)
-            self._dirty.set()
-            return
+        """Called by the bus as each event is published: serializes it once and queues it."""
         self._remember(event)
         kind = type(event).__name__
-        agent = _agent_of(event)
-        text: str | None = None
-        for connection in self.connections:
-            if (kind in _SUPERVISOR_TYPES and connection.supervises) or (
-                kind in _AGENT_TYPES and agent == connection.user.agent_id
-            ):
-                if text is None:
-                    text = json.dumps(to_wire(event), ensure_ascii=False)
+        recipients: tuple[Connection, ...] = ()
+        if kind in _AGENT_TYPES:
+            recipients = tuple(self._by_agent.get(_agent_of(event) or "", ()))
+        if kind in _SUPERVISOR_TYPES:
+            recipients += tuple(self._supervisors)
+        if recipients:
+            text = json.dumps(to_wire(event), ensure_ascii=False)
+            for connection in recipients:
                 connection.push(text)
         self._dirty.set()
 
@@ -168,13 +170,12 @@ class Hub:
         while True:
             await self._dirty.wait()
             self._dirty.clear()
-            if any(c.supervises for c in self.connections):
+            if self._supervisors:
                 try:
                     self.wallboard_text = json.dumps(await self.wallboard(), ensure_ascii=False)
                 except Exception:
                     log.exception("wallboard snapshot failed")
                 else:
-                    for connection in self.connections:
-                        if connection.supervises:
-                            connection.push(self.wallboard_text)
+                    for connection in self._supervisors:
+                        connection.push(self.wallboard_text)
             await asyncio.sleep(self._interval)

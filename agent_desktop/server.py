@@ -17,6 +17,7 @@ import uvicorn
 from fastapi import FastAPI, Query
 from fastapi.responses import HTMLResponse
 
+from callcenter.heap import freeze_startup_heap
 from callcenter.i18n import SUPPORTED_LANGUAGES, translate
 
 if TYPE_CHECKING:
@@ -130,4 +131,5 @@ async def serve_web(engine: Engine, settings: Settings) -> None:
             # Printed once on the console, never logged; set CC_DEMO_PASSWORD to choose it.
             names = ", ".join(name for name, *_ in demo_accounts(settings))
             print(f"  Demo sign-in at {url}login: {names}; password: {password}\n", flush=True)
+    freeze_startup_heap()
     await asyncio.shield(server.serve())

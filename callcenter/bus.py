@@ -3,14 +3,15 @@
 ``publish`` never blocks (it is called from the AMI read path and router listeners). Each
 subscriber has a bounded queue; a subscriber that falls behind loses its backlog and gets
 an :class:`Overflowed` marker instead, so it can resync from a snapshot (a slow browser must
-never slow the engine down).
+never slow the engine down). A listener is called inside ``publish`` instead: for fan-out that only
+queues work elsewhere (the web hub), it saves the trip through the event loop a subscription costs.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 
 log = logging.getLogger(__name__)
@@ -68,15 +69,27 @@ class Subscription:
 class EventBus:
     def __init__(self) -> None:
         self._subscriptions: set[Subscription] = set()
+        self._listeners: list[Callable[[object], None]] = []
 
     def subscribe(self, maxsize: int = 1000) -> Subscription:
         subscription = Subscription(self, maxsize)
         self._subscriptions.add(subscription)
         return subscription
 
+    def listen(self, listener: Callable[[object], None]) -> Callable[[], None]:
+        """Call ``listener`` with every event as it is published; it must be quick and not block.
+        Returns the function that stops it."""
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener)
+
     def publish(self, event: object) -> None:
         for subscription in tuple(self._subscriptions):
             subscription._offer(event)
+        for listener in tuple(self._listeners):
+            try:
+                listener(event)
+            except Exception:  # a listener's bug must not break the engine path that published
+                log.exception("event listener failed", extra={"event": type(event).__name__})
 
     @property
     def subscribers(self) -> int:

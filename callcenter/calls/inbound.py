@@ -59,6 +59,7 @@ class InboundCalls:
             )
         )
         log.info("caller entered the IVR", extra={"uniqueid": call.uniqueid, "caller": call.caller_number})
+        self._service.look_up_caller_early(call)
         if self._flows is not None and self._flows.has_flow(call.dialed):
             await self._run_flow(session, call, self._flows)
             return

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import enum
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -41,6 +42,8 @@ class LiveCall:
     redirecting: bool = False
     outcome: str | None = None
     caller_info: CallerInfo | None = None
+    # The CRM lookup started as the caller arrives, so the screen pop is ready when they queue.
+    caller_lookup: asyncio.Task[CallerInfo] | None = None
     recording_path: str | None = None
     recording_paused: bool = False
     direction: str = "inbound"  # inbound | outbound (click-to-dial)

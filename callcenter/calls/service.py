@@ -80,6 +80,11 @@ class CallbackPort(Protocol):
     async def from_ivr(self, call: LiveCall, queue: str, number: str) -> bool: ...
 
 
+# A caller who spent longer than this in the IVR is looked up again when they queue: the agent
+# must see the tickets and notes of now, not of their arrival.
+EARLY_LOOKUP_FRESH_S = 60.0
+
+
 class CallService:
     def __init__(
         self,
@@ -183,11 +188,10 @@ class CallService:
         priority: float = 0.0,
         skills: tuple[tuple[str, int], ...] = (),
     ) -> None:
-        info = await self._safe_caller_lookup(call.caller_number)
-        call.caller_info = info
+        call.queued_at = self._clock()  # the caller waits from here, the CRM lookup included
+        call.caller_info = await self._caller_info(call)
         call.queue = queue
         call.phase = CallPhase.QUEUED
-        call.queued_at = self._clock()
         item = WorkItem(
             item_id=call.uniqueid,
             channel=Channel.VOICE,
@@ -198,7 +202,10 @@ class CallService:
             skills=tuple(SkillRequirement(skill, level) for skill, level in skills),
         )
         self.calls.link_item(call, item.item_id)
-        log.info("call queued", extra={"uniqueid": call.uniqueid, "queue": queue, "tier": info.tier.value})
+        log.info(
+            "call queued",
+            extra={"uniqueid": call.uniqueid, "queue": queue, "tier": call.caller_info.tier.value},
+        )
         await self.router.enqueue(item)
 
     async def position(self, item_id: str) -> int | None:
@@ -207,6 +214,19 @@ class CallService:
             return await self.router.position(item_id) or None  # 0: already offered
         except AcdError:
             return None
+
+    def look_up_caller_early(self, call: LiveCall) -> None:
+        """Starts the CRM lookup as the caller arrives: it runs while they listen to the IVR, so a
+        burst of callers choosing a queue at once does not wait for a burst of lookups."""
+        call.caller_lookup = asyncio.create_task(
+            self._safe_caller_lookup(call.caller_number), name=f"caller-lookup-{call.uniqueid}"
+        )
+
+    async def _caller_info(self, call: LiveCall) -> CallerInfo:
+        early = call.caller_lookup
+        if early is not None and self._clock() - call.started_at <= EARLY_LOOKUP_FRESH_S:
+            return await early
+        return await self._safe_caller_lookup(call.caller_number)  # none, or too old to show
 
     async def _safe_caller_lookup(self, number: str) -> CallerInfo:
         try:

@@ -1,4 +1,5 @@
-"""The hub sends agents only their own calls, supervisors the desktop events, and resyncs on overflow."""
+"""The hub sends agents only their own calls, supervisors interventions and alerts (calls reach them in
+the wallboard), and resyncs on overflow."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from acd.events import AgentStateChanged, ItemQueued
 from acd.model import AgentState, Channel
 from agent_desktop.auth.deps import CurrentUser
 from agent_desktop.hub import RESYNC, Connection, Hub
-from callcenter.bus import EventBus, Overflowed
+from callcenter.bus import EventBus
 from callcenter.events import CallEnded, CallOffered, SupervisionChanged
 
 
@@ -25,7 +26,8 @@ def _hub() -> tuple[Hub, Connection, Connection, Connection]:
     agent_1 = Connection(CurrentUser(1, "a1", "agent", "1001", "en", "UTC"))
     agent_2 = Connection(CurrentUser(2, "a2", "agent", "1002", "en", "UTC"))
     boss = Connection(CurrentUser(3, "sup", "supervisor", None, "en", "UTC"))
-    hub.connections |= {agent_1, agent_2, boss}
+    for connection in (agent_1, agent_2, boss):
+        hub.register(connection)
     return hub, agent_1, agent_2, boss
 
 
@@ -41,7 +43,9 @@ def _types(connection: Connection) -> list[str]:
     return items
 
 
-def test_given_an_offer_to_1001_when_dispatched_then_only_1001_and_the_supervisor_get_it() -> None:
+def test_given_an_offer_to_1001_when_dispatched_then_1001_gets_it_and_the_supervisor_only_interventions() -> (
+    None
+):
     hub, agent_1, agent_2, boss = _hub()
     hub.dispatch(_offer("1001"))
     hub.dispatch(AgentStateChanged("1002", AgentState.AVAILABLE, AgentState.PAUSED, "lunch", 6.0))
@@ -49,7 +53,7 @@ def test_given_an_offer_to_1001_when_dispatched_then_only_1001_and_the_superviso
     hub.dispatch(SupervisionChanged("sup", "1001", "whisper", 7.0))
     assert _types(agent_1) == ["CallOffered"]
     assert _types(agent_2) == ["AgentStateChanged"]
-    assert _types(boss) == ["CallOffered", "AgentStateChanged", "SupervisionChanged"]
+    assert _types(boss) == ["SupervisionChanged"]
     assert hub.offers["1001"]["uniqueid"] == "u1"  # kept for a reconnect's snapshot
     assert hub.reasons["1002"] == "lunch"
     assert hub.supervising == {"1001": ("sup", "whisper")}
@@ -66,7 +70,25 @@ def test_given_a_slow_socket_when_its_queue_overflows_then_it_gets_one_resync_in
     assert _types(agent_1) == ["RESYNC", "CallOffered", "CallOffered", "CallOffered", "CallOffered"]
 
 
-def test_given_the_bus_overflowed_when_dispatched_then_every_socket_resyncs() -> None:
+async def test_given_a_started_hub_when_the_engine_publishes_then_the_socket_has_it_without_a_loop_turn() -> (
+    None
+):
+    hub, agent_1, _agent_2, _boss = _hub()
+    hub.start()
+    try:
+        cast(_Center, hub._cc).bus.publish(_offer("1001"))
+        assert _types(agent_1) == ["CallOffered"]  # queued inside publish, no task had to run
+    finally:
+        await hub.stop()
+    cast(_Center, hub._cc).bus.publish(_offer("1001"))
+    assert _types(agent_1) == []
+
+
+def test_given_a_closed_socket_when_discarded_then_it_gets_nothing_more() -> None:
     hub, agent_1, agent_2, boss = _hub()
-    hub.dispatch(Overflowed(12))
-    assert [_types(c) for c in (agent_1, agent_2, boss)] == [["RESYNC"]] * 3
+    hub.discard(agent_1)
+    hub.discard(boss)
+    hub.dispatch(_offer("1001"))
+    hub.dispatch(SupervisionChanged("sup", "1001", "listen", 7.0))
+    assert (_types(agent_1), _types(boss)) == ([], [])
+    assert hub.connections == {agent_2}

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import pytest
+
 from callcenter.bus import EventBus, Overflowed
 
 
@@ -29,3 +31,23 @@ def test_a_closed_subscription_gets_nothing_more() -> None:
     bus.publish("x")
     assert sub.drain() == []
     assert bus.subscribers == 0
+
+
+def test_a_listener_is_called_as_each_event_is_published_and_a_failing_one_breaks_nothing(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    bus = EventBus()
+    seen: list[object] = []
+
+    def broken(event: object) -> None:
+        raise RuntimeError("listener bug")
+
+    bus.listen(broken)
+    stop = bus.listen(seen.append)
+    sub = bus.subscribe()
+    bus.publish(1)
+    stop()
+    bus.publish(2)
+    assert seen == [1]
+    assert sub.drain() == [1, 2]  # the failing listener stopped neither the others nor the publisher
+    assert "event listener failed" in caplog.text
