@@ -93,6 +93,15 @@ class ItemConvertedToCallback:
 
 
 @dataclass(frozen=True, slots=True)
+class ItemCancelled:
+    """Taken out of the queue by a person (a scheduled callback cancelled): not an abandon."""
+
+    item_id: str
+    queue: str
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
 class AgentStateChanged:
     agent_id: str
     old: AgentState
@@ -118,6 +127,7 @@ AcdEvent = (
     | FallbackRequired
     | OverflowApplied
     | ItemConvertedToCallback
+    | ItemCancelled
     | AgentStateChanged
     | AgentAutoPaused
 )

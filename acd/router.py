@@ -18,6 +18,7 @@ from acd.errors import (
 )
 from acd.events import (
     ItemAbandoned,
+    ItemCancelled,
     ItemCompleted,
     ItemConvertedToCallback,
     ItemQueued,
@@ -268,6 +269,16 @@ class Router(TimedRouter):
                 self._emit(ItemAbandoned(item_id, rec.item.queue, now - rec.item.arrived_at, now))
                 return
         raise StoreContention(action=f"abandoning {item_id}", attempts=self._retries)
+
+    async def cancel(self, item_id: str) -> None:
+        """A waiting item taken out of its queue on purpose (not counted as abandoned). An offered
+        or active item cannot be cancelled: it is being worked on (IllegalItemState)."""
+        for _ in range(self._retries):
+            rec = await self._waiting_rec(item_id, "cancel")
+            if await self._store.commit(Txn(items=[(rec, None)])):
+                self._emit(ItemCancelled(item_id, rec.item.queue, self._clock.now()))
+                return
+        raise StoreContention(action=f"cancelling {item_id}", attempts=self._retries)
 
     async def convert_to_callback(self, item_id: str, number: str) -> Offer | None:
         """The customer leaves the line but keeps their place: the item becomes a callback."""

@@ -16,6 +16,7 @@ from acd.events import (
     AgentStateChanged,
     FallbackRequired,
     ItemAbandoned,
+    ItemCancelled,
     ItemCompleted,
     ItemQueued,
     OfferAccepted,
@@ -109,6 +110,8 @@ class StatsBook:
             q = self._q(event.queue)
             q.waiting.pop(event.item_id, None)
             q.abandoned += 1
+        elif isinstance(event, ItemCancelled):
+            self._q(event.queue).waiting.pop(event.item_id, None)
         elif isinstance(event, FallbackRequired):
             q = self._q(event.queue)
             q.waiting.pop(event.item.item_id, None)

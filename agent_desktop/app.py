@@ -27,7 +27,7 @@ from agent_desktop.errors import (
 from agent_desktop.hub import Hub
 from agent_desktop.ivr_editor import EditorContext
 from agent_desktop.ivr_editor import make_router as make_ivr_editor_router
-from agent_desktop.routes import admin, agent, crm, softphone, supervisor, wrap_up
+from agent_desktop.routes import admin, agent, callbacks, crm, softphone, supervisor, wrap_up
 from agent_desktop.routes.agent import DEFAULT_DISPOSITIONS
 from agent_desktop.state import DesktopState, desktop_of
 
@@ -76,6 +76,7 @@ def create_desktop_app(
         agent.router,
         wrap_up.router,
         softphone.router,
+        callbacks.router,
         crm.router,
         supervisor.router,
         admin.router,

@@ -44,9 +44,12 @@ _AGENT_TYPES = frozenset(
         "CallTransferred",
         "ConsultStarted",
         "ConsultEnded",
+        "CallbackChanged",
     }
 )
-_SUPERVISOR_TYPES = frozenset({"SupervisionChanged", "AgentAutoPaused", "FallbackRequired"})
+_SUPERVISOR_TYPES = frozenset(
+    {"SupervisionChanged", "AgentAutoPaused", "FallbackRequired", "CallbackChanged"}
+)
 
 
 @dataclass(eq=False)
@@ -138,11 +141,11 @@ class Hub:
         """Called by the bus as each event is published: serializes it once and queues it."""
         self._remember(event)
         kind = type(event).__name__
-        recipients: tuple[Connection, ...] = ()
+        recipients: set[Connection] = set()
         if kind in _AGENT_TYPES:
-            recipients = tuple(self._by_agent.get(_agent_of(event) or "", ()))
+            recipients.update(self._by_agent.get(_agent_of(event) or "", ()))
         if kind in _SUPERVISOR_TYPES:
-            recipients += tuple(self._supervisors)
+            recipients.update(self._supervisors)
         if recipients:
             text = json.dumps(to_wire(event), ensure_ascii=False)
             for connection in recipients:

@@ -27,7 +27,8 @@ _PAGES: Final = {
 }
 _HOME: Final = {"agent": "/agent", "supervisor": "/supervisor", "admin": "/admin"}
 _ASSETS: Final = frozenset(
-    {"common.js", "agent.js", "agent_wrapup.js", "softphone.js", "supervisor.js", "admin.js", "login.js"}
+    {"common.js", "agent.js", "agent_wrapup.js", "callbacks.js", "softphone.js", "supervisor.js", "admin.js"}
+    | {"login.js"}
     | {"style.css"}
 )
 # Build outputs of ./run.sh (agent_desktop/softphone/): absent when npm was missing.

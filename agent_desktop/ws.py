@@ -7,8 +7,9 @@ Server → client, JSON objects with a ``type``:
   queues, agents, calls. Sent on connect, after any overflow (resync), and the wallboard on changes;
 - engine events as :func:`callcenter.events.to_wire` makes them: to an agent, their own
   ``CallOffered`` (with the screen pop), ``CallConnected``, ``CallEnded``, ``RecordingPaused``,
-  ``AgentStateChanged``, ...; to supervisors ``SupervisionChanged``, ``AgentAutoPaused``,
-  ``FallbackRequired`` (calls, agent states and routing reach them summarized in the wallboard);
+  ``AgentStateChanged``, ``CallbackChanged`` (theirs), ...; to supervisors ``SupervisionChanged``,
+  ``AgentAutoPaused``, ``FallbackRequired``, ``CallbackChanged`` (calls, agent states and routing
+  reach them summarized in the wallboard);
 - ``pong`` in answer to ``{"type": "ping"}``.
 
 A socket without a valid session is closed with 4401, a wrong Origin or role with 4403.

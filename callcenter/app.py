@@ -250,6 +250,7 @@ class Engine:
             CrmCallerLookup(sessions, s.default_region),
             SystemClock(),
             fallback_queue=next((q.name for q in s.queues if q.name in self.known_queues), None),
+            publish=self.bus.publish,
         )
         self.callback_delivery = CallbackDelivery(self.calls, self.callbacks, s.dialplan)
         self.calls.callbacks = self.callback_delivery

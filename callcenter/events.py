@@ -28,6 +28,9 @@ class CallOffered:
     customer: LookupResult | None
     decision_rules: tuple[str, ...]
     at: float
+    # inbound: a caller waiting; callback: a customer to call back (the agent's phone rings first);
+    # consult: a colleague asks for help on their call.
+    kind: str = "inbound"
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -110,6 +113,17 @@ class ConsultEnded:
     uniqueid: str
     target: str
     outcome: str  # completed | cancelled | failed
+    at: float
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class CallbackChanged:
+    """A scheduled callback was created, queued, attempted, moved or cancelled. ``agent_id``: the
+    agent who promised it or is preferred for it (their list refreshes), None for an IVR request."""
+
+    callback_id: int
+    status: str
+    agent_id: str | None
     at: float
 
 

@@ -61,6 +61,9 @@ ERROR_CATALOGUES: Final[Mapping[str, Mapping[str, str]]] = {
         "crm.callback.in_the_past": "The callback time {at} has passed; choose a time in the future.",
         "crm.callback.too_far": "The callback time {at} is more than {days} days ahead.",
         "crm.callback.closed": "Callback {callback_id} is {status}; only a pending or queued one can change.",
+        "crm.callback.in_progress": (
+            "Callback {callback_id} is being made right now; it can change once this attempt ends."
+        ),
         "ivr.prompt_missing": "Prompt {prompt} does not exist; record it or fix the flow.",
         "ivr.crm_unavailable": "The CRM lookup failed: {reason}",
         "ivr.node_failed": "Node {node} of flow {flow} failed: {reason}",
@@ -119,6 +122,7 @@ ERROR_CATALOGUES: Final[Mapping[str, Mapping[str, str]]] = {
         "crm.callback.in_the_past": "回电时间 {at} 已过，请选择将来的时间。",
         "crm.callback.too_far": "回电时间 {at} 超过 {days} 天之后。",
         "crm.callback.closed": "回电 {callback_id} 的状态为 {status}；只有待处理或排队中的回电可以修改。",
+        "crm.callback.in_progress": "回电 {callback_id} 正在进行中；本次尝试结束后才能修改。",
         "ivr.prompt_missing": "提示音 {prompt} 不存在；请录制或修改流程。",
         "ivr.crm_unavailable": "CRM 查询失败：{reason}",
         "ivr.node_failed": "流程 {flow} 的节点 {node} 出错：{reason}",

@@ -41,6 +41,8 @@ class CallbackStatus(StrEnum):
 
 
 OPEN_STATUSES = (CallbackStatus.PENDING, CallbackStatus.QUEUED)
+IN_PROGRESS = "in_progress"  # last_outcome while the customer is being dialed
+INTERRUPTED = "interrupted"  # last_outcome of an attempt cut off by a restart (reached or not: unknown)
 
 
 class InvalidCallbackTime(ValidationError):
@@ -61,6 +63,13 @@ class CallbackTooFar(ValidationError):
 class CallbackClosed(CrmError):
     code = "crm.callback.closed"
     template = "callback {callback_id} is {status}; only a pending or queued callback can change"
+    http_status = 409
+
+
+class CallbackInProgress(CrmError):
+    code = "crm.callback.in_progress"
+    template = "callback {callback_id} is being made right now; it can change once this attempt ends"
+    http_status = 409
 
 
 def parse_due_at(text: str) -> datetime:
@@ -134,24 +143,28 @@ class CallbackBook:
     def check(self, request: CallbackRequest, *, in_future: bool = True) -> CallbackRequest:
         """The request with its values normalized (E.164 number, UTC time), or a ValidationError."""
         number = phones.normalize(request.number, self.region)
-        try:
-            due_at = as_utc(request.due_at)
-        except ValueError as exc:
-            raise InvalidCallbackTime(value=request.due_at.isoformat()) from exc
-        now = utc_now(self.clock)
-        if in_future and due_at <= now:
-            raise CallbackInThePast(at=due_at.isoformat())
-        if due_at > now + timedelta(days=self.max_ahead_days):
-            raise CallbackTooFar(at=due_at.isoformat(), days=self.max_ahead_days)
         return replace(
             request,
             number=number,
-            due_at=due_at,
+            due_at=self.check_time(request.due_at, in_future),
             queue=required("queue", request.queue, QUEUE_LENGTH),
             requested_by=optional("requested_by", request.requested_by, limits.SHORT),
             preferred_agent=optional("preferred_agent", request.preferred_agent, limits.SHORT),
             interaction_ref=optional("interaction_ref", request.interaction_ref, limits.EXTERNAL_REF),
         )
+
+    def check_time(self, due_at: datetime, in_future: bool = True) -> datetime:
+        """``due_at`` in UTC if it is a time a callback can be made at, or a ValidationError."""
+        try:
+            due_at = as_utc(due_at)
+        except ValueError as exc:
+            raise InvalidCallbackTime(value=due_at.isoformat()) from exc
+        now = utc_now(self.clock)
+        if in_future and due_at <= now:
+            raise CallbackInThePast(at=due_at.isoformat())
+        if due_at > now + timedelta(days=self.max_ahead_days):
+            raise CallbackTooFar(at=due_at.isoformat(), days=self.max_ahead_days)
+        return due_at
 
     def schedule(self, session: Session, request: CallbackRequest) -> CallbackSummary:
         """A callback promised for later: ``pending`` until it is due."""
@@ -241,6 +254,15 @@ class CallbackBook:
         session.flush()
         return _summary(row)
 
+    def attempt_started(self, session: Session, callback_id: int) -> CallbackSummary:
+        """The customer is being dialed: marked, so that an engine restarting before the outcome is
+        known does not dial them again at once (see ``IN_PROGRESS``)."""
+        row = _open_row(session, callback_id)
+        row.last_outcome = IN_PROGRESS
+        row.updated_at = utc_now(self.clock)
+        session.flush()
+        return _summary(row)
+
     def answered(self, session: Session, callback_id: int) -> CallbackSummary:
         """The customer answered: the promise is kept."""
         row = _open_row(session, callback_id)
@@ -271,6 +293,35 @@ class CallbackBook:
             row.status = CallbackStatus.PENDING.value
             row.due_at = now + timedelta(seconds=retry_after_s)
         row.updated_at = now
+        session.flush()
+        return _summary(row)
+
+    def listing(
+        self, session: Session, *, agent: str | None = None, open_only: bool = True, limit: int = 200
+    ) -> list[tuple[CallbackSummary, str | None]]:
+        """Callbacks with their customer's name: open ones soonest first (or all, newest first);
+        with ``agent``, only those that agent promised or is preferred for."""
+        query = select(ScheduledCallback, Customer.display_name).outerjoin(
+            Customer, Customer.id == ScheduledCallback.customer_id
+        )
+        if agent is not None:
+            query = query.where(
+                (ScheduledCallback.requested_by == agent) | (ScheduledCallback.preferred_agent == agent)
+            )
+        if open_only:
+            query = query.where(ScheduledCallback.status.in_([s.value for s in OPEN_STATUSES]))
+            query = query.order_by(ScheduledCallback.due_at, ScheduledCallback.id)
+        else:
+            query = query.order_by(ScheduledCallback.id.desc())
+        return [(_summary(row), name) for row, name in session.execute(query.limit(limit))]
+
+    def reschedule(self, session: Session, callback_id: int, due_at: datetime) -> CallbackSummary:
+        """An open callback moved to another time: ``pending`` until then. (A queued one must be
+        taken out of the ACD first: the engine's part.)"""
+        due = self.check_time(due_at)
+        row = _open_row(session, callback_id)
+        row.status, row.item_id, row.due_at = CallbackStatus.PENDING.value, None, due
+        row.updated_at = utc_now(self.clock)
         session.flush()
         return _summary(row)
 

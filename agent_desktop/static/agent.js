@@ -151,7 +151,8 @@ function renderCall() {
   const now = phase();
   const talking = now === "talking", offering = now === "offering", dialing = now === "dialing";
   const number = call ? call.caller_number : S.ringing || "";
-  const label = { offering: "ui.incoming_call", dialing: "ui.dialing", talking: "ui.state.busy" }[now];
+  const offered = { callback: "ui.callback_offer", consult: "ui.consult_offer" }[call?.kind] || "ui.incoming_call";
+  const label = { offering: offered, dialing: "ui.dialing", talking: "ui.state.busy" }[now];
   $("call-status").textContent = label ? CC.t(label) + (number ? " · " + number : "") : CC.t("ui.no_call");
   $("call-status").dataset.phase = now;
   $("answer").disabled = !offering;
@@ -180,7 +181,8 @@ function renderCall() {
     rec.dataset.paused = String(call.recording_paused);
     $("rec-toggle").textContent = CC.t(call.recording_paused ? "ui.resume_recording" : "ui.pause_recording");
   }
-  $("pop-title").textContent = CC.t(offering ? "ui.incoming_call" : "ui.current_call");
+  $("pop-title").textContent = CC.t(offering ? offered : "ui.current_call");
+  $("pop").dataset.kind = call?.kind || "";
 }
 
 function sipReason(cause) {
@@ -252,6 +254,7 @@ function callEnded() {
 }
 
 function onMessage(m) {
+  Callbacks.onMessage(m);
   const mine = S.call && S.call.uniqueid === m.uniqueid;
   switch (m.type) {
     case "snapshot":
@@ -268,7 +271,8 @@ function onMessage(m) {
       break;
     case "CallOffered":
       S.offer = m;
-      S.call = { uniqueid: m.uniqueid, caller_number: m.caller_number, phase: "offering", recording_paused: false, direction: "inbound" };
+      S.call = { uniqueid: m.uniqueid, caller_number: m.caller_number, phase: "offering", recording_paused: false,
+        direction: m.kind === "callback" ? "outbound" : "inbound", kind: m.kind || "inbound" };
       S.held = S.muted = false;
       renderPop(m);
       renderCall();
@@ -349,6 +353,7 @@ setInterval(() => {
 
 (async () => {
   CCSoftphone.on("registration", renderRegistration);
+  Callbacks.mount("callbacks");
   await CC.start(onMessage);
   for (const el of document.querySelectorAll("[data-i18n-aria]")) el.setAttribute("aria-label", CC.t(el.dataset.i18nAria));
   fillOptions(await CC.api("GET", "/api/agent/options"));

@@ -6,30 +6,6 @@ const WrapUp = (() => {
   let required = false;
   let dispositions = {};
 
-  // Minutes east of UTC of ``zone`` at ``date`` (Intl knows the zone rules; the browser's zone does not matter).
-  function offsetMinutes(zone, date) {
-    const parts = new Intl.DateTimeFormat("en-US", {
-      timeZone: zone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit",
-      hour: "2-digit", minute: "2-digit", second: "2-digit",
-    }).formatToParts(date);
-    const get = (type) => Number(parts.find((p) => p.type === type).value);
-    const asUtc = Date.UTC(get("year"), get("month") - 1, get("day"), get("hour"), get("minute"), get("second"));
-    return Math.round((asUtc - date.getTime()) / 60000);
-  }
-
-  // "2026-11-24T10:30" read as a wall-clock time in ``zone`` → "2026-11-24T10:30:00+08:00".
-  function zonedIso(local, zone) {
-    const [day, time] = local.split("T");
-    const [y, mo, d] = day.split("-").map(Number);
-    const [h, mi] = time.split(":").map(Number);
-    const wall = Date.UTC(y, mo - 1, d, h, mi);
-    let offset = offsetMinutes(zone, new Date(wall));
-    offset = offsetMinutes(zone, new Date(wall - offset * 60000)); // the offset in force at that instant
-    const pad = (n) => String(n).padStart(2, "0");
-    const abs = Math.abs(offset);
-    return `${day}T${pad(h)}:${pad(mi)}:00${offset < 0 ? "-" : "+"}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
-  }
-
   function fillSubs() {
     byId("sub-disposition").replaceChildren(CC.el("option", { value: "" }, "–"),
       ...(dispositions[byId("disposition").value] || []).map((d) => CC.el("option", { value: d }, CC.t("ui.disp." + d))));
@@ -100,7 +76,7 @@ const WrapUp = (() => {
     if (byId("callback-on").checked) {
       const at = byId("callback-at").value;
       if (!at) { CC.toast(CC.t("ui.callback_at_required"), true); return null; }
-      out.callback = { at: zonedIso(at, CC.me?.timezone || "UTC"), number: byId("callback-number").value.trim() || null };
+      out.callback = { at: CC.zonedIso(at, CC.me?.timezone || "UTC"), number: byId("callback-number").value.trim() || null };
     }
     return out;
   }
@@ -112,5 +88,5 @@ const WrapUp = (() => {
     onTicketAction();
   }
 
-  return { setOptions, show, body, hide, zonedIso };
+  return { setOptions, show, body, hide };
 })();

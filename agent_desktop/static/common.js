@@ -44,6 +44,28 @@ const CC = {
       timeZone: CC.me?.timezone || "UTC", dateStyle: "short", timeStyle: "medium",
     }).format(date);
   },
+  // Minutes east of UTC of ``zone`` at ``date`` (Intl knows the zone rules; the browser's zone does not matter).
+  offsetMinutes(zone, date) {
+    const parts = new Intl.DateTimeFormat("en-US", {
+      timeZone: zone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit",
+      hour: "2-digit", minute: "2-digit", second: "2-digit",
+    }).formatToParts(date);
+    const get = (type) => Number(parts.find((p) => p.type === type).value);
+    const asUtc = Date.UTC(get("year"), get("month") - 1, get("day"), get("hour"), get("minute"), get("second"));
+    return Math.round((asUtc - date.getTime()) / 60000);
+  },
+  // "2026-11-24T10:30" (a datetime-local input) read as a wall-clock time in ``zone`` → "2026-11-24T10:30:00+08:00".
+  zonedIso(local, zone) {
+    const [day, time] = local.split("T");
+    const [y, mo, d] = day.split("-").map(Number);
+    const [h, mi] = time.split(":").map(Number);
+    const wall = Date.UTC(y, mo - 1, d, h, mi);
+    let offset = CC.offsetMinutes(zone, new Date(wall));
+    offset = CC.offsetMinutes(zone, new Date(wall - offset * 60000)); // the offset in force at that instant
+    const pad = (n) => String(n).padStart(2, "0");
+    const abs = Math.abs(offset);
+    return `${day}T${pad(h)}:${pad(mi)}:00${offset < 0 ? "-" : "+"}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+  },
   duration(seconds) {
     if (seconds === null || seconds === undefined) return "–";
     const s = Math.max(0, Math.round(seconds));

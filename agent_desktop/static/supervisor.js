@@ -52,7 +52,10 @@ async function loadAudit() {
 function onMessage(m) {
   if (m.type === "wallboard") { board = m; receivedAt = Date.now(); render(); }
   else if (m.type === "SupervisionChanged") loadAudit();
+  else if (m.type === "CallbackChanged") setTimeout(loadAudit, 300);
+  Callbacks.onMessage(m);
 }
 
+Callbacks.mount("callbacks", { showAgent: true });
 setInterval(render, 1000);
 (async () => { await CC.start(onMessage); loadAudit(); })();

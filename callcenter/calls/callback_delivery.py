@@ -127,6 +127,7 @@ class CallbackDelivery:
                 customer=ticket.info.pop,
                 decision_rules=offer.decision.rules,
                 at=now,
+                kind="callback",
             )
         )
 
@@ -235,6 +236,7 @@ class CallbackDelivery:
             self._hang_up_leg(attempt)
             return False
         log.info("agent answered a callback", extra={"uniqueid": attempt.call.uniqueid})
+        await self._scheduler.attempt_started(attempt.ticket)
         return True
 
     async def _finish(self, attempt: _Attempt) -> None:

@@ -28,15 +28,24 @@ from typing import TypeVar
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from acd.errors import AcdError, DuplicateItem, UnknownQueue
+from acd.errors import AcdError, DuplicateItem, IllegalItemState, UnknownAgent, UnknownItem, UnknownQueue
 from acd.model import Channel, Customer, WorkItem
 from acd.router import Router
 from callcenter.calls.customers import CallerInfo
 from callcenter.calls.registry import CallPhase, LiveCall
 from callcenter.calls.service import CallerLookup, CallService
 from callcenter.db_retry import in_transaction
+from callcenter.events import CallbackChanged
 from crm_core import phones
-from crm_core.callbacks import CallbackBook, CallbackRequest, CallbackSummary
+from crm_core.callbacks import (
+    IN_PROGRESS,
+    INTERRUPTED,
+    CallbackBook,
+    CallbackInProgress,
+    CallbackRequest,
+    CallbackStatus,
+    CallbackSummary,
+)
 from crm_core.clock import Clock
 from crm_core.lookup import KnownCaller
 
@@ -74,17 +83,24 @@ class CallbackScheduler:
         poll_s: float = 1.0,
         retry_after_s: float = 600.0,
         max_attempts: int = 3,
+        preferred_agent_wait_s: float = 300.0,
+        publish: Callable[[object], None] = lambda _event: None,
     ) -> None:
         self._router = router
         self._sessions = sessions
-        self._book = book
+        self.book = book
         self._lookup = lookup
         self._clock = clock
         self._fallback_queue = fallback_queue
         self.poll_s = poll_s
         self.retry_after_s = retry_after_s
         self.max_attempts = max_attempts
+        self.preferred_agent_wait_s = preferred_agent_wait_s
+        self._publish = publish
         self.queued: dict[str, QueuedCallback] = {}  # by ACD item id
+        # Claiming a row and putting it in the ACD is one step for a cancel or a new time: without
+        # it, a cancel between the two would find no item to take out, and the call would be made.
+        self._moving = asyncio.Lock()
 
     # -- the task ----------------------------------------------------------------------------
     async def run(self) -> None:
@@ -100,23 +116,46 @@ class CallbackScheduler:
             await asyncio.sleep(self.poll_s)
 
     async def requeue_open(self) -> int:
-        """After a start: every ``queued`` row goes (back) into the ACD. Returns how many."""
-        rows = await self._db(self._book.queued)
-        for row in rows:
+        """After a start: every ``queued`` row goes (back) into the ACD. Returns how many.
+
+        A row whose customer was being dialed when the engine stopped is not dialed again at once:
+        whether they were reached is unknown, so it counts as an attempt and waits ``retry_after_s``
+        (or fails if it was the last one)."""
+        rows = await self._db(self.book.queued)
+        interrupted = [row for row in rows if row.last_outcome == IN_PROGRESS]
+        for row in interrupted:
+            after = await self._db(
+                partial(
+                    self.book.not_answered,
+                    callback_id=row.id,
+                    retry_after_s=self.retry_after_s,
+                    max_attempts=self.max_attempts,
+                    outcome=INTERRUPTED,
+                )
+            )
+            log.warning(
+                "a callback attempt was cut off by a restart; not dialing the customer again at once",
+                extra={"callback": row.id, "status": after.status.value, "attempts": after.attempts},
+            )
+            self._changed(after, after.status.value)
+        waiting = [row for row in rows if row.last_outcome != IN_PROGRESS]
+        for row in waiting:
             await self._enqueue(row, row.item_id or self._item_id(row))
-        if rows:
-            log.info("queued callbacks put back in the ACD", extra={"callbacks": len(rows)})
-        return len(rows)
+        if waiting:
+            log.info("queued callbacks put back in the ACD", extra={"callbacks": len(waiting)})
+        return len(waiting)
 
     async def run_due(self) -> int:
         """Claim and enqueue every pending callback whose time has come. Returns how many."""
         started = 0
-        for row in await self._db(self._book.due):
+        for row in await self._db(self.book.due):
             item_id = self._item_id(row)
-            if not await self._db(partial(self._book.claim, callback_id=row.id, item_id=item_id)):
-                continue  # another engine claimed it, or it was cancelled meanwhile
-            if await self._enqueue(row, item_id):
-                started += 1
+            async with self._moving:
+                if not await self._db(partial(self.book.claim, callback_id=row.id, item_id=item_id)):
+                    continue  # another engine claimed it, or it was cancelled meanwhile
+                if await self._enqueue(row, item_id):
+                    started += 1
+                    self._changed(row, "queued")
         return started
 
     @staticmethod
@@ -140,7 +179,7 @@ class CallbackScheduler:
                 callback_number=row.number,
             )
             try:
-                await self._router.enqueue(item)
+                await self._enqueue_item(item, row.preferred_agent)
             except DuplicateItem:
                 pass  # still in the ACD (a shared store outlived this engine): nothing to add
             except UnknownQueue:
@@ -161,12 +200,26 @@ class CallbackScheduler:
             return True
         return False
 
+    async def _enqueue_item(self, item: WorkItem, preferred_agent: str | None) -> None:
+        """The agent who promised the callback has it first for ``preferred_agent_wait_s`` (if they
+        are logged in), then anyone of its queue."""
+        if preferred_agent and self.preferred_agent_wait_s > 0:
+            try:
+                await self._router.enqueue_for_agent(item, preferred_agent, self.preferred_agent_wait_s)
+                return
+            except UnknownAgent:
+                log.info(
+                    "preferred agent not logged in; the callback goes to the queue",
+                    extra={"item": item.item_id},
+                )
+        await self._router.enqueue(item)
+
     async def _not_queued(self, row: CallbackSummary, item_id: str, why: str) -> bool:
         """The ACD refused it: back to pending, tried again later (no attempt is counted)."""
         self.queued.pop(item_id, None)
         log.error("callback could not be queued; retrying later", extra={"callback": row.id, "error": why})
         try:
-            await self._db(lambda s: self._book.release(s, row.id, self.retry_after_s))
+            await self._db(lambda s: self.book.release(s, row.id, self.retry_after_s))
         except Exception:
             log.exception("could not put the callback back to pending", extra={"callback": row.id})
         return False
@@ -186,7 +239,7 @@ class CallbackScheduler:
         (the number cannot be called back, an agent was free at once, or the ACD refused); the call
         is queued unless it is already.
         """
-        e164 = phones.try_normalize(number, self._book.region)
+        e164 = phones.try_normalize(number, self.book.region)
         if e164 is None:
             log.warning("callback offer without a number to call back; caller stays queued")
             return False
@@ -223,11 +276,12 @@ class CallbackScheduler:
             interaction_ref=call.uniqueid,
         )
         try:
-            row = await self._db(lambda s: self._book.add_queued(s, request, item_id))
+            row = await self._db(lambda s: self.book.add_queued(s, request, item_id))
         except Exception:
             log.exception("callback request not stored; it is still queued", extra={"item": item_id})
         else:
             self.queued[item_id].callback_id = row.id
+            self._changed(row, row.status.value)
         return True
 
     # -- what the delivery reports ------------------------------------------------------------
@@ -239,6 +293,16 @@ class CallbackScheduler:
         number = item.callback_number or ""
         return QueuedCallback(item.item_id, None, number, item.queue, CallerInfo.unknown())
 
+    async def attempt_started(self, ticket: QueuedCallback) -> None:
+        """The agent answered: the customer is dialed now (recorded before the outcome is known)."""
+        callback_id = ticket.callback_id
+        if callback_id is None:
+            return
+        try:
+            await self._db(lambda s: self.book.attempt_started(s, callback_id))
+        except Exception:
+            log.exception("could not record the callback attempt's start", extra={"callback": callback_id})
+
     async def attempt_over(self, ticket: QueuedCallback, answered: bool) -> None:
         """The customer was called: ``done``, or tried again later (``failed`` after the last try)."""
         self.queued.pop(ticket.item_id, None)
@@ -248,11 +312,12 @@ class CallbackScheduler:
             return
         try:
             if answered:
-                await self._db(lambda s: self._book.answered(s, callback_id))
+                done = await self._db(lambda s: self.book.answered(s, callback_id))
                 log.info("callback done", extra={"callback": callback_id})
+                self._changed(done, done.status.value)
                 return
             row = await self._db(
-                lambda s: self._book.not_answered(s, callback_id, self.retry_after_s, self.max_attempts)
+                lambda s: self.book.not_answered(s, callback_id, self.retry_after_s, self.max_attempts)
             )
         except Exception:
             log.exception("could not record the callback attempt", extra={"callback": callback_id})
@@ -261,6 +326,43 @@ class CallbackScheduler:
             "callback not answered",
             extra={"callback": callback_id, "attempts": row.attempts, "status": row.status.value},
         )
+        self._changed(row, row.status.value)
+
+    # -- people change their mind: cancel, another time -----------------------------------------
+    async def cancel(self, callback_id: int) -> CallbackSummary:
+        """Cancelled, and out of the ACD if it was waiting there; not while it is being made."""
+        async with self._moving:
+            await self._take_out_of_acd(callback_id)
+            row = await self._db(lambda s: self.book.cancel(s, callback_id))
+        log.info("callback cancelled", extra={"callback": callback_id})
+        self._changed(row, row.status.value)
+        return row
+
+    async def reschedule(self, callback_id: int, due_at: datetime) -> CallbackSummary:
+        """Pending until ``due_at`` (out of the ACD if it was waiting there)."""
+        self.book.check_time(due_at)  # refused before anything moves
+        async with self._moving:
+            await self._take_out_of_acd(callback_id)
+            row = await self._db(lambda s: self.book.reschedule(s, callback_id, due_at))
+        log.info("callback rescheduled", extra={"callback": callback_id, "due_at": row.due_at.isoformat()})
+        self._changed(row, row.status.value)
+        return row
+
+    async def _take_out_of_acd(self, callback_id: int) -> None:
+        row = await self._db(lambda s: self.book.get(s, callback_id))
+        if row.status is not CallbackStatus.QUEUED or not row.item_id:
+            return
+        try:
+            await self._router.cancel(row.item_id)
+        except UnknownItem:
+            pass  # not in this engine's ACD: nothing waits to be taken out
+        except IllegalItemState as exc:  # offered or active: the agent is calling the customer
+            raise CallbackInProgress(callback_id=callback_id) from exc
+        self.queued.pop(row.item_id, None)
+
+    def _changed(self, row: CallbackSummary, status: str) -> None:
+        agent = row.preferred_agent or row.requested_by
+        self._publish(CallbackChanged(row.id, status, agent, self._clock.now()))
 
     # -- the database, in a worker thread -----------------------------------------------------
     async def _db(self, work: Callable[[Session], T]) -> T:

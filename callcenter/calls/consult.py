@@ -131,6 +131,7 @@ class Consults:
                     customer=call.caller_info.pop if call.caller_info else None,
                     decision_rules=(f"consultation from {call.agent_id}",),
                     at=now,
+                    kind="consult",
                 )
             )
 

@@ -162,4 +162,4 @@ async def test_given_a_wall_clock_time_when_scheduling_a_callback_then_it_carrie
     _engine, url = server
     page = await sign_in(browser, url, "agent1002")
     for local, zone, iso in ZONED:
-        assert await page.evaluate("([l, z]) => WrapUp.zonedIso(l, z)", [local, zone]) == iso, zone
+        assert await page.evaluate("([l, z]) => CC.zonedIso(l, z)", [local, zone]) == iso, zone

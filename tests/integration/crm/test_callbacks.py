@@ -136,3 +136,42 @@ def test_given_an_ivr_request_and_a_promise_then_answered_is_done_and_cancel_clo
     assert cancelled.status == "cancelled"
     assert (back.status, back.attempts, back.item_id) == ("pending", 0, None)
     assert back.due_at == clock.datetime + timedelta(minutes=1)
+
+
+def test_given_callbacks_of_two_agents_when_listed_then_each_sees_their_own_open_ones_soonest_first(
+    db: Db, clock: FakeClock
+) -> None:
+    book = CallbackBook(clock, "US")
+    with db.sessions.begin() as session:
+        customer_id = CustomerService(clock, "US").create(session, CustomerDraft(display_name="Wei Zhang"))
+        later = book.schedule(session, _request(clock, 90, customer_id=customer_id))
+        sooner = book.schedule(session, _request(clock, 30))
+        other = book.schedule(session, _request(clock, 10, requested_by="1002", preferred_agent="1002"))
+        closed = book.schedule(session, _request(clock, 20))
+        book.cancel(session, closed.id)
+    with db.sessions() as session:
+        mine = book.listing(session, agent="1001")
+        everyone = book.listing(session)
+        history = book.listing(session, agent="1001", open_only=False)
+    assert [(c.id, name) for c, name in mine] == [(sooner.id, None), (later.id, "Wei Zhang")]
+    assert [c.id for c, _ in everyone] == [other.id, sooner.id, later.id]
+    assert [c.id for c, _ in history] == [closed.id, sooner.id, later.id]
+
+
+def test_given_an_open_callback_when_rescheduled_then_pending_at_the_new_time_and_bad_times_refused(
+    db: Db, clock: FakeClock
+) -> None:
+    book = CallbackBook(clock, "US")
+    with db.sessions.begin() as session:
+        queued = book.add_queued(session, _request(clock, 0), "cb-1-1")
+        moved = book.reschedule(session, queued.id, clock.datetime + timedelta(hours=2))
+        with pytest.raises(CallbackInThePast):
+            book.reschedule(session, queued.id, clock.datetime - timedelta(minutes=1))
+        book.cancel(session, queued.id)
+        with pytest.raises(CallbackClosed):
+            book.reschedule(session, queued.id, clock.datetime + timedelta(hours=3))
+    assert (moved.status, moved.item_id, moved.due_at) == (
+        "pending",
+        None,
+        clock.datetime + timedelta(hours=2),
+    )

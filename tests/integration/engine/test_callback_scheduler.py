@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
+from acd.errors import UnknownItem
 from acd.events import AcdEvent, OfferMade
 from acd.memory_store import MemoryStore
 from acd.model import Agent, Channel, QueueConfig, SkillRequirement, ValueTier
@@ -122,6 +123,43 @@ async def test_given_queued_callbacks_when_a_new_engine_starts_then_they_are_bac
     await router.login(Agent("1003", {"sales": 2}))
     (offer,) = [e for e in events if isinstance(e, OfferMade)]
     assert offer.offer.item.callback_number == "+14155550100"
+
+
+async def test_given_a_customer_being_dialed_when_the_engine_restarts_then_not_dialed_again_at_once(
+    parts: Parts,
+) -> None:
+    callback_id = parts.schedule(minutes=1)
+    parts.clock.advance(minutes=1)
+    scheduler = parts.scheduler()
+    assert await scheduler.run_due() == 1
+    await parts.router.login(Agent("1001", {"sales": 3}))
+    (offer,) = parts.offers()
+    await scheduler.attempt_started(scheduler.ticket(offer.offer.item))  # the agent answered
+    assert parts.row(callback_id).last_outcome == "in_progress"
+    # The engine stops before the outcome is known; a new one starts.
+    router = await new_router(parts.clock, [])
+    assert await parts.scheduler(router).requeue_open() == 0
+    row = parts.row(callback_id)
+    assert (row.status, row.attempts, row.last_outcome) == ("pending", 1, "interrupted")
+    assert row.due_at == parts.clock.datetime + timedelta(minutes=10)
+    with pytest.raises(UnknownItem):
+        await router.position(f"cb-{callback_id}-1")
+
+
+async def test_given_a_callback_promised_by_a_logged_in_agent_then_it_waits_for_them_first(
+    parts: Parts,
+) -> None:
+    await parts.router.login(Agent("1001", {"sales": 3}))
+    await parts.router.pause("1001", "lunch")
+    await parts.router.login(Agent("1003", {"sales": 3}))
+    callback_id = parts.schedule(minutes=1)
+    parts.clock.advance(minutes=1)
+    scheduler = parts.scheduler()
+    assert await scheduler.run_due() == 1
+    assert parts.offers() == []  # not to 1003
+    await parts.router.set_available("1001")
+    (offer,) = parts.offers()
+    assert (offer.offer.agent_id, offer.offer.item.item_id) == ("1001", f"cb-{callback_id}-1")
 
 
 async def test_given_a_callback_for_a_queue_that_is_gone_then_the_fallback_queue_takes_it(

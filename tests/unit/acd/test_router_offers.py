@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from acd.errors import IllegalItemState, IllegalTransition, OfferNotPending, UnknownAgent, UnknownItem
-from acd.events import AgentAutoPaused, OfferAccepted, OfferMade, OfferReleased
+from acd.events import AgentAutoPaused, ItemCancelled, OfferAccepted, OfferMade, OfferReleased
 from acd.memory_store import MemoryStore
 from acd.model import AgentState, QueueConfig
 from acd.router import Router
@@ -111,6 +111,24 @@ async def test_abandon_while_waiting_and_while_ringing(
     assert snap.agents_by_state[AgentState.AVAILABLE] == ("a1",)
     q = snap.queues[0]
     assert (q.abandoned, q.abandon_rate, q.waiting) == (2, 1.0, 0)
+
+
+async def test_a_cancelled_waiting_item_leaves_the_queue_without_counting_as_abandoned(
+    router: Router, clock: FakeClock, recorder: EventRecorder
+) -> None:
+    await router.enqueue(item("callback", clock.now()))
+    await router.enqueue(item("after", clock.now()))
+    clock.advance(3)
+    await router.cancel("callback")
+    assert recorder.of_type(ItemCancelled) == [ItemCancelled("callback", "sales", clock.now())]
+    assert await router.position("after") == 1
+    q = (await router.snapshot()).queues[0]
+    assert (q.waiting, q.abandoned) == (1, 0)
+    await router.login(agent("a1"))  # "after" is offered: an item being worked on stays
+    with pytest.raises(IllegalItemState):
+        await router.cancel("after")
+    with pytest.raises(UnknownItem):
+        await router.cancel("callback")
 
 
 async def test_complete_starts_timed_wrap_up_that_tick_ends(store: MemoryStore, clock: FakeClock) -> None:
