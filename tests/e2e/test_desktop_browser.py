@@ -1,5 +1,6 @@
-"""In the browser: the VIP calls, the agent sees the pop, answers, pauses recording and wraps up;
-the supervisor watches the wallboard, whispers then barges, and the audit log shows it."""
+"""In the browser: the VIP calls, the agent sees the pop, answers, pauses recording, transfers the
+call to a colleague and wraps up; the supervisor watches the wallboard, whispers then barges, and the
+audit log shows it."""
 
 from __future__ import annotations
 
@@ -78,8 +79,15 @@ async def test_given_a_vip_call_when_worked_in_the_browser_then_pop_wallboard_an
     await supervisor.screenshot(path=str(ARTIFACTS / "wallboard.png"), full_page=True)
 
     await row.locator("button[data-action='stop']").click()
-    await agent.click("#hangup")
-    await expect(agent.locator("#wrap-panel")).to_be_visible()
+    await expect(row.locator(".supervising")).to_have_count(0)
+    # A blind transfer to Bob (1003, sales): the call leaves Li Na for his desktop and phone.
+    await agent.select_option("#transfer-kind", "agent")
+    await agent.select_option("#transfer-target", "1003")
+    await agent.click("#transfer")
+    await expect(agent.locator("#wrap-panel")).to_be_visible(timeout=10_000)
+    colleague = supervisor.locator("#agents tr[data-agent='1003']")
+    await expect(colleague).to_contain_text("4155550100", timeout=10_000)
+    await expect(row.locator("td[data-state]")).to_have_attribute("data-state", "wrap_up")
     await agent.select_option("#disposition", "resolved")
     await agent.select_option("#sub-disposition", "order_placed")
     await agent.fill("#wrap-notes", "Reordered; allergy noted")
@@ -94,7 +102,7 @@ async def test_given_a_vip_call_when_worked_in_the_browser_then_pop_wallboard_an
     await expect(agent.locator("#wrap-panel")).to_be_hidden()
     with engine.contact_center.sessions() as session:
         handled = InteractionLog().recent(session, agent_id="1001")[0]
-    assert handled.disposition == "resolved/order_placed"
+    assert (handled.outcome, handled.disposition) == ("transferred", "resolved/order_placed")
     assert handled.notes == "Reordered; allergy noted"
     await expect(agent.locator("#history")).to_contain_text("Resolved")
 
