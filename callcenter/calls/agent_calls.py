@@ -18,7 +18,6 @@ was available (no inbound call can be offered to them meanwhile).
 from __future__ import annotations
 
 import logging
-import uuid
 from dataclasses import dataclass
 from typing import Literal
 
@@ -223,19 +222,7 @@ class AgentCalls:
         ):
             raise AgentOnCall(agent_id)
         now = s.clock()
-        call = s.calls.add(
-            LiveCall(
-                uniqueid=f"cc-out-{uuid.uuid4().hex[:16]}",
-                channel="",
-                caller_number=e164,
-                caller_name="",
-                dialed=e164,
-                started_at=now,
-                phase=CallPhase.OFFERING,
-                agent_id=agent_id,
-                direction="outbound",
-            )
-        )
+        call = s.calls.add(LiveCall.outbound("cc-out", e164, agent_id, now))
         if state is AgentState.AVAILABLE:
             # The agent is busy for routing for the length of the call (no inbound offer meanwhile).
             customer = Customer(str(customer_id) if customer_id else f"tel:{e164}")

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import uuid
 from collections import OrderedDict
 from collections.abc import Coroutine
 from dataclasses import dataclass
@@ -36,7 +35,7 @@ from acd.model import Channel
 from callcenter.asterisk import ami_events as ev
 from callcenter.asterisk.errors import AmiError
 from callcenter.calls.callbacks import CallbackScheduler, QueuedCallback
-from callcenter.calls.registry import CallPhase, LiveCall
+from callcenter.calls.registry import LiveCall
 from callcenter.calls.service import CallService
 from callcenter.events import CallOffered
 from callcenter.settings import DialplanSettings
@@ -97,18 +96,14 @@ class CallbackDelivery:
         ticket = self._scheduler.ticket(offer.item)
         now = s.clock()
         call = s.calls.add(
-            LiveCall(
-                uniqueid=f"cc-cb-{uuid.uuid4().hex[:16]}",
-                channel="",
-                caller_number=ticket.number,
-                caller_name=ticket.caller_name,
-                dialed=ticket.number,
-                started_at=now,
-                phase=CallPhase.OFFERING,
+            LiveCall.outbound(
+                "cc-cb",
+                ticket.number,
+                offer.agent_id,
+                now,
+                name=ticket.caller_name,
                 queue=offer.item.queue,
                 offer_id=offer.offer_id,
-                agent_id=offer.agent_id,
-                direction="outbound",
                 caller_info=ticket.info,
             )
         )

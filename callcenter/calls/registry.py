@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import enum
+import uuid
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -55,6 +56,35 @@ class LiveCall:
     # A transfer to a number, waiting for the caller to reach the "transfer" FastAGI route.
     transfer_number: str | None = None
     consult: Consultation | None = None
+
+    @staticmethod
+    def outbound(
+        prefix: str,
+        number: str,
+        agent_id: str,
+        now: float,
+        *,
+        name: str = "",
+        queue: str | None = None,
+        offer_id: str | None = None,
+        caller_info: CallerInfo | None = None,
+    ) -> LiveCall:
+        """A call the engine makes from an agent's phone (click-to-dial ``cc-out``, callbacks
+        ``cc-cb``): its own uniqueid (the agent leg is Originated with it), ringing the agent first."""
+        return LiveCall(
+            uniqueid=f"{prefix}-{uuid.uuid4().hex[:16]}",
+            channel="",
+            caller_number=number,
+            caller_name=name,
+            dialed=number,
+            started_at=now,
+            phase=CallPhase.OFFERING,
+            agent_id=agent_id,
+            direction="outbound",
+            queue=queue,
+            offer_id=offer_id,
+            caller_info=caller_info,
+        )
 
     @property
     def interaction_ref(self) -> str:
