@@ -102,6 +102,27 @@ class ItemCancelled:
 
 
 @dataclass(frozen=True, slots=True)
+class ItemReserved:
+    """A supervisor gave a waiting item to a named agent (it waits for them alone for a while)."""
+
+    item_id: str
+    queue: str
+    agent_id: str
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class ItemMoved:
+    """A supervisor moved a waiting item to another queue; it keeps its arrival time."""
+
+    item_id: str
+    from_queue: str
+    to_queue: str
+    arrived_at: float
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
 class AgentStateChanged:
     agent_id: str
     old: AgentState
@@ -128,6 +149,8 @@ AcdEvent = (
     | OverflowApplied
     | ItemConvertedToCallback
     | ItemCancelled
+    | ItemReserved
+    | ItemMoved
     | AgentStateChanged
     | AgentAutoPaused
 )

@@ -18,23 +18,22 @@ from acd.errors import (
 )
 from acd.events import (
     ItemAbandoned,
-    ItemCancelled,
     ItemCompleted,
     ItemConvertedToCallback,
     ItemQueued,
     OfferAccepted,
 )
+from acd.manual import ManualRouting
 from acd.model import Agent, AgentState, Channel, QueueConfig, WorkItem
 from acd.overflow import base_skills
 from acd.policy import priority_key, skill_score
 from acd.records import Bucket, ItemRecord, ItemStatus
 from acd.store import Txn
-from acd.timers import TimedRouter
 
 log = logging.getLogger(__name__)
 
 
-class Router(TimedRouter):
+class Router(ManualRouting):
     # ---- configuration -------------------------------------------------------------------
     async def add_queue(self, queue: QueueConfig) -> None:
         for step in queue.overflow:
@@ -248,14 +247,6 @@ class Router(TimedRouter):
             raise IllegalItemState(item_id=item_id, action=action, status=rec.status.value)
         return rec
 
-    async def _waiting_rec(self, item_id: str, action: str) -> ItemRecord:
-        rec = await self._store.get_item(item_id)
-        if rec is None:
-            raise UnknownItem(item_id=item_id)
-        if rec.status != ItemStatus.WAITING:
-            raise IllegalItemState(item_id=item_id, action=action, status=rec.status.value)
-        return rec
-
     async def abandon(self, item_id: str) -> None:
         """The customer left (hung up, closed the chat) while waiting or while being offered."""
         for _ in range(self._retries):
@@ -269,16 +260,6 @@ class Router(TimedRouter):
                 self._emit(ItemAbandoned(item_id, rec.item.queue, now - rec.item.arrived_at, now))
                 return
         raise StoreContention(action=f"abandoning {item_id}", attempts=self._retries)
-
-    async def cancel(self, item_id: str) -> None:
-        """A waiting item taken out of its queue on purpose (not counted as abandoned). An offered
-        or active item cannot be cancelled: it is being worked on (IllegalItemState)."""
-        for _ in range(self._retries):
-            rec = await self._waiting_rec(item_id, "cancel")
-            if await self._store.commit(Txn(items=[(rec, None)])):
-                self._emit(ItemCancelled(item_id, rec.item.queue, self._clock.now()))
-                return
-        raise StoreContention(action=f"cancelling {item_id}", attempts=self._retries)
 
     async def convert_to_callback(self, item_id: str, number: str) -> Offer | None:
         """The customer leaves the line but keeps their place: the item becomes a callback."""

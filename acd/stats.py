@@ -18,6 +18,7 @@ from acd.events import (
     ItemAbandoned,
     ItemCancelled,
     ItemCompleted,
+    ItemMoved,
     ItemQueued,
     OfferAccepted,
     OfferMade,
@@ -112,6 +113,9 @@ class StatsBook:
             q.abandoned += 1
         elif isinstance(event, ItemCancelled):
             self._q(event.queue).waiting.pop(event.item_id, None)
+        elif isinstance(event, ItemMoved):
+            self._q(event.from_queue).waiting.pop(event.item_id, None)
+            self._q(event.to_queue).waiting[event.item_id] = event.arrived_at
         elif isinstance(event, FallbackRequired):
             q = self._q(event.queue)
             q.waiting.pop(event.item.item_id, None)

@@ -44,6 +44,17 @@ def wallboard_json(
             for a in snapshot.agents
         ],
         "calls_waiting": sum(1 for c in calls if c.phase == "queued"),
+        "waiting": [
+            {
+                "uniqueid": c.uniqueid,
+                "caller_number": c.caller_number,
+                "caller_name": c.caller_name,
+                "queue": c.queue,
+                "queued_at": c.queued_at,
+            }
+            for c in sorted(calls, key=lambda c: c.queued_at or 0.0)
+            if c.phase == "queued"
+        ],
         "calls_live": len(calls),
     }
 

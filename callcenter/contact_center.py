@@ -25,6 +25,7 @@ from callcenter.calls.agent_calls import AgentCalls, CallNotTransferable, Transf
 from callcenter.calls.consult import ConsultKind, Consults
 from callcenter.calls.registry import CallPhase, LiveCall
 from callcenter.calls.service import CallService
+from callcenter.calls.waiting import WaitingCalls
 from callcenter.errors import CallCenterError
 from callcenter.events import CallMuted, SupervisionChanged
 from crm_core.interactions import InteractionLog
@@ -126,6 +127,7 @@ class ContactCenter:
         self._consults = consults
         self._supervision = supervision
         self._interactions = InteractionLog(default_region)
+        self.waiting = WaitingCalls(calls, agent_calls.reserve_s)
 
     # -- agents ---------------------------------------------------------------------------
     async def agent_login(

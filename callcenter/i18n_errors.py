@@ -61,6 +61,7 @@ ERROR_CATALOGUES: Final[Mapping[str, Mapping[str, str]]] = {
         "crm.callback.in_the_past": "The callback time {at} has passed; choose a time in the future.",
         "crm.callback.too_far": "The callback time {at} is more than {days} days ahead.",
         "crm.callback.closed": "Callback {callback_id} is {status}; only a pending or queued one can change.",
+        "callcenter.not_waiting": "This caller is no longer waiting in a queue (answered, offered or gone).",
         "crm.callback.in_progress": (
             "Callback {callback_id} is being made right now; it can change once this attempt ends."
         ),
@@ -123,6 +124,7 @@ ERROR_CATALOGUES: Final[Mapping[str, Mapping[str, str]]] = {
         "crm.callback.too_far": "回电时间 {at} 超过 {days} 天之后。",
         "crm.callback.closed": "回电 {callback_id} 的状态为 {status}；只有待处理或排队中的回电可以修改。",
         "crm.callback.in_progress": "回电 {callback_id} 正在进行中；本次尝试结束后才能修改。",
+        "callcenter.not_waiting": "该来电已不在队列中等待（已接听、正在分配或已挂断）。",
         "ivr.prompt_missing": "提示音 {prompt} 不存在；请录制或修改流程。",
         "ivr.crm_unavailable": "CRM 查询失败：{reason}",
         "ivr.node_failed": "流程 {flow} 的节点 {node} 出错：{reason}",

@@ -1,4 +1,5 @@
-"""Supervisor console: listen / whisper / barge, forcing an agent's state, the audit log.
+"""Supervisor console: listen / whisper / barge, forcing an agent's state, giving a waiting caller to
+an agent or moving them to another queue, the audit log.
 
 Every intervention is audited before it is answered (who, which agent, which call, what mode).
 """
@@ -19,6 +20,7 @@ from crm_core.audit import AuditLog
 router = APIRouter(prefix="/api/supervisor")
 Supervisor = Annotated[CurrentUser, Depends(require_role("supervisor", "admin"))]
 _AGENT_ID = r"^[A-Za-z0-9_.-]{1,40}$"
+_UNIQUEID = r"^[A-Za-z0-9_.-]{1,64}$"
 
 
 class Supervise(BaseModel):
@@ -77,6 +79,38 @@ async def force_state(
     details = {"state": body.state, "reason": body.reason or ""}
     await audit_async(request, user, "agent.force_state", f"agent:{agent_id}", details)
     return {"agent_id": agent_id, "state": body.state}
+
+
+class GiveTo(BaseModel):
+    agent_id: str = Field(pattern=_AGENT_ID)
+
+
+class MoveTo(BaseModel):
+    queue: str = Field(min_length=1, max_length=40)
+
+
+@router.post("/waiting/{uniqueid}/agent")
+async def give_waiting_call(
+    uniqueid: Annotated[str, Path(pattern=_UNIQUEID)], body: GiveTo, user: Supervisor, request: Request
+) -> dict[str, Any]:
+    """The waiting caller is offered to this agent alone for a while (skills waived), keeping
+    their place; then to their queue again. 409 when they are no longer waiting."""
+    await desktop_of(request).cc.waiting.give_to_agent(uniqueid, body.agent_id)
+    await audit_async(request, user, "waiting.give", f"call:{uniqueid}", {"agent": body.agent_id})
+    return {"uniqueid": uniqueid, "agent_id": body.agent_id}
+
+
+@router.post("/waiting/{uniqueid}/queue")
+async def move_waiting_call(
+    uniqueid: Annotated[str, Path(pattern=_UNIQUEID)], body: MoveTo, user: Supervisor, request: Request
+) -> dict[str, Any]:
+    """The waiting caller moves to another queue, keeping their wait time."""
+    desktop = desktop_of(request)
+    if body.queue == desktop.engine.settings.dialplan.outbound_queue:
+        raise ApiError(422, "desktop.bad_transfer_target", user.language)
+    await desktop.cc.waiting.move(uniqueid, body.queue)
+    await audit_async(request, user, "waiting.move", f"call:{uniqueid}", {"queue": body.queue})
+    return {"uniqueid": uniqueid, "queue": body.queue}
 
 
 @router.get("/audit")

@@ -50,12 +50,13 @@ async function loadAudit() {
 }
 
 function onMessage(m) {
-  if (m.type === "wallboard") { board = m; receivedAt = Date.now(); render(); }
+  if (m.type === "wallboard") { board = m; receivedAt = Date.now(); render(); Waiting.render(board, receivedAt); }
   else if (m.type === "SupervisionChanged") loadAudit();
   else if (m.type === "CallbackChanged") setTimeout(loadAudit, 300);
   Callbacks.onMessage(m);
 }
 
 Callbacks.mount("callbacks", { showAgent: true });
-setInterval(render, 1000);
+Waiting.onAction(loadAudit);
+setInterval(() => { render(); if (board) Waiting.tick(board, receivedAt); }, 1000);
 (async () => { await CC.start(onMessage); loadAudit(); })();

@@ -213,6 +213,11 @@ class AgentCalls:
             call.uniqueid,
         )
 
+    @property
+    def reserve_s(self) -> float:
+        """How long a caller given to a named agent waits for that agent alone."""
+        return self._dialplan.transfer_reserve_s
+
     # -- click-to-dial ----------------------------------------------------------------------------
     async def dial(self, agent_id: str, number: str, customer_id: int | None, state: AgentState) -> str:
         s = self._service

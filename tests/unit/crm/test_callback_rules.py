@@ -10,6 +10,7 @@ from callcenter.i18n import translate
 from callcenter.i18n_errors import ERROR_CATALOGUES
 from crm_core.callbacks import (
     CallbackClosed,
+    CallbackInProgress,
     CallbackInThePast,
     CallbackTooFar,
     InvalidCallbackTime,
@@ -50,6 +51,7 @@ def test_every_callback_error_reads_well_in_english_and_chinese() -> None:
         CallbackInThePast(at="2020-01-01T00:00:00+00:00"),
         CallbackTooFar(at="2099-01-01T00:00:00+00:00", days=1830),
         CallbackClosed(callback_id=7, status="done"),
+        CallbackInProgress(callback_id=7),
     ]
     for error in errors:
         for language in ("en", "zh_CN"):

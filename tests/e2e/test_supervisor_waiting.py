@@ -1,0 +1,55 @@
+"""The supervisor console lists the callers waiting (their wait ticking) and gives one to a named
+agent from the browser; that agent's desktop is offered the call at once."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from playwright.async_api import Browser, expect
+
+from callcenter.app import Engine
+from callcenter.pbxsim import SimulatedCaller
+from tests.e2e.conftest import RINGING_PHONES, live_desktop, sign_in
+from tests.integration.engine.conftest import engine_settings
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+async def server(tmp_path: Path) -> AsyncIterator[tuple[Engine, str]]:
+    async with live_desktop(engine_settings(tmp_path, simulator=RINGING_PHONES)) as running:
+        yield running
+
+
+async def test_given_a_caller_waiting_for_sales_when_given_to_1002_in_the_console_then_1002_is_offered_it(
+    browser: Browser, server: tuple[Engine, str]
+) -> None:
+    engine, url = server
+    assert engine.simulator is not None
+    await engine.ami.wait_connected(5)
+    for sales_agent in ("1001", "1003"):
+        await engine.router.pause(sales_agent, "break")
+    agent = await sign_in(browser, url, "agent1002")  # support only, English
+    await agent.click("#go-available")
+    await expect(agent.locator("#state")).to_have_attribute("data-state", "available")
+    boss = await sign_in(browser, url, "supervisor")
+    await expect(boss.locator("#waiting-empty")).to_be_visible()
+
+    await engine.simulator.place_call(SimulatedCaller(number="4155550100", digits=[(0.2, "1")], talk_s=None))
+    row = boss.locator("#waiting tbody tr")
+    await expect(row).to_have_count(1, timeout=10_000)
+    await expect(row).to_contain_text("4155550100")
+    await expect(row.locator("td[data-queue]")).to_have_text("sales")
+    await expect(row.locator("td.waited")).to_have_text(re.compile(r"^0:0[1-9]$"), timeout=5_000)
+    await expect(boss.locator("#waiting-empty")).to_be_hidden()
+
+    await row.locator("select[data-role='agent']").select_option("1002")
+    await row.locator("button[data-action='give']").click()
+    await expect(boss.locator("#toast")).to_have_text("The caller is offered to that agent first.")
+    await expect(agent.locator("#call-status")).to_have_attribute("data-phase", "offering", timeout=10_000)
+    await expect(agent.locator("#pop-customer")).to_contain_text("Wei Zhang")
+    await expect(boss.locator("#waiting tbody tr")).to_have_count(0)
+    await expect(boss.locator("#audit tr[data-action='waiting.give']")).to_have_count(1)
