@@ -16,7 +16,7 @@ function render() {
   const age = (Date.now() - receivedAt) / 1000;
   $("queues").tBodies[0].replaceChildren(...board.queues.map((q) => CC.el("tr", { "data-queue": q.queue },
     CC.el("td", {}, q.queue), CC.el("td", { class: "kpi waiting" }, String(q.waiting)),
-    CC.el("td", {}, CC.duration(q.longest_wait)), CC.el("td", {}, pct(q.service_level)),
+    CC.el("td", {}, CC.duration(q.waiting ? q.longest_wait + age : 0)), CC.el("td", {}, pct(q.service_level)),
     CC.el("td", {}, pct(q.abandon_rate)), CC.el("td", {}, CC.duration(q.asa)), CC.el("td", {}, CC.duration(q.aht)),
     CC.el("td", { class: "answered" }, String(q.answered)))));
   $("by-state").replaceChildren(...Object.entries(board.agents_by_state).filter(([, n]) => n > 0)

@@ -13,7 +13,8 @@ const Waiting = (() => {
 
   function row(board, w) {
     const picked = choice[w.uniqueid] || (choice[w.uniqueid] = {});
-    const agents = board.agents.filter((a) => a.state !== "logged_out").map((a) => a.agent_id);
+    const free = (a) => (a.state === "available" ? 0 : 1);  // the free ones first, then who may free up
+    const agents = board.agents.filter((a) => a.state !== "logged_out").sort((a, b) => free(a) - free(b)).map((a) => a.agent_id);
     const queues = board.queues.map((q) => q.queue).filter((q) => q !== w.queue && q !== "outbound");
     picked.agent = agents.includes(picked.agent) ? picked.agent : agents[0];
     picked.queue = queues.includes(picked.queue) ? picked.queue : queues[0];

@@ -45,8 +45,12 @@ async def test_given_a_caller_waiting_for_sales_when_given_to_1002_in_the_consol
     await expect(row.locator("td[data-queue]")).to_have_text("sales")
     await expect(row.locator("td.waited")).to_have_text(re.compile(r"^0:0[1-9]$"), timeout=5_000)
     await expect(boss.locator("#waiting-empty")).to_be_hidden()
+    # The queue's longest wait ticks too between wallboards (it stayed at 0:00).
+    longest = boss.locator("#queues tr[data-queue='sales'] td").nth(2)
+    await expect(longest).to_have_text(re.compile(r"^0:0[1-9]$"))
 
-    await row.locator("select[data-role='agent']").select_option("1002")
+    chooser = row.locator("select[data-role='agent']")
+    await expect(chooser).to_have_value("1002")  # the free agent first, then the paused ones
     await row.locator("button[data-action='give']").click()
     await expect(boss.locator("#toast")).to_have_text("The caller is offered to that agent first.")
     await expect(agent.locator("#call-status")).to_have_attribute("data-phase", "offering", timeout=10_000)
