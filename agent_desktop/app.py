@@ -16,6 +16,7 @@ from fastapi import FastAPI, WebSocketException
 from agent_desktop import pages, ws
 from agent_desktop.auth import routes as auth_routes
 from agent_desktop.auth.ratelimit import LoginRateLimiter
+from agent_desktop.auth.session_journal import SessionJournal
 from agent_desktop.auth.sessions import SessionStore
 from agent_desktop.errors import (
     DOMAIN_ERRORS,
@@ -54,13 +55,17 @@ def create_desktop_app(
         await close_desktop(app)
 
     app = FastAPI(title="callcenter", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
+    journal = SessionJournal(engine.contact_center.sessions)
+    sessions = SessionStore(clock, idle_timeout_s, absolute_timeout_s, listener=journal.record)
+    journal.restore(sessions)
     per_user, per_ip, window = login_limits
     app.state.desktop = DesktopState(
         engine=engine,
-        sessions=SessionStore(clock, idle_timeout_s, absolute_timeout_s),
+        sessions=sessions,
         limiter=LoginRateLimiter(clock, per_user, per_ip, window),
         clock=clock,
         hub=Hub(engine.contact_center, wallboard_interval_s),
+        session_journal=journal,
         allowed_origins=allowed_origins,
         cookie_secure=cookie_secure,
         dispositions=dict(DEFAULT_DISPOSITIONS),
@@ -92,4 +97,6 @@ def create_desktop_app(
 
 
 async def close_desktop(app: FastAPI) -> None:
-    await desktop_of(app.state).hub.stop()
+    desktop = desktop_of(app.state)
+    await desktop.hub.stop()
+    await desktop.session_journal.close()

@@ -20,6 +20,7 @@ from callcenter.app import routing_agent
 from crm_core.routing_profiles import AgentProfile
 
 if TYPE_CHECKING:
+    from agent_desktop.auth.session_journal import SessionJournal
     from agent_desktop.hub import Hub
     from callcenter.app import Engine
     from callcenter.contact_center import ContactCenter
@@ -32,6 +33,7 @@ class DesktopState:
     limiter: LoginRateLimiter
     clock: Callable[[], float]
     hub: Hub
+    session_journal: SessionJournal
     # Extra origins allowed to open the WebSocket / post (besides the app's own host).
     allowed_origins: frozenset[str] = frozenset()
     cookie_secure: bool = False

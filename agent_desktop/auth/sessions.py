@@ -1,8 +1,9 @@
 """Server-side sessions: an opaque random token in the cookie, everything else here.
 
 A session ends after ``idle_s`` without a request or ``absolute_s`` after sign-in, whichever
-comes first. Kept in process memory: a restart signs everyone out (several web processes
-behind a balancer would need a shared store; see the report in docs).
+comes first. Kept in process memory; every change is also told to ``listener`` (the
+:mod:`agent_desktop.auth.session_journal` writes them to the database, so that a restart does not
+sign everyone out). Several web processes behind a balancer would still need a shared store.
 """
 
 from __future__ import annotations
@@ -20,6 +21,17 @@ COOKIE_NAME = "cc_session"
 
 
 @dataclass(frozen=True, slots=True)
+class SessionChange:
+    """``kind``: created | seen | deleted | user_revoked (``digest`` empty for the last)."""
+
+    kind: str
+    digest: str = ""
+    user_id: int = 0
+    created_at: float = 0.0
+    last_seen: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
 class SessionEntry:
     user: CurrentUser
     created_at: float
@@ -32,17 +44,36 @@ def _key(token: str) -> str:
 
 
 class SessionStore:
-    def __init__(self, clock: Callable[[], float], idle_s: float, absolute_s: float) -> None:
+    def __init__(
+        self,
+        clock: Callable[[], float],
+        idle_s: float,
+        absolute_s: float,
+        listener: Callable[[SessionChange], None] = lambda _change: None,
+    ) -> None:
         self._clock = clock
         self.idle_s = idle_s
         self.absolute_s = absolute_s
         self._entries: dict[str, SessionEntry] = {}
+        self.listener = listener
 
     def create(self, user: CurrentUser) -> str:
         token = secrets.token_urlsafe(32)
         now = self._clock()
-        self._entries[_key(token)] = SessionEntry(user, now, now)
+        key = _key(token)
+        self._entries[key] = SessionEntry(user, now, now)
+        self.listener(SessionChange("created", key, user.id, now, now))
         return token
+
+    def restore(self, digest: str, user: CurrentUser, created_at: float, last_seen: float) -> bool:
+        """A session kept from before a restart (False, and nothing kept, when it has expired)."""
+        if self._expired(SessionEntry(user, created_at, last_seen), self._clock()):
+            return False
+        self._entries[digest] = SessionEntry(user, created_at, last_seen)
+        return True
+
+    def _expired(self, entry: SessionEntry, now: float) -> bool:
+        return now - entry.last_seen > self.idle_s or now - entry.created_at > self.absolute_s
 
     def get(self, token: str | None, touch: bool = True) -> CurrentUser | None:
         """The signed-in user, or None when the token is unknown or the session expired."""
@@ -53,16 +84,18 @@ class SessionStore:
         if entry is None:
             return None
         now = self._clock()
-        if now - entry.last_seen > self.idle_s or now - entry.created_at > self.absolute_s:
+        if self._expired(entry, now):
             del self._entries[key]
+            self.listener(SessionChange("deleted", key))
             return None
         if touch:
             self._entries[key] = replace(entry, last_seen=now)
+            self.listener(SessionChange("seen", key, entry.user.id, entry.created_at, now))
         return entry.user
 
     def delete(self, token: str | None) -> None:
-        if token:
-            self._entries.pop(_key(token), None)
+        if token and self._entries.pop(_key(token), None) is not None:
+            self.listener(SessionChange("deleted", _key(token)))
 
     def update_user(self, user: CurrentUser) -> None:
         """Apply an admin's change (role, language, agent link) to the user's open sessions."""
@@ -74,6 +107,7 @@ class SessionStore:
         for key, entry in list(self._entries.items()):
             if entry.user.id == user_id:
                 del self._entries[key]
+        self.listener(SessionChange("user_revoked", user_id=user_id))
 
     def __len__(self) -> int:
         return len(self._entries)
