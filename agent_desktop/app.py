@@ -12,6 +12,7 @@ from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING
 
 from fastapi import FastAPI, WebSocketException
+from fastapi.exceptions import RequestValidationError
 
 from agent_desktop import pages, ws
 from agent_desktop.auth import routes as auth_routes
@@ -23,6 +24,7 @@ from agent_desktop.errors import (
     ApiError,
     api_error_handler,
     domain_error_handler,
+    invalid_request_handler,
     websocket_refusal_handler,
 )
 from agent_desktop.hub import Hub
@@ -72,6 +74,7 @@ def create_desktop_app(
         agent_skills={a.agent_id: dict(a.skills) for a in engine.settings.agents},
     )
     app.add_exception_handler(ApiError, api_error_handler)
+    app.add_exception_handler(RequestValidationError, invalid_request_handler)
     app.add_exception_handler(WebSocketException, websocket_refusal_handler)
     for error in DOMAIN_ERRORS:
         app.add_exception_handler(error, domain_error_handler)

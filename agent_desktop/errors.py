@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from fastapi import HTTPException, Request, WebSocket, WebSocketException
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.websockets import WebSocketState
 
@@ -75,6 +76,22 @@ async def domain_error_handler(request: Request, exc: Exception) -> JSONResponse
 
 
 DOMAIN_ERRORS: tuple[type[Exception], ...] = (AcdError, CrmError, CallCenterError, AsteriskError)
+
+
+async def invalid_request_handler(request: Request, exc: Exception) -> JSONResponse:
+    """A body, path or query the API's models refuse: 422 with a translated message naming the
+    fields at fault (FastAPI's own answer is English-only, and the pages show ``message``)."""
+    assert isinstance(exc, RequestValidationError)
+    problems = [
+        {
+            "field": ".".join(str(part) for part in error["loc"][1:]) or str(error["loc"][0]),
+            "problem": error["msg"],
+        }
+        for error in exc.errors()
+    ]
+    fields = ", ".join(dict.fromkeys(p["field"] for p in problems))
+    message = translate_code("desktop.invalid_request", request_language(request), {"fields": fields})
+    return JSONResponse({"code": "desktop.invalid_request", "message": message, "errors": problems}, 422)
 
 
 async def websocket_refusal_handler(websocket: WebSocket, exc: Exception) -> None:

@@ -145,3 +145,23 @@ async def test_given_a_callback_promised_by_a_paused_agent_then_it_waits_for_the
         refused = await agent.post(f"/api/callbacks/{callback_id}/cancel")
         assert (refused.status_code, refused.json()["code"]) == (409, "crm.callback.in_progress")
         assert _callback(desktop, callback_id).status == "queued"
+
+
+async def test_given_a_malformed_request_then_a_coded_translated_422_naming_the_fields(
+    desktop: Desktop,
+) -> None:
+    callback_id = _schedule(desktop, "1001", 3600)
+    async with desktop.signed_in("agent1001") as agent, desktop.signed_in("supervisor") as boss:
+        empty = await agent.post(f"/api/callbacks/{callback_id}/reschedule", json={"at": ""})
+        assert empty.status_code == 422
+        assert empty.json()["code"] == "desktop.invalid_request"
+        assert empty.json()["message"] == "提交的内容有误：at。"  # agent1001 works in Chinese
+        assert [e["field"] for e in empty.json()["errors"]] == ["at"]
+        bad = await boss.post("/api/supervisor/waiting/1795.1/agent", json={"agent_id": "not an id"})
+        assert (bad.status_code, bad.json()["message"]) == (
+            422,
+            "Some of what was sent is not valid: agent_id.",
+        )
+        listing = await boss.get("/api/callbacks?limit=0")
+        assert listing.json()["errors"][0]["field"] == "limit"
+    assert _callback(desktop, callback_id).status == "pending"
