@@ -10,7 +10,8 @@ Server → client, JSON objects with a ``type``:
   ``AgentStateChanged``, ``CallbackChanged`` (theirs), ...; to supervisors ``SupervisionChanged``,
   ``AgentAutoPaused``, ``FallbackRequired``, ``CallbackChanged`` (calls, agent states and routing
   reach them summarized in the wallboard);
-- ``pong`` in answer to ``{"type": "ping"}``.
+- ``pong`` in answer to ``{"type": "ping"}``; ``error`` (``desktop.bad_ws_message``, translated) in
+  answer to anything else.
 
 A socket without a valid session is closed with 4401, a wrong Origin or role with 4403.
 """
@@ -27,6 +28,7 @@ from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from agent_desktop.auth.deps import CurrentUser, websocket_user
 from agent_desktop.auth.routes import me_json
 from agent_desktop.auth.sessions import COOKIE_NAME
+from agent_desktop.errors import translate_code
 from agent_desktop.hub import CLOSED, RESYNC, Connection
 from agent_desktop.state import desktop_of
 from agent_desktop.wire import agent_snapshot_json
@@ -84,6 +86,14 @@ async def _serve(websocket: WebSocket, connection: Connection) -> None:
             await receiver
 
 
+def _message_type(text: str) -> object:
+    try:
+        message = json.loads(text)
+    except ValueError:
+        return None
+    return message.get("type") if isinstance(message, dict) else None
+
+
 def _token(websocket: WebSocket) -> str | None:
     return websocket.cookies.get(COOKIE_NAME)
 
@@ -94,9 +104,13 @@ async def _receive(websocket: WebSocket, connection: Connection) -> None:
     try:
         while True:
             text = await websocket.receive_text()
-            with contextlib.suppress(ValueError, AttributeError):
-                if json.loads(text).get("type") == "ping":
-                    desktop_of(websocket).sessions.get(_token(websocket))
-                    connection.push('{"type": "pong"}')
+            if _message_type(text) == "ping":
+                desktop_of(websocket).sessions.get(_token(websocket))
+                connection.push('{"type": "pong"}')
+            else:  # the pages send nothing else: say so instead of ignoring it
+                message = translate_code("desktop.bad_ws_message", connection.user.language)
+                connection.push(
+                    json.dumps({"type": "error", "code": "desktop.bad_ws_message", "message": message})
+                )
     finally:
         connection.close()

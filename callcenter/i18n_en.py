@@ -46,6 +46,7 @@ TEXTS_EN: Final[dict[str, str]] = {
     "desktop.bad_json": "The request must be a JSON object.",
     "desktop.queue_in_use": "Queue {queue} is used by IVR flow {flow}; change the flow first.",
     "desktop.webrtc_not_configured": "The browser phone is not set up: ask for webrtc.password_secret.",
+    "desktop.bad_ws_message": "The live connection only takes ping messages; this one was ignored.",
     "desktop.invalid_request": "Some of what was sent is not valid: {fields}.",
     "desktop.not_your_callback": "Callback {callback_id} is another agent's; a supervisor can change it.",
     "ui.sign_in": "Sign in",

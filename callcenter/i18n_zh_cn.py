@@ -46,6 +46,7 @@ TEXTS_ZH_CN: Final[dict[str, str]] = {
     "desktop.bad_json": "请求内容必须是 JSON 对象。",
     "desktop.queue_in_use": "队列 {queue} 正被语音导航流程 {flow} 使用；请先修改该流程。",
     "desktop.webrtc_not_configured": "浏览器话机尚未配置：请管理员设置 webrtc.password_secret。",
+    "desktop.bad_ws_message": "实时连接只接受 ping 消息；此消息已忽略。",
     "desktop.invalid_request": "提交的内容有误：{fields}。",
     "desktop.not_your_callback": "回电 {callback_id} 属于其他坐席；请主管修改。",
     "ui.sign_in": "登录",

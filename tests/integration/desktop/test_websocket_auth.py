@@ -8,7 +8,7 @@ import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
-from tests.integration.desktop.conftest import Desktop
+from tests.integration.desktop.conftest import Desktop, live_socket, next_message
 
 
 def _ws_url(desktop: Desktop) -> str:
@@ -55,3 +55,19 @@ async def test_given_a_supervisor_session_when_opening_the_websocket_then_hello_
             assert {a["agent_id"] for a in board["agents"]} == {"1001", "1002", "1003"}
             await ws.send('{"type": "ping"}')
             assert json.loads(await ws.recv())["type"] in ("pong", "wallboard")
+
+
+async def test_given_a_message_the_socket_does_not_take_then_a_translated_error_and_the_socket_stays_open(
+    desktop: Desktop,
+) -> None:
+    async with desktop.signed_in("agent1001") as client, live_socket(desktop, client) as ws:
+        await next_message(ws, "snapshot")
+        for garbage in ("not json", '["ping"]', '{"type": "accept_all_calls"}'):
+            await ws.send(garbage)
+            error = await next_message(ws, "error")
+            assert (error["code"], error["message"]) == (
+                "desktop.bad_ws_message",
+                "实时连接只接受 ping 消息；此消息已忽略。",
+            )
+        await ws.send('{"type": "ping"}')
+        await next_message(ws, "pong")
