@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import re
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 from playwright.async_api import Browser, Page, async_playwright, expect
@@ -14,6 +15,7 @@ from agent_desktop.auth.seed import seed_demo_users
 from agent_desktop.runner import running_server
 from callcenter.app import Engine
 from callcenter.settings import Settings
+from tests.integration.engine.conftest import engine_settings
 
 PASSWORD = "demo-password-123"
 # The simulated phones ring for 2 s (40 s x time scale 0.05) so the Answer button can be clicked.
@@ -58,6 +60,19 @@ async def live_desktop(settings: Settings) -> AsyncIterator[tuple[Engine, str]]:
             yield engine, url
     finally:
         await engine.stop()
+
+
+@pytest.fixture
+async def server(tmp_path: Path) -> AsyncIterator[tuple[Engine, str]]:
+    """The demo engine, its phones ringing until answered, with the web app (a test file with other
+    settings defines its own)."""
+    async with live_desktop(engine_settings(tmp_path, simulator=RINGING_PHONES)) as running:
+        yield running
+
+
+async def go_available(page: Page) -> None:
+    await page.click("#go-available")
+    await expect(page.locator("#state")).to_have_attribute("data-state", "available")
 
 
 async def sign_in(browser: Browser, url: str, username: str) -> Page:

@@ -17,7 +17,7 @@ from callcenter.app import Engine
 from callcenter.clock import SystemClock
 from callcenter.pbxsim import SimulatedCaller
 from crm_core.callbacks import CallbackBook
-from tests.e2e.conftest import RINGING_PHONES, live_desktop, sign_in
+from tests.e2e.conftest import RINGING_PHONES, go_available, live_desktop, sign_in
 from tests.integration.engine.conftest import engine_settings
 
 pytestmark = pytest.mark.browser
@@ -43,8 +43,7 @@ async def test_given_a_call_on_the_demo_phone_when_the_agent_uses_the_controls_t
     page = await sign_in(browser, url, "agent1002")  # Alice Smith: support, English, UTC
     await expect(page.locator("#phone-reg")).to_have_attribute("data-state", "simulated")
     await expect(page.locator("#phone-reg")).to_have_text("Ready (simulated)")
-    await page.click("#go-available")
-    await expect(page.locator("#state")).to_have_attribute("data-state", "available")
+    await go_available(page)
 
     await engine.simulator.place_call(SimulatedCaller(number="4155550100", digits=[(0.2, "2")], talk_s=None))
     await expect(page.locator("#call-status")).to_have_attribute("data-phase", "offering", timeout=10_000)
@@ -125,8 +124,7 @@ async def test_given_a_customer_found_when_the_agent_clicks_the_phone_icon_then_
     engine, url = server
     await engine.ami.wait_connected(5)
     page = await sign_in(browser, url, "agent1002")
-    await page.click("#go-available")
-    await expect(page.locator("#state")).to_have_attribute("data-state", "available")
+    await go_available(page)
     await page.fill("#search-q", "Wei")
     await page.click("#search-form button")
     first = page.locator("#search-results tr").first

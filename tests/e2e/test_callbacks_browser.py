@@ -4,9 +4,7 @@ callback offered to the agent marked as a callback to make, not an incoming call
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from playwright.async_api import Browser, expect
@@ -16,17 +14,10 @@ from callcenter.app import Engine
 from callcenter.clock import SystemClock
 from crm_core.callbacks import CallbackBook, CallbackRequest, CallbackSummary
 from crm_core.models import Customer
-from tests.e2e.conftest import RINGING_PHONES, live_desktop, sign_in
-from tests.integration.engine.conftest import engine_settings
+from tests.e2e.conftest import go_available, sign_in
 
 pytestmark = pytest.mark.browser
 WEI = "+14155550100"  # the demo CRM's VIP, Wei Zhang
-
-
-@pytest.fixture
-async def server(tmp_path: Path) -> AsyncIterator[tuple[Engine, str]]:
-    async with live_desktop(engine_settings(tmp_path, simulator=RINGING_PHONES)) as running:
-        yield running
 
 
 def _book(engine: Engine) -> CallbackBook:
@@ -87,8 +78,7 @@ async def test_given_a_due_callback_when_offered_then_the_desktop_shows_a_callba
     engine, url = server
     await engine.ami.wait_connected(5)
     page = await sign_in(browser, url, "agent1002")
-    await page.click("#go-available")
-    await expect(page.locator("#state")).to_have_attribute("data-state", "available")
+    await go_available(page)
     _schedule(engine, "1002", "support", 0.2)
     await expect(page.locator("#call-status")).to_have_attribute("data-phase", "offering", timeout=10_000)
     await expect(page.locator("#call-status")).to_contain_text("Callback to make")

@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -16,19 +15,12 @@ from playwright.async_api import Browser, expect
 from callcenter.app import Engine
 from callcenter.pbxsim import SimulatedCaller
 from crm_core.interactions import InteractionLog
-from tests.e2e.conftest import RINGING_PHONES, live_desktop, sign_in
-from tests.integration.engine.conftest import engine_settings
+from tests.e2e.conftest import sign_in
 from tests.waiting import wait_until
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
-
-
-@pytest.fixture
-async def server(tmp_path: Path) -> AsyncIterator[tuple[Engine, str]]:
-    async with live_desktop(engine_settings(tmp_path, simulator=RINGING_PHONES)) as running:
-        yield running
 
 
 async def test_given_a_vip_call_when_worked_in_the_browser_then_pop_wallboard_and_audit_show_it(

@@ -12,28 +12,26 @@ shared/asterisk/webrtc.md records the same JsSIP against a real Asterisk 22).
 
 from __future__ import annotations
 
-import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
-from playwright.async_api import Browser, Page, async_playwright, expect
+from playwright.async_api import Browser, async_playwright, expect
 
 from agent_desktop.app import create_desktop_app
 from agent_desktop.auth.seed import seed_demo_users
 from agent_desktop.runner import running_server
 from callcenter.app import Engine
 from telephony_config.webrtc import sip_password
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, PASSWORD, go_available, sign_in
 from tests.fakes.sip_ws_peer import SipMessage, SipWsPeer
 from tests.integration.asterisk.ami_peer import AmiPeer
 from tests.integration.engine.conftest import engine_settings
 from tests.waiting import wait_until
 
 pytestmark = pytest.mark.browser
-PASSWORD = "demo-password-123"
 SECRET = "webrtc-test-secret-0123456789"
 BUNDLE = Path(__file__).resolve().parents[2] / "agent_desktop" / "static" / "vendor" / "jssip.js"
 MEDIA_ARGS = ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream"]
@@ -145,17 +143,6 @@ async def media_browser() -> AsyncIterator[Browser]:
             yield launched
         finally:
             await launched.close()
-
-
-async def sign_in(browser: Browser, url: str, username: str) -> Page:
-    context = await browser.new_context(viewport={"width": 1400, "height": 900})
-    page = await context.new_page()
-    await page.goto(url + "/login")
-    await page.fill("#username", username)
-    await page.fill("#password", PASSWORD)
-    await page.click("#submit")
-    await expect(page.locator("#live")).to_have_class(re.compile(r"\bon\b"), timeout=10_000)
-    return page
 
 
 def _final(peer: SipWsPeer, method: str, call_id: str | None = None) -> list[SipMessage]:
@@ -285,8 +272,7 @@ async def test_given_a_click_to_dial_when_the_engine_rings_the_agents_phone_then
     page = await sign_in(media_browser, site.url, "agent1002")
     await expect(page.locator("#phone-reg")).to_have_attribute("data-state", "registered", timeout=15_000)
     await site.ami.wait_for(lambda: bool(site.ami.named("Events")), within=10)
-    await page.click("#go-available")
-    await expect(page.locator("#state")).to_have_attribute("data-state", "available")
+    await go_available(page)
     await page.fill("#dial-number", "+1 415 555 0100")
     await page.click("#dial")
     # The engine Originates the agent's own endpoint first (the same name the browser registered).
@@ -360,6 +346,5 @@ async def test_given_no_password_secret_when_the_page_opens_then_the_phone_is_sh
     await expect(reg).to_have_attribute("data-state", "unavailable")
     await expect(reg).to_contain_text("not set up on the server")
     await expect(page.locator("#toast")).to_contain_text("The browser phone is not set up")
-    await page.click("#go-available")  # the rest of the page still works
-    await expect(page.locator("#state")).to_have_attribute("data-state", "available")
+    await go_available(page)  # the rest of the page still works
     assert unconfigured_site.peer.log == []

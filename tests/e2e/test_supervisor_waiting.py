@@ -4,24 +4,15 @@ agent from the browser; that agent's desktop is offered the call at once."""
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 from playwright.async_api import Browser, expect
 
 from callcenter.app import Engine
 from callcenter.pbxsim import SimulatedCaller
-from tests.e2e.conftest import RINGING_PHONES, live_desktop, sign_in
-from tests.integration.engine.conftest import engine_settings
+from tests.e2e.conftest import go_available, sign_in
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-async def server(tmp_path: Path) -> AsyncIterator[tuple[Engine, str]]:
-    async with live_desktop(engine_settings(tmp_path, simulator=RINGING_PHONES)) as running:
-        yield running
 
 
 async def test_given_a_caller_waiting_for_sales_when_given_to_1002_in_the_console_then_1002_is_offered_it(
@@ -33,8 +24,7 @@ async def test_given_a_caller_waiting_for_sales_when_given_to_1002_in_the_consol
     for sales_agent in ("1001", "1003"):
         await engine.router.pause(sales_agent, "break")
     agent = await sign_in(browser, url, "agent1002")  # support only, English
-    await agent.click("#go-available")
-    await expect(agent.locator("#state")).to_have_attribute("data-state", "available")
+    await go_available(agent)
     boss = await sign_in(browser, url, "supervisor")
     await expect(boss.locator("#waiting-empty")).to_be_visible()
 

@@ -8,6 +8,7 @@ import json
 import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,8 @@ from agent_desktop.app import create_desktop_app
 from agent_desktop.auth.seed import seed_demo_users
 from agent_desktop.runner import running_server
 from callcenter.app import Engine
+from callcenter.clock import SystemClock
+from crm_core.callbacks import CallbackBook, CallbackRequest, CallbackSummary
 from tests.integration.engine.conftest import engine_settings
 
 PASSWORD = "demo-password-123"
@@ -88,3 +91,25 @@ async def next_message(
             message: dict[str, Any] = json.loads(await ws.recv())
             if message["type"] == kind and where(message):
                 return message
+
+
+def _callback_book(desktop: Desktop) -> CallbackBook:
+    return CallbackBook(SystemClock(), desktop.engine.settings.default_region)
+
+
+def schedule_callback(desktop: Desktop, number: str, in_s: float = 0.3, agent: str | None = "1001") -> int:
+    """A callback to ``number`` in the sales queue, promised by ``agent``, due in ``in_s``."""
+    request = CallbackRequest(
+        number=number,
+        due_at=datetime.now(UTC) + timedelta(seconds=in_s),
+        queue="sales",
+        requested_by=agent,
+        preferred_agent=agent,
+    )
+    with desktop.engine.contact_center.sessions.begin() as session:
+        return _callback_book(desktop).schedule(session, request).id
+
+
+def stored_callback(desktop: Desktop, callback_id: int) -> CallbackSummary:
+    with desktop.engine.contact_center.sessions() as session:
+        return _callback_book(desktop).get(session, callback_id)

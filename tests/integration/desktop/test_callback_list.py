@@ -10,33 +10,16 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from acd.errors import UnknownItem
-from callcenter.clock import SystemClock
 from crm_core.audit import AuditLog
-from crm_core.callbacks import CallbackBook, CallbackRequest, CallbackSummary
-from tests.integration.desktop.conftest import Desktop, live_socket, next_message
+from tests.integration.desktop.conftest import (
+    Desktop,
+    live_socket,
+    next_message,
+    schedule_callback,
+    stored_callback,
+)
 
 WEI = "+14155550100"  # the demo CRM's VIP, Wei Zhang
-
-
-def _book(desktop: Desktop) -> CallbackBook:
-    return CallbackBook(SystemClock(), desktop.engine.settings.default_region)
-
-
-def _schedule(desktop: Desktop, agent: str, in_s: float) -> int:
-    request = CallbackRequest(
-        number=WEI,
-        due_at=datetime.now(UTC) + timedelta(seconds=in_s),
-        queue="sales",
-        requested_by=agent,
-        preferred_agent=agent,
-    )
-    with desktop.engine.contact_center.sessions.begin() as session:
-        return _book(desktop).schedule(session, request).id
-
-
-def _callback(desktop: Desktop, callback_id: int) -> CallbackSummary:
-    with desktop.engine.contact_center.sessions() as session:
-        return _book(desktop).get(session, callback_id)
 
 
 def _audit_actions(desktop: Desktop) -> list[tuple[str, str, str]]:
@@ -57,8 +40,8 @@ async def _no_agent_takes_sales(desktop: Desktop) -> None:
 async def test_given_callbacks_of_two_agents_then_each_lists_and_changes_only_their_own(
     desktop: Desktop,
 ) -> None:
-    mine = _schedule(desktop, "1001", 3600)
-    theirs = _schedule(desktop, "1002", 7200)
+    mine = schedule_callback(desktop, WEI, 3600, "1001")
+    theirs = schedule_callback(desktop, WEI, 7200, "1002")
     async with desktop.signed_in("agent1001") as agent, desktop.signed_in("supervisor") as boss:
         listed = (await agent.get("/api/callbacks")).json()
         assert [(c["id"], c["status"], c["customer_name"]) for c in listed] == [(mine, "pending", None)]
@@ -67,7 +50,7 @@ async def test_given_callbacks_of_two_agents_then_each_lists_and_changes_only_th
         refused = await agent.post(f"/api/callbacks/{theirs}/cancel")
         assert (refused.status_code, refused.json()["code"]) == (403, "desktop.not_your_callback")
         assert "回电" in refused.json()["message"]  # agent1001 (Li Na) works in Chinese
-        assert _callback(desktop, theirs).status == "pending"
+        assert stored_callback(desktop, theirs).status == "pending"
 
         for at, code in (
             ("tomorrow at 9", "crm.callback.invalid_time"),
@@ -79,7 +62,7 @@ async def test_given_callbacks_of_two_agents_then_each_lists_and_changes_only_th
             f"/api/callbacks/{mine}/reschedule", json={"at": "2031-03-01T09:30:00+08:00"}
         )
         assert moved.status_code == 200, moved.text
-        assert _callback(desktop, mine).due_at == datetime(2031, 3, 1, 1, 30, tzinfo=UTC)
+        assert stored_callback(desktop, mine).due_at == datetime(2031, 3, 1, 1, 30, tzinfo=UTC)
 
         assert (await agent.post(f"/api/callbacks/{mine}/cancel")).json()["status"] == "cancelled"
         again = await agent.post(f"/api/callbacks/{mine}/cancel")
@@ -100,14 +83,17 @@ async def test_given_a_callback_waiting_in_the_acd_when_moved_or_cancelled_then_
     desktop: Desktop,
 ) -> None:
     await _no_agent_takes_sales(desktop)
-    first, second = _schedule(desktop, "1001", 0.2), _schedule(desktop, "1001", 0.2)
+    first, second = (
+        schedule_callback(desktop, WEI, 0.2, "1001"),
+        schedule_callback(desktop, WEI, 0.2, "1001"),
+    )
     async with desktop.signed_in("supervisor") as boss, live_socket(desktop, boss) as ws:
         await next_message(ws, "wallboard")
         queued: set[int] = set()
         while queued != {first, second}:  # in the ACD now
             change = await next_message(ws, "CallbackChanged", lambda m: m["status"] == "queued")
             queued.add(change["callback_id"])
-        items = [_callback(desktop, c).item_id or "" for c in (first, second)]
+        items = [stored_callback(desktop, c).item_id or "" for c in (first, second)]
         assert [await desktop.engine.router.position(i) for i in items] == [1, 2]
 
         assert (await boss.post(f"/api/callbacks/{first}/cancel")).status_code == 200
@@ -132,11 +118,11 @@ async def test_given_a_callback_promised_by_a_paused_agent_then_it_waits_for_the
 ) -> None:
     await desktop.engine.ami.wait_connected(5)
     await desktop.engine.router.pause("1001", "break")  # 1003, also in sales, is free
-    callback_id = _schedule(desktop, "1001", 0.2)
+    callback_id = schedule_callback(desktop, WEI, 0.2, "1001")
     async with desktop.signed_in("agent1001") as agent, live_socket(desktop, agent) as ws:
         await next_message(ws, "snapshot")
         await next_message(ws, "CallbackChanged", lambda m: m["status"] == "queued")  # in the ACD
-        item = _callback(desktop, callback_id).item_id or ""
+        item = stored_callback(desktop, callback_id).item_id or ""
         assert await desktop.engine.router.position(item) == 1  # not offered to 1003
         assert (await agent.post("/api/agent/state", json={"state": "available"})).status_code == 200
         pop = await next_message(ws, "CallOffered")
@@ -144,13 +130,13 @@ async def test_given_a_callback_promised_by_a_paused_agent_then_it_waits_for_the
 
         refused = await agent.post(f"/api/callbacks/{callback_id}/cancel")
         assert (refused.status_code, refused.json()["code"]) == (409, "crm.callback.in_progress")
-        assert _callback(desktop, callback_id).status == "queued"
+        assert stored_callback(desktop, callback_id).status == "queued"
 
 
 async def test_given_a_malformed_request_then_a_coded_translated_422_naming_the_fields(
     desktop: Desktop,
 ) -> None:
-    callback_id = _schedule(desktop, "1001", 3600)
+    callback_id = schedule_callback(desktop, WEI, 3600, "1001")
     async with desktop.signed_in("agent1001") as agent, desktop.signed_in("supervisor") as boss:
         empty = await agent.post(f"/api/callbacks/{callback_id}/reschedule", json={"at": ""})
         assert empty.status_code == 422
@@ -164,4 +150,4 @@ async def test_given_a_malformed_request_then_a_coded_translated_422_naming_the_
         )
         listing = await boss.get("/api/callbacks?limit=0")
         assert listing.json()["errors"][0]["field"] == "limit"
-    assert _callback(desktop, callback_id).status == "pending"
+    assert stored_callback(desktop, callback_id).status == "pending"

@@ -9,34 +9,17 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from callcenter.asterisk import ami_events as ev
-from callcenter.clock import SystemClock
-from crm_core.callbacks import CallbackBook, CallbackRequest, CallbackSummary
 from crm_core.interactions import InteractionLog
-from tests.integration.desktop.conftest import Desktop, live_socket, next_message
+from tests.integration.desktop.conftest import (
+    Desktop,
+    live_socket,
+    next_message,
+    schedule_callback,
+    stored_callback,
+)
 from tests.waiting import wait_until
 
 WEI = "+14155550100"  # the demo CRM's VIP, Wei Zhang
-
-
-def _book(desktop: Desktop) -> CallbackBook:
-    return CallbackBook(SystemClock(), desktop.engine.settings.default_region)
-
-
-def _schedule(desktop: Desktop, number: str, in_s: float = 0.3, agent: str | None = "1001") -> int:
-    request = CallbackRequest(
-        number=number,
-        due_at=datetime.now(UTC) + timedelta(seconds=in_s),
-        queue="sales",
-        requested_by=agent,
-        preferred_agent=agent,
-    )
-    with desktop.engine.contact_center.sessions.begin() as session:
-        return _book(desktop).schedule(session, request).id
-
-
-def _callback(desktop: Desktop, callback_id: int) -> CallbackSummary:
-    with desktop.engine.contact_center.sessions() as session:
-        return _book(desktop).get(session, callback_id)
 
 
 def _interactions(desktop: Desktop, agent_id: str) -> list[Any]:
@@ -57,13 +40,13 @@ async def test_given_a_due_callback_when_1001_is_free_then_pop_phones_and_an_out
     desktop.engine.ami.subscribe(lambda e: dials.append(e) if isinstance(e, ev.DialBegin) else None)
     async with desktop.signed_in("agent1001") as agent, live_socket(desktop, agent) as ws:
         await next_message(ws, "snapshot")
-        callback_id = _schedule(desktop, "(415) 555-0100")
-        assert _callback(desktop, callback_id).status == "pending"
+        callback_id = schedule_callback(desktop, "(415) 555-0100")
+        assert stored_callback(desktop, callback_id).status == "pending"
 
         pop = await next_message(ws, "CallOffered")
         assert (pop["caller_number"], pop["queue"]) == (WEI, "sales")
         assert pop["customer"]["matches"][0]["profile"]["display_name"] == "Wei Zhang"
-        assert _callback(desktop, callback_id).status == "queued"
+        assert stored_callback(desktop, callback_id).status == "queued"
         uniqueid = pop["uniqueid"]
         await next_message(ws, "CallConnected", lambda m: m["uniqueid"] == uniqueid)
         # The agent's own phone rang first (our Uniqueid), and its answer dialed the customer.
@@ -75,8 +58,8 @@ async def test_given_a_due_callback_when_1001_is_free_then_pop_phones_and_an_out
         assert (await agent.post("/api/agent/call/hangup")).status_code == 200
         ended = await next_message(ws, "CallEnded", lambda m: m["uniqueid"] == uniqueid)
         assert ended["outcome"] == "answered"
-        await wait_until(lambda: _callback(desktop, callback_id).status == "done", what="callback done")
-        assert _callback(desktop, callback_id).attempts == 1
+        await wait_until(lambda: stored_callback(desktop, callback_id).status == "done", what="callback done")
+        assert stored_callback(desktop, callback_id).attempts == 1
         await wait_until(lambda: bool(_interactions(desktop, "1001")), what="the outbound interaction")
         row = _interactions(desktop, "1001")[0]
         assert (row.external_ref, row.direction, row.outcome) == (uniqueid, "outbound", "answered")
@@ -97,12 +80,14 @@ async def test_given_a_busy_customer_then_the_callback_is_rescheduled_with_one_m
     desktop.engine.simulator.set_customer_behaviour("14155550177", "busy")
     async with desktop.signed_in("agent1001") as agent, live_socket(desktop, agent) as ws:
         await next_message(ws, "snapshot")
-        callback_id = _schedule(desktop, "+1 415 555 0177")
+        callback_id = schedule_callback(desktop, "+1 415 555 0177")
         pop = await next_message(ws, "CallOffered")
         ended = await next_message(ws, "CallEnded", lambda m: m["uniqueid"] == pop["uniqueid"], timeout=15)
         assert ended["outcome"] == "not_answered"
-        await wait_until(lambda: _callback(desktop, callback_id).attempts == 1, what="the attempt counted")
-        again = _callback(desktop, callback_id)
+        await wait_until(
+            lambda: stored_callback(desktop, callback_id).attempts == 1, what="the attempt counted"
+        )
+        again = stored_callback(desktop, callback_id)
         assert (again.status, again.last_outcome, again.item_id) == ("pending", "not_answered", None)
         assert 590 < again.due_at.timestamp() - time.time() <= 600  # tried again ten minutes later
         await wait_until(lambda: bool(_interactions(desktop, "1001")), what="the attempt's interaction")
@@ -120,12 +105,14 @@ async def test_given_wrap_up_with_a_callback_then_it_is_stored_or_refused_with_a
     assert desktop.engine.simulator is not None
     async with desktop.signed_in("agent1001") as agent, live_socket(desktop, agent) as ws:
         await next_message(ws, "snapshot")
-        callback_id = _schedule(desktop, WEI)
+        callback_id = schedule_callback(desktop, WEI)
         pop = await next_message(ws, "CallOffered")
         await next_message(ws, "CallConnected", lambda m: m["uniqueid"] == pop["uniqueid"])
         await agent.post("/api/agent/call/hangup")
         await wait_until(lambda: bool(_interactions(desktop, "1001")), what="the interaction")
-        await wait_until(lambda: _callback(desktop, callback_id).status == "done", what="first callback done")
+        await wait_until(
+            lambda: stored_callback(desktop, callback_id).status == "done", what="first callback done"
+        )
 
         future = (datetime.now(UTC) + timedelta(days=2)).astimezone().isoformat(timespec="seconds")
         for callback, code in (
@@ -150,7 +137,7 @@ async def test_given_wrap_up_with_a_callback_then_it_is_stored_or_refused_with_a
         }
         saved = await agent.post("/api/agent/wrap-up", json=body)
         assert saved.status_code == 200, saved.text
-        stored = _callback(desktop, saved.json()["callback_id"])
+        stored = stored_callback(desktop, saved.json()["callback_id"])
         assert (stored.number, stored.queue, stored.status) == (WEI, "sales", "pending")
         assert (stored.requested_by, stored.preferred_agent) == ("1001", "1001")
         assert stored.interaction_ref == pop["uniqueid"]

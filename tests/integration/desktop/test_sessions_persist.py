@@ -36,6 +36,13 @@ async def _sign_in(url: str, username: str) -> str:
         return str(client.cookies["cc_session"])
 
 
+async def _disable(url: str, admin_cookie: str, username: str) -> None:
+    async with httpx.AsyncClient(base_url=url, cookies={"cc_session": admin_cookie}, timeout=10) as client:
+        users = {u["username"]: u["id"] for u in (await client.get("/api/admin/users")).json()}
+        response = await client.patch(f"/api/admin/users/{users[username]}", json={"active": False})
+        assert response.status_code == 200
+
+
 def _stored(desktop: Desktop) -> int:
     with desktop.engine.contact_center.sessions() as session:
         return int(session.scalar(select(func.count()).select_from(WebSession)) or 0)
@@ -58,10 +65,8 @@ async def test_given_signed_in_people_when_the_web_app_restarts_then_they_stay_s
         me = await _me(second, agent)
         assert me.status_code == 200
         assert (me.json()["username"], me.json()["language"]) == ("agent1001", "en")
+        await _disable(second, admin, "agent1002")
         async with httpx.AsyncClient(base_url=second, cookies={"cc_session": admin}, timeout=10) as client:
-            users = {u["username"]: u["id"] for u in (await client.get("/api/admin/users")).json()}
-            disabled = await client.patch(f"/api/admin/users/{users['agent1002']}", json={"active": False})
-            assert disabled.status_code == 200
             assert (await client.post("/api/auth/logout")).status_code == 200
         other = await _sign_in(second, "agent1003")
     assert _stored(desktop) == 2  # agent1001 and agent1003
@@ -80,10 +85,7 @@ async def test_given_a_disabled_user_when_the_app_restarts_then_their_session_do
     async with restarted(desktop) as first:
         agent = await _sign_in(first, "agent1002")
         admin = await _sign_in(first, "admin")
-        async with httpx.AsyncClient(base_url=first, cookies={"cc_session": admin}, timeout=10) as client:
-            users = {u["username"]: u["id"] for u in (await client.get("/api/admin/users")).json()}
-            response = await client.patch(f"/api/admin/users/{users['agent1002']}", json={"active": False})
-            assert response.status_code == 200
+        await _disable(first, admin, "agent1002")
         assert (await _me(first, agent)).status_code == 401
     async with restarted(desktop) as second:
         assert (await _me(second, agent)).status_code == 401

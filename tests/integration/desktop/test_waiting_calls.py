@@ -5,8 +5,11 @@ every action is audited."""
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
 from typing import Any
 
+import httpx
 from websockets.asyncio.client import ClientConnection
 
 from callcenter.pbxsim import SimulatedCaller
@@ -27,6 +30,21 @@ async def _nobody_free(desktop: Desktop, *agents: str) -> None:
         await desktop.engine.router.pause(agent, "break")
 
 
+@contextlib.asynccontextmanager
+async def console_and_agent(
+    desktop: Desktop,
+) -> AsyncIterator[tuple[httpx.AsyncClient, httpx.AsyncClient, ClientConnection, ClientConnection]]:
+    """The supervisor and agent1002 signed in, each with a live socket (the agent's snapshot read)."""
+    async with (
+        desktop.signed_in("supervisor") as boss,
+        desktop.signed_in("agent1002") as agent,
+        live_socket(desktop, boss) as boss_ws,
+        live_socket(desktop, agent) as agent_ws,
+    ):
+        await next_message(agent_ws, "snapshot")
+        yield boss, agent, boss_ws, agent_ws
+
+
 async def _caller_waits(desktop: Desktop, boss_ws: ClientConnection, digit: str = "1") -> dict[str, Any]:
     assert desktop.engine.simulator is not None
     await desktop.engine.simulator.place_call(SimulatedCaller(number=WEI, digits=[(0.2, digit)], talk_s=None))
@@ -39,13 +57,7 @@ async def test_given_a_waiting_sales_caller_when_given_to_1002_then_1002_gets_th
     desktop: Desktop,
 ) -> None:
     await _nobody_free(desktop, "1001", "1003")  # the sales agents; 1002 (support only) is free
-    async with (
-        desktop.signed_in("supervisor") as boss,
-        desktop.signed_in("agent1002") as agent,
-        live_socket(desktop, boss) as boss_ws,
-        live_socket(desktop, agent) as agent_ws,
-    ):
-        await next_message(agent_ws, "snapshot")
+    async with console_and_agent(desktop) as (boss, agent, boss_ws, agent_ws):
         waiting = await _caller_waits(desktop, boss_ws)
         assert (waiting["caller_number"], waiting["queue"]) == (WEI, "sales")
 
@@ -77,13 +89,7 @@ async def test_given_a_waiting_sales_caller_when_moved_to_support_then_a_support
     desktop: Desktop,
 ) -> None:
     await _nobody_free(desktop, "1001", "1002", "1003")
-    async with (
-        desktop.signed_in("supervisor") as boss,
-        desktop.signed_in("agent1002") as agent,
-        live_socket(desktop, boss) as boss_ws,
-        live_socket(desktop, agent) as agent_ws,
-    ):
-        await next_message(agent_ws, "snapshot")
+    async with console_and_agent(desktop) as (boss, agent, boss_ws, agent_ws):
         waiting = await _caller_waits(desktop, boss_ws)
         path = f"/api/supervisor/waiting/{waiting['uniqueid']}/queue"
         for queue, code in (("nowhere", "acd.unknown_queue"), ("outbound", "desktop.bad_transfer_target")):
