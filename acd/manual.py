@@ -6,21 +6,21 @@ from __future__ import annotations
 from dataclasses import replace
 
 from acd.decision import Offer
-from acd.errors import IllegalItemState, StoreContention, UnknownAgent, UnknownItem
+from acd.errors import IllegalItemState, StoreContention, UnknownItem
 from acd.events import ItemCancelled, ItemMoved, ItemReserved
-from acd.model import AgentState
 from acd.policy import priority_key
-from acd.records import Bucket, ItemRecord, ItemStatus
+from acd.records import ItemRecord, ItemStatus
 from acd.store import Txn
 from acd.timers import TimedRouter
 
 
 class ManualRouting(TimedRouter):
-    async def _waiting_rec(self, item_id: str, action: str) -> ItemRecord:
+    async def _item_in(self, item_id: str, status: ItemStatus, action: str) -> ItemRecord:
+        """The item's record, if it is in ``status`` (UnknownItem, IllegalItemState otherwise)."""
         rec = await self._store.get_item(item_id)
         if rec is None:
             raise UnknownItem(item_id=item_id)
-        if rec.status != ItemStatus.WAITING:
+        if rec.status != status:
             raise IllegalItemState(item_id=item_id, action=action, status=rec.status.value)
         return rec
 
@@ -28,7 +28,7 @@ class ManualRouting(TimedRouter):
         """A waiting item taken out of its queue on purpose (not counted as abandoned). An offered
         or active item cannot be cancelled: it is being worked on (IllegalItemState)."""
         for _ in range(self._retries):
-            rec = await self._waiting_rec(item_id, "cancel")
+            rec = await self._item_in(item_id, ItemStatus.WAITING, "cancel")
             if await self._store.commit(Txn(items=[(rec, None)])):
                 self._emit(ItemCancelled(item_id, rec.item.queue, self._clock.now()))
                 return
@@ -40,23 +40,13 @@ class ManualRouting(TimedRouter):
         keeps its place. The agent must be logged in."""
         for _ in range(self._retries):
             now = self._clock.now()
-            rec = await self._waiting_rec(item_id, "give to an agent")
-            agent = await self._store.get_agent(agent_id)
-            if agent is None or agent.state == AgentState.LOGGED_OUT:
-                raise UnknownAgent(agent_id=agent_id)
+            rec = await self._item_in(item_id, ItemStatus.WAITING, "give to an agent")
+            await self._logged_in(agent_id)
             q = await self._queue(rec.item.queue)
-            new, timers = self._waiting(
-                rec.item,
-                q,
-                now,
-                seq=rec.seq,
-                key=rec.key,
-                version=rec.version + 1,
-                sticky_agent=agent_id,
-                sticky_until=now + reserve_seconds,
-                offers_made=rec.offers_made,
+            new, timers = self._waiting_again(
+                rec, q, now, sticky_agent=agent_id, sticky_until=now + reserve_seconds
             )
-            new = replace(new, bucket=Bucket.make(q.name, rec.item.channel, ((),), agent_id))
+            new = self._for_agent_alone(new, q, agent_id)
             if await self._store.commit(Txn(items=[(rec, new)], timers_put=timers)):
                 self._emit(ItemReserved(item_id, q.name, agent_id, now))
                 return await self._route_item(item_id, "requeued", known=new)
@@ -67,18 +57,10 @@ class ManualRouting(TimedRouter):
         priority under that queue's rules (skills, tier boosts, overflow, maximum wait)."""
         for _ in range(self._retries):
             now = self._clock.now()
-            rec = await self._waiting_rec(item_id, "move")
+            rec = await self._item_in(item_id, ItemStatus.WAITING, "move")
             q = await self._queue(queue)
             item = replace(rec.item, queue=q.name)
-            new, timers = self._waiting(
-                item,
-                q,
-                now,
-                seq=rec.seq,
-                key=priority_key(item, q),
-                version=rec.version + 1,
-                offers_made=rec.offers_made,
-            )
+            new, timers = self._waiting_again(rec, q, now, item=item, key=priority_key(item, q))
             gone = [f"{kind}:{item_id}" for kind in ("stk", "ovf", "max")]
             if await self._store.commit(Txn(items=[(rec, new)], timers_put=timers, timers_del=gone)):
                 self._emit(ItemMoved(item_id, rec.item.queue, q.name, item.arrived_at, now))

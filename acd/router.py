@@ -9,12 +9,10 @@ from acd import agent_state
 from acd.decision import Offer
 from acd.errors import (
     DuplicateItem,
-    IllegalItemState,
     InvalidConfig,
     OfferNotPending,
     StoreContention,
     UnknownAgent,
-    UnknownItem,
 )
 from acd.events import (
     ItemAbandoned,
@@ -27,7 +25,7 @@ from acd.manual import ManualRouting
 from acd.model import Agent, AgentState, Channel, QueueConfig, WorkItem
 from acd.overflow import base_skills
 from acd.policy import priority_key, skill_score
-from acd.records import Bucket, ItemRecord, ItemStatus
+from acd.records import ItemRecord, ItemStatus
 from acd.store import Txn
 
 log = logging.getLogger(__name__)
@@ -121,9 +119,7 @@ class Router(ManualRouting):
         is moved."""
         now = self._clock.now()
         q = await self._queue(item.queue)
-        a = await self._store.get_agent(agent_id)
-        if a is None or a.state == AgentState.LOGGED_OUT:
-            raise UnknownAgent(agent_id=agent_id)
+        await self._logged_in(agent_id)
         seq = await self._store.next_seq()
         rec, timers = self._waiting(
             item,
@@ -135,7 +131,7 @@ class Router(ManualRouting):
             sticky_agent=agent_id,
             sticky_until=now + reserve_seconds,
         )
-        rec = replace(rec, bucket=Bucket.make(q.name, item.channel, ((),), agent_id))
+        rec = self._for_agent_alone(rec, q, agent_id)
         if not await self._store.commit(Txn(items=[(None, rec)], timers_put=timers)):
             raise DuplicateItem(item_id=item.item_id)
         self._emit(ItemQueued(item.item_id, q.name, item.channel, item.arrived_at, now))
@@ -219,7 +215,7 @@ class Router(ManualRouting):
         """Hang-up / done: the agent's capacity comes back (last item starts the queue's wrap-up)."""
         for _ in range(self._retries):
             now = self._clock.now()
-            rec = await self._active(item_id, "complete")
+            rec = await self._item_in(item_id, ItemStatus.ACTIVE, "complete")
             agent = await self._store.get_agent(rec.agent_id or "")
             if agent is None:
                 raise UnknownAgent(agent_id=rec.agent_id)
@@ -239,14 +235,6 @@ class Router(ManualRouting):
                 return await self._route_agent(agent.agent_id, "agent_freed", known=new_agent)
         raise StoreContention(action=f"completing {item_id}", attempts=self._retries)
 
-    async def _active(self, item_id: str, action: str) -> ItemRecord:
-        rec = await self._store.get_item(item_id)
-        if rec is None:
-            raise UnknownItem(item_id=item_id)
-        if rec.status != ItemStatus.ACTIVE:
-            raise IllegalItemState(item_id=item_id, action=action, status=rec.status.value)
-        return rec
-
     async def abandon(self, item_id: str) -> None:
         """The customer left (hung up, closed the chat) while waiting or while being offered."""
         for _ in range(self._retries):
@@ -255,7 +243,7 @@ class Router(ManualRouting):
             if rec is not None and rec.status == ItemStatus.OFFERED and rec.offer_id is not None:
                 await self._release(rec.offer_id, "abandoned", missed=False)
                 return
-            rec = await self._waiting_rec(item_id, "abandon")
+            rec = await self._item_in(item_id, ItemStatus.WAITING, "abandon")
             if await self._store.commit(Txn(items=[(rec, None)])):
                 self._emit(ItemAbandoned(item_id, rec.item.queue, now - rec.item.arrived_at, now))
                 return
@@ -265,12 +253,10 @@ class Router(ManualRouting):
         """The customer leaves the line but keeps their place: the item becomes a callback."""
         for _ in range(self._retries):
             now = self._clock.now()
-            rec = await self._waiting_rec(item_id, "convert to a callback")
+            rec = await self._item_in(item_id, ItemStatus.WAITING, "convert to a callback")
             q = await self._queue(rec.item.queue)
             item = replace(rec.item, channel=Channel.CALLBACK, callback_number=number)
-            new, timers = self._waiting(
-                item, q, now, seq=rec.seq, key=rec.key, version=rec.version + 1, offers_made=rec.offers_made
-            )
+            new, timers = self._waiting_again(rec, q, now, item=item)
             if await self._store.commit(
                 Txn(items=[(rec, new)], timers_put=timers, timers_del=[f"stk:{item_id}", f"max:{item_id}"])
             ):

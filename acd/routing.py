@@ -11,7 +11,7 @@ from typing import Protocol
 
 from acd import agent_state
 from acd.decision import CandidateScore, Offer, RouteDecision
-from acd.errors import IllegalTransition, UnknownQueue
+from acd.errors import IllegalTransition, UnknownAgent, UnknownQueue
 from acd.events import (
     AcdEvent,
     AgentStateChanged,
@@ -111,6 +111,41 @@ class RoutingCore:
         if sticky_until is not None:
             timers.append((f"stk:{item.item_id}", sticky_until))
         return rec, timers
+
+    def _waiting_again(
+        self,
+        rec: ItemRecord,
+        q: QueueConfig,
+        now: float,
+        *,
+        item: WorkItem | None = None,
+        key: float | None = None,
+        sticky_agent: str | None = None,
+        sticky_until: float | None = None,
+    ) -> tuple[ItemRecord, list[tuple[str, float]]]:
+        """``rec`` waiting anew at its place (its next version, its offers still counted), for a
+        changed item, queue or reservation."""
+        return self._waiting(
+            item or rec.item,
+            q,
+            now,
+            seq=rec.seq,
+            key=rec.key if key is None else key,
+            version=rec.version + 1,
+            sticky_agent=sticky_agent,
+            sticky_until=sticky_until,
+            offers_made=rec.offers_made,
+        )
+
+    @staticmethod
+    def _for_agent_alone(rec: ItemRecord, q: QueueConfig, agent_id: str) -> ItemRecord:
+        """Reserved for an agent a person chose: the queue's skills do not apply meanwhile."""
+        return replace(rec, bucket=Bucket.make(q.name, rec.item.channel, ((),), agent_id))
+
+    async def _logged_in(self, agent_id: str) -> None:
+        agent = await self._store.get_agent(agent_id)
+        if agent is None or agent.state == AgentState.LOGGED_OUT:
+            raise UnknownAgent(agent_id=agent_id)
 
     async def _route_item(
         self,

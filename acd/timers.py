@@ -73,15 +73,7 @@ class TimedRouter(RouterQueries):
             txn = Txn(agents=[(agent, new_agent)], offers_del=[offer_id], timers_del=[f"offer:{offer_id}"])
             requeued = reason != "abandoned" and not expired
             if requeued:
-                new_item, timers = self._waiting(
-                    rec.item,
-                    q,
-                    now,
-                    seq=rec.seq,
-                    key=rec.key,
-                    version=rec.version + 1,
-                    offers_made=rec.offers_made,
-                )
+                new_item, timers = self._waiting_again(rec, q, now)
                 txn.items.append((rec, new_item))
                 txn.timers_put.extend(timers)
             else:
@@ -162,17 +154,7 @@ class TimedRouter(RouterQueries):
             sticky, until = (rec.bucket.sticky_agent, rec.sticky_until) if keep else (None, None)
             if step == rec.step and sticky == rec.bucket.sticky_agent:
                 break
-            new, timers = self._waiting(
-                rec.item,
-                q,
-                now,
-                seq=rec.seq,
-                key=rec.key,
-                version=rec.version + 1,
-                sticky_agent=sticky,
-                sticky_until=until,
-                offers_made=rec.offers_made,
-            )
+            new, timers = self._waiting_again(rec, q, now, sticky_agent=sticky, sticky_until=until)
             if await self._store.commit(Txn(items=[(rec, new)], timers_put=timers)):
                 if step != rec.step:
                     self._emit(OverflowApplied(item_id, q.name, step, now))

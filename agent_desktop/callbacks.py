@@ -1,5 +1,5 @@
-"""The callback an agent schedules at wrap-up: checked against the agent's interaction, then stored in
-the CRM (``crm_core.callbacks``), where the engine's scheduler finds it when it is due.
+"""The callback an agent schedules at wrap-up, checked against the agent's interaction before anything
+is stored; the engine's scheduler then keeps it in the CRM (``crm_core.callbacks``) until it is due.
 
 ``at`` is ISO 8601 with the UTC offset of the agent's time zone (the page computes it); ``number``
 None means the caller's number. The callback goes to the call's queue (or the first configured
@@ -15,7 +15,6 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from agent_desktop.state import DesktopState
-from callcenter.db_retry import in_transaction
 from crm_core.callbacks import CallbackBook, CallbackRequest, parse_due_at
 from crm_core.errors import MissingField
 from crm_core.models import Interaction
@@ -68,7 +67,3 @@ def checked_callback(desktop: DesktopState, ask: CallbackAsk, ref: str, agent_id
         interaction_ref=ref,
     )
     return _book(desktop).check(request)
-
-
-def store_callback(desktop: DesktopState, request: CallbackRequest) -> int:
-    return in_transaction(desktop.db, lambda session: _book(desktop).schedule(session, request).id)

@@ -97,7 +97,14 @@ class SessionJournal:
                 if change.kind == "created":
                     try:
                         with session.begin_nested():
-                            session.add(WebSession(**_row(change)))
+                            session.add(
+                                WebSession(
+                                    digest=change.digest,
+                                    user_id=change.user_id,
+                                    created_at=change.created_at,
+                                    last_seen=change.last_seen,
+                                )
+                            )
                     except IntegrityError:  # the user was deleted meanwhile: nothing to keep
                         log.info("session of a deleted user not kept", extra={"user_id": change.user_id})
                 elif change.kind == "seen":
@@ -118,12 +125,3 @@ class SessionJournal:
                 await self._task
             self._task = None
         await self.flush()
-
-
-def _row(change: SessionChange) -> dict[str, object]:
-    return {
-        "digest": change.digest,
-        "user_id": change.user_id,
-        "created_at": change.created_at,
-        "last_seen": change.last_seen,
-    }

@@ -13,11 +13,10 @@ from sqlalchemy import select
 
 from acd.errors import AcdError
 from agent_desktop.auth.deps import CurrentUser, require_role
-from agent_desktop.callbacks import CallbackAsk, checked_callback, store_callback
+from agent_desktop.callbacks import CallbackAsk, checked_callback
 from agent_desktop.errors import ApiError
 from agent_desktop.state import DesktopState, desktop_of
 from callcenter.clock import SystemClock
-from callcenter.events import CallbackChanged
 from crm_core.models import Interaction
 from crm_core.tickets import TicketDraft, TicketService
 
@@ -96,8 +95,7 @@ async def wrap_up(body: WrapUp, user: Agent, request: Request) -> dict[str, Any]
         ticket_id = await asyncio.to_thread(_save_ticket, desktop, body.ticket, interaction)
     callback_id = None
     if callback is not None:
-        callback_id = await asyncio.to_thread(store_callback, desktop, callback)
-        desktop.cc.bus.publish(CallbackChanged(callback_id, "pending", agent, desktop.clock()))
+        callback_id = (await desktop.engine.callbacks.schedule(callback)).id
     done = {"ok": True, "ticket_id": ticket_id, "callback_id": callback_id}
     try:
         await desktop.cc.wrap_up(agent, body.uniqueid, code, body.notes or None)

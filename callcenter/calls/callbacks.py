@@ -328,7 +328,14 @@ class CallbackScheduler:
         )
         self._changed(row, row.status.value)
 
-    # -- people change their mind: cancel, another time -----------------------------------------
+    # -- people promise one, or change their mind: cancel, another time ------------------------
+    async def schedule(self, request: CallbackRequest) -> CallbackSummary:
+        """A callback promised for later (``pending`` until due); a ValidationError if it cannot be."""
+        row = await self._db(lambda s: self.book.schedule(s, request))
+        log.info("callback scheduled", extra={"callback": row.id, "due_at": row.due_at.isoformat()})
+        self._changed(row, row.status.value)
+        return row
+
     async def cancel(self, callback_id: int) -> CallbackSummary:
         """Cancelled, and out of the ACD if it was waiting there; not while it is being made."""
         async with self._moving:
