@@ -21,11 +21,26 @@ from callcenter.asterisk.errors import AmiActionFailed, AmiActionLost, AmiNotCon
 
 log = logging.getLogger(__name__)
 
-# A peer that never ends a message would make us buffer forever.
-MAX_PENDING_BYTES = 4 * 1024 * 1024
+# A longer message (a peer that never ends one, or a runaway variable) is dropped, not buffered.
+MAX_MESSAGE_BYTES = 1024 * 1024
+MAX_GREETING_BYTES = 1024
 # Bytes parsed per event-loop iteration (see AmiConnection._drain).
 PARSE_SLICE = 32 * 1024
 _LOGGED_BYTES = 200
+
+
+def _slice_end(buffer: bytes) -> int:
+    """Where the next slice to parse ends: after the last message end within ``PARSE_SLICE``
+    bytes, or after the first one when a single message is longer; 0 when none is complete."""
+    head = buffer[:PARSE_SLICE]
+    # Every message end ("\r\n\r\n", "\r\n\n", "\n\r\n", "\n\n") ends in one of these two.
+    ends = [i + n for i, n in ((head.rfind(b"\n\r\n"), 3), (head.rfind(b"\n\n"), 2)) if i >= 0]
+    return max(ends) if ends else _first_message_end(buffer)
+
+
+def _first_message_end(buffer: bytes) -> int:
+    ends = [i + n for i, n in ((buffer.find(b"\n\r\n"), 3), (buffer.find(b"\n\n"), 2)) if i >= 0]
+    return min(ends, default=0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +76,7 @@ class AmiConnection(asyncio.Protocol):
         self._pending: dict[str, _Pending] = {}
         self._close_reason: str | None = None
         self._draining = False
+        self._discarding = False  # skipping the rest of a message over MAX_MESSAGE_BYTES
 
     # -- asyncio.Protocol -------------------------------------------------------------
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
@@ -68,33 +84,42 @@ class AmiConnection(asyncio.Protocol):
         self._transport = transport
 
     def data_received(self, data: bytes) -> None:
+        if self._discarding:
+            data = self._discard_until_message_end(data)
         self._buffer = self._buffer + data if self._buffer else data
         if not self._draining:
             self._drain()
 
     def _drain(self) -> None:
-        """Parse at most ``PARSE_SLICE`` bytes per loop iteration.
+        """Parse about ``PARSE_SLICE`` bytes per loop iteration, always cut at a message end.
 
         The transport hands over up to 256 KiB at once; parsing it in one go would hold the
         event loop for several milliseconds under an event storm. While a backlog remains,
         reading is paused and the rest is parsed in later iterations, so other tasks
         (AGI sessions, the web app) keep running and TCP flow control slows Asterisk down.
+        A message longer than a slice is parsed whole (up to ``MAX_MESSAGE_BYTES``).
         """
+        parsed = 0
         while True:
-            buffer = self._buffer
-            head, tail = buffer[:PARSE_SLICE], buffer[PARSE_SLICE:]
-            self._parse(head)  # leaves an unfinished message of ``head`` in self._buffer
-            if tail:
-                self._buffer += tail
-            if not tail or self._transport is None:
-                if not tail:
-                    break
-                continue  # closing: nothing to pace any more, parse the rest now
-            if not self._draining:
-                self._draining = True
-                self._transport.pause_reading()
-            asyncio.get_running_loop().call_soon(self._drain)
-            return
+            if not self._greeted and not self._read_greeting():
+                break
+            cut = _slice_end(self._buffer)
+            if cut == 0:
+                if self._drop_oversized_unfinished() and self._buffer:
+                    continue
+                break
+            if parsed >= PARSE_SLICE and self._transport is not None:
+                if not self._draining:
+                    self._draining = True
+                    self._transport.pause_reading()
+                asyncio.get_running_loop().call_soon(self._drain)
+                return
+            head, self._buffer = self._buffer[:cut], self._buffer[cut:]
+            parsed += cut
+            if cut > MAX_MESSAGE_BYTES:
+                self._log_dropped(cut)
+            else:
+                self._parse(head)
         if self._draining:
             self._draining = False
             if self._transport is not None:
@@ -105,12 +130,47 @@ class AmiConnection(asyncio.Protocol):
         """True while a backlog is being parsed (reading is paused meanwhile)."""
         return self._draining
 
+    def _read_greeting(self) -> bool:
+        line_end = self._buffer.find(b"\n")
+        if line_end < 0:
+            if len(self._buffer) > MAX_GREETING_BYTES:
+                self._buffer = b""
+                self._on_greeting("(no line end)")
+            return False
+        line, self._buffer = self._buffer[:line_end], self._buffer[line_end + 1 :]
+        self._greeted = True
+        self._on_greeting(line.rstrip(b"\r").decode("utf-8", "replace"))
+        return True
+
+    def _drop_oversized_unfinished(self) -> bool:
+        """An unfinished message past the limit is dropped; its end is skipped as it arrives."""
+        if len(self._buffer) <= MAX_MESSAGE_BYTES:
+            return False
+        self._log_dropped(len(self._buffer), unfinished=True)
+        tail, self._buffer = self._buffer[-3:], b""  # a message end may straddle two reads
+        self._discarding = True
+        self._buffer = self._discard_until_message_end(tail)
+        return True
+
+    def _discard_until_message_end(self, data: bytes) -> bytes:
+        end = _first_message_end(data)
+        if end == 0:
+            return b""
+        self._discarding = False
+        return data[end:]
+
+    def _log_dropped(self, size: int, *, unfinished: bool = False) -> None:
+        log.error(
+            "AMI %s: a message of %s%d bytes is over the %d-byte limit; dropped",
+            self.peer,
+            "more than " if unfinished else "",
+            size,
+            MAX_MESSAGE_BYTES,
+            extra={"ami_peer": self.peer, "block_bytes": size},
+        )
+
     def _parse(self, buffer: bytes) -> None:
-        chunk = parse_buffer(buffer, expect_greeting=not self._greeted)
-        self._buffer = chunk.rest
-        if chunk.greeting is not None:
-            self._greeted = True
-            self._on_greeting(chunk.greeting)
+        chunk = parse_buffer(buffer)
         for raw in chunk.malformed:
             log.warning(
                 "AMI %s: skipped a malformed message block: %r",
@@ -128,15 +188,6 @@ class AmiConnection(asyncio.Protocol):
         route = self._route
         for message in chunk.messages:
             route(message)
-        if len(self._buffer) > MAX_PENDING_BYTES:
-            log.error(
-                "AMI %s: %d bytes without a message end; closing the session",
-                self.peer,
-                len(self._buffer),
-                extra={"ami_peer": self.peer},
-            )
-            self._buffer = b""
-            self.close("unframed data from the peer")
 
     def connection_lost(self, exc: Exception | None) -> None:
         reason = self._close_reason or (f"socket error: {exc}" if exc else "connection closed by Asterisk")

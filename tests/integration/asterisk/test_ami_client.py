@@ -13,6 +13,7 @@ import pytest
 
 from callcenter.asterisk.ami_backoff import Backoff
 from callcenter.asterisk.ami_client import AmiClient
+from callcenter.asterisk.ami_connection import MAX_MESSAGE_BYTES
 from callcenter.asterisk.ami_events import (
     AmiConnected,
     AmiDisconnected,
@@ -407,3 +408,33 @@ async def test_bridge_sends_the_recorded_action_and_returns_asterisks_answer(
         ("Tone", "no"),
     ]
     assert response.message == "Channels have been bridged"
+
+
+async def test_a_message_larger_than_a_parse_slice_is_read_and_the_session_keeps_answering(
+    peer: AmiPeer, connected: tuple[AmiClient, Recorder]
+) -> None:
+    """A real VarSet with a 40,960-byte value once hung the reader in an endless loop."""
+    client, recorder = connected
+    big = b"x" * 40_960
+    peer.current.send(VARSET % b"before" + VARSET % big + VARSET % b"after")
+    await recorder.wait_for(lambda: any(e.value == "after" for e in recorder.of(VarSet)))
+    assert [len(e.value) for e in recorder.of(VarSet)] == [6, 40_960, 5]
+    assert (await client.ping()).fields["Ping"] == "Pong"
+
+
+async def test_a_message_over_the_size_limit_is_dropped_with_one_log_line_and_reading_goes_on(
+    peer: AmiPeer, connected: tuple[AmiClient, Recorder], caplog: pytest.LogCaptureFixture
+) -> None:
+    client, recorder = connected
+    huge = VARSET % (b"y" * (MAX_MESSAGE_BYTES + 10))
+    peer.current.send(VARSET % b"before")
+    for start in range(0, len(huge), 64 * 1024):  # arrives in many reads, like a real socket
+        peer.current.send(huge[start : start + 64 * 1024])
+        await asyncio.sleep(0)
+    peer.current.send(VARSET % b"after")
+    await recorder.wait_for(lambda: any(e.value == "after" for e in recorder.of(VarSet)))
+    assert [e.value for e in recorder.of(VarSet)] == ["before", "after"]
+    dropped = [r.getMessage() for r in caplog.records if "dropped" in r.getMessage()]
+    assert len(dropped) == 1, dropped
+    assert client.connected
+    assert (await client.ping()).fields["Ping"] == "Pong"

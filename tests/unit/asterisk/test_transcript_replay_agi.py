@@ -26,10 +26,14 @@ def _agi_lines(path: Path) -> list[tuple[str, str]]:
 
 
 AGI_FILES = sorted(p for p in TRANSCRIPTS.glob("*.jsonl") if _agi_lines(p))
+# Recorded with its own AGI script (``agi://…/dtmf``, dialed 5557777); the others ran the IVR route.
+DTMF_PROBE = "dtmf_dropped_and_agi_server_gone"
+IVR_FILES = [p for p in AGI_FILES if p.stem != DTMF_PROBE]
 
 
-def test_given_fixture_dir_then_the_nine_agi_transcripts_are_there() -> None:
+def test_given_fixture_dir_then_the_ten_agi_transcripts_are_there() -> None:
     assert {p.stem for p in AGI_FILES} == {
+        DTMF_PROBE,
         "agent_busy",
         "announce",
         "blind_transfer",
@@ -42,7 +46,7 @@ def test_given_fixture_dir_then_the_nine_agi_transcripts_are_there() -> None:
     }
 
 
-@pytest.mark.parametrize("path", AGI_FILES, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", IVR_FILES, ids=lambda p: p.stem)
 def test_given_transcript_when_environment_parsed_then_known_values(path: Path) -> None:
     lines = _agi_lines(path)
     blank = lines.index(("agi<", "\n"))
@@ -77,7 +81,8 @@ def test_given_transcript_when_every_answer_parsed_then_all_parse(path: Path) ->
 
 @pytest.mark.parametrize("path", AGI_FILES, ids=lambda p: p.stem)
 def test_given_transcript_when_each_command_reencoded_then_asterisk_would_see_same_words(path: Path) -> None:
-    commands = [data for d, data in _agi_lines(path) if d == "agi>" and data != "<CLOSE>"]
+    # "<CLOSE>" and "<connection reset by the server>" mark socket ends, not commands.
+    commands = [data for d, data in _agi_lines(path) if d == "agi>" and not data.startswith("<")]
     assert commands[0] == "ANSWER\n"
     for line in commands:
         words = split_command(line)
@@ -93,3 +98,13 @@ def test_given_known_answers_then_values_are_what_the_flow_needs() -> None:
     assert parse_result("200 result= (timeout)\n").result == ""
     assert parse_result("200 result=1 (timeout) endpos=0\n").extra_int("endpos") == 0
     assert parse_result("200 result=-1 endpos=60160\n").extra_int("endpos") == 60160
+
+
+def test_given_the_dtmf_probe_then_its_environment_names_its_own_script_and_number() -> None:
+    lines = _agi_lines(TRANSCRIPTS / f"{DTMF_PROBE}.jsonl")
+    env = parse_environment(data for _, data in lines[: lines.index(("agi<", "\n"))])
+    assert (env.network_script, env.dnid, env.args) == ("dtmf", "5557777", ())
+    answers = [data for d, data in lines if d == "agi<" and data.startswith("200")]
+    # fact 18: the digit pressed during STREAM FILE "" is dropped (WAIT FOR DIGIT gets 0);
+    # with escape digits the playback stops with the digit ("2" is 50)
+    assert answers[2:] == ["200 result=0\n", "200 result=50 endpos=27840\n"]

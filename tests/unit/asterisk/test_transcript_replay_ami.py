@@ -22,7 +22,10 @@ from callcenter.asterisk.ami_events import (
 )
 from callcenter.asterisk.ami_frames import AmiMessage, parse_buffer
 
-TRANSCRIPTS = sorted((Path(__file__).resolve().parents[2] / "fixtures" / "transcripts").glob("*.jsonl"))
+ALL_TRANSCRIPTS = sorted((Path(__file__).resolve().parents[2] / "fixtures" / "transcripts").glob("*.jsonl"))
+# This recording kept its few AMI events as JSON objects (fields, plus "_t"), not raw AMI bytes.
+JSON_AMI = "dtmf_dropped_and_agi_server_gone"
+TRANSCRIPTS = [p for p in ALL_TRANSCRIPTS if p.stem != JSON_AMI]
 MODELLED = {
     "VarSet", "Newchannel", "Newstate", "Hangup", "HangupRequest", "SoftHangupRequest", "DialBegin",
     "DialEnd", "BridgeCreate", "BridgeDestroy", "BridgeEnter", "BridgeLeave", "DTMFBegin", "DTMFEnd",
@@ -109,3 +112,20 @@ def test_key_fields_of_recorded_events() -> None:
     assert channels[0].channel.state == 6
     assert channels[0].application == "MusicOnHold"
     assert any(isinstance(e, VarSet) and e.variable and e.uniqueid for e in redirect)
+
+
+def test_the_json_kept_events_of_the_dtmf_probe_convert_to_domain_events() -> None:
+    path = next(p for p in ALL_TRANSCRIPTS if p.stem == JSON_AMI)
+    rows = [json.loads(line) for line in path.read_text().splitlines() if line]
+    events = [
+        to_domain_event(AmiMessage.from_pairs((k, v) for k, v in json.loads(r["data"]).items() if k != "_t"))
+        for r in rows
+        if r["dir"] == "ami<"
+    ]
+    assert [e.name for e in events] == ["UserEvent", "Hangup"]
+    # fact 19: AGI() returned SUCCESS after the engine vanished, as after a normal end
+    user_event, hangup = events
+    assert isinstance(user_event, OtherEvent)
+    assert user_event.fields["Status"] == "SUCCESS"
+    assert isinstance(hangup, Hangup)
+    assert hangup.channel.channel == "PJSIP/pstn-00000018"
