@@ -99,7 +99,7 @@ class AmiConnection(asyncio.Protocol):
         (AGI sessions, the web app) keep running and TCP flow control slows Asterisk down.
         A message longer than a slice is parsed whole (up to ``MAX_MESSAGE_BYTES``).
         """
-        parsed = 0
+        sliced = False
         while True:
             if not self._greeted and not self._read_greeting():
                 break
@@ -108,14 +108,14 @@ class AmiConnection(asyncio.Protocol):
                 if self._drop_oversized_unfinished() and self._buffer:
                     continue
                 break
-            if parsed >= PARSE_SLICE and self._transport is not None:
+            if sliced and self._transport is not None:  # one slice per loop iteration
                 if not self._draining:
                     self._draining = True
                     self._transport.pause_reading()
                 asyncio.get_running_loop().call_soon(self._drain)
                 return
             head, self._buffer = self._buffer[:cut], self._buffer[cut:]
-            parsed += cut
+            sliced = True
             if cut > MAX_MESSAGE_BYTES:
                 self._log_dropped(cut)
             else:
