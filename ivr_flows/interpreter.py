@@ -314,12 +314,14 @@ class _Run:
         for _attempt in range(node.retries + 1):
             name = await self._resolve(node.prompt)
             self.prompts.append(name)
-            heard = await self.channel.listen_for_keywords(name, list(node.keywords), node.timeout_ms)
+            heard = await self.channel.listen_for_keywords(
+                name, list(node.keywords), node.timeout_ms, "".join(options)
+            )
             if heard is not None:
                 self.digits.append(heard)
                 if heard in node.keywords:
                     return node.keywords[heard]
-                if heard in options:  # the adapter reports a key pressed while listening as the digit
+                if heard in options:  # a key pressed during the prompt
                     return options[heard]
             jump = await self._retry(node.timeout if heard is None else node.invalid)
             if jump is not None:

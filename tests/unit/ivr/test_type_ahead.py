@@ -174,3 +174,18 @@ async def test_given_menu_with_prompt_list_when_invalid_then_every_prompt_is_rep
         ("play", "zh", "12"),
         ("wait", 5000),
     ]
+
+
+async def test_given_speech_menu_with_speech_when_option_key_pressed_during_its_prompt_then_taken() -> None:
+    flow = make_flow(
+        {
+            "m": {"type": "speech_menu", "prompt": "say", "keywords": {"sales": "p"}, "options": {3: "s"}},
+            "s": SALES,
+            "p": SUPPORT,
+        },
+        start="m",
+    )
+    channel = FakeChannel(press_during={"say": "3"})
+    out = await run_flow({"t": flow}, "t", CTX, channel, make_ports(speech=True))
+    assert out.action == Queue("sales")
+    assert channel.calls == [("listen", "say", ("sales",), 5000, "3")]
