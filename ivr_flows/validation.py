@@ -159,7 +159,10 @@ class _Checker:
         """A text that says "press 1" while nothing listens for 1: Asterisk drops that key (fact 18)."""
         if spec is None or not spec.startswith(TEXT_PREFIX):
             return
-        heard = listened_keys(self.flow.nodes.get(node.next))
+        target = self.flow.nodes.get(node.next)
+        heard = listened_keys(target)
+        if isinstance(target, CollectNode):  # "… then press pound": the terminator ends the entry
+            heard += target.terminator
         lost = [key for key in keys_asked_for(spec) if key not in heard]
         if lost:
             self.warn(

@@ -66,10 +66,8 @@ def test_given_play_text_asking_for_keys_of_the_next_menu_then_no_warning() -> N
 
 def test_given_play_text_asking_for_digits_of_the_next_collect_then_no_warning() -> None:
     collect = {"type": "collect", "prompt": "menu", "variable": "n", "next": "q"}
-    assert (
-        check({"a": {"type": "play", "text": "Press 1 then your number.", "next": "c"}, "c": collect, "q": Q})
-        == []
-    )
+    play = {"type": "play", "text": "Press 1 then your number, then press the pound key.", "next": "c"}
+    assert check({"a": play, "c": collect, "q": Q}) == []
 
 
 def test_given_menu_with_a_list_of_prompts_then_each_is_checked() -> None:
