@@ -362,4 +362,5 @@ TEXTS_EN: Final[dict[str, str]] = {
     "ivr.flow.speech_unavailable": "Speech recognition unavailable",
     "ivr.flow.terminator_clash": "Terminator clashes with the digits",
     "ivr.flow.unknown_validator": "Unknown validator",
+    "ivr.flow.key_not_heard": "Prompt asks for a key that is not heard",
 }

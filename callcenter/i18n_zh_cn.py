@@ -360,4 +360,5 @@ TEXTS_ZH_CN: Final[dict[str, str]] = {
     "ivr.flow.speech_unavailable": "语音识别不可用",
     "ivr.flow.terminator_clash": "结束键与按键冲突",
     "ivr.flow.unknown_validator": "未知校验器",
+    "ivr.flow.key_not_heard": "提示音要求按键，但此时按键不会被接收",
 }

@@ -60,7 +60,9 @@ class ScriptedChannel:
     async def wait_for_digit(self, timeout_ms: int) -> str | None:
         return self._next()
 
-    async def listen_for_keywords(self, prompt: str, keywords: Sequence[str], timeout_ms: int) -> str | None:
+    async def listen_for_keywords(
+        self, prompt: str, keywords: Sequence[str], timeout_ms: int, escape_digits: str
+    ) -> str | None:
         self.played.append(prompt)
         return self._next()
 

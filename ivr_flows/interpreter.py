@@ -12,10 +12,9 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from ivr_flows.conditions import holds
-from ivr_flows.digit_rules import BUILTIN_VALIDATORS
 from ivr_flows.errors import (
     CallerGone,
     CrmUnavailable,
@@ -23,8 +22,9 @@ from ivr_flows.errors import (
     NodeFailed,
     PromptMissing,
     StepLimitExceeded,
-    UnknownFlow,
 )
+from ivr_flows.flow_set import FlowSet as FlowSet
+from ivr_flows.flow_set import RunPorts as RunPorts
 from ivr_flows.outcome import (
     CallbackOffer,
     CallContext,
@@ -37,7 +37,7 @@ from ivr_flows.outcome import (
     Transfer,
     Voicemail,
 )
-from ivr_flows.ports import CallerChannel, Clock, CrmLookup, DigitValidator, PromptStore
+from ivr_flows.ports import CallerChannel
 from ivr_flows.schema import (
     TEXT_PREFIX,
     CallbackOfferNode,
@@ -57,39 +57,14 @@ from ivr_flows.schema import (
     SubflowNode,
     TransferNode,
     VoicemailNode,
+    option_targets,
     split_text_prompt,
 )
-from ivr_flows.templates import render
+from ivr_flows.templates import render, value_text
+from ivr_flows.type_ahead import listened_keys
 
 log = logging.getLogger(__name__)
 MAX_SUBFLOW_DEPTH = 8
-
-
-@dataclass(frozen=True, slots=True)
-class FlowSet:
-    """An immutable snapshot of flows (usually the published ones) a call runs against.
-
-    A call keeps the snapshot it started with, so publishing a new version never changes a call in
-    progress (subflows included)."""
-
-    flows: Mapping[str, Flow]
-    versions: Mapping[str, int] = field(default_factory=dict)
-
-    def get(self, name: str) -> Flow:
-        try:
-            return self.flows[name]
-        except KeyError:
-            raise UnknownFlow(flow=name) from None
-
-
-@dataclass(frozen=True, slots=True)
-class RunPorts:
-    crm: CrmLookup
-    clock: Clock
-    prompts: PromptStore
-    validators: Mapping[str, DigitValidator] = field(default_factory=lambda: dict(BUILTIN_VALIDATORS))
-    speech_available: bool = False  # a vosk model is installed (path from settings, used by the adapter)
-    default_queue: str = "general"  # last resort when the flow's own fallback breaks
 
 
 class _Fallback:
@@ -139,6 +114,7 @@ class _Run:
         self.errors: list[RunError] = []
         self.frames: list[_Frame] = []
         self.in_fallback = False
+        self.typed_ahead: str | None = None  # a key pressed during the play node before an input node
 
     async def run(self, start_flow: str) -> FlowOutcome:
         try:
@@ -209,15 +185,18 @@ class _Run:
     # --- nodes -------------------------------------------------------------------------------
 
     async def _step(self, flow: Flow, node_id: str, node: Node) -> Step | tuple[Flow, str]:
+        typed, self.typed_ahead = self.typed_ahead, None
         if isinstance(node, PlayNode):
-            await self._play(node.prompt_spec(), "")
+            # Asterisk drops a key pressed during a playback without escape digits (fact 18):
+            # listen for the keys of the input node that follows and hand the key on to it.
+            self.typed_ahead = await self._play(node.prompt_spec(), listened_keys(flow.nodes.get(node.next)))
             return node.next
         if isinstance(node, MenuNode):
-            return await self._menu(node, _first_wins(node.options))
+            return await self._menu(node, option_targets(node.options), typed)
         if isinstance(node, CollectNode):
-            return await self._collect(flow, node_id, node)
+            return await self._collect(flow, node_id, node, typed)
         if isinstance(node, SpeechMenuNode):
-            return await self._speech_menu(node)
+            return await self._speech_menu(node, typed)
         if isinstance(node, CrmLookupNode):
             return await self._crm_lookup(node)
         if isinstance(node, ConditionNode):
@@ -228,7 +207,7 @@ class _Run:
             return node.else_
         if isinstance(node, SetNode):
             for name, value in node.variables.items():
-                await self._set(name, render(_text(value), self.vars))
+                await self._set(name, render(value_text(value), self.vars))
             return node.next
         if isinstance(node, SubflowNode):
             if len(self.frames) >= MAX_SUBFLOW_DEPTH:
@@ -284,6 +263,13 @@ class _Run:
         self.prompts.append(name)
         return await self.channel.play(name, escape_digits)
 
+    async def _play_each(self, specs: tuple[str, ...], escape_digits: str) -> str | None:
+        """Play the prompts in turn until a key among ``escape_digits`` interrupts one."""
+        for spec in specs:
+            if (digit := await self._play(spec, escape_digits)) is not None:
+                return digit
+        return None
+
     async def _set(self, name: str, value: str) -> None:
         self.vars[name] = value
         await self.channel.set_variable(name, value)
@@ -296,10 +282,15 @@ class _Run:
             await self._play(branch.prompt, "")
         return None
 
-    async def _menu(self, node: MenuNode | SpeechMenuNode, options: Mapping[str, str]) -> Step:
+    async def _menu(
+        self, node: MenuNode | SpeechMenuNode, options: Mapping[str, str], typed: str | None = None
+    ) -> Step:
         escape = "".join(options)
+        specs = node.prompt_specs() if isinstance(node, MenuNode) else (node.prompt,)
         for _attempt in range(node.retries + 1):
-            digit = await self._play(node.prompt, escape)
+            digit, typed = typed, None
+            if digit is None:
+                digit = await self._play_each(specs, escape)
             if digit is None:
                 digit = await self.channel.wait_for_digit(node.timeout_ms)
             if digit is None:
@@ -313,35 +304,39 @@ class _Run:
                 return jump
         return node.on_fail or _FALLBACK
 
-    async def _speech_menu(self, node: SpeechMenuNode) -> Step:
-        options = _first_wins(node.options)
+    async def _speech_menu(self, node: SpeechMenuNode, typed: str | None) -> Step:
+        options = option_targets(node.options)
         if not self.ports.speech_available or not node.keywords:
-            return await self._menu(node, options)
+            return await self._menu(node, options, typed)
+        if typed is not None and typed in options:
+            self.digits.append(typed)
+            return options[typed]
         for _attempt in range(node.retries + 1):
             name = await self._resolve(node.prompt)
             self.prompts.append(name)
-            heard = await self.channel.listen_for_keywords(name, list(node.keywords), node.timeout_ms)
+            heard = await self.channel.listen_for_keywords(
+                name, list(node.keywords), node.timeout_ms, "".join(options)
+            )
             if heard is not None:
                 self.digits.append(heard)
                 if heard in node.keywords:
                     return node.keywords[heard]
-                if heard in options:  # the adapter reports a key pressed while listening as the digit
+                if heard in options:  # a key pressed during the prompt
                     return options[heard]
             jump = await self._retry(node.timeout if heard is None else node.invalid)
             if jump is not None:
                 return jump
         return node.on_fail or _FALLBACK
 
-    async def _collect(self, flow: Flow, node_id: str, node: CollectNode) -> Step:
+    async def _collect(self, flow: Flow, node_id: str, node: CollectNode, typed: str | None) -> Step:
         validator = None
         if node.validator is not None:
             validator = self.ports.validators.get(node.validator)
             if validator is None:
                 raise NodeFailed(flow=flow.name, node=node_id, reason=f"unknown validator {node.validator!r}")
         for _attempt in range(node.retries + 1):
-            name = await self._resolve(node.prompt)
-            self.prompts.append(name)
-            value = await self.channel.read_digits(name, node.timeout_ms, node.max_length, node.terminator)
+            value = await self._read_entry(node, typed)
+            typed = None
             if node.terminator:
                 value = value.removesuffix(node.terminator)
             if value == "":
@@ -358,6 +353,18 @@ class _Run:
             if jump is not None:
                 return jump
         return node.on_fail or _FALLBACK
+
+    async def _read_entry(self, node: CollectNode, typed: str | None) -> str:
+        """The caller's digits; after a key typed ahead the prompt is skipped and the rest read."""
+        if typed is None:
+            name = await self._resolve(node.prompt)
+            self.prompts.append(name)
+            return await self.channel.read_digits(name, node.timeout_ms, node.max_length, node.terminator)
+        if node.max_length == 1:
+            return typed
+        return typed + await self.channel.read_digits(
+            None, node.timeout_ms, node.max_length - 1, node.terminator
+        )
 
     async def _crm_lookup(self, node: CrmLookupNode) -> Step:
         if node.by == "caller":
@@ -381,20 +388,6 @@ class _Run:
         for name, value in pairs:
             await self._set(name, str(value))
         return node.found
-
-
-def _first_wins(pairs: tuple[tuple[str, str], ...]) -> dict[str, str]:
-    """Digit → next; a digit given twice (``1`` and ``"1"``) keeps its first target (validation flags it)."""
-    out: dict[str, str] = {}
-    for digit, target in pairs:
-        out.setdefault(digit, target)
-    return out
-
-
-def _text(value: str | int | float | bool) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
 
 
 def _int_or(text: str | None, default: int) -> int:

@@ -31,8 +31,11 @@ class CallerChannel(Protocol):
         """WAIT FOR DIGIT; None on timeout."""
         ...
 
-    async def listen_for_keywords(self, prompt: str, keywords: Sequence[str], timeout_ms: int) -> str | None:
-        """Play ``prompt`` and return the keyword the caller said, or None (nothing recognised)."""
+    async def listen_for_keywords(
+        self, prompt: str, keywords: Sequence[str], timeout_ms: int, escape_digits: str
+    ) -> str | None:
+        """Play ``prompt`` and return the keyword the caller said, or None (nothing recognised).
+        A key among ``escape_digits`` pressed during the prompt stops it and is returned instead."""
         ...
 
     async def set_variable(self, name: str, value: str) -> None:

@@ -50,6 +50,14 @@ def _options_to_pairs(value: Any) -> Any:
     return value
 
 
+def option_targets(pairs: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    """Digit → next; a digit given twice (``1`` and ``"1"``) keeps its first target (validation flags it)."""
+    out: dict[str, str] = {}
+    for digit, target in pairs:
+        out.setdefault(digit, target)
+    return out
+
+
 DigitOptions = Annotated[tuple[tuple[str, str], ...], Field(default=())]
 
 
@@ -73,8 +81,11 @@ class PlayNode(_Model):
 
 
 class MenuNode(_Model):
+    """``prompt`` is one prompt or a list played in turn (e.g. one per language), each listening
+    for the options: a key pressed during any of them counts."""
+
     type: Literal["menu"]
-    prompt: str
+    prompt: str | tuple[str, ...]
     options: DigitOptions
     timeout_ms: int = Field(default=5000, ge=500, le=60000)
     invalid: Retry = Retry()
@@ -83,6 +94,9 @@ class MenuNode(_Model):
     on_fail: str | None = None
 
     _pairs = field_validator("options", mode="before")(_options_to_pairs)
+
+    def prompt_specs(self) -> tuple[str, ...]:
+        return (self.prompt,) if isinstance(self.prompt, str) else self.prompt
 
 
 class CollectNode(_Model):

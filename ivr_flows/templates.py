@@ -45,3 +45,10 @@ def render(template: str, variables: Mapping[str, str]) -> str:
 
 def is_template(text: str) -> bool:
     return "{" in text.replace("{{", "").replace("}}", "")
+
+
+def value_text(value: str | int | float | bool) -> str:
+    """A ``set`` node's YAML value as template text (``true``/``false`` for booleans, as YAML writes them)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)

@@ -35,6 +35,7 @@ from ivr_flows.schema import (
     VariableTest,
 )
 from ivr_flows.templates import is_template, template_names
+from ivr_flows.type_ahead import keys_asked_for, listened_keys
 
 DIGITS = frozenset("0123456789*#")
 
@@ -132,6 +133,11 @@ class _Checker:
             specs.append(
                 ("text", TEXT_PREFIX + node.text) if node.text is not None else ("prompt", node.prompt)
             )
+            self._keys_heard(node_id, node, *specs[-1])
+        elif isinstance(node, MenuNode) and not isinstance(node.prompt, str):
+            if not node.prompt:
+                self.err("bad_prompt", "a menu needs at least one prompt", node_id, "prompt")
+            specs.extend((f"prompt.{i}", spec) for i, spec in enumerate(node.prompt))
         else:
             specs.append(("prompt", getattr(node, "prompt", None)))
         for name in ("invalid", "timeout"):
@@ -148,6 +154,25 @@ class _Checker:
                 continue
             if not spec.startswith(TEXT_PREFIX) and not is_template(spec) and not self.prompts.exists(spec):
                 self.err("missing_prompt", f"prompt file {spec!r} does not exist", node_id, field)
+
+    def _keys_heard(self, node_id: str, node: PlayNode, field: str, spec: str | None) -> None:
+        """A text that says "press 1" while nothing listens for 1: Asterisk drops that key (fact 18)."""
+        if spec is None or not spec.startswith(TEXT_PREFIX):
+            return
+        target = self.flow.nodes.get(node.next)
+        heard = listened_keys(target)
+        if isinstance(target, CollectNode):  # "… then press pound": the terminator ends the entry
+            heard += target.terminator
+        lost = [key for key in keys_asked_for(spec) if key not in heard]
+        if lost:
+            self.warn(
+                "key_not_heard",
+                f"asks the caller to press {', '.join(lost)}, but node {node.next!r} after it does not "
+                "listen for that key, so a key pressed during this prompt is lost; lead straight into a "
+                "menu with that option or make this text one of the menu's prompts",
+                node_id,
+                field,
+            )
 
     def _node(self, node_id: str, node: Node) -> None:
         if isinstance(node, MenuNode | SpeechMenuNode):

@@ -192,6 +192,8 @@ def node_label(node: Node) -> str:
     data = node.model_dump(by_alias=True, exclude_none=True)
     for key in ("text", "prompt", "queue", "mailbox", "number", "flow", "variable"):
         value = data.get(key)
+        if isinstance(value, list | tuple) and value:  # a menu's list of prompts: the first one
+            value = value[0]
         if isinstance(value, str) and value:
             return _short(value.removeprefix("text:"))
     if node.type == "set":

@@ -85,13 +85,19 @@ class AgiCallerChannel:
         except AgiChannelGone as exc:
             raise CallerGone(reason=str(exc)) from exc
 
-    async def listen_for_keywords(self, prompt: str, keywords: Sequence[str], timeout_ms: int) -> str | None:
+    async def listen_for_keywords(
+        self, prompt: str, keywords: Sequence[str], timeout_ms: int, escape_digits: str
+    ) -> str | None:
         """Play ``prompt``, record the answer (RECORD FILE, ends on silence or #) and spot a keyword.
 
-        Without a speech model the prompt is played and nothing is recognised: the flow's DTMF
-        options take over (validation warns about it before publishing).
+        A key among ``escape_digits`` pressed during the prompt stops it and is the answer (a key
+        pressed during ``STREAM FILE name ""`` would be dropped, fact 18). Without a speech model the
+        prompt is played and nothing is recognised: the flow's DTMF options take over (validation
+        warns about it before publishing).
         """
-        await self.play(prompt, "")
+        digit = await self.play(prompt, escape_digits)
+        if digit is not None:
+            return digit
         if self._speech is None or self._record_dir is None:
             return None
         path = self._record_dir / f"speech-{uuid.uuid4().hex}"

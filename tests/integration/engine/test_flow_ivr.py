@@ -92,6 +92,52 @@ async def test_given_an_invalid_key_then_the_menu_says_so_and_the_next_key_count
     assert outcome.agent == "agent-1002"  # English support: Alice Smith
 
 
+async def test_given_a_caller_pressing_1_during_for_english_press_1_then_the_key_counts(
+    open_hours: Engine,
+) -> None:
+    """Fact 18: a key pressed during a prompt that does not listen for it is dropped. The shipped
+    flow's language menu plays "For English, press 1." listening for the menu's keys, so the caller
+    who presses 1 at once gets the English service menu, and the next 1 (3 s into it) sales."""
+    assert open_hours.simulator is not None
+    await open_hours.ami.wait_connected(5)
+    # Unknown caller: thanks 2.4 s, then "For English, press 1." from 2.4 s to 4.1 s: press at 3.0 s.
+    caller = SimulatedCaller(number="2125550199", digits=[(3.0, "1"), (3.0, "1")], patience_s=300, talk_s=0.5)
+    handle = await open_hours.simulator.place_call(caller)
+    outcome = await handle.finished(30)
+    [decision, *_] = await open_hours.router.explain(handle.uniqueid)
+    assert decision.queue == "sales"
+    assert outcome.agent == "agent-1001"  # sales + english: only Li Na has both
+
+
+async def test_given_a_key_pressed_during_the_prompt_before_a_menu_then_the_menu_takes_it(
+    open_hours: Engine,
+) -> None:
+    """A play node that leads into a menu listens for the menu's keys (STREAM FILE with escape
+    digits); the menu then takes the key without playing its own prompt."""
+    assert open_hours.simulator is not None
+    flow = (
+        "name: intro\nnumbers: ['5550001']\nstart: intro\nfallback: general\n"
+        "nodes:\n"
+        "  intro: {type: play, prompt: tt-monkeys, next: menu}\n"
+        "  menu: {type: menu, prompt: hello-world, options: {1: sales, 2: support}, timeout_ms: 3000,"
+        " retries: 0, on_fail: general}\n"
+        "  sales: {type: queue, queue: sales}\n"
+        "  support: {type: queue, queue: support}\n"
+        "  general: {type: queue, queue: general}\n"
+    )
+    version = open_hours.flows.save(flow, author="test")
+    open_hours.flows.publish("intro", version.number, author="test")
+    await open_hours.ami.wait_connected(5)
+    # tt-monkeys lasts 16.2 s; the caller presses 2 five seconds in.
+    caller = SimulatedCaller(number="2125550199", dialed="5550001", digits=[(5.0, "2")], talk_s=0.5)
+    handle = await open_hours.simulator.place_call(caller)
+    outcome = await handle.finished(30)
+    assert 'STREAM FILE tt-monkeys "12"' in outcome.agi_commands
+    assert not any("hello-world" in command for command in outcome.agi_commands)  # menu prompt skipped
+    [decision, *_] = await open_hours.router.explain(handle.uniqueid)
+    assert decision.queue == "support"
+
+
 async def test_given_a_caller_hanging_up_mid_prompt_then_the_flow_stops_and_the_call_is_recorded(
     open_hours: Engine,
 ) -> None:
@@ -160,6 +206,39 @@ async def test_given_a_speech_model_then_a_speech_menu_records_the_caller_and_th
         outcome = await handle.finished(60)
         assert any(command.startswith("RECORD FILE") for command in outcome.agi_commands)
         assert outcome.agent is not None  # the speech menu's fallback queue, never silence
+    finally:
+        await engine.stop()
+
+
+async def test_given_a_speech_model_when_a_key_is_pressed_during_the_speech_prompt_then_the_option_counts(
+    tmp_path: Path,
+) -> None:
+    """support_hotline's speech menu says "… Or press 1 for technical support": its prompt listens for
+    the DTMF options, so a 1 pressed during it goes to the customer-number entry without recording."""
+    settings = engine_settings(tmp_path)
+    ivr = settings.ivr.model_copy(
+        update={"use_flows": True, "speech_model": "bundled", "speech_record_dir": str(tmp_path / "speech")}
+    )
+    engine = Engine(
+        settings.model_copy(update={"ivr": ivr}),
+        simulator_mode=True,
+        flow_clock=FixedClock(MONDAY_10AM_SHANGHAI),
+    )
+    await engine.start()
+    try:
+        await asyncio.wait_for(engine.prompts_ready.wait(), 60)
+        assert engine.simulator is not None
+        await engine.ami.wait_connected(5)
+        # hello-world lasts 1.4 s, the speech prompt about 9 s after it: press 1 at 4 s.
+        caller = SimulatedCaller(
+            number="2125550199", dialed="5551000", digits=[(4.0, "1")], patience_s=300, talk_s=0.5
+        )
+        handle = await engine.simulator.place_call(caller)
+        outcome = await handle.finished(60)
+        listening = [c for c in outcome.agi_commands if c.startswith("STREAM FILE") and c.endswith(' "123"')]
+        assert len(listening) == 2  # hello-world (type-ahead) and the speech prompt itself
+        assert not any(command.startswith("RECORD FILE") for command in outcome.agi_commands)
+        assert any(command.startswith("GET DATA") for command in outcome.agi_commands)  # customer number
     finally:
         await engine.stop()
 

@@ -58,7 +58,7 @@ async def test_given_the_shipped_flow_when_listing_and_opening_it_then_v1_is_pub
     assert {"source": "service_en", "target": "sales_en", "field": "options.1", "label": "1"} in edges
     assert {
         "source": "hours",
-        "target": "language_intro",
+        "target": "language",
         "field": "branches.0.then",
         "label": "open hours",
     } in (edges)
@@ -229,7 +229,6 @@ async def test_given_office_hours_when_dry_running_1_1_then_the_caller_reaches_e
         "main:identify",
         "main:greeting",
         "main:hours",
-        "main:language_intro",
         "main:language",
         "main:english",
         "main:service_en",
@@ -324,6 +323,39 @@ async def test_given_a_menu_when_a_digit_is_added_in_the_form_then_the_option_is
         "priority: '{priority}', announce: true}"
     )
     assert result["valid"] is True
+
+
+async def test_given_a_menu_with_a_list_of_prompts_when_drawn_and_edited_then_the_list_round_trips(
+    editor: Editor,
+) -> None:
+    async with editor.client("admin") as client:
+        v1 = (await client.get("/api/ivr/flows/main/versions/1")).json()
+        form = (await client.post("/api/ivr/node-form", json={"yaml": MAIN_YAML, "node": "language"})).json()
+        prompt = next(f for f in form["fields"] if f["path"] == "prompt")
+        fields = {f["path"]: f["value"] for f in form["fields"]}
+        fields["prompt"] = prompt["value"].replace("For English, press 1.", "English: press 1.")
+        applied = (
+            await client.post(
+                "/api/ivr/node-apply", json={"yaml": MAIN_YAML, "node": "language", "fields": fields}
+            )
+        ).json()["yaml"]
+        result = (await client.post("/api/ivr/validate", json={"yaml": applied})).json()
+        run = (
+            await client.post(
+                "/api/ivr/flows/main/dry-run", json={"caller": "4155559999", "digits": ["2"], "yaml": applied}
+            )
+        ).json()
+    label = next(n["label"] for n in v1["graph"]["nodes"] if n["id"] == "language")
+    assert label.startswith("For English, press 1.")
+    assert prompt == {
+        "path": "prompt",
+        "value": "['text:For English, press 1.', 'text:[zh]中文服务请按2。']",
+        "kind": "yaml",
+    }
+    assert "    prompt: ['text:English: press 1.', 'text:[zh]中文服务请按2。']" in applied.splitlines()
+    assert result["valid"] is True
+    assert run["prompts"][1:3] == ["tts:en:English: press 1.", "tts:zh:中文服务请按2。"]
+    assert run["path"][-4:-1] == ["main:language", "main:chinese", "main:service_zh"]
 
 
 async def test_given_users_when_opening_the_page_then_language_and_role_shape_it(editor: Editor) -> None:

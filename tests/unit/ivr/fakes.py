@@ -67,9 +67,14 @@ class FakeChannel:
         self.calls.append(("wait", timeout_ms))
         return self._next()
 
-    async def listen_for_keywords(self, prompt: str, keywords: Sequence[str], timeout_ms: int) -> str | None:
-        self.calls.append(("listen", prompt, tuple(keywords), timeout_ms))
+    async def listen_for_keywords(
+        self, prompt: str, keywords: Sequence[str], timeout_ms: int, escape_digits: str
+    ) -> str | None:
+        self.calls.append(("listen", prompt, tuple(keywords), timeout_ms, escape_digits))
         self._prompt(prompt)
+        digit = self.press_during.get(prompt)
+        if digit is not None and digit in escape_digits:
+            return digit
         return self._next()
 
     async def set_variable(self, name: str, value: str) -> None:

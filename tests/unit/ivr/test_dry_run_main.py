@@ -32,7 +32,6 @@ async def test_in_hours_unknown_caller_english_sales() -> None:
         "main:identify",
         "main:greeting",
         "main:hours",
-        "main:language_intro",
         "main:language",
         "main:english",
         "main:service_en",
@@ -106,11 +105,10 @@ async def test_format_report_for_the_cli() -> None:
         "  4. main:vip_priority\n"
         "  5. main:vip_greeting\n"
         "  6. main:hours\n"
-        "  7. main:language_intro\n"
-        "  8. main:language\n"
-        "  9. main:english\n"
-        "  10. main:service_en\n"
-        "  11. main:sales_en\n"
+        "  7. main:language\n"
+        "  8. main:english\n"
+        "  9. main:service_en\n"
+        "  10. main:sales_en\n"
         "Prompts:\n"
         "  - tts:en:Welcome back, Ada. Thank you for being one of our most valued customers.\n"
         "  - tts:en:For English, press 1.\n"

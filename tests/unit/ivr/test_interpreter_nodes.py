@@ -200,7 +200,7 @@ async def test_speech_menu_with_speech_listens_for_keywords() -> None:
     channel = FakeChannel(["", "support"])
     out = await run_flow({"t": flow}, "t", CTX, channel, make_ports(speech=True))
     assert out.action == Hangup()
-    assert channel.calls[0] == ("listen", "say", ("sales", "support"), 4000)
+    assert channel.calls[0] == ("listen", "say", ("sales", "support"), 4000, "1")
 
 
 async def test_speech_menu_without_speech_uses_the_dtmf_options() -> None:
