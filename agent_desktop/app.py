@@ -94,7 +94,9 @@ def create_desktop_app(
     flows = getattr(engine, "flows", None)  # the versioned flow repository (settings.ivr.use_flows)
     if flows is not None:
         default_queue = engine.settings.queues[0].name if engine.settings.queues else "general"
-        app.include_router(make_ivr_editor_router(flows, EditorContext(default_queue=default_queue)))
+        app.include_router(
+            make_ivr_editor_router(flows, EditorContext(default_queue=default_queue, crm=engine.flow_crm))
+        )
     app.include_router(pages.router)
     return app
 

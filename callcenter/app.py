@@ -55,6 +55,7 @@ from crm_core.routing_store import RoutingProfiles, seed_routing_profiles
 from ivr_flows.catalog import FlowCatalog
 from ivr_flows.interpreter import RunPorts
 from ivr_flows.ports import Clock as FlowClockPort
+from ivr_flows.ports import CrmLookup
 
 log = logging.getLogger(__name__)
 
@@ -140,6 +141,8 @@ class Engine:
             flow_clock = OfficeHoursClock()
         self._flow_clock = flow_clock or FlowClock()
         self.simulator: PbxSimulator | None = None
+        # The IVR's CRM port, also used by the flow editor's dry runs (None without flows).
+        self.flow_crm: CrmLookup | None = None
         self._stack = contextlib.AsyncExitStack()
         self.bus = EventBus()
 
@@ -278,6 +281,7 @@ class Engine:
                 min(self.known_queues, default="general"),
             ),
         )
+        self.flow_crm = ports.crm
         self.flows = open_flow_repository(Path(s.ivr.flows_dir), self.known_queues, self.known_skills, ports)
         catalog = FlowCatalog(self.flows)
         self.prompts_ready = asyncio.Event()

@@ -17,7 +17,7 @@ import re
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
@@ -78,7 +78,7 @@ class DryRunRequest(BaseModel):
     caller: str = Field("4155550100", pattern=r"^\+?[0-9]{1,20}$")
     digits: list[Annotated[str, Field(max_length=40)]] = Field(default_factory=list, max_length=50)
     at: datetime | None = None
-    language: str = Field("en", pattern=r"^[a-z]{2}(_[A-Z]{2})?$")
+    language: Literal["en", "zh_CN"] = "en"  # the IVR's languages
     version: int | None = Field(None, ge=1)
     yaml: str | None = Field(None, max_length=MAX_YAML)  # the text being edited, instead of a version
 

@@ -45,7 +45,7 @@ async def live_editor(tmp_path: Path) -> AsyncIterator[LiveEditor]:
         seed_demo_users(engine.contact_center.sessions, engine.settings, PASSWORD)
         app = create_desktop_app(engine)
         repo = open_repository(tmp_path / "editor-flows", StepClock(datetime(2026, 11, 23, 9, 0, tzinfo=UTC)))
-        # What the composition root adds (there with engine.flows and the engine's CRM lookup).
+        # What the composition root adds (there with engine.flows and engine.flow_crm).
         app.include_router(make_router(repo, EditorContext(clock=lambda: OPEN)))
         async with running_server(app) as url:
             yield LiveEditor(engine, repo, url)

@@ -4,8 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import httpx
+
+from agent_desktop.app import create_desktop_app
+from agent_desktop.auth.seed import seed_demo_users
+from agent_desktop.runner import running_server
+from callcenter.app import Engine
+from tests.integration.engine.conftest import engine_settings
 from tests.integration.ivr_editor.conftest import MAIN_YAML
-from tests.integration.ivr_editor.live import live_editor
+from tests.integration.ivr_editor.live import PASSWORD, live_editor
 
 EDITED = MAIN_YAML.replace("Thank you for calling", "Thanks for calling")
 
@@ -43,3 +50,33 @@ async def test_given_the_web_app_when_an_admin_publishes_and_rolls_back_then_the
         "previous": "1",
         "at": "2026-11-23T09:00:00+00:00",
     }
+
+
+async def test_given_the_composition_roots_editor_when_a_crm_vip_is_dry_run_then_the_vip_branch_is_taken(
+    tmp_path: Path,
+) -> None:
+    """The editor the engine mounts looks callers up in the engine's CRM (it knew nobody before)."""
+    settings = engine_settings(
+        tmp_path, ivr={"use_flows": True, "flows_dir": f"{tmp_path}/flows", "sounds_dir": f"{tmp_path}/s"}
+    )
+    engine = Engine(settings, simulator_mode=True)  # the demo CRM always has Wei Zhang, a VIP
+    await engine.start()
+    try:
+        seed_demo_users(engine.contact_center.sessions, engine.settings, PASSWORD)
+        async with (
+            running_server(create_desktop_app(engine)) as url,
+            httpx.AsyncClient(base_url=url) as admin,
+        ):
+            login = {"username": "admin", "password": PASSWORD}
+            assert (await admin.post("/api/auth/login", json=login)).is_success
+            run = {"caller": "4155550100", "digits": ["1", "2"], "at": "2026-11-23T10:00:00+08:00"}
+            vip = await admin.post("/api/ivr/flows/main/dry-run", json=run)
+            stranger = await admin.post("/api/ivr/flows/main/dry-run", json={**run, "caller": "2125550000"})
+            french = await admin.post("/api/ivr/flows/main/dry-run", json={**run, "language": "fr"})
+    finally:
+        await engine.stop()
+    assert vip.status_code == 200, vip.text
+    assert "main:vip_greeting" in vip.json()["path"]
+    assert vip.json()["variables"]["value_tier"] == "vip"
+    assert "main:vip_greeting" not in stranger.json()["path"]
+    assert (french.status_code, french.json()["code"]) == (422, "desktop.invalid_request")

@@ -62,3 +62,12 @@ def test_validate_reports_errors_with_flow_node_and_field(tmp_path: Path) -> Non
     assert result.exit_code == 1
     assert "broken.yaml: error: broken.a" in result.output
     assert "nosuchqueue" in result.output
+
+
+def test_dry_run_refuses_a_caller_that_is_no_number_and_a_language_the_ivr_lacks() -> None:
+    result = invoke(["flows", "test", "main", "--caller", "abc"])
+    assert result.exit_code == 2
+    assert "'abc' is not a phone number" in result.output
+    result = invoke(["flows", "test", "main", "--language", "fr"])
+    assert result.exit_code == 2
+    assert "'fr' is not a language of the IVR" in result.output
