@@ -29,7 +29,7 @@ _HOME: Final = {"agent": "/agent", "supervisor": "/supervisor", "admin": "/admin
 _ASSETS: Final = frozenset(
     {"common.js", "agent.js", "agent_wrapup.js", "callbacks.js", "softphone.js", "supervisor.js", "admin.js"}
     | {"login.js", "supervisor_waiting.js"}
-    | {"style.css"}
+    | {"style.css", "favicon.svg"}
 )
 # Build outputs of ./run.sh (agent_desktop/softphone/): absent when npm was missing.
 _VENDOR: Final = frozenset({"jssip.js"})
@@ -71,6 +71,12 @@ async def login_page() -> Response:
 async def home(request: Request) -> Response:
     user = desktop_of(request).sessions.get(request.cookies.get(COOKIE_NAME))
     return RedirectResponse(_HOME[user.role] if user else "/login", 303)
+
+
+@router.get("/favicon.ico", response_model=None)
+async def favicon() -> Response:
+    """Browsers ask for it on every page; the pages name the SVG, this answers the others."""
+    return FileResponse(STATIC / "favicon.svg", media_type="image/svg+xml")
 
 
 @router.get("/{page}", response_model=None)

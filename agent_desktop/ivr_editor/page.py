@@ -64,7 +64,7 @@ def render(user: CurrentUser) -> str:
     )
     data = html.escape(json.dumps(texts, ensure_ascii=False), quote=True)
     return f"""<!doctype html>
-<html lang="{"zh-CN" if lang == "zh_CN" else "en"}"><head><meta charset="utf-8">
+<html lang="{"zh-CN" if lang == "zh_CN" else "en"}"><head><meta charset="utf-8"><link rel="icon" type="image/svg+xml" href="/static/favicon.svg">
 <title>{t("ui.ivr.title")}</title>
 <link rel="stylesheet" href="/admin/ivr/static/ivr_editor.css">
 <script src="/admin/ivr/static/ivr_editor.js" defer></script></head>

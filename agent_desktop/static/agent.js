@@ -176,7 +176,9 @@ function renderCall() {
   const rec = $("rec");
   rec.classList.toggle("hidden", !engineCall);
   if (call) {
-    rec.textContent = call.recording_paused ? "⏸ " + CC.t("ui.recording_paused") : "● " + CC.t("ui.recording_on");
+    // The mark is drawn by CSS: "⏸" has no glyph in many fonts and showed as a box.
+    rec.replaceChildren(CC.el("span", { class: "rec-mark", "aria-hidden": "true" }),
+      CC.t(call.recording_paused ? "ui.recording_paused" : "ui.recording_on"));
     rec.className = "rec " + (call.recording_paused ? "paused" : "on") + (engineCall ? "" : " hidden");
     rec.dataset.paused = String(call.recording_paused);
     $("rec-toggle").textContent = CC.t(call.recording_paused ? "ui.resume_recording" : "ui.pause_recording");

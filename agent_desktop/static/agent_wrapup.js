@@ -40,7 +40,7 @@ const WrapUp = (() => {
     required = Boolean((options?.disposition_required || {})[queue]);
     const panel = byId("wrap-panel");
     if (!panel.classList.contains("hidden")) return; // already open: keep what the agent typed
-    byId("disposition").value = required ? "" : Object.keys(dispositions)[0] || "";
+    byId("disposition").value = ""; // nothing is chosen until the agent chooses
     fillSubs();
     byId("disposition-required").classList.toggle("hidden", !required);
     byId("disposition").toggleAttribute("required", required);

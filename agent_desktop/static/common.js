@@ -23,10 +23,14 @@ const CC = {
       body: body === undefined ? undefined : JSON.stringify(body),
       credentials: "same-origin",
     });
-    if (r.status === 401 && !path.startsWith("/api/auth/login")) { location.href = "/login"; throw new Error("signed out"); }
+    if (r.status === 401 && !path.startsWith("/api/auth/login")) { location.href = "/login"; throw new CC.ApiError("auth.not_signed_in", 401); }
     const data = r.headers.get("content-type")?.includes("json") ? await r.json() : null;
-    if (!r.ok) { CC.toast((data && data.message) || r.statusText, true); throw new Error(data ? data.code : r.status); }
+    if (!r.ok) { CC.toast((data && data.message) || r.statusText, true); throw new CC.ApiError(data ? data.code : "", r.status); }
     return data;
+  },
+  // What ``api`` throws after telling the user (a toast): callers stop there, the console stays clean.
+  ApiError: class extends Error {
+    constructor(code, status) { super(code || String(status)); this.code = code; this.status = status; }
   },
   toast(message, error) {
     const el = document.getElementById("toast");
@@ -124,3 +128,8 @@ const CC = {
     open();
   },
 };
+
+// A refused API call was already shown to the user; it is not an error of the page's script.
+window.addEventListener("unhandledrejection", (event) => {
+  if (event.reason instanceof CC.ApiError) event.preventDefault();
+});

@@ -57,6 +57,9 @@ async def test_given_a_vip_call_when_worked_in_the_browser_then_pop_wallboard_an
     await agent.click("#rec-toggle")
     await expect(agent.locator("#rec")).to_have_attribute("data-paused", "true")
     await expect(agent.locator("#rec")).to_contain_text("Recording paused")
+    # the pause mark is drawn by CSS: "⏸" has no glyph in many fonts
+    await expect(agent.locator("#rec .rec-mark")).to_have_count(1)
+    await expect(agent.locator("#rec")).not_to_contain_text("⏸")
     await expect(row.locator("td[data-state]")).to_have_attribute("data-state", "busy")
 
     await row.locator("button[data-action='whisper']").click()
@@ -77,6 +80,7 @@ async def test_given_a_vip_call_when_worked_in_the_browser_then_pop_wallboard_an
     await agent.select_option("#transfer-target", "1003")
     await agent.click("#transfer")
     await expect(agent.locator("#wrap-panel")).to_be_visible(timeout=10_000)
+    await expect(agent.locator("#disposition")).to_have_value("")  # nothing chosen for the agent
     colleague = supervisor.locator("#agents tr[data-agent='1003']")
     await expect(colleague).to_contain_text("4155550100", timeout=10_000)
     await expect(row.locator("td[data-state]")).to_have_attribute("data-state", "wrap_up")
