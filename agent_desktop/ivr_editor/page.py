@@ -67,8 +67,10 @@ def render(user: CurrentUser) -> str:
 <html lang="{"zh-CN" if lang == "zh_CN" else "en"}"><head><meta charset="utf-8"><link rel="icon" type="image/svg+xml" href="/static/favicon.svg">
 <title>{t("ui.ivr.title")}</title>
 <link rel="stylesheet" href="/admin/ivr/static/ivr_editor.css">
+<script src="/static/common.js" defer></script>
 <script src="/admin/ivr/static/ivr_editor.js" defer></script></head>
-<body data-texts="{data}" data-role="{html.escape(user.role)}" data-lang="{lang}">
+<body data-texts="{data}" data-role="{html.escape(user.role)}" data-lang="{lang}"
+ data-timezone="{html.escape(user.timezone, quote=True)}">
 <header><h1>{t("ui.ivr.title")}</h1>
 <label>{t("ui.ivr.flow")} <select id="flow"></select></label>
 <label>{t("ui.ivr.version")} <select id="version"></select></label>

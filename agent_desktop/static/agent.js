@@ -106,7 +106,7 @@ function customerCard(view) {
   if ((view.notes || []).length) card.append(CC.el("h4", {}, CC.t("ui.notes_list")),
     CC.el("ul", {}, view.notes.slice(0, 3).map((n) => CC.el("li", {}, n.text))));
   if ((view.open_tickets || []).length) card.append(CC.el("h4", {}, CC.t("ui.open_tickets")),
-    CC.el("ul", {}, view.open_tickets.map((t) => CC.el("li", {}, "#" + t.id + " " + t.subject + " [" + t.status + "]"))));
+    CC.el("ul", {}, view.open_tickets.map((t) => CC.el("li", {}, "#" + t.id + " " + t.subject + " [" + CC.label("ui.ticket_status.", t.status) + "]"))));
   card.append(CC.el("h4", {}, CC.t("ui.recent_interactions")), timeline(view.recent_interactions || []));
   return card;
 }
@@ -115,8 +115,9 @@ function timeline(entries) {
   return CC.el("table", {}, entries.slice(0, 8).map((e) => {
     const i = e.interaction || e;
     return CC.el("tr", { class: e.important ? "important" : "" },
-      CC.el("td", {}, CC.time(i.started_at)), CC.el("td", {}, i.channel), CC.el("td", {}, i.outcome || ""),
-      CC.el("td", {}, i.disposition || ""), CC.el("td", {}, i.agent_id || ""));
+      CC.el("td", {}, CC.time(i.started_at)), CC.el("td", {}, CC.label("ui.channel.", i.channel)),
+      CC.el("td", {}, CC.label("ui.outcome.", i.outcome)), CC.el("td", {}, CC.disposition(i.disposition)),
+      CC.el("td", {}, i.agent_id || ""));
   }));
 }
 
@@ -241,7 +242,7 @@ async function loadHistory() {
   const rows = await CC.api("GET", "/api/agent/history?limit=10");
   $("history").replaceChildren(...rows.map((r) => CC.el("tr", {},
     CC.el("td", {}, CC.time(r.started_at)), CC.el("td", {}, r.caller_number || ""), CC.el("td", {}, r.queue || ""),
-    CC.el("td", {}, CC.duration(r.duration_s)), CC.el("td", {}, r.disposition ? CC.t("ui.disp." + r.disposition.split("/")[0]) : ""))));
+    CC.el("td", {}, CC.duration(r.duration_s)), CC.el("td", {}, CC.disposition(r.disposition)))));
 }
 
 function callEnded() {

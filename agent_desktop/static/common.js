@@ -8,6 +8,15 @@ const CC = {
     for (const [k, v] of Object.entries(params || {})) text = text.replace("{" + k + "}", v);
     return text;
   },
+  // A stored code (outcome, status, audit action…) in the user's language; an unknown one as it is.
+  label(prefix, value) {
+    if (value === null || value === undefined || value === "") return "";
+    return CC.texts[prefix + value] || value;
+  },
+  // "resolved/order_placed" → "Resolved / Order placed"
+  disposition(value) {
+    return (value || "").split("/").filter(Boolean).map((part) => CC.label("ui.disp.", part)).join(" / ");
+  },
   async loadTexts(lang) {
     const r = await fetch("/api/i18n" + (lang ? "?lang=" + encodeURIComponent(lang) : ""));
     const body = await r.json();

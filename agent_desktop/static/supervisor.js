@@ -45,7 +45,7 @@ function render() {
 async function loadAudit() {
   const rows = await CC.api("GET", "/api/supervisor/audit?limit=30");
   $("audit").tBodies[0].replaceChildren(...rows.map((r) => CC.el("tr", { "data-action": r.action },
-    CC.el("td", {}, CC.time(r.at)), CC.el("td", {}, r.actor), CC.el("td", {}, r.action), CC.el("td", {}, r.target),
+    CC.el("td", {}, CC.time(r.at)), CC.el("td", {}, r.actor), CC.el("td", {}, CC.label("ui.audit.", r.action)), CC.el("td", {}, r.target),
     CC.el("td", { class: "muted" }, Object.entries(r.details).map(([k, v]) => k + "=" + v).join(" ")))));
 }
 

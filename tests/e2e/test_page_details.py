@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import httpx
 import pytest
 from playwright.async_api import Browser, ConsoleMessage, expect
+from sqlalchemy import select
 
 from callcenter.app import Engine
-from tests.e2e.conftest import sign_in
+from crm_core.models import Customer, Interaction, Ticket
+from tests.e2e.conftest import PASSWORD, sign_in
+from tests.integration.ivr_editor.live import live_editor
 
 pytestmark = pytest.mark.browser
 
@@ -48,3 +54,65 @@ async def test_given_a_refused_api_call_when_the_page_does_not_catch_it_then_onl
     await page.evaluate("() => { Promise.reject(new Error('a real bug')); }")
     await page.evaluate("() => new Promise((resolve) => setTimeout(resolve, 300))")
     assert any("a real bug" in e for e in errors), errors
+
+
+def _customer_with_history(engine: Engine) -> int:
+    """A demo customer with an answered call in their timeline and an open ticket."""
+    with engine.contact_center.sessions() as session:
+        answered = select(Interaction.customer_id).where(Interaction.outcome == "answered")
+        ticketed = select(Ticket.customer_id).where(Ticket.status.in_(("new", "open", "pending")))
+        found = session.scalar(
+            select(Customer.id).where(Customer.id.in_(answered), Customer.id.in_(ticketed))
+        )
+    assert found is not None
+    return found
+
+
+async def test_given_a_chinese_desktop_then_stored_codes_and_dates_are_shown_in_chinese(
+    browser: Browser, server: tuple[Engine, str]
+) -> None:
+    engine, url = server
+    async with httpx.AsyncClient(base_url=url) as supervisor:
+        login = {"username": "supervisor", "password": PASSWORD}
+        assert (await supervisor.post("/api/auth/login", json=login)).is_success
+        forced = await supervisor.post("/api/supervisor/agents/1002/state", json={"state": "paused"})
+        assert forced.is_success
+        chinese = {"language": "zh_CN", "timezone": "Asia/Shanghai"}
+        assert (await supervisor.patch("/api/auth/me", json=chinese)).is_success
+
+    agent = await sign_in(browser, url, "agent1001")  # Li Na works in Chinese
+    await agent.evaluate(f"showCustomer({_customer_with_history(engine)})")
+    view = agent.locator("#customer-view")
+    await expect(view).to_contain_text("已接听")
+    await expect(view).not_to_contain_text("answered")
+    await expect(view).to_contain_text("电话")
+    await expect(view.locator("li").filter(has_text="#")).not_to_contain_text(
+        re.compile(r"\[(new|open|pending)\]")
+    )
+
+    console = await sign_in(browser, url, "supervisor")
+    forced_row = console.locator("#audit tr[data-action='agent.force_state']")
+    await expect(forced_row).to_contain_text("强制设置坐席状态")
+
+
+async def test_given_a_chinese_admin_in_the_flow_editor_then_dates_and_actions_look_as_elsewhere(
+    browser: Browser, tmp_path: Path
+) -> None:
+    async with live_editor(tmp_path) as live:
+        async with live.signed_in("admin") as admin:
+            chinese = {"language": "zh_CN", "timezone": "Asia/Shanghai"}
+            assert (await admin.patch("/api/auth/me", json=chinese)).is_success
+        page = await (await browser.new_context()).new_page()
+        await page.goto(live.url + "/login")
+        await page.fill("#username", "admin")
+        await page.fill("#password", PASSWORD)
+        await page.click("#submit")
+        await page.wait_for_url(live.url + "/admin")
+        await page.goto(live.url + "/admin/ivr")
+        await expect(page.locator("#audit li").first).to_contain_text("发布")
+        created = live.repo.history("main")[0].created_at.isoformat()
+        cell = page.locator("#history tr[data-version='1'] td").nth(2)
+        await expect(cell).not_to_be_empty()
+        shown = await cell.text_content()
+        assert shown == await page.evaluate("(at) => CC.time(at)", created)
+        assert re.fullmatch(r"\d{4}/\d{1,2}/\d{1,2} \d{2}:\d{2}:\d{2}", shown or ""), shown

@@ -6,6 +6,8 @@ const SVG = "http://www.w3.org/2000/svg";
 const TEXTS = JSON.parse(document.body.dataset.texts || "{}");
 const IS_ADMIN = document.body.dataset.role === "admin";
 const $ = (id) => document.getElementById(id);
+// Dates as on every other page (common.js): the user's language and time zone, one format.
+CC.me = { language: document.body.dataset.lang, timezone: document.body.dataset.timezone };
 const editor = { flow: null, version: null, graph: null, selected: null, path: [], issues: [] };
 
 function t(code, params) {
@@ -296,7 +298,7 @@ async function loadHistory(flow, current) {
     row.append(
       el("td", { text: `v${v.version}` + (v.published ? " ✓" : "") }),
       el("td", { text: v.author }),
-      el("td", { text: new Date(v.created_at).toLocaleString() }),
+      el("td", { text: CC.time(v.created_at) }),
       el("td", { text: v.comment }),
       actions,
     );
@@ -304,7 +306,7 @@ async function loadHistory(flow, current) {
   }
   $("audit").replaceChildren(
     ...[...result.data.audit].reverse().map((a) =>
-      el("li", { text: `${new Date(a.at).toLocaleString()} · ${a.author} · ${a.action} v${a.version}` + (a.previous ? ` (← v${a.previous})` : "") })),
+      el("li", { text: `${CC.time(a.at)} · ${a.author} · ${t("ui.ivr.action." + a.action)} v${a.version}` + (a.previous ? ` (← v${a.previous})` : "") })),
   );
 }
 
