@@ -194,3 +194,42 @@ async def test_given_a_busy_agent_then_the_option_comes_with_the_expected_wait(t
         talking.hang_up()
     finally:
         await engine.stop()
+
+
+CHINESE_FLOW = """
+name: chinese_line
+description: Chinese callers wait in the general queue
+numbers: ["5559100"]
+start: chinese
+fallback: general
+nodes:
+  chinese:
+    type: set
+    variables: {language: zh}
+    next: wait
+  wait:
+    type: queue
+    queue: general
+"""
+
+
+async def test_given_a_chinese_caller_from_the_flow_then_the_option_is_said_in_chinese(
+    tmp_path: Path,
+) -> None:
+    settings = engine_settings(tmp_path, agents=[], queues=OPTION_QUEUES)
+    settings = settings.model_copy(update={"ivr": settings.ivr.model_copy(update={"use_flows": True})})
+    engine = Engine(settings, simulator_mode=True)
+    await engine.start()
+    try:
+        assert engine.simulator is not None
+        await engine.ami.wait_connected(5)
+        version = engine.flows.save(CHINESE_FLOW, author="test")
+        engine.flows.publish(version.flow, version.number, author="test")
+        handle = await engine.simulator.place_call(SimulatedCaller(dialed="5559100", patience_s=60))
+        await _mid_hold(handle, HOLD_SEGMENT)
+
+        chinese = await _prompt(engine, options_text("zh", None), "zh_CN")
+        assert f'STREAM FILE {chinese} "1"' in handle.outcome.agi_commands
+        handle.hang_up()
+    finally:
+        await engine.stop()
