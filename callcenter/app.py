@@ -235,17 +235,20 @@ class Engine:
             s.default_region,
             demo_phones,
         )
+        menu = SkeletonMenu(greeting_prompt=s.greeting_prompt, outbound_trunk=s.dialplan.outbound_trunk)
         self.hold_prompts = SoundPromptStore(self.sounds_dir)
         self.hold_options = WaitingOptions(
             self.calls,
             self.hold_prompts,
             [q.name for q in s.queues if q.callback_while_waiting],
             s.ivr.language,
+            music_class=menu.hold_class,
+            segment_s=menu.hold_segment_s,
         )
         self.inbound = InboundCalls(
             self.calls,
             time.time,
-            SkeletonMenu(greeting_prompt=s.greeting_prompt, outbound_trunk=s.dialplan.outbound_trunk),
+            menu,
             self._flow_ivr(sessions, await self._speech()) if s.ivr.use_flows else None,
             self.hold_options,
         )

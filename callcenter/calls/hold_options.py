@@ -141,10 +141,10 @@ class WaitingOptions:
         end = asyncio.get_running_loop().time() + self._segment_ms / 1000
         wait_ms = self._segment_ms
         await session.set_music(True, self._music_class)
-        key = None
-        while wait_ms > 0 and key != CALLBACK_KEY:
+        key: str | None = None
+        while wait_ms > 0:
             key = await session.wait_for_digit(wait_ms, timeout=wait_ms / 1000 + 30.0)
-            if key is None:
+            if key is None or key == CALLBACK_KEY:
                 break
             wait_ms = int((end - asyncio.get_running_loop().time()) * 1000)
         await session.set_music(False)
@@ -152,11 +152,13 @@ class WaitingOptions:
 
     async def _book_callback(self, session: AgiSession, call: LiveCall) -> None:
         callbacks, queue, language = self._service.callbacks, call.queue, self._language_of(call)
-        if (
-            callbacks is None
-            or queue is None
-            or not await callbacks.from_ivr(call, queue, call.caller_number)
-        ):
+        # The caller id is the number called back; from_ivr refuses one that cannot be dialed.
+        booked = (
+            callbacks is not None
+            and queue is not None
+            and await callbacks.from_ivr(call, queue, call.caller_number)
+        )
+        if not booked:
             log.info(
                 "callback while waiting not possible; the caller keeps waiting",
                 extra={"uniqueid": call.uniqueid, "queue": queue},
@@ -164,11 +166,9 @@ class WaitingOptions:
             await self._say(session, callback_unavailable_text(language), language, "")
             return
         log.info("waiting caller left a callback request", extra={"uniqueid": call.uniqueid, "queue": queue})
+        confirmation = callback_booked_text(language, call.caller_number)
         try:
-            if (
-                await self._say(session, callback_booked_text(language, call.caller_number), language, "")
-                is None
-            ):
+            if await self._say(session, confirmation, language, "") is None:
                 await self._play(session, BOOKED_FALLBACK_SOUND)
             await session.hangup()
         except AgiError:

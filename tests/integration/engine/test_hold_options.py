@@ -190,8 +190,11 @@ async def test_given_a_busy_agent_then_the_option_comes_with_the_expected_wait(t
         expected = await _prompt(engine, options_text("en", 180.0))
         assert "3 minutes" in options_text("en", 180.0)
         assert f'STREAM FILE {expected} "1"' in waiting.outcome.agi_commands
+
+        talking.hang_up()  # the agent is free after wrap-up: the Redirect ends WAIT FOR DIGIT (fact 7)
+        await wait_until(lambda: (c := _call(engine, waiting)) is not None and c.phase.value == "talking")
+        assert waiting.outcome.agent == "agent-1001"
         waiting.hang_up()
-        talking.hang_up()
     finally:
         await engine.stop()
 
