@@ -34,6 +34,7 @@ from callcenter.calls.consult import Consults
 from callcenter.calls.control import AmiCallControl
 from callcenter.calls.customers import CrmCallerLookup
 from callcenter.calls.flow_ivr import FlowIvr, open_flow_repository, warm_text_prompts
+from callcenter.calls.hold_options import WaitingOptions
 from callcenter.calls.inbound import InboundCalls, SkeletonMenu
 from callcenter.calls.interactions import CrmInteractionWriter
 from callcenter.calls.ivr_adapters import CrmFlowLookup, SoundPromptStore
@@ -237,11 +238,22 @@ class Engine:
             s.default_region,
             demo_phones,
         )
+        menu = SkeletonMenu(greeting_prompt=s.greeting_prompt, outbound_trunk=s.dialplan.outbound_trunk)
+        self.hold_prompts = SoundPromptStore(self.sounds_dir)
+        self.hold_options = WaitingOptions(
+            self.calls,
+            self.hold_prompts,
+            [q.name for q in s.queues if q.callback_while_waiting],
+            s.ivr.language,
+            music_class=menu.hold_class,
+            segment_s=menu.hold_segment_s,
+        )
         self.inbound = InboundCalls(
             self.calls,
             time.time,
-            SkeletonMenu(greeting_prompt=s.greeting_prompt, outbound_trunk=s.dialplan.outbound_trunk),
+            menu,
             self._flow_ivr(sessions, await self._speech()) if s.ivr.use_flows else None,
+            self.hold_options,
         )
         self.tracker = AmiCallTracker(self.calls, self.agent_calls, self.consults)
         self.ami.subscribe(self.tracker.on_ami_event)

@@ -376,6 +376,14 @@ TEXTS_EN: Final[dict[str, str]] = {
     "ivr_editor.unknown_node": "Node {node} is not in this flow.",
     "ivr_editor.bad_field": "{field} is not a field name.",
     "ivr_editor.time_without_zone": "The time needs a time zone, e.g. 2026-11-23T10:00+08:00.",
+    # Spoken to a caller waiting in a queue (espeak-ng), between hold segments.
+    "ivr.hold.expected_wait_one": "Your expected wait is about one minute.",
+    "ivr.hold.expected_wait": "Your expected wait is about {minutes} minutes.",
+    "ivr.hold.callback_option": "To be called back and keep your place in the queue, press {key}.",
+    "ivr.hold.callback_booked": "Your callback is booked. We will call you back at {number}, "
+    "and you keep your place in the queue. Goodbye.",
+    "ivr.hold.callback_unavailable": "Sorry, we cannot call you back on this number. "
+    "Please stay on the line; you keep your place in the queue.",
     "ivr.flow_schema": "The flow does not match the schema: {summary}",
     "ivr.flow.bad_yaml": "Not valid YAML",
     "ivr.flow.bad_value": "Invalid value",

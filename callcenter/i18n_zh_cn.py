@@ -374,6 +374,12 @@ TEXTS_ZH_CN: Final[dict[str, str]] = {
     "ivr_editor.unknown_node": "节点 {node} 不在此流程中。",
     "ivr_editor.bad_field": "{field} 不是有效的字段名。",
     "ivr_editor.time_without_zone": "时间需要带时区，例如 2026-11-23T10:00+08:00。",
+    # 在队列中等待的来电者听到的提示（espeak-ng 朗读）。
+    "ivr.hold.expected_wait_one": "您的预计等待时间约为一分钟。",
+    "ivr.hold.expected_wait": "您的预计等待时间约为{minutes}分钟。",
+    "ivr.hold.callback_option": "如需我们回电并保留您的排队位置，请按{key}。",
+    "ivr.hold.callback_booked": "已为您预约回电。我们将拨打{number}回电给您，您的排队位置将保留。再见。",
+    "ivr.hold.callback_unavailable": "抱歉，我们无法回拨此号码。请不要挂机，您的排队位置将保留。",
     "ivr.flow_schema": "流程不符合格式要求：{summary}",
     "ivr.flow.bad_yaml": "不是有效的 YAML",
     "ivr.flow.bad_value": "值无效",

@@ -153,6 +153,9 @@ class QueueSettings(_Section):
     service_level_s: float = Field(20.0, gt=0)
     # Wrap-up cannot be finished without a disposition code.
     disposition_required: bool = False
+    # Callers waiting in this queue hear "press 1 to be called back" (with the expected wait) between
+    # hold segments, and keep their place as a callback item when they press it.
+    callback_while_waiting: bool = False
 
 
 class SimulatorSettings(_Section):

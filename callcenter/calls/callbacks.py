@@ -233,7 +233,8 @@ class CallbackScheduler:
 
     # -- the IVR: a caller chose to be called back ---------------------------------------------
     async def from_ivr(self, service: CallService, call: LiveCall, queue: str, number: str) -> bool:
-        """Queue the caller, then turn the call item into a callback item at the same place.
+        """Queue the caller (unless they wait in the queue already, ``calls.hold_options``), then turn
+        the call item into a callback item at the same place.
 
         True: the caller may hang up (their place is kept). False: they stay on the line as a call
         (the number cannot be called back, an agent was free at once, or the ACD refused); the call
@@ -244,7 +245,8 @@ class CallbackScheduler:
             log.warning("callback offer without a number to call back; caller stays queued")
             return False
         try:
-            await service.enqueue(call, queue)
+            if call.phase is not CallPhase.QUEUED:
+                await service.enqueue(call, queue)
         except AcdError as exc:
             call.phase = CallPhase.IVR  # not queued: the caller is queued as a call instead
             log.warning("could not queue the callback request", extra={"queue": queue, "error": str(exc)})

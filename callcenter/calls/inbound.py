@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from callcenter.asterisk.errors import AgiChannelGone, AgiError
 from callcenter.asterisk.fastagi import AgiSession
 from callcenter.calls.flow_ivr import FlowIvr
+from callcenter.calls.hold_options import WaitingOptions
 from callcenter.calls.registry import CallPhase, LiveCall
 from callcenter.calls.service import CallService, Clock, hold_until_moved
 from ivr_flows.outcome import CallbackOffer, CallerLeft, Hangup, Queue, Transfer, Voicemail
@@ -39,12 +40,18 @@ class SkeletonMenu:
 
 class InboundCalls:
     def __init__(
-        self, service: CallService, clock: Clock, menu: SkeletonMenu, flows: FlowIvr | None = None
+        self,
+        service: CallService,
+        clock: Clock,
+        menu: SkeletonMenu,
+        flows: FlowIvr | None = None,
+        waiting_options: WaitingOptions | None = None,
     ) -> None:
         self._service = service
         self._clock = clock
         self._menu = menu
         self._flows = flows
+        self._waiting_options = waiting_options
 
     async def on_ivr(self, session: AgiSession) -> None:
         env = session.env
@@ -90,6 +97,7 @@ class InboundCalls:
             outcome = None
         if outcome is not None:
             call.ivr_digits.extend(outcome.digits)
+            call.language = outcome.variables.get("language")
         action = outcome.action if outcome is not None else Queue(self._menu.default_queue)
         if isinstance(action, CallerLeft):
             await self._service.channel_hung_up(call.channel)
@@ -139,6 +147,10 @@ class InboundCalls:
 
     async def _hold(self, session: AgiSession, call: LiveCall) -> None:
         async def one_segment() -> int:
+            options = self._waiting_options
+            if options is not None and options.offered(call):  # keys heard, hold_options
+                await options.segment(session, call, self._announce_position)
+                return 0
             await self._announce_position(session, call)
             return await session.exec(
                 "MusicOnHold",
@@ -148,23 +160,25 @@ class InboundCalls:
 
         await hold_until_moved(one_segment, call)
 
-    async def _announce_position(self, session: AgiSession, call: LiveCall) -> None:
+    async def _announce_position(self, session: AgiSession, call: LiveCall, keys: str = "") -> str | None:
         """ "There are N calls waiting" between hold segments (stock Asterisk queue sounds).
 
         Skipped when the caller is being offered already or the router cannot tell; an
         ``AgiChannelGone`` here (redirect or hangup) ends the hold like one during the music.
+        A key in ``keys`` stops it and is returned.
         """
         if not self._menu.announce_position or call.item_id is None or call.phase is not CallPhase.QUEUED:
-            return
+            return None
         position = await self._service.position(call.item_id)
         if position is None:
-            return
+            return None
         if position <= 1:
-            await session.stream_file("queue-youarenext")
-            return
-        await session.stream_file("queue-thereare")
-        await session.say_number(position - 1)
-        await session.stream_file("queue-callswaiting")
+            return (await session.stream_file("queue-youarenext", keys)).digit
+        return (
+            (await session.stream_file("queue-thereare", keys)).digit
+            or await session.say_number(position - 1, keys)
+            or (await session.stream_file("queue-callswaiting", keys)).digit
+        )
 
     async def on_transfer(self, session: AgiSession) -> None:
         """A caller an agent transferred (``agent_calls``): dial the number, or wait in the queue."""

@@ -56,6 +56,8 @@ class LiveCall:
     # A transfer to a number, waiting for the caller to reach the "transfer" FastAGI route.
     transfer_number: str | None = None
     consult: Consultation | None = None
+    # The language the IVR flow spoke with the caller (its ``language`` variable); None: the default.
+    language: str | None = None
 
     @staticmethod
     def outbound(

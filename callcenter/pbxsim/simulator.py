@@ -23,7 +23,7 @@ from callcenter.pbxsim.agi_client import agi_app
 from callcenter.pbxsim.ami_actions import CallActions
 from callcenter.pbxsim.ami_server import AmiServer
 from callcenter.pbxsim.apps import BASIC_APPLICATIONS
-from callcenter.pbxsim.caller_driver import caller_hangs_up, start_inbound_call
+from callcenter.pbxsim.caller_driver import caller_hangs_up, press, start_inbound_call
 from callcenter.pbxsim.channels import STATE_DESC, CallTrace, Channel, Headers
 from callcenter.pbxsim.config import SimConfig
 from callcenter.pbxsim.dial import dial_app
@@ -85,6 +85,11 @@ class SimulatedCallHandle:
     def hang_up(self) -> None:
         """The caller hangs up now."""
         caller_hangs_up(self._pbx, self._chan)
+
+    async def press(self, digit: str) -> None:
+        """The caller presses ``digit`` now: AMI DTMFBegin/DTMFEnd always, the AGI sees it only while
+        the running command collects digits (not during EXEC MusicOnHold, fact 12)."""
+        await press(self._pbx, self._chan, digit)
 
 
 class PbxSimulator:
