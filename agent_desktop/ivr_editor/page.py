@@ -64,7 +64,8 @@ def render(user: CurrentUser) -> str:
     )
     data = html.escape(json.dumps(texts, ensure_ascii=False), quote=True)
     return f"""<!doctype html>
-<html lang="{"zh-CN" if lang == "zh_CN" else "en"}"><head><meta charset="utf-8"><link rel="icon" type="image/svg+xml" href="/static/favicon.svg">
+<html lang="{"zh-CN" if lang == "zh_CN" else "en"}"><head><meta charset="utf-8">
+<link rel="icon" type="image/svg+xml" href="/static/favicon.svg">
 <title>{t("ui.ivr.title")}</title>
 <link rel="stylesheet" href="/admin/ivr/static/ivr_editor.css">
 <script src="/static/common.js" defer></script>
