@@ -51,6 +51,7 @@ class ChannelSnapshot:
     exten: str
     application: str
     bridge_id: str
+    spy_mode: str = ""  # listen, whisper or barge while ChanSpy runs on the channel
 
 
 class SimulatedCallHandle:
@@ -218,7 +219,14 @@ class PbxSimulator:
     def channels(self) -> list[ChannelSnapshot]:
         return [
             ChannelSnapshot(
-                c.name, c.uniqueid, STATE_DESC[c.state], c.context, c.exten, c.application, c.bridge_id
+                c.name,
+                c.uniqueid,
+                STATE_DESC[c.state],
+                c.context,
+                c.exten,
+                c.application,
+                c.bridge_id,
+                c.spy.mode if c.spy is not None else "",
             )
             for c in self.pbx.channels.values()
             if not c.is_gone()
