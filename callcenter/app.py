@@ -213,10 +213,13 @@ class Engine:
             publish=self.bus.publish,
             record_calls=s.dialplan.record_calls,
         )
-        spy_template = s.dialplan.supervisor_channel_template
-        if self.simulator_mode:
-            spy_template = f"Local/spy@{s.dialplan.spy_context}"  # the simulator's supervisor leg
-        self.supervision = Supervision(self.ami, spy_template)
+
+        def spy_channel(supervisor: str) -> str:
+            if self.simulator_mode:
+                return f"Local/spy@{s.dialplan.spy_context}"  # the simulator's supervisor leg
+            return s.dialplan.supervisor_channel_template.format(supervisor=supervisor)
+
+        self.supervision = Supervision(self.ami, spy_channel)
         self.ami.subscribe(self.supervision.on_ami_event)
         demo_phones = None
         if self.simulator is not None:
