@@ -48,6 +48,7 @@ from callcenter.demo import OfficeHoursClock, SimulatedPhones, seed_demo_custome
 from callcenter.errors import ConfigError, SpeechModelUnavailable
 from callcenter.pbxsim import PbxSimulator
 from callcenter.settings import Settings
+from callcenter.webrtc_phones import supervisor_channel
 from crm_core.callbacks import CallbackBook
 from crm_core.db import make_engine, make_session_factory, migrate
 from crm_core.routing_profiles import AgentProfile, QueueProfile, RoutingProfileError
@@ -217,7 +218,7 @@ class Engine:
         def spy_channel(supervisor: str) -> str:
             if self.simulator_mode:
                 return f"Local/spy@{s.dialplan.spy_context}"  # the simulator's supervisor leg
-            return s.dialplan.supervisor_channel_template.format(supervisor=supervisor)
+            return supervisor_channel(s, supervisor)
 
         self.supervision = Supervision(self.ami, spy_channel)
         self.ami.subscribe(self.supervision.on_ami_event)
