@@ -8,8 +8,10 @@ One ring per intervention: the leg runs ChanSpy with option ``d``, under which t
 4, 5 and 6 switch the running spy to listen, whisper and barge (app_chanspy.c, ``change_spy_mode``).
 A mode change is AMI ``PlayDTMF`` with ``Receive: true`` on the leg: the digit is queued on the
 leg as if the supervisor's phone had sent it, ChanSpy reads it and switches — no new Originate,
-no hangup, no new ChanSpyStart. (A Redirect would end ChanSpy and, on a leg Originated straight
-into an application, masquerade the channel.) Spying on another agent, or stopping, hangs the leg up.
+no hangup, no new ChanSpyStart. Only once ``ChanSpyStart`` names the leg: before, ChanSpy waits
+100 ms for a digit of its own (``ast_waitfordigit`` in ``common_exec``) and would eat it.
+(A Redirect would end ChanSpy and, on a leg Originated straight into an application, masquerade
+the channel.) Spying on another agent, or stopping, hangs the leg up.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ class _Leg:
     mode: SpyMode
     wanted: SpyMode
     channel: str | None = None
+    spying: bool = False  # between ChanSpyStart and ChanSpyStop: ChanSpy reads the mode digits
 
 
 class Supervision:
@@ -57,10 +60,19 @@ class Supervision:
     def on_ami_event(self, event: ev.AmiEvent) -> None:
         if isinstance(event, ev.OriginateResponse):
             self._on_originate_response(event)
+        elif isinstance(event, ev.ChanSpyStart | ev.ChanSpyStop):
+            self._on_spying(event.spyer.channel, isinstance(event, ev.ChanSpyStart))
         elif isinstance(event, ev.Hangup):
             for supervisor, leg in list(self._legs.items()):
                 if leg.channel == event.channel.channel:
                     del self._legs[supervisor]
+
+    def _on_spying(self, channel: str, spying: bool) -> None:
+        for supervisor, leg in self._legs.items():
+            if leg.channel == channel:
+                leg.spying = spying
+                if spying and leg.wanted != leg.mode:  # changed while the phone rang or ChanSpy started
+                    self._spawn(self._switch(supervisor, leg))
 
     def _on_originate_response(self, event: ev.OriginateResponse) -> None:
         if event.action_id in self._abandoned:
@@ -78,19 +90,21 @@ class Supervision:
             log.warning("supervisor leg failed", extra={"supervisor": supervisor, "reason": event.reason})
             return
         leg.channel = event.channel
-        if leg.wanted != leg.mode:  # the supervisor changed mode while their phone rang
-            self._spawn(self._switch(supervisor, leg))
 
     def leg_of(self, supervisor: str) -> str | None:
         leg = self._legs.get(supervisor)
         return leg.channel if leg is not None else None
 
+    def is_spying(self, supervisor: str) -> bool:
+        leg = self._legs.get(supervisor)
+        return leg is not None and leg.spying
+
     async def start(self, supervisor: str, agent_channel: str, mode: SpyMode) -> None:
         leg = self._legs.get(supervisor)
         if leg is not None and leg.spied == agent_channel:
             leg.wanted = mode
-            if leg.channel is None or leg.mode == mode:
-                return  # still ringing: switched when it answers
+            if not leg.spying or leg.mode == mode:
+                return  # ringing, or ChanSpy not reading digits yet: switched at ChanSpyStart
             if await self._switch(supervisor, leg):
                 return
         await self.stop(supervisor)

@@ -82,7 +82,7 @@ class Pbx:
             self._spawn(self._ring_console(conn, action))
 
     async def _ring_console(self, conn: PeerConnection, action: AmiMessage) -> None:
-        """PJSIP rings the console; once it answers, the OriginateResponse (ChanSpy runs)."""
+        """PJSIP rings the console; once it answers, the OriginateResponse, then ChanSpyStart."""
         self.spy_call_id = await self.sip.invite(CONSOLE, caller="agent-1002")
         await wait_until(
             lambda: bool(answers(self.sip, self.spy_call_id)), timeout=20, what="the console's 200 OK"
@@ -103,6 +103,8 @@ class Pbx:
                 ]
             )
         )
+        spy = [("SpyerChannel", SPY_LEG), ("SpyeeChannel", AGENT_LEG)]
+        conn.send(encode_message([("Event", "ChanSpyStart"), ("Privilege", "call,all"), *spy]))
 
     def _hangup(self, conn: PeerConnection, action: AmiMessage) -> None:
         conn.answer(action, ("Message", "Channel Hungup"))

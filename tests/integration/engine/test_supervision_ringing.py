@@ -2,7 +2,10 @@
 
 Against a hand-written AMI peer (tests/integration/asterisk/ami_peer.py) that queues the Originate and
 sends its ``OriginateResponse`` only when the test says the phone answered, as Asterisk does for a
-PJSIP phone (the Local leg of the simulator answers at once).
+PJSIP phone (the Local leg of the simulator answers at once), then ``ChanSpyStart`` when the test
+says ChanSpy found the agent. ChanSpy first waits 100 ms for a digit (``ast_waitfordigit`` in
+app_chanspy.c's ``common_exec``; ``ChanSpyStart`` came 97 ms after ``OriginateResponse`` in
+inbound_redirect.jsonl): a digit sent before ``ChanSpyStart`` is eaten there and switches nothing.
 """
 
 from __future__ import annotations
@@ -76,6 +79,13 @@ def _answered(peer: AmiPeer, originate: AmiMessage) -> None:
     )
 
 
+def _spying(peer: AmiPeer) -> None:
+    """ChanSpy on the supervisor's leg found the agent's channel."""
+    spyer = [("SpyerChannel", DESK), ("SpyerUniqueid", "1795382174.20")]
+    spyee = [("SpyeeChannel", AGENT), ("SpyeeUniqueid", "1795382170.11")]
+    peer.current.send(encode_message([("Event", "ChanSpyStart"), ("Privilege", "call,all"), *spyer, *spyee]))
+
+
 async def test_given_the_desk_phone_ringing_when_the_supervisor_switches_to_whisper_then_it_rings_once(
     peer: AmiPeer, supervision: Supervision
 ) -> None:
@@ -85,6 +95,10 @@ async def test_given_the_desk_phone_ringing_when_the_supervisor_switches_to_whis
     assert peer.named("Hangup") == []
 
     _answered(peer, peer.named("Originate")[0])
+    await wait_until(lambda: supervision.leg_of("sup-1") == DESK, what="the leg answered")
+    await supervision.start("sup-1", AGENT, "whisper")  # clicked again while ChanSpy starts
+    assert peer.named("PlayDTMF") == []  # ChanSpy is not reading digits yet
+    _spying(peer)
     await peer.wait_for(lambda: bool(peer.named("PlayDTMF")))
     (switch,) = peer.named("PlayDTMF")
     assert (switch.get("Channel"), switch.get("Digit"), switch.get("Receive")) == (DESK, "5", "true")
@@ -111,7 +125,8 @@ async def test_given_a_leg_gone_unnoticed_when_the_mode_changes_then_a_new_leg_i
 ) -> None:
     await supervision.start("sup-1", AGENT, "listen")
     _answered(peer, peer.named("Originate")[0])
-    await wait_until(lambda: supervision.leg_of("sup-1") == DESK, what="the leg answered")
+    _spying(peer)
+    await wait_until(lambda: supervision.is_spying("sup-1"), what="the leg spying")
     peer.handlers["playdtmf"] = lambda c, a: c.answer(a, ("Message", "Channel not found"), response="Error")
     await supervision.start("sup-1", AGENT, "whisper")
     assert [a.get("Data") for a in peer.named("Originate")] == [f"{AGENT},qd", f"{AGENT},qdw"]

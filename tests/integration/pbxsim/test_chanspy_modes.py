@@ -7,7 +7,7 @@ the channel as if its phone had sent it, and answers ``DTMF successfully queued`
 
 from __future__ import annotations
 
-from callcenter.pbxsim import PbxSimulator
+from callcenter.pbxsim import PbxSimulator, SimConfig, SimulatedAgentPhone
 from tests.integration.pbxsim.engine_stub import AmiClient, wait_until
 
 
@@ -89,3 +89,35 @@ async def test_given_bad_playdtmf_actions_when_sent_then_asterisk_errors_come_ba
     ami.send("PlayDTMF", "d-4", Channel=spyee, Digit="5")
     assert (await ami.response("d-4")).get("Message") == "DTMF successfully queued"
     assert not [m for m in ami.messages if m.event == "DTMFEnd"]
+
+
+async def test_given_chanspy_still_starting_when_a_digit_is_received_then_it_is_eaten() -> None:
+    """ChanSpy first waits 100 ms for a digit of its own (``ast_waitfordigit`` in ``common_exec``;
+    ChanSpyStart came 97 ms after OriginateResponse in inbound_redirect.jsonl): a digit queued then
+    switches nothing. At time scale 1 that window is 100 ms of wall time."""
+    sim = PbxSimulator(SimConfig(agi_port=1, time_scale=1.0))
+    sim.add_agent_phone(SimulatedAgentPhone("agent-1001", answer_delay_s=0.1))
+    await sim.start()
+    ami = AmiClient()
+    try:
+        await ami.login(sim.ami_port)
+        spyee = await _agent_leg(ami)
+        ami.send(
+            "Originate",
+            "s-1",
+            Channel="Local/spy@sup-sim",
+            Application="ChanSpy",
+            Data=f"{spyee},qd",
+            Async="true",
+        )
+        leg = (await ami.event("OriginateResponse", ActionID="s-1")).get("Channel") or ""
+        ami.send("PlayDTMF", "d-1", Channel=leg, Digit="5", Receive="true")
+        await ami.event("DTMFEnd", Channel=leg)
+        await ami.event("ChanSpyStart", SpyerChannel=leg)
+        assert ami.messages.index(await ami.event("DTMFEnd")) < ami.messages.index(
+            await ami.event("ChanSpyStart")
+        )
+        assert _spy_mode(sim, leg) == "listen"
+    finally:
+        await ami.close()
+        await sim.stop()
