@@ -38,6 +38,7 @@ from callcenter.calls.inbound import InboundCalls, SkeletonMenu
 from callcenter.calls.interactions import CrmInteractionWriter
 from callcenter.calls.ivr_adapters import CrmFlowLookup, SoundPromptStore
 from callcenter.calls.ivr_adapters import SystemClock as FlowClock
+from callcenter.calls.phone_switches import PhoneSwitchAudit
 from callcenter.calls.service import CallService
 from callcenter.calls.speech import KeywordRecognizer, bundled_model_path
 from callcenter.calls.supervision import Supervision
@@ -221,6 +222,9 @@ class Engine:
             return supervisor_channel(s, supervisor)
 
         self.supervision = Supervision(self.ami, spy_channel)
+        self.supervision.watch_phone_switches(
+            PhoneSwitchAudit(self.calls.calls, self.bus.publish, sessions, time.time)
+        )
         self.ami.subscribe(self.supervision.on_ami_event)
         demo_phones = None
         if self.simulator is not None:

@@ -12,14 +12,20 @@ no hangup, no new ChanSpyStart. Only once ``ChanSpyStart`` names the leg: before
 100 ms for a digit of its own (``ast_waitfordigit`` in ``common_exec``) and would eat it.
 (A Redirect would end ChanSpy and, on a leg Originated straight into an application, masquerade
 the channel.) Spying on another agent, or stopping, hangs the leg up.
+
+With option ``d`` the supervisor's own phone switches modes too (keys 4, 5, 6). Such a switch
+shows only as a ``DTMFEnd`` (``Direction: Received``) on the leg that the engine did not send:
+it is reported to :meth:`Supervision.watch_phone_switches` so that it is published and audited
+like one from the console (the AMI user needs the ``dtmf`` read class).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections import deque
 from collections.abc import Callable, Coroutine
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from callcenter.asterisk import ami_events as ev
@@ -32,6 +38,9 @@ SpyMode = Literal["listen", "whisper", "barge"]
 # q: no beep when spying starts; d: DTMF 4/5/6 switch modes; w: whisper to the agent; B: barge.
 CHANSPY_OPTIONS: dict[SpyMode, str] = {"listen": "qd", "whisper": "qdw", "barge": "qdB"}
 MODE_DIGIT: dict[SpyMode, str] = {"listen": "4", "whisper": "5", "barge": "6"}
+MODE_OF_DIGIT: dict[str, SpyMode] = {digit: mode for mode, digit in MODE_DIGIT.items()}
+# (supervisor, the spied channel, the mode they switched to on their phone)
+PhoneSwitch = Callable[[str, str, SpyMode], None]
 
 
 @dataclass
@@ -45,6 +54,7 @@ class _Leg:
     wanted: SpyMode
     channel: str | None = None
     spying: bool = False  # between ChanSpyStart and ChanSpyStop: ChanSpy reads the mode digits
+    sent: deque[str] = field(default_factory=lambda: deque(maxlen=8))  # our digits not yet seen back
 
 
 class Supervision:
@@ -56,12 +66,19 @@ class Supervision:
         self._abandoned: set[str] = set()  # ActionIDs of legs stopped before they answered
         self._tasks: set[asyncio.Task[Any]] = set()
         self._count = 0
+        self._phone_switch: PhoneSwitch | None = None
+
+    def watch_phone_switches(self, report: PhoneSwitch) -> None:
+        """``report`` is called when a supervisor switches mode with their phone's keys."""
+        self._phone_switch = report
 
     def on_ami_event(self, event: ev.AmiEvent) -> None:
         if isinstance(event, ev.OriginateResponse):
             self._on_originate_response(event)
         elif isinstance(event, ev.ChanSpyStart | ev.ChanSpyStop):
             self._on_spying(event.spyer.channel, isinstance(event, ev.ChanSpyStart))
+        elif isinstance(event, ev.DtmfEnd) and event.direction == "Received":
+            self._on_digit(event.channel.channel, event.digit)
         elif isinstance(event, ev.Hangup):
             for supervisor, leg in list(self._legs.items()):
                 if leg.channel == event.channel.channel:
@@ -73,6 +90,20 @@ class Supervision:
                 leg.spying = spying
                 if spying and leg.wanted != leg.mode:  # changed while the phone rang or ChanSpy started
                     self._spawn(self._switch(supervisor, leg))
+
+    def _on_digit(self, channel: str, digit: str) -> None:
+        supervisor, leg = next(
+            ((s, leg) for s, leg in self._legs.items() if leg.channel == channel), (None, None)
+        )
+        if supervisor is None or leg is None or not leg.spying or digit not in MODE_OF_DIGIT:
+            return
+        if leg.sent and leg.sent[0] == digit:
+            leg.sent.popleft()  # our own PlayDTMF
+            return
+        leg.mode = leg.wanted = MODE_OF_DIGIT[digit]
+        log.info("supervisor switched on their phone", extra={"supervisor": supervisor, "mode": leg.mode})
+        if self._phone_switch is not None:
+            self._phone_switch(supervisor, leg.spied, leg.mode)
 
     def _on_originate_response(self, event: ev.OriginateResponse) -> None:
         if event.action_id in self._abandoned:
@@ -114,6 +145,7 @@ class Supervision:
         """Send the wanted mode's digit to the leg; False when the leg is gone."""
         wanted, channel = leg.wanted, leg.channel
         assert channel is not None
+        leg.sent.append(MODE_DIGIT[wanted])  # before sending: its DTMFEnd may come before the reply
         try:
             await self._ami.play_dtmf(channel, MODE_DIGIT[wanted], receive=True)
         except AmiActionFailed:  # hung up before its Hangup event reached us

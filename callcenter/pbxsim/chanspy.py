@@ -61,6 +61,11 @@ def receive_digit(pbx: Pbx, chan: Channel, digit: str, duration_ms: int) -> None
             privilege="dtmf,all",
         )
     )
+    deliver_digit(chan, digit)
+
+
+def deliver_digit(chan: Channel, digit: str) -> None:
+    """What reads a digit received on ``chan``: a ChanSpy with option d, or an AGI collecting digits."""
     if chan.spy is not None and chan.spy.dtmf_switches_mode and digit in MODE_OF_DIGIT:
         chan.spy.mode = MODE_OF_DIGIT[digit]
     elif chan.collecting:

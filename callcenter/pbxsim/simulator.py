@@ -23,7 +23,7 @@ from callcenter.pbxsim.agi_client import agi_app
 from callcenter.pbxsim.ami_actions import CallActions
 from callcenter.pbxsim.ami_server import AmiServer
 from callcenter.pbxsim.apps import BASIC_APPLICATIONS
-from callcenter.pbxsim.caller_driver import caller_hangs_up, start_inbound_call
+from callcenter.pbxsim.caller_driver import caller_hangs_up, press, start_inbound_call
 from callcenter.pbxsim.channels import STATE_DESC, CallTrace, Channel, Headers
 from callcenter.pbxsim.config import SimConfig
 from callcenter.pbxsim.dial import dial_app
@@ -205,6 +205,15 @@ class PbxSimulator:
     def phone_dtmf(self, endpoint: str, digits: str) -> bool:
         """The agent's phone sends DTMF into its call; False if it is not on a call."""
         return phone_actions.send_dtmf(self.pbx, endpoint, digits)
+
+    def press_on_channel(self, channel: str, digit: str) -> bool:
+        """The phone of ``channel`` (a supervisor's spy leg, say) sends one RFC 4733 digit;
+        False if there is no such channel."""
+        chan = self.pbx.find(channel)
+        if chan is None:
+            return False
+        self.pbx.spawn(press(self.pbx, chan, digit))
+        return True
 
     def set_customer_behaviour(self, number: str, behaviour: CustomerBehaviour) -> None:
         self.pbx.customers[number] = behaviour

@@ -6,6 +6,7 @@ from callcenter.app import Engine
 from callcenter.asterisk import ami_events as ev
 from callcenter.events import RecordingPaused, SupervisionChanged
 from callcenter.pbxsim import SimulatedCaller
+from crm_core.audit import AuditLog, AuditView
 from tests.waiting import wait_until
 
 
@@ -75,3 +76,48 @@ async def test_given_a_call_in_progress_when_a_supervisor_listens_whispers_and_b
     modes = [e.mode for e in seen if isinstance(e, SupervisionChanged)]
     assert modes == ["listen", "whisper", "barge", None]
     assert [e.paused for e in seen if isinstance(e, RecordingPaused)] == [True, False]
+
+
+async def test_given_a_supervisor_listening_when_they_press_6_on_their_phone_then_the_barge_is_audited(
+    engine: Engine,
+) -> None:
+    """ChanSpy option d lets the supervisor's own phone switch modes: the engine sees the DTMFEnd it did
+    not send on the leg, follows the mode, publishes it and audits it (via phone) like a console click."""
+    assert engine.simulator is not None
+    events = engine.bus.subscribe()
+    await engine.ami.wait_connected(5)
+    await engine.simulator.place_call(SimulatedCaller(digits=[(0.2, "2")], talk_s=60.0))
+    cc = engine.contact_center
+    await wait_until(
+        lambda: (c := cc.call_of_agent("1002")) is not None and c.phase == "talking", what="talking"
+    )
+    await cc.supervise("sup-1", "1002", "listen")
+    await wait_until(lambda: engine.supervision.is_spying("sup-1"), what="ChanSpy listening")
+    leg = engine.supervision.leg_of("sup-1")
+    assert leg is not None
+
+    assert engine.simulator.press_on_channel(leg, "6")
+    await wait_until(lambda: _spy_mode(engine, leg) == "barge", what="the leg barging")
+    published: list[object] = []
+
+    def modes() -> list[str | None]:
+        published.extend(events.drain())
+        return [e.mode for e in published if isinstance(e, SupervisionChanged)]
+
+    await wait_until(lambda: modes() == ["listen", "barge"], what="the barge published")
+
+    def audited() -> list[AuditView]:
+        with cc.sessions() as session:
+            return AuditLog().recent(session, action_prefix="supervise.")
+
+    await wait_until(lambda: bool(audited()), what="the barge audited")
+    (entry,) = audited()
+    assert (entry.actor, entry.action, entry.target) == ("sup-1", "supervise.barge", "agent:1002")
+    assert entry.details["via"] == "phone"
+    assert entry.details["call"] == cc.call_of_agent("1002").uniqueid  # type: ignore[union-attr]
+
+    # Back to listen from the console: the engine's own digit is not taken for a phone switch.
+    await cc.supervise("sup-1", "1002", "listen")
+    await wait_until(lambda: _spy_mode(engine, leg) == "listen", what="the leg listening again")
+    assert modes() == ["listen", "barge", "listen"]
+    assert len(audited()) == 1  # the console's click is audited by the web route, not here
