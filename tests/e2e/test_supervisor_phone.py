@@ -253,6 +253,12 @@ async def test_given_users_when_they_ask_for_the_console_phone_then_only_listed_
             assert login.status_code == 200, login.text
             return await client.get("/api/supervisor/softphone")
 
+    async with httpx.AsyncClient(base_url=site.url, timeout=10) as client:
+        await client.post("/api/auth/login", json={"username": "supervisor", "password": PASSWORD})
+        console = await client.get("/supervisor")
+    ws_origin = site.engine.settings.webrtc.ws_url.removesuffix("/ws")
+    assert f"connect-src 'self' {ws_origin};" in console.headers["content-security-policy"]
+
     mine = await settings_of("supervisor")
     assert mine.status_code == 200
     assert mine.headers["cache-control"] == "no-store"
