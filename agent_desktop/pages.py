@@ -54,7 +54,8 @@ def _page(name: str, connect: str = "") -> FileResponse:
 
 
 def _softphone_origin(request: Request) -> str:
-    """The origin of Asterisk's SIP WebSocket, which the agent page's browser phone opens."""
+    """The origin of Asterisk's SIP WebSocket, which the agent page's (and the supervisor console's)
+    browser phone opens."""
     engine = desktop_of(request).engine
     if engine.simulator_mode:
         return ""
@@ -87,7 +88,7 @@ async def app_page(page: str, request: Request) -> Response:
     user = desktop_of(request).sessions.get(request.cookies.get(COOKIE_NAME))
     if user is None or user.role not in roles:
         return RedirectResponse("/login", 303)
-    return _page(page, _softphone_origin(request) if page == "agent" else "")
+    return _page(page, _softphone_origin(request) if page in ("agent", "supervisor") else "")
 
 
 @router.get("/static/vendor/{name}", response_model=None)

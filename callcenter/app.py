@@ -39,6 +39,7 @@ from callcenter.calls.inbound import InboundCalls, SkeletonMenu
 from callcenter.calls.interactions import CrmInteractionWriter
 from callcenter.calls.ivr_adapters import CrmFlowLookup, SoundPromptStore
 from callcenter.calls.ivr_adapters import SystemClock as FlowClock
+from callcenter.calls.phone_switches import PhoneSwitchAudit
 from callcenter.calls.service import CallService
 from callcenter.calls.speech import KeywordRecognizer, bundled_model_path
 from callcenter.calls.supervision import Supervision
@@ -49,6 +50,7 @@ from callcenter.demo import OfficeHoursClock, SimulatedPhones, seed_demo_custome
 from callcenter.errors import ConfigError, SpeechModelUnavailable
 from callcenter.pbxsim import PbxSimulator
 from callcenter.settings import Settings
+from callcenter.webrtc_phones import supervisor_channel
 from crm_core.callbacks import CallbackBook
 from crm_core.db import make_engine, make_session_factory, migrate
 from crm_core.routing_profiles import AgentProfile, QueueProfile, RoutingProfileError
@@ -217,10 +219,16 @@ class Engine:
             publish=self.bus.publish,
             record_calls=s.dialplan.record_calls,
         )
-        spy_template = s.dialplan.supervisor_channel_template
-        if self.simulator_mode:
-            spy_template = f"Local/spy@{s.dialplan.spy_context}"  # the simulator's supervisor leg
-        self.supervision = Supervision(self.ami, spy_template)
+
+        def spy_channel(supervisor: str) -> str:
+            if self.simulator_mode:
+                return f"Local/spy@{s.dialplan.spy_context}"  # the simulator's supervisor leg
+            return supervisor_channel(s, supervisor)
+
+        self.supervision = Supervision(self.ami, spy_channel)
+        self.supervision.watch_phone_switches(
+            PhoneSwitchAudit(self.calls.calls, self.bus.publish, sessions, time.time)
+        )
         self.ami.subscribe(self.supervision.on_ami_event)
         demo_phones = None
         if self.simulator is not None:

@@ -12,7 +12,7 @@ import logging
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal, Protocol
+from typing import Protocol
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -25,17 +25,13 @@ from callcenter.calls.agent_calls import AgentCalls, CallNotTransferable, Transf
 from callcenter.calls.consult import ConsultKind, Consults
 from callcenter.calls.registry import CallPhase, LiveCall
 from callcenter.calls.service import CallService
+from callcenter.calls.supervision import SpyMode, Supervision
 from callcenter.calls.waiting import WaitingCalls
 from callcenter.errors import CallCenterError
 from callcenter.events import CallMuted, SupervisionChanged
 from crm_core.interactions import InteractionLog
 
-if TYPE_CHECKING:
-    from callcenter.calls.supervision import Supervision
-
 log = logging.getLogger(__name__)
-
-SpyMode = Literal["listen", "whisper", "barge"]
 
 
 class DemoPhones(Protocol):

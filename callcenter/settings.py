@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
@@ -98,6 +98,9 @@ class WebRtcSettings(_Section):
     password_secret: SecretStr = SecretStr("")
     # The dialplan context of calls the browser phones place themselves.
     context: str = Field("from-agents", pattern=r"^[A-Za-z0-9_.-]{1,80}$")
+    # Supervisors (usernames) with no desk phone: the console's browser phone, PJSIP endpoint
+    # "supervisor-<username>", is rung for their listen / whisper / barge.
+    supervisors: tuple[Annotated[str, Field(pattern=r"^[A-Za-z0-9_.+-]{1,53}$")], ...] = ()
 
     @field_validator("password_secret")
     @classmethod

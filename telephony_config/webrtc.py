@@ -55,7 +55,11 @@ def sip_uri(endpoint: str, domain: str) -> str:
 
 def endpoint_names(template: str, agent_ids: tuple[str, ...]) -> tuple[str, ...]:
     """The PJSIP endpoint of each agent: ``template`` with ``{agent}`` (the engine dials the same)."""
-    names = tuple(template.format(agent=agent) for agent in agent_ids)
+    return checked_endpoint_names(tuple(template.format(agent=agent) for agent in agent_ids))
+
+
+def checked_endpoint_names(names: tuple[str, ...]) -> tuple[str, ...]:
+    """``names`` when each is a valid PJSIP section name and none repeats."""
     for name in names:
         if not _ENDPOINT_NAME.match(name):
             raise TelephonyConfigError(

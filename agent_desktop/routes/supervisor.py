@@ -9,13 +9,16 @@ from __future__ import annotations
 import asyncio
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Depends, Path, Request, Response
 from pydantic import BaseModel, Field
 
 from agent_desktop.auth.deps import CurrentUser, audit_async, require_role
 from agent_desktop.errors import ApiError
+from agent_desktop.routes.softphone import browser_phone_settings
 from agent_desktop.state import desktop_of
+from callcenter.webrtc_phones import supervisor_phone
 from crm_core.audit import AuditLog
+from telephony_config.errors import TelephonyConfigError
 
 router = APIRouter(prefix="/api/supervisor")
 Supervisor = Annotated[CurrentUser, Depends(require_role("supervisor", "admin"))]
@@ -35,6 +38,20 @@ class ForceState(BaseModel):
 @router.get("/wallboard")
 async def wallboard(user: Supervisor, request: Request) -> dict[str, Any]:
     return await desktop_of(request).hub.wallboard()
+
+
+@router.get("/softphone")
+async def softphone(user: Supervisor, request: Request, response: Response) -> dict[str, Any]:
+    """The console's phone: the browser phone for a supervisor in ``webrtc.supervisors`` (their
+    listen / whisper / barge rings it), else ``desk`` (their desk phone rings)."""
+    desktop = desktop_of(request)
+    if desktop.engine.simulator_mode:
+        return {"mode": "simulator"}
+    try:
+        phone = supervisor_phone(desktop.engine.settings, user.username)
+    except TelephonyConfigError as exc:
+        raise ApiError(503, "desktop.webrtc_not_configured", user.language) from exc
+    return {"mode": "desk"} if phone is None else browser_phone_settings(phone, response)
 
 
 @router.post("/agents/{agent_id}/supervise")

@@ -188,26 +188,6 @@ function renderCall() {
   $("pop").dataset.kind = call?.kind || "";
 }
 
-function sipReason(cause) {
-  const key = "ui.sip." + String(cause).toLowerCase().replace(/[^a-z]+/g, "_");
-  return CC.texts[key] ? CC.t(key) : String(cause);
-}
-
-function renderRegistration(e) {
-  const el = $("phone-reg");
-  const reason = e.reason ? sipReason(e.reason) : "";
-  const texts = {
-    simulated: CC.t("ui.phone.simulated"), connecting: CC.t("ui.phone.connecting"),
-    registered: CC.t("ui.phone.registered"),
-    unregistered: CC.t("ui.phone.unregistered") + (reason ? " (" + reason + ")" : ""),
-    failed: CC.t("ui.phone.failed", { reason }), unavailable: CC.t("ui.phone.unavailable", { reason }),
-  };
-  el.textContent = texts[e.state] || e.state;
-  el.className = "reg " + e.state;
-  el.dataset.state = e.state;
-  el.dataset.reason = e.reason || "";
-}
-
 function fillTransferTargets() {
   const kind = $("transfer-kind").value;
   const options = S.options || {};
@@ -329,7 +309,7 @@ function wirePhone(phone) {
     S.live = false;
     S.held = S.muted = false;
     renderCall();
-    if (e.cause && CC.texts["ui.sip." + e.cause.toLowerCase().replace(/[^a-z]+/g, "_")]) CC.toast(sipReason(e.cause), true);
+    if (e.cause && CC.texts["ui.sip." + e.cause.toLowerCase().replace(/[^a-z]+/g, "_")]) CC.toast(CCSoftphone.reasonText(e.cause), true);
   });
   CCSoftphone.on("held", (e) => { S.held = e.held; renderCall(); });
   CCSoftphone.on("muted", (e) => { S.muted = e.muted; renderCall(); });
@@ -355,7 +335,7 @@ setInterval(() => {
 }, 500);
 
 (async () => {
-  CCSoftphone.on("registration", renderRegistration);
+  CCSoftphone.on("registration", (e) => CCSoftphone.showRegistration($("phone-reg"), e));
   Callbacks.mount("callbacks");
   await CC.start(onMessage);
   for (const el of document.querySelectorAll("[data-i18n-aria]")) el.setAttribute("aria-label", CC.t(el.dataset.i18nAria));

@@ -1,10 +1,12 @@
-// The agent's phone behind one interface, with two drivers chosen by GET /api/agent/softphone:
+// The agent's (or the supervisor console's) phone behind one interface, with two drivers chosen by
+// GET /api/agent/softphone (GET /api/supervisor/softphone on the console):
 //   "simulator" (demo mode, no Asterisk): every action is a request to the engine's REST API;
 //   "webrtc": the browser is the phone. JsSIP (bundled into /static/vendor/jssip.js by run.sh)
 //             registers over SIP/WebSocket to Asterisk, answers the INVITE, holds (re-INVITE),
 //             mutes (local), sends DTMF in the RTP stream (RFC 4733) and plays the remote audio.
 // Both report through on(event, fn): "registration" {state, reason}, "ringing" {number},
 // "connected", "ended" {cause}, "held" {held}, "muted" {muted}, "tone" {tone}.
+// A supervisor with a desk phone gets mode "desk": no phone in the page.
 "use strict";
 window.CCSoftphone = (() => {
   const listeners = {};
@@ -147,20 +149,41 @@ window.CCSoftphone = (() => {
     };
   }
 
-  // Ask the engine how this agent's phone connects and start the matching driver.
-  async function start(audio) {
+  // A SIP cause as the user reads it ("Authentication Error": wrong SIP user or password).
+  function reasonText(cause) {
+    const key = "ui.sip." + String(cause).toLowerCase().replace(/[^a-z]+/g, "_");
+    return CC.texts[key] ? CC.t(key) : String(cause);
+  }
+
+  // The "registration" event shown in ``el`` (text, class and data-state / data-reason).
+  function showRegistration(el, e) {
+    const reason = e.reason ? reasonText(e.reason) : "";
+    const texts = {
+      simulated: CC.t("ui.phone.simulated"), connecting: CC.t("ui.phone.connecting"),
+      registered: CC.t("ui.phone.registered"), desk: CC.t("ui.phone.desk"),
+      unregistered: CC.t("ui.phone.unregistered") + (reason ? " (" + reason + ")" : ""),
+      failed: CC.t("ui.phone.failed", { reason }), unavailable: CC.t("ui.phone.unavailable", { reason }),
+    };
+    el.textContent = texts[e.state] || e.state;
+    el.className = "reg " + e.state;
+    el.dataset.state = e.state;
+    el.dataset.reason = e.reason || "";
+  }
+
+  // Ask the engine how this user's phone connects and start the matching driver.
+  async function start(audio, configUrl = "/api/agent/softphone") {
     let config;
     try {
-      config = await CC.api("GET", "/api/agent/softphone");
+      config = await CC.api("GET", configUrl);
     } catch (error) { // shown in a toast already; the page still works through the engine's REST API
       const reason = error.message === "desktop.webrtc_not_configured" ? "Not Configured" : error.message;
       setTimeout(() => emit("registration", { state: "unavailable", reason }), 0);
       return { ...simulatorDriver(), mode: "unavailable" };
     }
     if (config.mode !== "webrtc") {
-      const driver = simulatorDriver();
-      setTimeout(() => emit("registration", { state: "simulated" }), 0);
-      return driver;
+      const desk = config.mode === "desk";
+      setTimeout(() => emit("registration", { state: desk ? "desk" : "simulated" }), 0);
+      return { ...simulatorDriver(), mode: desk ? "desk" : "simulator" };
     }
     emit("registration", { state: "connecting" });
     let JsSIP;
@@ -175,5 +198,5 @@ window.CCSoftphone = (() => {
     return driver;
   }
 
-  return { start, on };
+  return { start, on, showRegistration, reasonText };
 })();

@@ -2,10 +2,24 @@
 const $ = (id) => document.getElementById(id);
 let board = null;
 let receivedAt = Date.now();
+let phone = null; // the console's browser phone (a desk phone: mode "desk")
 const pct = (v) => (v === null || v === undefined ? "–" : Math.round(v * 100) + "%");
 
-function supervise(agent, mode) {
-  return CC.api("POST", "/api/supervisor/agents/" + agent + "/supervise", { mode }).then(loadAudit);
+async function supervise(agent, mode) {
+  // A new leg rings this console's phone: it answers by itself (a mode change rings nothing).
+  if (mode && phone && !phone.live()) phone.expectOwnCall();
+  try {
+    await CC.api("POST", "/api/supervisor/agents/" + agent + "/supervise", { mode });
+  } catch (error) {
+    if (phone) phone.cancelOwnCall();
+    throw error;
+  }
+  loadAudit();
+}
+
+function showLine(phase) {
+  $("spy-line").dataset.phase = phase;
+  $("spy-line").textContent = phase === "talking" ? CC.t("ui.phone.live") : "";
 }
 function force(agent, state) {
   return CC.api("POST", "/api/supervisor/agents/" + agent + "/state", { state, reason: state === "paused" ? "supervisor" : null }).then(loadAudit);
@@ -59,4 +73,14 @@ function onMessage(m) {
 Callbacks.mount("callbacks", { showAgent: true });
 Waiting.onAction(loadAudit);
 setInterval(() => { render(); if (board) Waiting.tick(board, receivedAt); }, 1000);
-(async () => { await CC.start(onMessage); loadAudit(); })();
+CCSoftphone.on("registration", (e) => CCSoftphone.showRegistration($("phone-reg"), e));
+CCSoftphone.on("ringing", () => phone && phone.decline()); // only the engine's own legs, answered above
+CCSoftphone.on("connected", () => showLine("talking"));
+CCSoftphone.on("ended", () => showLine("none"));
+(async () => {
+  await CC.start(onMessage);
+  loadAudit();
+  phone = await CCSoftphone.start($("remote-audio"), "/api/supervisor/softphone");
+  const label = { desk: "ui.softphone.desk", simulator: "ui.softphone.simulator" }[phone.mode] || "ui.softphone.webrtc";
+  $("phone-mode").textContent = CC.t(label);
+})();

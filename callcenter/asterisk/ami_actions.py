@@ -239,6 +239,20 @@ class AmiActions:
         headers = [("Channel", channel), ("Context", context), ("Exten", exten)]
         return await self.send_action("BlindTransfer", headers)
 
+    async def play_dtmf(self, channel: str, digit: str, *, receive: bool = False) -> AmiResponse:
+        """``Action: PlayDTMF / Channel: ... / Digit: 5 / Receive: true`` → ``DTMF successfully queued``.
+
+        ``receive``: the digit is queued on the channel as if its own phone had sent it (what the
+        channel's application reads), instead of being played out to the phone. A missing channel
+        is ``AmiActionFailed("Channel not found")``.
+        """
+        if len(digit) != 1 or digit not in "0123456789*#ABCDabcd":
+            raise ValueError(f"a DTMF digit is one of 0-9 * # A-D, not {digit!r}")
+        headers = [("Channel", channel), ("Digit", digit)]
+        if receive:
+            headers.append(("Receive", "true"))
+        return await self.send_action("PlayDTMF", headers)
+
     async def ping(self) -> AmiResponse:
         """``Action: Ping`` → ``Response: Success / Ping: Pong / Timestamp: 1795381775.337295``."""
         return await self.send_action("Ping")

@@ -17,6 +17,7 @@ from callcenter.pbxsim import events as ev
 from callcenter.pbxsim.ami_server import AmiSession
 from callcenter.pbxsim.bridge_action import BRIDGED, check_bridge, join, move_out, run_bridge, yank
 from callcenter.pbxsim.channels import Channel, DialplanLocation, Headers
+from callcenter.pbxsim.chanspy import receive_digit
 from callcenter.pbxsim.originate import originate
 from callcenter.pbxsim.pbx import Pbx
 
@@ -130,6 +131,22 @@ class CallActions:
             self.pbx.request_hangup(
                 chan, 0 if chan.name.startswith("Local/") else cause, by="engine", event=None
             )
+
+    async def act_playdtmf(self, msg: AmiMessage, session: AmiSession) -> None:
+        """app_senddtmf.c's manager_play_dtmf: ``Receive: true`` queues the digit on the channel
+        (its application reads it); otherwise it goes out to the phone, with no AMI event."""
+        chan = self._channel(msg)
+        digit, duration = msg.get("Digit") or "", msg.get("Duration") or ""
+        if chan is None:
+            session.send(_reply(msg, ("Message", "Channel not found"), response="Error"))
+        elif not digit:
+            session.send(_reply(msg, ("Message", "No digit specified"), response="Error"))
+        elif duration and not duration.isdigit():
+            session.send(_reply(msg, ("Message", "Could not convert Duration parameter"), response="Error"))
+        else:
+            session.send(_reply(msg, ("Message", "DTMF successfully queued")))
+            if (msg.get("Receive") or "").lower() in ("yes", "true", "y", "t", "1", "on"):
+                receive_digit(self.pbx, chan, digit[0], int(duration or 0))
 
     async def act_setvar(self, msg: AmiMessage, session: AmiSession) -> None:
         chan = self._channel(msg)

@@ -1,9 +1,10 @@
-"""Small dialplan applications: Hangup, Answer, Wait, MusicOnHold and ChanSpy."""
+"""Small dialplan applications: Hangup, Answer, Wait, MusicOnHold and ChanSpy (in :mod:`chanspy`)."""
 
 from __future__ import annotations
 
 from callcenter.pbxsim import events as ev
-from callcenter.pbxsim.channels import STATE_UP, Channel, wait_any
+from callcenter.pbxsim.channels import STATE_UP, Channel
+from callcenter.pbxsim.chanspy import chan_spy_app
 from callcenter.pbxsim.pbx import Application, Pbx
 
 
@@ -32,20 +33,6 @@ async def music_on_hold_app(pbx: Pbx, chan: Channel, data: str) -> None:
     if not chan.is_gone():
         chan.on_hold = False
         pbx.emit(ev.channel_event("MusicOnHoldStop", chan))
-
-
-async def chan_spy_app(pbx: Pbx, chan: Channel, data: str) -> None:
-    """ChanSpy(<channel>,<options>): ChanSpyStart, then ChanSpyStop when either side leaves."""
-    spyee = pbx.find(data.split(",")[0])
-    if spyee is None:
-        return
-    await chan.pause(pbx.timing.wall(0.1))
-    if chan.is_interrupted() or spyee.is_gone():
-        return
-    pbx.emit(ev.two_channel_event("ChanSpyStart", ("Spyer", chan), ("Spyee", spyee)))
-    while not chan.is_interrupted() and not spyee.is_gone():
-        await wait_any([chan, spyee], None)
-    pbx.emit(ev.two_channel_event("ChanSpyStop", ("Spyer", chan), ("Spyee", spyee)))
 
 
 BASIC_APPLICATIONS: dict[str, Application] = {

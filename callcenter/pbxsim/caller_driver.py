@@ -8,13 +8,15 @@ import contextlib
 from callcenter.pbxsim import events as ev
 from callcenter.pbxsim.actors import SimulatedCaller
 from callcenter.pbxsim.channels import STATE_RING, CallTrace, Channel, DialplanLocation
+from callcenter.pbxsim.chanspy import deliver_digit
 from callcenter.pbxsim.pbx import Pbx
 
 DTMF_LENGTH_S = 0.14  # DTMFBegin -> DTMFEnd in the recordings
 
 
 async def press(pbx: Pbx, chan: Channel, digit: str) -> None:
-    """RFC 4733 digit: AMI DTMFBegin/DTMFEnd always; the AGI sees it only while collecting."""
+    """RFC 4733 digit: AMI DTMFBegin/DTMFEnd always; the AGI sees it only while collecting, a
+    ChanSpy with option d switches mode on 4/5/6."""
     chan = pbx.current(chan)
     if chan.is_gone():
         return
@@ -24,9 +26,7 @@ async def press(pbx: Pbx, chan: Channel, digit: str) -> None:
     if chan.is_gone():
         return
     pbx.emit(ev.dtmf(chan, digit, end=True))
-    if chan.collecting:
-        chan.digit_buffer.append(digit)
-        chan.poke()
+    deliver_digit(chan, digit)
 
 
 def start_inbound_call(pbx: Pbx, caller: SimulatedCaller) -> tuple[Channel, CallTrace]:

@@ -74,6 +74,16 @@ async def wait_any(channels: list[Channel], wall_seconds: float | None) -> None:
 
 
 @dataclass(eq=False)
+class SpyState:
+    """What ChanSpy on this channel is doing: whom it spies on, in which mode (listen, whisper,
+    barge), and whether DTMF 4/5/6 switches the mode (option ``d``)."""
+
+    spyee: str
+    mode: str
+    dtmf_switches_mode: bool
+
+
+@dataclass(eq=False)
 class Channel:
     """One live channel. ``wake`` is set whenever something interrupts what it is doing."""
 
@@ -114,6 +124,7 @@ class Channel:
     ended: bool = False
     collecting: bool = False
     digit_buffer: list[str] = field(default_factory=list)
+    spy: SpyState | None = None  # while ChanSpy runs on this channel
     trace: CallTrace | None = None
     wake: asyncio.Event = field(default_factory=asyncio.Event)
 

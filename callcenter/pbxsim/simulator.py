@@ -51,6 +51,7 @@ class ChannelSnapshot:
     exten: str
     application: str
     bridge_id: str
+    spy_mode: str = ""  # listen, whisper or barge while ChanSpy runs on the channel
 
 
 class SimulatedCallHandle:
@@ -210,6 +211,15 @@ class PbxSimulator:
         """The agent's phone sends DTMF into its call; False if it is not on a call."""
         return phone_actions.send_dtmf(self.pbx, endpoint, digits)
 
+    def press_on_channel(self, channel: str, digit: str) -> bool:
+        """The phone of ``channel`` (a supervisor's spy leg, say) sends one RFC 4733 digit;
+        False if there is no such channel."""
+        chan = self.pbx.find(channel)
+        if chan is None:
+            return False
+        self.pbx.spawn(press(self.pbx, chan, digit))
+        return True
+
     def set_customer_behaviour(self, number: str, behaviour: CustomerBehaviour) -> None:
         self.pbx.customers[number] = behaviour
 
@@ -223,7 +233,14 @@ class PbxSimulator:
     def channels(self) -> list[ChannelSnapshot]:
         return [
             ChannelSnapshot(
-                c.name, c.uniqueid, STATE_DESC[c.state], c.context, c.exten, c.application, c.bridge_id
+                c.name,
+                c.uniqueid,
+                STATE_DESC[c.state],
+                c.context,
+                c.exten,
+                c.application,
+                c.bridge_id,
+                c.spy.mode if c.spy is not None else "",
             )
             for c in self.pbx.channels.values()
             if not c.is_gone()

@@ -9,6 +9,7 @@ What it does, as Asterisk's PJSIP does for a ``webrtc = yes`` endpoint:
   ICE candidates (then ICE and DTLS never complete: SIP-level assertions only).
 - In-dialog requests from the browser: re-INVITE (hold / resume) gets 200 OK with the answer of
   ``reoffer`` (the media end) or a matching synthetic one; BYE gets 200 OK.
+- :meth:`SipWsPeer.bye` ends an answered call from Asterisk's side (BYE in the dialog).
 Every message both ways is kept in :attr:`SipWsPeer.log`.
 """
 
@@ -253,6 +254,28 @@ class SipWsPeer:
         message = SipMessage(f"INVITE {registration.contact} SIP/2.0", headers, sdp or offer_sdp())
         await self._send(registration.connection, message)
         return call_id
+
+    async def bye(self, endpoint: str, call_id: str) -> None:
+        """End the answered call ``call_id`` from Asterisk's side (its channel was hung up)."""
+        ok = next(
+            m
+            for m in self.log
+            if m.direction == "in"
+            and m.header("call-id") == call_id
+            and m.cseq_method == "INVITE"
+            and m.status == 200
+        )
+        target = re.search(r"<([^>]+)>", ok.header("contact") or "")
+        headers = [
+            ("Via", f"SIP/2.0/WS fake.invalid;branch=z9hG4bK{secrets.token_hex(6)}"),
+            ("Max-Forwards", "70"),
+            ("From", ok.header("from") or ""),
+            ("To", ok.header("to") or ""),
+            ("Call-ID", call_id),
+            ("CSeq", "2 BYE"),
+        ]
+        message = SipMessage(f"BYE {target.group(1) if target else ''} SIP/2.0", headers)
+        await self._send(self.registrations[endpoint].connection, message)
 
     async def _ack(self, connection: ServerConnection, ok: SipMessage) -> None:
         if not any(m.header("call-id") == ok.header("call-id") and m.direction == "out" for m in self.log):

@@ -13,7 +13,7 @@ from callcenter.cli import app
 from callcenter.errors import ConfigError
 from callcenter.logging_setup import JsonFormatter, TextFormatter
 from callcenter.settings import load_settings
-from callcenter.webrtc_phones import agent_phone, webrtc_site
+from callcenter.webrtc_phones import agent_phone, supervisor_channel, supervisor_phone, webrtc_site
 from telephony_config.errors import TelephonyConfigError
 from telephony_config.webrtc import (
     WebRtcSite,
@@ -192,3 +192,33 @@ def test_given_the_secret_in_settings_when_printed_or_logged_then_it_is_masked(t
         line = formatter.format(record)
         assert SECRET not in line
         assert KNOWN_PASSWORD not in line
+
+
+def test_given_supervisors_without_desk_phones_when_rendering_then_each_gets_a_console_endpoint() -> None:
+    settings = load_settings(None, webrtc={"password_secret": SECRET, "supervisors": ["maria", "li.wei"]})
+    site = webrtc_site(settings)
+    assert site.endpoints[-2:] == ("supervisor-maria", "supervisor-li.wei")
+    auth = of_type(render_pjsip(site), "auth")
+    assert auth["supervisor-maria"]["password"] == sip_password(SECRET, "supervisor-maria")
+    assert of_type(render_pjsip(site), "endpoint")["supervisor-maria"]["webrtc"] == "yes"
+    phone = supervisor_phone(settings, "maria")
+    assert phone is not None
+    assert (phone.endpoint, phone.password) == ("supervisor-maria", sip_password(SECRET, "supervisor-maria"))
+    assert supervisor_phone(settings, "boss") is None
+
+
+def test_given_a_supervisor_when_choosing_the_spy_leg_then_the_console_phone_or_the_desk_phone_rings() -> (
+    None
+):
+    settings = load_settings(
+        None,
+        dialplan={"supervisor_channel_template": "PJSIP/desk-{supervisor}"},
+        webrtc={"password_secret": SECRET, "supervisors": ["maria"]},
+    )
+    assert supervisor_channel(settings, "maria") == "PJSIP/supervisor-maria"
+    assert supervisor_channel(settings, "boss") == "PJSIP/desk-boss"
+
+
+def test_given_a_supervisor_name_that_is_no_endpoint_name_when_loading_settings_then_it_is_refused() -> None:
+    with pytest.raises(ConfigError, match=r"webrtc\.supervisors"):
+        load_settings(None, webrtc={"supervisors": ["li wei"]})
