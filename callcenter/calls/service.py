@@ -20,7 +20,7 @@ from acd.errors import AcdError
 from acd.events import AcdEvent, OfferMade
 from acd.model import Channel, Customer, SkillRequirement, WorkItem
 from acd.router import Router
-from callcenter.asterisk.errors import AgiChannelGone, AgiError, AmiError
+from callcenter.asterisk.errors import AgiChannelGone, AgiError, AmiActionFailed, AmiError
 from callcenter.calls.control import CallControl
 from callcenter.calls.customers import CallerInfo
 from callcenter.calls.registry import CallPhase, CallRegistry, LiveCall
@@ -248,6 +248,15 @@ class CallService:
         try:
             await self.control.connect_to_agent(call.channel, offer.agent_id)
         except AmiError as exc:
+            if isinstance(exc, AmiActionFailed) and exc.channel_gone:
+                # Gone without a Hangup we saw (or never known to Asterisk): offering again would
+                # spin forever. The caller left: abandoned, once.
+                log.warning(
+                    "caller's channel is gone; the call leaves the queue as abandoned",
+                    extra={"uniqueid": call.uniqueid, "channel": call.channel, "error": str(exc)},
+                )
+                await self._end_call(call)
+                return
             # Asterisk is unreachable or refused: keep the caller queued at the same place.
             log.warning(
                 "redirect to agent failed; caller stays queued",
@@ -431,10 +440,12 @@ async def hold_until_moved(session_exec: Callable[[], Awaitable[int]], call: Liv
     A Redirect ends the running ``EXEC MusicOnHold`` with ``200 result=-1`` (raised as
     :class:`AgiChannelGone`); the FastAGI server then closes the socket and Asterisk moves on.
     The loop must not end on its own when the call is offered: leaving the AGI before the
-    Redirect lands would let the dialplan continue to ``Hangup()`` and lose the caller.
+    Redirect lands would let the dialplan continue to ``Hangup()`` and lose the caller. Only a
+    call the engine has ended (its channel gone, or removed by a supervisor) is let go, after the
+    running segment.
     """
     failures = 0
-    while True:
+    while call.phase is not CallPhase.ENDED:  # ended by the engine (caller gone, removed): let go
         try:
             await session_exec()
             failures = 0
