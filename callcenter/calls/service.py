@@ -354,6 +354,25 @@ class CallService:
         log.info("agent did not answer; caller re-queued", extra={"agent": agent_id, "status": dial_status})
         await self._release_offer(offer_id, penalize=True)
 
+    async def remove_waiting(self, call: LiveCall) -> bool:
+        """A supervisor takes a (stuck) waiting caller out of the queue: the item leaves as
+        abandoned, and a channel Asterisk still has is hung up, so nobody stays on hold with no
+        place in a queue. True when a live channel was hung up."""
+        await self._end_call(call)  # first: nothing can offer it meanwhile; its Hangup finds no call
+        try:
+            await self.control.hangup(call.channel)
+        except AmiActionFailed as exc:
+            if not exc.channel_gone:
+                log.warning(
+                    "removed caller not hung up", extra={"uniqueid": call.uniqueid, "error": str(exc)}
+                )
+            return False
+        except AmiError as exc:
+            # The hold loop lets the ended call go after its segment; the dialplan then hangs up.
+            log.warning("removed caller not hung up", extra={"uniqueid": call.uniqueid, "error": str(exc)})
+            return False
+        return True
+
     async def channel_hung_up(self, channel: str) -> None:
         call = self.calls.by_channel(channel)
         if call is None or call.phase is CallPhase.ENDED:
