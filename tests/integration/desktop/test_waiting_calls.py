@@ -158,8 +158,12 @@ async def test_given_a_stuck_caller_whose_channel_is_gone_when_removed_then_the_
     ghost.start(engine.agi.port)
     try:
         async with desktop.signed_in("supervisor") as boss:
-            await wait_until(lambda: engine.calls.calls.get(ghost.uniqueid) is not None, what="the ghost")
-            await wait_until(lambda: engine.calls.calls.get(ghost.uniqueid).phase.value == "queued")  # type: ignore[union-attr]
+
+            def ghost_waits() -> bool:
+                call = engine.calls.calls.get(ghost.uniqueid)
+                return call is not None and call.phase.value == "queued"
+
+            await wait_until(ghost_waits, what="the ghost caller queued")
             removed = await boss.post(f"/api/supervisor/waiting/{ghost.uniqueid}/remove")
             assert removed.json() == {"uniqueid": ghost.uniqueid, "hung_up": False}
             await asyncio.wait_for(ghost.closed_by_engine.wait(), 5)
