@@ -246,7 +246,11 @@ class Engine:
             s.default_region,
             demo_phones,
         )
-        menu = SkeletonMenu(greeting_prompt=s.greeting_prompt, outbound_trunk=s.dialplan.outbound_trunk)
+        menu = SkeletonMenu(
+            greeting_prompt=s.greeting_prompt,
+            outbound_trunk=s.dialplan.outbound_trunk,
+            default_queue=self._default_queue(preferred=SkeletonMenu().default_queue),
+        )
         self.hold_prompts = SoundPromptStore(self.sounds_dir)
         self.hold_options = WaitingOptions(
             self.calls,
@@ -296,10 +300,7 @@ class Engine:
             crm=CrmFlowLookup(sessions, s.default_region),
             clock=self._flow_clock,
             prompts=SoundPromptStore(self.sounds_dir),
-            default_queue=next(
-                (q.name for q in s.queues if q.name in self.known_queues),
-                min(self.known_queues, default="general"),
-            ),
+            default_queue=self._default_queue(),
         )
         self.flow_crm = ports.crm
         self.flows = open_flow_repository(Path(s.ivr.flows_dir), self.known_queues, self.known_skills, ports)
@@ -310,6 +311,14 @@ class Engine:
         if speech is not None:
             record_dir.mkdir(parents=True, exist_ok=True)
         return FlowIvr(catalog, ports, s.ivr.language, speech, record_dir)
+
+    def _default_queue(self, preferred: str | None = None) -> str:
+        """Where a caller goes when nothing chose a queue that exists: ``preferred`` if the site has
+        it, else the settings' first queue."""
+        known = self.known_queues
+        if preferred in known:
+            return preferred
+        return next((q.name for q in self.settings.queues if q.name in known), min(known, default="general"))
 
     async def _warm_prompts(self, catalog: FlowCatalog, ports: RunPorts) -> None:
         spoken = await warm_text_prompts(catalog.snapshot().flows.values(), ports.prompts)

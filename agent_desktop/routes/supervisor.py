@@ -1,5 +1,5 @@
 """Supervisor console: listen / whisper / barge, forcing an agent's state, giving a waiting caller to
-an agent or moving them to another queue, the audit log.
+an agent, moving them to another queue or removing a stuck one, the audit log.
 
 Every intervention is audited before it is answered (who, which agent, which call, what mode).
 """
@@ -128,6 +128,17 @@ async def move_waiting_call(
     await desktop.cc.waiting.move(uniqueid, body.queue)
     await audit_async(request, user, "waiting.move", f"call:{uniqueid}", {"queue": body.queue})
     return {"uniqueid": uniqueid, "queue": body.queue}
+
+
+@router.post("/waiting/{uniqueid}/remove")
+async def remove_waiting_call(
+    uniqueid: Annotated[str, Path(pattern=_UNIQUEID)], user: Supervisor, request: Request
+) -> dict[str, Any]:
+    """A stuck waiting caller leaves the queue (counted as abandoned); if Asterisk still has the
+    channel, it is hung up. 409 when they are no longer waiting."""
+    hung_up = await desktop_of(request).cc.waiting.remove(uniqueid)
+    await audit_async(request, user, "waiting.remove", f"call:{uniqueid}", {"hung_up": str(hung_up).lower()})
+    return {"uniqueid": uniqueid, "hung_up": hung_up}
 
 
 @router.get("/audit")

@@ -1,6 +1,6 @@
-// The supervisor console's waiting callers: who, which queue, how long; give one to a named agent or
-// move them to another queue. Rebuilt when a wallboard arrives (not while a choice is being made);
-// the wait times tick every second in place.
+// The supervisor console's waiting callers: who, which queue, how long; give one to a named agent,
+// move them to another queue, or remove a stuck one (after a confirmation). Rebuilt when a wallboard
+// arrives (not while a choice is being made); the wait times tick every second in place.
 "use strict";
 const Waiting = (() => {
   const choice = {};  // uniqueid → { agent, queue } the supervisor picked, kept across rebuilds
@@ -35,7 +35,11 @@ const Waiting = (() => {
         agentSel, CC.el("button", { "data-action": "give", disabled: agents.length ? null : "disabled",
           onclick: act("/agent", () => ({ agent_id: picked.agent }), "ui.waiting_given") }, CC.t("ui.give_to_agent")),
         queueSel, CC.el("button", { "data-action": "move", disabled: queues.length ? null : "disabled",
-          onclick: act("/queue", () => ({ queue: picked.queue }), "ui.waiting_moved") }, CC.t("ui.move_to_queue"))));
+          onclick: act("/queue", () => ({ queue: picked.queue }), "ui.waiting_moved") }, CC.t("ui.move_to_queue")),
+        CC.el("button", { "data-action": "remove", class: "danger", onclick: async () => {
+          if (!confirm(CC.t("ui.confirm_remove_waiting", { caller: w.caller_number }))) return;
+          await act("/remove", () => undefined, "ui.waiting_removed")();
+        } }, CC.t("ui.remove_waiting"))));
   }
 
   function tick(board, receivedAt) {

@@ -54,6 +54,19 @@ class AmiActionFailed(AmiError):
         self.asterisk_message = message
         super().__init__(f"Asterisk refused {action}: {message}")
 
+    @property
+    def channel_gone(self) -> bool:
+        """Asterisk has no such channel (or it is hanging up): the party left; retrying is useless.
+
+        manager.c words it per action: "No such channel" (Hangup, Setvar, Getvar, Status...),
+        "Channel does not exist: <name>" and "Redirect failed, channel not up." (Redirect).
+        """
+        message = self.asterisk_message
+        return message in _CHANNEL_GONE or message.startswith("Channel does not exist:")
+
+
+_CHANNEL_GONE = frozenset({"No such channel", "Redirect failed, channel not up."})
+
 
 class AmiActionLost(AmiError):
     """The connection dropped before the answer came; the action is not re-sent."""

@@ -26,8 +26,9 @@ import phonenumbers
 from acd.errors import AcdError
 from acd.model import AgentState, Channel, Customer, WorkItem
 from callcenter.asterisk.errors import AmiError
+from callcenter.calls.endings import EndedCall
 from callcenter.calls.registry import CallPhase, LiveCall
-from callcenter.calls.service import CallService, EndedCall
+from callcenter.calls.service import CallService
 from callcenter.errors import CallCenterError
 from callcenter.events import CallDialing, CallEnded, CallHeld, CallTransferred
 from callcenter.settings import DialplanSettings

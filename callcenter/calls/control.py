@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Protocol
 
+from callcenter.calls.handback import HANDBACK_VARIABLE
 from callcenter.settings import DialplanSettings
 
 if TYPE_CHECKING:
@@ -15,8 +16,10 @@ class CallControl(Protocol):
     def ready(self) -> bool:
         """False while Asterisk is unreachable: no point offering callers to agents then."""
 
-    async def connect_to_agent(self, caller_channel: str, agent_id: str) -> None:
-        """Move the caller to the connect context, which Dials the agent's endpoint."""
+    async def connect_to_agent(self, caller_channel: str, agent_id: str, handback: str) -> None:
+        """Move the caller to the connect context, which Dials the agent's endpoint. ``handback``
+        (:mod:`callcenter.calls.handback`) is left on the caller's channel first, for whichever
+        engine the connect context hands the caller back to."""
 
     async def hangup(self, channel: str) -> None: ...
 
@@ -78,7 +81,9 @@ class AmiCallControl:
     def ready(self) -> bool:
         return self._ami.connected
 
-    async def connect_to_agent(self, caller_channel: str, agent_id: str) -> None:
+    async def connect_to_agent(self, caller_channel: str, agent_id: str, handback: str) -> None:
+        # Redirect has no Variable header: one Setvar first (it also answers "No such channel").
+        await self._ami.setvar(caller_channel, HANDBACK_VARIABLE, handback)
         await self._ami.redirect(
             caller_channel, self._dialplan.connect_context, agent_endpoint(self._dialplan, agent_id), 1
         )

@@ -6,7 +6,10 @@ music on hold inside the AGI session. The IVR flow interpreter replaces the menu
 
 The connect context of the dialplan hands a caller back here when the agent's phone was
 busy or did not answer (``AGI(agi://engine/connect-failed,${DIALSTATUS},${EXTEN})``):
-the caller goes back to the queue at the original place and waits again.
+the caller goes back to the queue at the original place and waits again. An engine that does not
+know the caller (it restarted after the Redirect) reads their place from the hand-back variable
+(:mod:`callcenter.calls.handback`). A queue that does not exist means the default queue, which the
+composition root sets to a queue that exists.
 """
 
 from __future__ import annotations
@@ -15,12 +18,15 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from acd.errors import UnknownQueue
 from callcenter.asterisk.errors import AgiChannelGone, AgiError
 from callcenter.asterisk.fastagi import AgiSession
+from callcenter.calls.endings import Clock
 from callcenter.calls.flow_ivr import FlowIvr
+from callcenter.calls.handback import HANDBACK_VARIABLE, QueuedState
 from callcenter.calls.hold_options import WaitingOptions
 from callcenter.calls.registry import CallPhase, LiveCall
-from callcenter.calls.service import CallService, Clock, hold_until_moved
+from callcenter.calls.service import CallService, hold_until_moved
 from ivr_flows.outcome import CallbackOffer, CallerLeft, Hangup, Queue, Transfer, Voicemail
 
 log = logging.getLogger(__name__)
@@ -81,7 +87,7 @@ class InboundCalls:
                 "IVR failed; sending the caller to the default queue", extra={"uniqueid": call.uniqueid}
             )
             queue = self._menu.default_queue
-        await self._service.enqueue(call, queue)
+        await self._enqueue(call, queue)
         await self._hold(session, call)
 
     async def _run_flow(self, session: AgiSession, call: LiveCall, flows: FlowIvr) -> None:
@@ -114,13 +120,11 @@ class InboundCalls:
                 await self._service.channel_hung_up(call.channel)
                 return
             if call.phase is CallPhase.IVR:
-                await self._service.enqueue(call, action.queue)
+                await self._enqueue(call, action.queue)
             await self._hold(session, call)
             return
         if isinstance(action, Queue):
-            await self._service.enqueue(
-                call, action.name, priority=float(action.priority), skills=action.skills
-            )
+            await self._enqueue(call, action.name, float(action.priority), action.skills)
             await self._hold(session, call)
             return
         call.outcome = {Voicemail: "voicemail", Transfer: "transferred"}.get(type(action), "ended_in_ivr")
@@ -209,7 +213,7 @@ class InboundCalls:
                 extra={"uniqueid": call.uniqueid, "number": number, "status": status},
             )
             call.outcome = None
-            await self._service.enqueue(call, call.queue or self._menu.default_queue)
+            await self._enqueue(call, call.queue or self._menu.default_queue)
         await self._hold(session, call)
 
     async def on_connect_failed(self, session: AgiSession) -> None:
@@ -217,20 +221,69 @@ class InboundCalls:
         dial_status = env.args[0] if env.args else "UNKNOWN"
         call = self._service.calls.get(env.uniqueid)
         if call is None:
-            # Not a call we know (engine restarted?): the safe path is a queue, never a hangup.
-            call = self._service.calls.add(
-                LiveCall(
-                    uniqueid=env.uniqueid,
-                    channel=env.channel,
-                    caller_number=env.callerid,
-                    caller_name=env.calleridname,
-                    dialed=env.extension,
-                    started_at=self._clock(),
-                )
-            )
-            log.warning("unknown call handed back; queueing it", extra={"uniqueid": call.uniqueid})
-            await self._service.enqueue(call, self._menu.default_queue)
+            call = await self._take_back(session)
         else:
             call.phase = CallPhase.QUEUED
             await self._service.agent_dial_failed(call, dial_status)
         await self._hold(session, call)
+
+    async def _take_back(self, session: AgiSession) -> LiveCall:
+        """A caller this engine does not know (it restarted after the Redirect): their queue,
+        skills, priority and entry time come from the hand-back variable the Redirecting engine
+        left on the channel; without a readable one, the default queue. Never a hang-up."""
+        env = session.env
+        now = self._clock()
+        state = await self._handed_back_state(session, now)
+        call = self._service.calls.add(
+            LiveCall(
+                uniqueid=env.uniqueid,
+                channel=env.channel,
+                caller_number=env.callerid,
+                caller_name=env.calleridname,
+                dialed=state.dialed if state is not None and state.dialed else env.extension,
+                started_at=state.started_at if state is not None else now,
+            )
+        )
+        if state is None:
+            log.warning("unknown call handed back; queueing it", extra={"uniqueid": call.uniqueid})
+            await self._enqueue(call, self._menu.default_queue)
+            return call
+        log.info(
+            "call handed back to a new engine; queued at its place",
+            extra={"uniqueid": call.uniqueid, "queue": state.queue, "waited_s": round(now - state.queued_at)},
+        )
+        await self._enqueue(call, state.queue, state.priority, state.skills, state.queued_at)
+        return call
+
+    async def _handed_back_state(self, session: AgiSession, now: float) -> QueuedState | None:
+        try:
+            value = await session.get_variable(HANDBACK_VARIABLE)
+            return QueuedState.decode(value, now) if value is not None else None
+        except (AgiError, ValueError) as exc:
+            log.warning(
+                "hand-back variable unreadable; using the default queue",
+                extra={"uniqueid": session.env.uniqueid, "error": str(exc)},
+            )
+            return None
+
+    async def _enqueue(
+        self,
+        call: LiveCall,
+        queue: str,
+        priority: float = 0.0,
+        skills: tuple[tuple[str, int], ...] = (),
+        queued_at: float | None = None,
+    ) -> None:
+        """Queue the caller; a queue that does not exist (any more) means the default queue, with
+        the caller's priority and entry time but not the missing queue's skills."""
+        try:
+            await self._service.enqueue(call, queue, priority, skills, queued_at)
+        except UnknownQueue:
+            fallback = self._menu.default_queue
+            if queue == fallback:
+                raise
+            log.warning(
+                "queue does not exist; the caller goes to the default queue",
+                extra={"uniqueid": call.uniqueid, "queue": queue, "fallback": fallback},
+            )
+            await self._service.enqueue(call, fallback, priority, (), call.queued_at)

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from callcenter.calls.service import EndedCall
+from callcenter.calls.endings import EndedCall
 from callcenter.db_retry import in_transaction
 from crm_core.interactions import Channel, Direction, InteractionLog, InteractionRecord
 

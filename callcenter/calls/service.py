@@ -2,17 +2,15 @@
 
 Entry points are the FastAGI routes (``ivr`` and ``connect-failed``), AMI facts from
 :mod:`callcenter.calls.tracker`, and the periodic :meth:`CallService.tick`. Every change of
-routing state goes through the ACD router; this module only moves callers (call control)
-and writes the interaction when a call ends.
+routing state goes through the ACD router; this module only moves callers (call control).
+How a call ends (router, ``CallEnded``, the interaction) is in :mod:`callcenter.calls.endings`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections import OrderedDict, deque
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from typing import Protocol
 
 from acd.decision import Offer
@@ -20,16 +18,16 @@ from acd.errors import AcdError
 from acd.events import AcdEvent, OfferMade
 from acd.model import Channel, Customer, SkillRequirement, WorkItem
 from acd.router import Router
-from callcenter.asterisk.errors import AgiChannelGone, AgiError, AmiError
+from callcenter.asterisk.errors import AgiChannelGone, AgiError, AmiActionFailed, AmiError
 from callcenter.calls.control import CallControl
 from callcenter.calls.customers import CallerInfo
-from callcenter.calls.registry import CallPhase, CallRegistry, LiveCall
+from callcenter.calls.endings import CallEndings, Clock, InteractionSink, Publish
+from callcenter.calls.handback import QueuedState
+from callcenter.calls.registry import CallPhase, LiveCall
 from callcenter.errors import CallCenterError
-from callcenter.events import CallConnected, CallEnded, CallOffered, RecordingPaused
+from callcenter.events import CallConnected, CallOffered, RecordingPaused
 
 log = logging.getLogger(__name__)
-
-Clock = Callable[[], float]
 
 
 class AgentChannelUnknown(CallCenterError):
@@ -39,27 +37,7 @@ class AgentChannelUnknown(CallCenterError):
         super().__init__(f"the agent's leg of call {uniqueid} is not known yet")
 
 
-@dataclass(frozen=True, slots=True)
-class EndedCall:
-    """What the interaction writer gets when a call is over (times are epoch seconds)."""
-
-    uniqueid: str
-    caller_number: str
-    dialed: str
-    queue: str | None
-    agent_id: str | None
-    started_at: float
-    answered_at: float | None
-    ended_at: float
-    outcome: str
-    ivr_digits: tuple[str, ...]
-    recording_path: str | None = None
-    direction: str = "inbound"
-
-
-InteractionSink = Callable[[EndedCall], Awaitable[None]]
 CallerLookup = Callable[[str], Awaitable[CallerInfo]]
-Publish = Callable[[object], None]
 
 
 async def _nobody(_number: str) -> CallerInfo:
@@ -85,7 +63,7 @@ class CallbackPort(Protocol):
 EARLY_LOOKUP_FRESH_S = 60.0
 
 
-class CallService:
+class CallService(CallEndings):
     def __init__(
         self,
         router: Router,
@@ -96,18 +74,10 @@ class CallService:
         publish: Publish = _drop,
         record_calls: bool = False,
     ) -> None:
+        super().__init__(router, control, clock, record_interaction, publish)
         self._record_calls = record_calls
-        self.router = router
-        self.control = control
-        self.calls = CallRegistry()
-        self._clock = clock
-        self._record_interaction = record_interaction
         self._caller_lookup = caller_lookup
-        self._publish = publish
         self._offers: asyncio.Queue[Offer] = asyncio.Queue()
-        self.recent: deque[EndedCall] = deque(maxlen=50)
-        # (uniqueid, agent) -> the interaction that agent wraps up (a transferred call has several).
-        self._interaction_refs: OrderedDict[tuple[str, str], str] = OrderedDict()
         self.callbacks: CallbackPort | None = None  # set by the composition root
 
     def clock(self) -> float:
@@ -115,10 +85,6 @@ class CallService:
 
     def publish(self, event: object) -> None:
         self._publish(event)
-
-    def interaction_ref(self, uniqueid: str, agent_id: str) -> str:
-        """The reference of the interaction ``agent_id`` handled in call ``uniqueid``."""
-        return self._interaction_refs.get((uniqueid, agent_id), uniqueid)
 
     @staticmethod
     def customer_of(call: LiveCall) -> Customer:
@@ -187,8 +153,11 @@ class CallService:
         queue: str,
         priority: float = 0.0,
         skills: tuple[tuple[str, int], ...] = (),
+        queued_at: float | None = None,
     ) -> None:
-        call.queued_at = self._clock()  # the caller waits from here, the CRM lookup included
+        """Queue the caller; ``queued_at``: when they first queued (a caller handed back), else now."""
+        # The caller waits from here, the CRM lookup included.
+        call.queued_at = self._clock() if queued_at is None else queued_at
         call.caller_info = await self._caller_info(call)
         call.queue = queue
         call.phase = CallPhase.QUEUED
@@ -246,8 +215,19 @@ class CallService:
             await self._release_offer(offer.offer_id, penalize=False)
             return
         try:
-            await self.control.connect_to_agent(call.channel, offer.agent_id)
+            await self.control.connect_to_agent(
+                call.channel, offer.agent_id, self._handback(call, offer.item)
+            )
         except AmiError as exc:
+            if isinstance(exc, AmiActionFailed) and exc.channel_gone:
+                # Gone without a Hangup we saw (or never known to Asterisk): offering again would
+                # spin forever. The caller left: abandoned, once.
+                log.warning(
+                    "caller's channel is gone; the call leaves the queue as abandoned",
+                    extra={"uniqueid": call.uniqueid, "channel": call.channel, "error": str(exc)},
+                )
+                await self._end_call(call)
+                return
             # Asterisk is unreachable or refused: keep the caller queued at the same place.
             log.warning(
                 "redirect to agent failed; caller stays queued",
@@ -266,6 +246,17 @@ class CallService:
                 "why": ", ".join(offer.decision.rules),
             },
         )
+
+    def _handback(self, call: LiveCall, item: WorkItem) -> str:
+        """The caller's place as the router has it now (a move or overflow may have changed it)."""
+        return QueuedState(
+            queue=item.queue,
+            priority=item.priority,
+            queued_at=item.arrived_at,
+            started_at=call.started_at,
+            dialed=call.dialed,
+            skills=tuple((s.skill, s.min_level) for s in item.skills),
+        ).encode()
 
     async def _release_offer(self, offer_id: str, penalize: bool) -> None:
         try:
@@ -345,68 +336,6 @@ class CallService:
         log.info("agent did not answer; caller re-queued", extra={"agent": agent_id, "status": dial_status})
         await self._release_offer(offer_id, penalize=True)
 
-    async def channel_hung_up(self, channel: str) -> None:
-        call = self.calls.by_channel(channel)
-        if call is None or call.phase is CallPhase.ENDED:
-            return
-        await self._end_call(call)
-
-    async def _end_call(self, call: LiveCall) -> None:
-        previous = call.phase
-        call.phase = CallPhase.ENDED
-        call.ended_at = self._clock()
-        if call.direction == "outbound":
-            call.outcome = "answered" if previous is CallPhase.TALKING else "not_answered"
-        try:
-            if call.direction == "outbound" and call.item_id:
-                await self.router.complete(call.item_id)
-            elif previous is CallPhase.TALKING and call.item_id:
-                call.outcome = "answered"
-                await self.router.complete(call.item_id)
-            elif call.item_id:
-                call.outcome = "abandoned"
-                await self.router.abandon(call.item_id)
-            else:
-                call.outcome = call.outcome or "ended_in_ivr"
-        except AcdError as exc:
-            log.warning(
-                "router refused the end of a call", extra={"uniqueid": call.uniqueid, "error": str(exc)}
-            )
-        self.calls.remove(call)
-        log.info("call ended", extra={"uniqueid": call.uniqueid, "outcome": call.outcome})
-        agent = call.agent_id if previous is CallPhase.TALKING or call.direction == "outbound" else None
-        self._publish(CallEnded(agent, call.uniqueid, call.queue, call.outcome or "unknown", call.ended_at))
-        await self._write(call)
-
-    async def _write(self, call: LiveCall) -> None:
-        ended = EndedCall(
-            uniqueid=call.interaction_ref,
-            caller_number=call.caller_number,
-            dialed=call.dialed,
-            queue=call.queue,
-            agent_id=call.agent_id if call.outcome == "answered" or call.direction == "outbound" else None,
-            started_at=call.started_at,
-            answered_at=call.answered_at,
-            ended_at=call.ended_at or self._clock(),
-            outcome=call.outcome or "unknown",
-            ivr_digits=tuple(call.ivr_digits),
-            recording_path=call.recording_path,
-            direction=call.direction,
-        )
-        await self.write_ended(ended, call.uniqueid)
-
-    async def write_ended(self, ended: EndedCall, uniqueid: str) -> None:
-        """Store one agent's part of a call (or the whole call) as an interaction."""
-        if ended.agent_id:
-            self._interaction_refs[(uniqueid, ended.agent_id)] = ended.uniqueid
-            while len(self._interaction_refs) > 10_000:
-                self._interaction_refs.popitem(last=False)
-        self.recent.appendleft(ended)
-        try:
-            await self._record_interaction(ended)
-        except Exception:
-            log.exception("could not store the interaction", extra={"uniqueid": uniqueid})
-
     async def resynced(self, live_channels: set[str]) -> None:
         """After an AMI reconnect: calls whose channel vanished meanwhile have ended."""
         for call in self.calls.live():
@@ -431,10 +360,12 @@ async def hold_until_moved(session_exec: Callable[[], Awaitable[int]], call: Liv
     A Redirect ends the running ``EXEC MusicOnHold`` with ``200 result=-1`` (raised as
     :class:`AgiChannelGone`); the FastAGI server then closes the socket and Asterisk moves on.
     The loop must not end on its own when the call is offered: leaving the AGI before the
-    Redirect lands would let the dialplan continue to ``Hangup()`` and lose the caller.
+    Redirect lands would let the dialplan continue to ``Hangup()`` and lose the caller. Only a
+    call the engine has ended (its channel gone, or removed by a supervisor) is let go, after the
+    running segment.
     """
     failures = 0
-    while True:
+    while call.phase is not CallPhase.ENDED:  # ended by the engine (caller gone, removed): let go
         try:
             await session_exec()
             failures = 0

@@ -1,6 +1,7 @@
 """A supervisor's hand on callers waiting in a queue: give one to a named agent, or move one to
 another queue. The caller notices nothing: they keep waiting on hold at their place (their wait
-time kept) until an agent takes them; only the routing changes."""
+time kept) until an agent takes them; only the routing changes. A stuck caller (one whose channel
+is gone without the engine hearing of it) can also be removed."""
 
 from __future__ import annotations
 
@@ -56,3 +57,10 @@ class WaitingCalls:
             call.queue = before
             raise
         log.info("waiting call moved", extra={"uniqueid": uniqueid, "from": before, "to": queue})
+
+    async def remove(self, uniqueid: str) -> bool:
+        """Out of the queue as abandoned; True when Asterisk still had the channel (it is hung up)."""
+        call, _item_id = self._waiting(uniqueid)
+        hung_up = await self._service.remove_waiting(call)
+        log.info("waiting call removed", extra={"uniqueid": uniqueid, "hung_up": hung_up})
+        return hung_up

@@ -26,8 +26,12 @@ def _reply(msg: AmiMessage, *fields: tuple[str, str], response: str = "Success")
     return [("Response", response), ("ActionID", msg.action_id or ""), *fields]
 
 
+def _error(msg: AmiMessage, message: str) -> Headers:
+    return _reply(msg, ("Message", message), response="Error")
+
+
 def _no_such_channel(msg: AmiMessage) -> Headers:
-    return _reply(msg, ("Message", "No such channel"), response="Error")
+    return _error(msg, "No such channel")
 
 
 def _hms(seconds: float) -> str:
@@ -58,9 +62,10 @@ class CallActions:
         await originate(self.pbx, msg, session)
 
     async def act_redirect(self, msg: AmiMessage, session: AmiSession) -> None:
+        # action_redirect words a missing channel its own way (not "No such channel").
         chan = self._channel(msg)
         if chan is None:
-            session.send(_no_such_channel(msg))
+            session.send(_error(msg, f"Channel does not exist: {msg.get('Channel') or ''}"))
             return
         target = DialplanLocation(
             msg.get("Context") or chan.context, msg.get("Exten") or chan.exten, int(msg.get("Priority") or 1)
@@ -69,9 +74,9 @@ class CallActions:
         if msg.get("ExtraChannel"):
             extra = self.pbx.find(msg.get("ExtraChannel") or "")
             if extra is None:
-                session.send(_no_such_channel(msg))
+                session.send(_error(msg, f"ExtraChannel does not exist: {msg.get('ExtraChannel') or ''}"))
                 return
-        session.send(_reply(msg, ("Message", "Redirect successful")))
+        session.send(_reply(msg, ("Message", "Dual Redirect successful" if extra else "Redirect successful")))
         if extra is not None:
             # Both leave their bridge; neither is hung up (the "dual redirect" of action_redirect).
             self.pbx.redirect(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.async_api import Browser, expect
+from playwright.async_api import Browser, Dialog, expect
 
 from callcenter.app import Engine
 from callcenter.pbxsim import SimulatedCaller
@@ -47,3 +47,40 @@ async def test_given_a_caller_waiting_for_sales_when_given_to_1002_in_the_consol
     await expect(agent.locator("#pop-customer")).to_contain_text("Wei Zhang")
     await expect(boss.locator("#waiting tbody tr")).to_have_count(0)
     await expect(boss.locator("#audit tr[data-action='waiting.give']")).to_have_count(1)
+
+
+async def test_given_a_caller_waiting_when_removed_in_the_console_after_confirming_then_gone_and_audited(
+    browser: Browser, server: tuple[Engine, str]
+) -> None:
+    engine, url = server
+    assert engine.simulator is not None
+    await engine.ami.wait_connected(5)
+    for agent_id in ("1001", "1002", "1003"):
+        await engine.router.pause(agent_id, "break")
+    boss = await sign_in(browser, url, "supervisor")
+    handle = await engine.simulator.place_call(
+        SimulatedCaller(number="4155550100", digits=[(0.2, "1")], talk_s=None)
+    )
+    row = boss.locator("#waiting tbody tr")
+    await expect(row).to_have_count(1, timeout=10_000)
+    remove = row.locator("button[data-action='remove']")
+    await expect(remove).to_have_text("Remove")
+
+    questions: list[str] = []
+
+    async def say_no(dialog: Dialog) -> None:
+        questions.append(dialog.message)
+        await dialog.dismiss()
+
+    boss.once("dialog", say_no)
+    await remove.click()
+    await expect(boss.locator("#waiting tbody tr")).to_have_count(1)  # not confirmed: still waiting
+    assert questions == ["Take 4155550100 out of the queue? A caller still on the line is hung up."]
+    assert not handle.done
+
+    boss.once("dialog", lambda dialog: dialog.accept())
+    await remove.click()
+    await expect(boss.locator("#toast")).to_have_text("The caller was taken out of the queue.")
+    await expect(boss.locator("#waiting tbody tr")).to_have_count(0)
+    assert (await handle.finished(5)).hung_up_by == "engine"
+    await expect(boss.locator("#audit tr[data-action='waiting.remove']")).to_have_count(1)

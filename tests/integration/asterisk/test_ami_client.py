@@ -216,7 +216,27 @@ async def test_response_error_raises_with_asterisk_message_and_session_survives(
     with pytest.raises(AmiActionFailed) as caught:
         await client.hangup("PJSIP/nobody-0000")
     assert caught.value.asterisk_message == "No such channel"
+    assert caught.value.channel_gone
     assert (await client.ping()).fields["Ping"] == "Pong"
+
+
+@pytest.mark.parametrize(
+    ("message", "gone"),
+    [
+        ("Channel does not exist: PJSIP/pstn-0000dead", True),  # manager.c action_redirect
+        ("Redirect failed, channel not up.", True),  # the channel is being hung up
+        ("Redirect failed", False),  # Asterisk could not move a live channel: not the caller's doing
+        ("ExtraChannel does not exist: PJSIP/agent-1001-0000beef", False),  # the agent's leg, not ours
+    ],
+)
+async def test_a_refused_redirect_tells_whether_the_channel_is_gone(
+    peer: AmiPeer, connected: tuple[AmiClient, Recorder], message: str, gone: bool
+) -> None:
+    client, _ = connected
+    peer.handlers["redirect"] = lambda c, a: c.answer(a, ("Message", message), response="Error")
+    with pytest.raises(AmiActionFailed) as caught:
+        await client.redirect("PJSIP/pstn-0000dead", "cc-connect", "agent-1001")
+    assert caught.value.channel_gone is gone
 
 
 async def test_malformed_and_undecodable_blocks_are_logged_and_skipped(

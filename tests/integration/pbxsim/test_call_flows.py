@@ -150,3 +150,35 @@ async def test_given_bridged_call_when_blind_transfer_of_agent_then_caller_diale
         e for e in want["agent-1001"] if e[0] != "BlindTransfer"
     ]
     assert bridge_ids_consistent(ami.messages)
+
+
+async def test_given_a_missing_channel_when_redirected_then_asterisks_channel_does_not_exist_error(
+    sim: PbxSimulator, agi: AgiServer, ami: AmiClient
+) -> None:
+    """manager.c action_redirect: a missing Channel is "Channel does not exist: <name>" (not Hangup's
+    "No such channel"), a missing ExtraChannel "ExtraChannel does not exist: <name>", and a
+    two-channel redirect answers "Dual Redirect successful"; Setvar and Getvar say "No such channel"."""
+
+    async def hold(conn: AgiConn) -> None:
+        await conn.command("EXEC MusicOnHold default,600")
+
+    agi.scripts["ivr"] = hold
+    ghost = "PJSIP/pstn-0000dead"
+    ami.send("Redirect", "r-1", Channel=ghost, Context="cc-connect", Exten="agent-1001", Priority="1")
+    reply = await ami.response("r-1")
+    assert (reply.response, reply.get("Message")) == ("Error", f"Channel does not exist: {ghost}")
+    for action, n in (("Setvar", 2), ("Getvar", 3)):
+        ami.send(action, f"r-{n}", Channel=ghost, Variable="CC_QUEUED", Value="x")
+        reply = await ami.response(f"r-{n}")
+        assert (reply.response, reply.get("Message")) == ("Error", "No such channel")
+
+    first = await sim.place_call(SimulatedCaller())
+    second = await sim.place_call(SimulatedCaller())
+    for handle in (first, second):
+        await ami.event("MusicOnHoldStart", Channel=handle.channel)
+    where = {"Context": "cc-connect", "Exten": "agent-1001", "Priority": "1"}
+    ami.send("Redirect", "r-4", Channel=first.channel, ExtraChannel=ghost, **where)
+    reply = await ami.response("r-4")
+    assert (reply.response, reply.get("Message")) == ("Error", f"ExtraChannel does not exist: {ghost}")
+    ami.send("Redirect", "r-5", Channel=first.channel, ExtraChannel=second.channel, **where)
+    assert (await ami.response("r-5")).get("Message") == "Dual Redirect successful"
