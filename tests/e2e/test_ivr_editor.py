@@ -98,7 +98,7 @@ async def test_given_an_admin_when_editing_a_flow_in_the_browser_then_it_validat
         await page.click("#rollback")
         await expect(page.locator("#status")).to_have_text("Rolled back to version 1.")
         await expect(page.locator("#history tr[data-version='1']")).to_have_class(re.compile("published"))
-        await expect(page.locator("#audit li").first).to_contain_text("rollback v1")
+        await expect(page.locator("#audit li").first).to_contain_text("rolled back v1")
         rolled_back = live.repo.published("main")
         assert rolled_back is not None
         assert rolled_back.number == 1
