@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from acd import agent_state
 from acd.decision import RouteDecision
@@ -17,12 +17,13 @@ from acd.stats import AgentStats, QueueStats
 
 @dataclass(frozen=True, slots=True)
 class Snapshot:
-    """Wallboard view: statistics per queue and agent, agent ids per state."""
+    """Wallboard view: statistics per queue and agent, agent ids per state, paused agents' reasons."""
 
     at: float
     queues: tuple[QueueStats, ...]
     agents: tuple[AgentStats, ...]
     agents_by_state: dict[AgentState, tuple[str, ...]]
+    pause_reasons: dict[str, str] = field(default_factory=dict)
 
 
 class RouterQueries(RoutingCore):
@@ -70,4 +71,7 @@ class RouterQueries(RoutingCore):
             queues=tuple(self.stats.queue_stats(n, now) for n in names),
             agents=tuple(sorted(agent_stats, key=lambda s: s.agent_id)),
             agents_by_state={s: tuple(sorted(ids)) for s, ids in by_state.items()},
+            pause_reasons={
+                a.agent_id: a.pause_reason for a in agents if a.state == AgentState.PAUSED and a.pause_reason
+            },
         )

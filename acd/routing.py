@@ -64,7 +64,10 @@ class RoutingCore:
 
     def _agent_changed(self, old: AgentRecord | None, new: AgentRecord, now: float) -> None:
         before = old.state if old else AgentState.LOGGED_OUT
-        if before != new.state:
+        new_reason = (
+            new.state == AgentState.PAUSED and old is not None and old.pause_reason != new.pause_reason
+        )
+        if before != new.state or new_reason:
             self._emit(AgentStateChanged(new.agent_id, before, new.state, new.pause_reason, now))
 
     async def _queue(self, name: str) -> QueueConfig:

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final
 
-from acd.events import AgentStateChanged, OfferMade
+from acd.events import OfferMade
 from agent_desktop.auth.deps import CurrentUser
 from agent_desktop.wire import wallboard_json
 from callcenter.events import CallEnded, CallOffered, SupervisionChanged, to_wire
@@ -93,7 +93,6 @@ class Hub:
         self._supervisors: set[Connection] = set()
         self._by_agent: dict[str, set[Connection]] = {}
         self.offers: dict[str, dict[str, Any]] = {}  # agent id → the current screen pop
-        self.reasons: dict[str, str | None] = {}  # agent id → pause reason
         self.supervising: dict[str, tuple[str, str]] = {}  # agent id → (supervisor, mode)
         self._dirty = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
@@ -157,8 +156,6 @@ class Hub:
             self.offers[event.agent_id] = to_wire(event)
         elif isinstance(event, CallEnded) and event.agent_id:
             self.offers.pop(event.agent_id, None)
-        elif isinstance(event, AgentStateChanged):
-            self.reasons[event.agent_id] = event.reason
         elif isinstance(event, SupervisionChanged):
             if event.mode is None:
                 self.supervising = {a: s for a, s in self.supervising.items() if s[0] != event.supervisor}

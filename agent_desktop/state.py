@@ -74,11 +74,13 @@ class DesktopState:
     async def apply_agent_profile(self, agent_id: str) -> bool:
         """Give a logged-in idle agent its new profile now (the router takes a profile at login: out
         and in again, keeping a pause). False when the agent is not idle: the next login applies it."""
-        state = await self.agent_state(agent_id)
+        snapshot = await self.cc.snapshot()
+        state = next((a.state for a in snapshot.agents if a.agent_id == agent_id), AgentState.LOGGED_OUT)
         if state not in (AgentState.AVAILABLE, AgentState.PAUSED):
             return False
-        # The hub saw every pause since start-up; "supervisor" only covers a reason it missed.
-        reason = (self.hub.reasons.get(agent_id) or "supervisor") if state is AgentState.PAUSED else None
+        reason = (
+            (snapshot.pause_reasons.get(agent_id) or "supervisor") if state is AgentState.PAUSED else None
+        )
         try:
             await self.cc.agent_logout(agent_id)
         except AcdError:

@@ -60,7 +60,7 @@ def wallboard_json(
 
 
 async def agent_snapshot_json(
-    cc: ContactCenter, agent_id: str, reason: str | None, offer: dict[str, Any] | None
+    cc: ContactCenter, agent_id: str, offer: dict[str, Any] | None
 ) -> dict[str, Any]:
     snapshot = await cc.snapshot()
     mine = next((a for a in snapshot.agents if a.agent_id == agent_id), None)
@@ -73,7 +73,7 @@ async def agent_snapshot_json(
             "state": mine.state.value if mine else "logged_out",
             "in_state_seconds": round(mine.in_state_seconds, 1) if mine else 0.0,
             "handled": mine.handled if mine else 0,
-            "reason": reason,
+            "reason": snapshot.pause_reasons.get(agent_id),
         },
         "call": call_json(call),
         # The screen pop survives a reconnect while the call is still with this agent.

@@ -42,8 +42,7 @@ async def _snapshot_text(websocket: WebSocket, user: CurrentUser) -> str:
     if user.role in ("supervisor", "admin"):
         return json.dumps(await desktop.hub.wallboard(), ensure_ascii=False)
     agent = user.agent_id or ""
-    hub = desktop.hub
-    data = await agent_snapshot_json(desktop.cc, agent, hub.reasons.get(agent), hub.offers.get(agent))
+    data = await agent_snapshot_json(desktop.cc, agent, desktop.hub.offers.get(agent))
     return json.dumps(data, ensure_ascii=False)
 
 

@@ -144,6 +144,7 @@ async def run(calls: int, agents: int, supervisors: int, ivr_s: float) -> Measur
         numbers = list(db.scalars(select(CustomerPhone.e164).distinct().order_by(CustomerPhone.e164)))
     assert len(numbers) >= calls, f"the demo CRM has {len(numbers)} numbers for {calls} calls"
     await engine.ami.wait_connected(10)
+    await engine.sign_in(a.agent_id for a in settings.agents)  # every agent at their desk, available
     app = create_desktop_app(engine, wallboard_interval_s=0.25)
     desktop = desktop_of(app.state)
     freeze_startup_heap()  # as serve_web does before serving

@@ -13,7 +13,7 @@ import contextlib
 import logging
 import random
 import time
-from collections.abc import Coroutine
+from collections.abc import Coroutine, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +23,7 @@ from acd.events import AcdEvent
 from acd.memory_store import MemoryStore
 from acd.model import DEFAULT_CAPACITY, Agent, Channel, QueueConfig, SkillRequirement
 from acd.router import Router
+from callcenter.agent_journal import AgentStateJournal, restore_agent_states
 from callcenter.asterisk.ami_backoff import Backoff
 from callcenter.asterisk.ami_client import AmiClient
 from callcenter.asterisk.fastagi import AgiSession, FastAgiServer
@@ -163,6 +164,8 @@ class Engine:
         self.db_engine = make_engine(s.database.url)
         self._stack.callback(self.db_engine.dispose)
         sessions = make_session_factory(self.db_engine)
+        self.agent_journal = AgentStateJournal(sessions)
+        self._stack.push_async_callback(self.agent_journal.close)
         if self.simulator_mode:
             await asyncio.to_thread(
                 seed_demo_customers, self.db_engine, s.default_region, s.simulator.demo_customers
@@ -287,8 +290,10 @@ class Engine:
         self._run_task(self.tracker.run(), "ami-call-tracker")
         await self.ami.start()
         self._stack.push_async_callback(self.ami.stop)
-        for profile in self.routing_profiles.agents:
-            await self.router.login(routing_agent(profile))
+        # Nobody is signed in for being configured: each agent is back as they were, or logged out.
+        self.unseen_agents = await restore_agent_states(
+            self.router, self.agent_journal, map(routing_agent, self.routing_profiles.agents)
+        )
         self._run_task(self._tick_forever(), "acd-tick")
         self._run_task(self.callbacks.run(), "callback-scheduler")
         log.info("engine started", extra={"agi_port": self.agi.port, "ami": f"{ami_host}:{ami_port}"})
@@ -366,7 +371,14 @@ class Engine:
     def _on_acd_event(self, event: AcdEvent) -> None:
         # Queue configuration emits nothing; the first events (logins) come after ``calls`` exists.
         self.calls.on_acd_event(event)
+        self.agent_journal.record(event)
         self.bus.publish(event)
+
+    async def sign_in(self, agent_ids: Iterable[str]) -> None:
+        """Log these agents in as available with their profiles (the demo's simulated agents)."""
+        profiles = {p.agent_id: p for p in self.routing_profiles.agents}
+        for agent_id in agent_ids:
+            await self.router.login(routing_agent(profiles.get(agent_id) or AgentProfile(agent_id)))
 
     async def _tick_forever(self) -> None:
         while True:
@@ -383,6 +395,8 @@ async def run_server(settings: Settings, simulator: bool) -> None:
 
     engine = Engine(settings, simulator)
     await engine.start()
+    if simulator:  # the demo's simulated agents start at their desks, the first time only
+        await engine.sign_in(sorted(engine.unseen_agents))
     try:
         await serve_web(engine, settings)
     finally:

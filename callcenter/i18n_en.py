@@ -77,6 +77,8 @@ TEXTS_EN: Final[dict[str, str]] = {
     "ui.reason.coaching": "Coaching",
     "ui.reason.technical": "Technical problem",
     "ui.reason.supervisor": "Paused by a supervisor",
+    "ui.reason.missed_offers": "Missed calls",
+    "ui.reason.interrupted": "Call interrupted by a restart",
     "ui.time_in_state": "Time in state",
     "ui.incoming_call": "Incoming call",
     "ui.current_call": "Current call",

@@ -77,6 +77,8 @@ TEXTS_ZH_CN: Final[dict[str, str]] = {
     "ui.reason.coaching": "辅导",
     "ui.reason.technical": "技术问题",
     "ui.reason.supervisor": "班长暂停",
+    "ui.reason.missed_offers": "未接来电",
+    "ui.reason.interrupted": "系统重启，通话中断",
     "ui.time_in_state": "状态时长",
     "ui.incoming_call": "来电",
     "ui.current_call": "当前通话",

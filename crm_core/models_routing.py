@@ -74,3 +74,15 @@ class RoutingQueueSkill(Base):
     )
     skill: Mapped[str] = mapped_column(String(NAME_LENGTH), primary_key=True)
     min_level: Mapped[int] = mapped_column(Integer)
+
+
+class AgentStateRow(Base):
+    """An agent's last routing state and pause reason (migration 0006), written as it changes and
+    read at start so that a restart keeps who is signed in, paused or away."""
+
+    __tablename__ = "agent_states"
+
+    agent_id: Mapped[str] = mapped_column(String(NAME_LENGTH), primary_key=True)
+    state: Mapped[str] = mapped_column(String(16))
+    pause_reason: Mapped[str | None] = mapped_column(String(limits.SHORT))
+    changed_at: Mapped[float] = mapped_column(Float)  # the engine's clock (epoch seconds)

@@ -74,8 +74,7 @@ async def _current_state(desktop: DesktopState, agent_id: str) -> AgentState:
 async def get_state(user: Agent, request: Request) -> dict[str, Any]:
     desktop = desktop_of(request)
     agent = _agent_id(user)
-    hub = desktop.hub
-    return await agent_snapshot_json(desktop.cc, agent, hub.reasons.get(agent), hub.offers.get(agent))
+    return await agent_snapshot_json(desktop.cc, agent, desktop.hub.offers.get(agent))
 
 
 @router.post("/state")

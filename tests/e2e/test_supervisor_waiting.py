@@ -11,6 +11,7 @@ from playwright.async_api import Browser, Dialog, expect
 from callcenter.app import Engine
 from callcenter.pbxsim import SimulatedCaller
 from tests.e2e.conftest import go_available, sign_in
+from tests.integration.engine.conftest import sign_in_agents
 
 pytestmark = pytest.mark.browser
 
@@ -21,6 +22,7 @@ async def test_given_a_caller_waiting_for_sales_when_given_to_1002_in_the_consol
     engine, url = server
     assert engine.simulator is not None
     await engine.ami.wait_connected(5)
+    await sign_in_agents(engine, "1001", "1003")
     for sales_agent in ("1001", "1003"):
         await engine.router.pause(sales_agent, "break")
     agent = await sign_in(browser, url, "agent1002")  # support only, English

@@ -22,8 +22,9 @@ from agent_desktop.auth.seed import seed_demo_users
 from agent_desktop.runner import running_server
 from callcenter.app import Engine
 from callcenter.clock import SystemClock
+from callcenter.settings import Settings
 from crm_core.callbacks import CallbackBook, CallbackRequest, CallbackSummary
-from tests.integration.engine.conftest import engine_settings
+from tests.integration.engine.conftest import engine_settings, sign_in_agents
 
 PASSWORD = "demo-password-123"
 
@@ -56,9 +57,10 @@ class Desktop:
             yield client
 
 
-@pytest.fixture
-async def desktop(tmp_path: Path) -> AsyncIterator[Desktop]:
-    engine = Engine(engine_settings(tmp_path), simulator_mode=True)
+@contextlib.asynccontextmanager
+async def live_desktop(settings: Settings) -> AsyncIterator[Desktop]:
+    """The engine (nobody signed in but who was signed in on this database) and the web app."""
+    engine = Engine(settings, simulator_mode=True)
     await engine.start()
     try:
         seed_demo_users(engine.contact_center.sessions, engine.settings, PASSWORD)
@@ -70,6 +72,14 @@ async def desktop(tmp_path: Path) -> AsyncIterator[Desktop]:
             yield Desktop(engine, app, url, clock)
     finally:
         await engine.stop()
+
+
+@pytest.fixture
+async def desktop(tmp_path: Path) -> AsyncIterator[Desktop]:
+    """The engine and the web app, every agent signed in and available."""
+    async with live_desktop(engine_settings(tmp_path)) as running:
+        await sign_in_agents(running.engine)
+        yield running
 
 
 @contextlib.asynccontextmanager

@@ -35,11 +35,21 @@ def engine_settings(tmp_path: Path, **overrides: Any) -> Settings:
     return load_settings(None, **base)
 
 
+async def sign_in_agents(engine: Engine, *agent_ids: str) -> None:
+    """These agents (default: every configured one) sign in and are available, as from the desktop;
+    the engine signs nobody in by itself. Returns once their states are written (on SQLite a write
+    in the background could otherwise collide with the test's own first write)."""
+    await engine.sign_in(agent_ids or [p.agent_id for p in engine.routing_profiles.agents])
+    await engine.agent_journal.flush()
+
+
 @pytest.fixture
 async def engine(tmp_path: Path) -> AsyncIterator[Engine]:
+    """The engine on the simulator, every agent signed in and available."""
     running = Engine(engine_settings(tmp_path), simulator_mode=True)
     await running.start()
     try:
+        await sign_in_agents(running)
         yield running
     finally:
         await running.stop()

@@ -21,7 +21,7 @@ from callcenter.pbxsim import SimulatedCaller
 from crm_core.callbacks import CallbackBook, CallbackRequest, CallbackSummary
 from crm_core.db import make_engine, make_session_factory
 from crm_core.models import Interaction
-from tests.integration.engine.conftest import engine_settings
+from tests.integration.engine.conftest import engine_settings, sign_in_agents
 from tests.waiting import wait_until
 
 E = TypeVar("E")
@@ -80,6 +80,7 @@ async def flow_engine(tmp_path: Path) -> AsyncIterator[Engine]:
     engine = Engine(settings, simulator_mode=True)
     await engine.start()
     try:
+        await sign_in_agents(engine)
         version = engine.flows.save(CALLBACK_FLOW, author="test")
         engine.flows.publish(version.flow, version.number, author="test")
         yield engine
@@ -95,6 +96,7 @@ async def test_given_open_callbacks_when_the_engine_restarts_then_both_are_still
     await first.start()
     try:
         await first.ami.wait_connected(5)
+        await sign_in_agents(first)
         for agent in ("1001", "1003"):  # the sales agents are on a break: nobody takes it
             await first.router.pause(agent, "break")
         queued = _schedule(first, WEI, in_s=0.1)
@@ -114,6 +116,9 @@ async def test_given_open_callbacks_when_the_engine_restarts_then_both_are_still
     events = second.bus.subscribe()
     await second.start()
     try:
+        await second.ami.wait_connected(5)
+        for agent in ("1001", "1003"):  # still on their break after the restart, until they are back
+            await second.contact_center.agent_available(agent)
         offers = [await _next(events, CallOffered) for _ in range(2)]
         assert {o.caller_number for o in offers} == {WEI, "+12125550199"}
         assert {o.agent_id for o in offers} == {"1001", "1003"}
@@ -171,6 +176,7 @@ async def test_given_an_agent_phone_that_does_not_answer_then_the_callback_waits
     try:
         assert engine.simulator is not None
         await engine.ami.wait_connected(5)
+        await sign_in_agents(engine)
         engine.simulator.set_agent_behaviour("agent-1001", "busy")
         await engine.router.pause("1003", "break")
         events = engine.bus.subscribe()
@@ -204,6 +210,7 @@ async def test_given_asterisk_unreachable_when_a_callback_is_due_then_it_waits_a
     try:
         assert engine.simulator is not None
         await engine.ami.wait_connected(5)
+        await sign_in_agents(engine)
         await engine.router.pause("1003", "break")
         events = engine.bus.subscribe()
         await engine.simulator.stop_ami()

@@ -10,7 +10,7 @@ import pytest
 
 from callcenter.app import Engine
 from callcenter.pbxsim import PbxSimulator, SimConfig, SimulatedCaller
-from tests.integration.engine.conftest import engine_settings
+from tests.integration.engine.conftest import engine_settings, sign_in_agents
 from tests.waiting import wait_until
 
 
@@ -77,6 +77,7 @@ async def test_given_desktop_answered_phones_when_the_agent_clicks_answer_then_t
     try:
         assert engine.simulator is not None
         await engine.ami.wait_connected(5)
+        await sign_in_agents(engine)
         handle = await engine.simulator.place_call(SimulatedCaller(digits=[(0.2, "2")], talk_s=0.5))
         cc = engine.contact_center
 

@@ -11,7 +11,7 @@ import pytest
 
 from callcenter.app import Engine
 from callcenter.pbxsim import SimulatedCaller
-from tests.integration.engine.conftest import engine_settings
+from tests.integration.engine.conftest import engine_settings, sign_in_agents
 from tests.waiting import wait_until
 
 
@@ -32,6 +32,7 @@ async def _engine(tmp_path: Path, at: datetime) -> Engine:
     settings = settings.model_copy(update={"ivr": settings.ivr.model_copy(update={"use_flows": True})})
     engine = Engine(settings, simulator_mode=True, flow_clock=FixedClock(at))
     await engine.start()
+    await sign_in_agents(engine)
     await asyncio.wait_for(engine.prompts_ready.wait(), 60)  # espeak once per prompt, before calls
     return engine
 
@@ -198,6 +199,7 @@ async def test_given_a_speech_model_then_a_speech_menu_records_the_caller_and_th
     )
     await engine.start()
     try:
+        await sign_in_agents(engine)
         await asyncio.wait_for(engine.prompts_ready.wait(), 60)
         assert engine.simulator is not None
         await engine.ami.wait_connected(5)
@@ -272,6 +274,7 @@ async def test_given_a_site_without_the_demo_queues_when_the_engine_starts_then_
     engine = Engine(settings, simulator_mode=True)
     await engine.start()
     try:
+        await sign_in_agents(engine)
         assert engine.flows is not None
         assert engine.flows.flow_names() == []
         assert engine.simulator is not None

@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 
 from acd.errors import IllegalItemState, IllegalTransition, OfferNotPending, UnknownAgent, UnknownItem
-from acd.events import AgentAutoPaused, ItemCancelled, OfferAccepted, OfferMade, OfferReleased
+from acd.events import (
+    AgentAutoPaused,
+    AgentStateChanged,
+    ItemCancelled,
+    OfferAccepted,
+    OfferMade,
+    OfferReleased,
+)
 from acd.memory_store import MemoryStore
 from acd.model import AgentState, QueueConfig
 from acd.router import Router
@@ -207,3 +214,18 @@ async def test_withdrawn_offer_keeps_the_place_counts_no_miss_and_waits_for_disp
         assert offer.item.item_id == "i1"
     assert recorder.of_type(AgentAutoPaused) == []
     assert [e.reason for e in recorder.of_type(OfferReleased)] == ["withdrawn"] * 3
+
+
+async def test_given_a_paused_agent_when_paused_again_with_another_reason_then_the_change_is_published(
+    router: Router, recorder: EventRecorder
+) -> None:
+    """The new reason is told (the desktop shows it, the engine stores it) though the state stays."""
+    await router.login(agent("a1"), paused_reason="break")
+    await router.pause("a1", "lunch")
+    await router.pause("a1", "lunch")  # the same again: nothing new to tell
+    changes = recorder.of_type(AgentStateChanged)
+    assert [(c.old, c.new, c.reason) for c in changes] == [
+        (AgentState.LOGGED_OUT, AgentState.PAUSED, "break"),
+        (AgentState.PAUSED, AgentState.PAUSED, "lunch"),
+    ]
+    assert (await router.snapshot()).pause_reasons == {"a1": "lunch"}

@@ -55,7 +55,6 @@ def test_given_an_offer_to_1001_when_dispatched_then_1001_gets_it_and_the_superv
     assert _types(agent_2) == ["AgentStateChanged"]
     assert _types(boss) == ["SupervisionChanged"]
     assert hub.offers["1001"]["uniqueid"] == "u1"  # kept for a reconnect's snapshot
-    assert hub.reasons["1002"] == "lunch"
     assert hub.supervising == {"1001": ("sup", "whisper")}
     hub.dispatch(CallEnded("1001", "u1", "sales", "answered", 9.0))
     hub.dispatch(SupervisionChanged("sup", "1001", None, 9.5))

@@ -1,0 +1,120 @@
+"""Agents' routing states kept in the database, so that a restart neither signs anyone in nor out.
+
+Nobody is available merely because they are configured: an agent is available once they (or a
+supervisor) say so. Every change of state or pause reason the ACD publishes is written, by a task
+in a worker thread every ``flush_s`` (the last change of each agent; the event loop never waits
+for the database). At start :func:`state_after_restart` decides what each agent comes back as:
+
+- never signed in, or logged out: logged out;
+- available: available; paused: paused with the same reason (as Asterisk's ``persistentmembers``
+  brings queue members back with their pause and reason);
+- ringing, on a call or in wrap-up: that call ended with the engine, and the agent may still be
+  dealing with it (notes, the customer on their mobile). They come back paused with the reason
+  ``interrupted`` and go available themselves when they are ready.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from acd.events import AgentStateChanged
+from acd.model import Agent, AgentState
+from acd.router import Router
+from crm_core.agent_states import SavedAgentState, load_agent_states, save_agent_states
+
+log = logging.getLogger(__name__)
+INTERRUPTED_REASON = "interrupted"
+
+
+@dataclass(frozen=True, slots=True)
+class SignedIn:
+    """An agent who comes back signed in: available (no reason) or paused with ``paused_reason``."""
+
+    paused_reason: str | None
+
+
+def state_after_restart(saved: SavedAgentState | None) -> SignedIn | None:
+    """What an agent is at start, from their last saved state (``None``: logged out)."""
+    if saved is None or saved.state in (AgentState.LOGGED_OUT, ""):
+        return None
+    if saved.state == AgentState.AVAILABLE:
+        return SignedIn(None)
+    if saved.state == AgentState.PAUSED and saved.pause_reason:
+        return SignedIn(saved.pause_reason)
+    return SignedIn(INTERRUPTED_REASON)
+
+
+class AgentStateJournal:
+    def __init__(self, db: sessionmaker[Session], flush_s: float = 0.2) -> None:
+        self._db = db
+        self._flush_s = flush_s
+        self._pending: dict[str, SavedAgentState] = {}
+        self._task: asyncio.Task[None] | None = None
+
+    def load(self) -> dict[str, SavedAgentState]:
+        """Agent id → last saved state (blocking: call it in a worker thread)."""
+        with self._db() as session:
+            return load_agent_states(session)
+
+    def record(self, event: object) -> None:
+        """The ACD's listener (called on the event loop): keeps each agent's latest state."""
+        if not isinstance(event, AgentStateChanged):
+            return
+        self._pending[event.agent_id] = SavedAgentState(
+            event.agent_id, event.new.value, event.reason, event.at
+        )
+        if self._task is None:
+            self._task = asyncio.get_running_loop().create_task(self._run(), name="agent-state-journal")
+
+    async def _run(self) -> None:
+        while True:
+            await asyncio.sleep(self._flush_s)
+            await self.flush()
+
+    async def flush(self) -> None:
+        changes, self._pending = self._pending, {}
+        if not changes:
+            return
+        try:
+            await asyncio.to_thread(self._write, list(changes.values()))
+        except Exception:
+            # Routing goes on from memory; only a restart before the next write would lose these.
+            log.exception("could not write agent states; retrying", extra={"agents": len(changes)})
+            self._pending = changes | self._pending
+
+    def _write(self, states: list[SavedAgentState]) -> None:
+        with self._db.begin() as session:
+            save_agent_states(session, states)
+
+    async def close(self) -> None:
+        """Stop the writer and write what is pending."""
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+        await self.flush()
+
+
+async def restore_agent_states(
+    router: Router, journal: AgentStateJournal, agents: Iterable[Agent]
+) -> set[str]:
+    """Sign each configured agent back in as :func:`state_after_restart` says. Returns the ids of
+    the agents with no saved state (never signed in on this database)."""
+    saved = await asyncio.to_thread(journal.load)
+    unseen, signed_in = set(), 0
+    for agent in agents:
+        if agent.agent_id not in saved:
+            unseen.add(agent.agent_id)
+        comeback = state_after_restart(saved.get(agent.agent_id))
+        if comeback is not None:
+            await router.login(agent, paused_reason=comeback.paused_reason)
+            signed_in += 1
+    log.info("agent states restored", extra={"signed_in": signed_in, "never_signed_in": len(unseen)})
+    return unseen
