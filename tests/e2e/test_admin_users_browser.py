@@ -23,7 +23,7 @@ async def answer_new_password(dialog: Dialog) -> None:
     await dialog.accept(NEW_PASSWORD)
 
 
-async def _admin_page(browser: Browser, url: str) -> Page:
+async def admin_page(browser: Browser, url: str) -> Page:
     page = await (await browser.new_context(viewport={"width": 1600, "height": 1000})).new_page()
     await page.goto(url + "/login")
     await page.fill("#username", "admin")
@@ -33,11 +33,11 @@ async def _admin_page(browser: Browser, url: str) -> Page:
     return page
 
 
-async def test_given_the_admin_page_when_changing_a_role_and_resetting_a_password_then_both_apply(
+async def test_given_theadmin_page_when_changing_a_role_and_resetting_a_password_then_both_apply(
     browser: Browser, tmp_path: Path
 ) -> None:
     async with running_desktop(engine_settings(tmp_path)) as desktop:
-        page = await _admin_page(browser, desktop.url)
+        page = await admin_page(browser, desktop.url)
         agent_row = page.locator("#users tbody tr", has_text="agent1002")
         await agent_row.locator("select[name='role']").select_option("supervisor")
         await expect(page.locator("#toast")).to_have_text("Saved.")
@@ -72,7 +72,7 @@ async def test_given_the_new_user_form_when_an_agent_has_no_agent_id_then_the_re
     browser: Browser, tmp_path: Path
 ) -> None:
     async with running_desktop(engine_settings(tmp_path)) as desktop:
-        page = await _admin_page(browser, desktop.url)
+        page = await admin_page(browser, desktop.url)
         await page.fill("#new-user input[name='username']", "newagent")
         await page.fill("#new-user input[name='password']", "a-long-password")
         await page.click("#new-user button")
