@@ -270,6 +270,10 @@ TEXTS_EN: Final[dict[str, str]] = {
     "cli.users.enabled": "User {username} can sign in again.",
     "cli.users.active": "active",
     "cli.users.disabled_state": "disabled",
+    "cli.users.first_user_hint": (
+        "Nobody can sign in yet: create an administrator with"
+        " `callcenter users create admin --role admin` (with the same --config as serve)."
+    ),
     "desktop.own_account": "You cannot change your own role or disable your own account.",
     "ui.reset_password": "Reset password",
     "ui.new_password_for": "New password for {username} (at least 10 characters):",

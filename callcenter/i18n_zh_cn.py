@@ -270,6 +270,10 @@ TEXTS_ZH_CN: Final[dict[str, str]] = {
     "cli.users.enabled": "用户 {username} 可以重新登录。",
     "cli.users.active": "启用",
     "cli.users.disabled_state": "已停用",
+    "cli.users.first_user_hint": (
+        "目前还没有人能登录：请用 `callcenter users create admin --role admin`"
+        " 创建管理员（使用与 serve 相同的 --config）。"
+    ),
     "desktop.own_account": "不能更改自己的角色，也不能停用自己的账户。",
     "ui.reset_password": "重置密码",
     "ui.new_password_for": "{username} 的新密码（至少 10 个字符）：",

@@ -15,7 +15,7 @@ import json
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Path, Request
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
@@ -45,6 +45,8 @@ if TYPE_CHECKING:
 router = APIRouter(prefix="/api/admin")
 Admin = Annotated[CurrentUser, Depends(require_role("admin"))]
 _NAME = r"^[A-Za-z0-9_.-]{1,40}$"
+# Ids past what SQLite and PostgreSQL BIGINT hold are refused as input (the database would raise).
+UserId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 T = TypeVar("T")
 # Error params naming a field or a channel are shown with the admin page's own labels.
 _LABELS = {
@@ -124,7 +126,7 @@ async def create_user(body: NewUser, user: Admin, request: Request) -> dict[str,
 
 
 @router.patch("/users/{user_id}")
-async def change_user(user_id: int, body: UserChange, user: Admin, request: Request) -> dict[str, Any]:
+async def change_user(user_id: UserId, body: UserChange, user: Admin, request: Request) -> dict[str, Any]:
     desktop, users = desktop_of(request), UserService(_Clock(request))
     if user_id == user.id and (body.role not in (None, user.role) or body.active is False):
         raise ApiError(409, "desktop.own_account", user.language)  # the site would lose its admin

@@ -125,3 +125,13 @@ async def test_given_an_admin_created_with_the_cli_when_the_web_app_starts_then_
         assert signed_in.status_code == 200, signed_in.text
         assert signed_in.json()["role"] == "admin"
         assert [u["username"] for u in (await client.get("/api/admin/users")).json()] == ["boss"]
+
+
+async def test_given_a_user_id_beyond_any_database_integer_when_changing_it_then_422_not_a_server_error(
+    desktop: Desktop,
+) -> None:
+    async with desktop.signed_in("admin") as admin:
+        response = await admin.patch(f"/api/admin/users/{2**70}", json={"display_name": "x"})
+        assert response.status_code == 422, response.text
+        assert response.json()["code"] == "desktop.invalid_request"
+        assert response.json()["errors"][0]["field"] == "user_id"

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from typer.testing import CliRunner, Result
 
 from agent_desktop.auth.passwords import verify_password
+from agent_desktop.auth.seed import first_user_hint
 from callcenter.cli import app
 from crm_core.audit import AuditLog
 from crm_core.db import make_engine, make_session_factory, migrate
@@ -162,3 +163,22 @@ def test_given_an_unknown_user_when_disabling_then_one_clear_line_and_exit_2(tmp
     result = _users(tmp_path, "disable", "nobody")
     assert result.exit_code == 2
     assert result.output.strip() == "error: user nobody does not exist."
+
+
+def test_given_a_site_without_users_then_serve_says_how_to_create_the_first_one(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path}/site/cc.sqlite3"
+    (tmp_path / "site").mkdir()
+    migrate(url)
+    engine = make_engine(url)
+    try:
+        hint = first_user_hint(make_session_factory(engine))
+        assert hint is not None
+        assert "callcenter users create admin --role admin" in hint
+        assert "创建管理员" in (first_user_hint(make_session_factory(engine), "zh_CN") or "")
+        created = _users(
+            tmp_path, "create", "boss", "--role", "admin", "--password-stdin", stdin="a-long-password\n"
+        )
+        assert created.exit_code == 0, created.output
+        assert first_user_hint(make_session_factory(engine)) is None
+    finally:
+        engine.dispose()
