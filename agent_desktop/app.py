@@ -30,6 +30,7 @@ from agent_desktop.errors import (
 from agent_desktop.hub import Hub
 from agent_desktop.ivr_editor import EditorContext
 from agent_desktop.ivr_editor import make_router as make_ivr_editor_router
+from agent_desktop.openapi import install_openapi
 from agent_desktop.routes import admin, agent, callbacks, crm, softphone, supervisor, wrap_up
 from agent_desktop.routes.agent import DEFAULT_DISPOSITIONS
 from agent_desktop.state import DesktopState, desktop_of
@@ -97,6 +98,7 @@ def create_desktop_app(
         app.include_router(
             make_ivr_editor_router(flows, EditorContext(default_queue=default_queue, crm=engine.flow_crm))
         )
+    install_openapi(app)  # /api/openapi.json and /api/docs (FastAPI's own stay off)
     app.include_router(pages.router)
     return app
 

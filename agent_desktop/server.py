@@ -131,5 +131,12 @@ async def serve_web(engine: Engine, settings: Settings) -> None:
             # Printed once on the console, never logged; set CC_DEMO_PASSWORD to choose it.
             names = ", ".join(name for name, *_ in demo_accounts(settings))
             print(f"  Demo sign-in at {url}login: {names}; password: {password}\n", flush=True)
+    else:
+        from agent_desktop.auth.seed import first_user_hint
+
+        hint = await asyncio.to_thread(first_user_hint, engine.contact_center.sessions)
+        if hint is not None:
+            log.warning("no web user exists yet; create one with: callcenter users create")
+            print(f"  {hint}\n", flush=True)
     freeze_startup_heap()
     await asyncio.shield(server.serve())

@@ -125,7 +125,7 @@ def _queues_in_force(settings: Settings, profiles: RoutingProfiles) -> list[Queu
     return stored + [q for q in _queue_config(settings) if q.name not in taken]
 
 
-def _ensure_sqlite_dir(url: str) -> None:
+def ensure_sqlite_dir(url: str) -> None:
     prefix = "sqlite:///"
     if url.startswith(prefix) and url != "sqlite:///:memory:":
         Path(url[len(prefix) :]).parent.mkdir(parents=True, exist_ok=True)
@@ -159,7 +159,7 @@ class Engine:
 
     async def _start(self) -> None:
         s = self.settings
-        _ensure_sqlite_dir(s.database.url)
+        ensure_sqlite_dir(s.database.url)
         await asyncio.to_thread(migrate, s.database.url)
         self.db_engine = make_engine(s.database.url)
         self._stack.callback(self.db_engine.dispose)

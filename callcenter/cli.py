@@ -15,11 +15,13 @@ from callcenter.flows_cli import flows_app
 from callcenter.logging_setup import configure_logging
 from callcenter.settings import Settings, load_settings
 from callcenter.telephony_cli import telephony_app
+from callcenter.users_cli import users_app
 
 app = typer.Typer(help="Open-source contact-center server on Asterisk (AMI + FastAGI).", no_args_is_help=True)
 app.add_typer(crm_app, name="crm")
 app.add_typer(flows_app, name="flows")
 app.add_typer(telephony_app, name="telephony")
+app.add_typer(users_app, name="users")
 
 ConfigOption = Annotated[
     Path | None,

@@ -308,6 +308,25 @@ TEXTS_EN: Final[dict[str, str]] = {
     "ui.skills": "Skills",
     "ui.queue_settings": "Queue settings",
     "ui.active": "Active",
+    # The users command line and the admin page's user controls.
+    "cli.users.password_prompt": "Password",
+    "cli.users.password_again": "Password again",
+    "cli.users.passwords_differ": "The two passwords differ; nothing was changed.",
+    "cli.users.password_length": "The password must be {minimum} to {maximum} characters long.",
+    "cli.users.created": "User {username} created with the {role} role.",
+    "cli.users.password_set": "Password of {username} changed; their sessions have ended.",
+    "cli.users.disabled": "User {username} can no longer sign in.",
+    "cli.users.enabled": "User {username} can sign in again.",
+    "cli.users.active": "active",
+    "cli.users.disabled_state": "disabled",
+    "cli.users.first_user_hint": (
+        "Nobody can sign in yet: create an administrator with"
+        " `callcenter users create admin --role admin` (with the same --config as serve)."
+    ),
+    "desktop.own_account": "You cannot change your own role or disable your own account.",
+    "ui.reset_password": "Reset password",
+    "ui.new_password_for": "New password for {username} (at least 10 characters):",
+    "ui.password_reset": "Password changed; the user's sessions have ended.",
     "ui.saved": "Saved.",
     "ui.wrap_up_s": "Wrap-up (s)",
     "ui.service_level_s": "Service level target (s)",

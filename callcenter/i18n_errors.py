@@ -55,6 +55,8 @@ ERROR_CATALOGUES: Final[Mapping[str, Mapping[str, str]]] = {
         "crm.routing.unknown_setting": "{field} is not a setting here; the settings are: {allowed}.",
         "crm.routing.unknown_agent": "Agent {agent_id} has no routing profile.",
         "crm.routing.unknown_queue": "Queue {queue} does not exist.",
+        "crm.routing.unknown_skill": "No queue asks for skill {skill}; the queues' skills are: {allowed}.",
+        "crm.user.agent_without_id": "User {username} has the agent role and needs an agent id.",
         "crm.callback.invalid_time": (
             "{value} is not a date and time with a UTC offset, such as 2030-01-15T09:30:00+08:00."
         ),
@@ -119,6 +121,8 @@ ERROR_CATALOGUES: Final[Mapping[str, Mapping[str, str]]] = {
         "crm.routing.unknown_setting": "{field} 不是此处的设置项；可用的设置项：{allowed}。",
         "crm.routing.unknown_agent": "坐席 {agent_id} 没有路由配置。",
         "crm.routing.unknown_queue": "队列 {queue} 不存在。",
+        "crm.routing.unknown_skill": "没有队列需要技能 {skill}；队列的技能有：{allowed}。",
+        "crm.user.agent_without_id": "用户 {username} 是坐席角色，需要填写坐席工号。",
         "crm.callback.invalid_time": "{value} 不是带时区偏移的日期时间，例如 2030-01-15T09:30:00+08:00。",
         "crm.callback.in_the_past": "回电时间 {at} 已过，请选择将来的时间。",
         "crm.callback.too_far": "回电时间 {at} 超过 {days} 天之后。",

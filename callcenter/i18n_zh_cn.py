@@ -308,6 +308,25 @@ TEXTS_ZH_CN: Final[dict[str, str]] = {
     "ui.skills": "技能",
     "ui.queue_settings": "队列设置",
     "ui.active": "启用",
+    # 用户命令行和管理页面的用户操作。
+    "cli.users.password_prompt": "密码",
+    "cli.users.password_again": "再次输入密码",
+    "cli.users.passwords_differ": "两次输入的密码不一致；未做任何更改。",
+    "cli.users.password_length": "密码长度必须为 {minimum} 到 {maximum} 个字符。",
+    "cli.users.created": "已创建用户 {username}，角色为 {role}。",
+    "cli.users.password_set": "已更改 {username} 的密码；其会话已结束。",
+    "cli.users.disabled": "用户 {username} 已无法登录。",
+    "cli.users.enabled": "用户 {username} 可以重新登录。",
+    "cli.users.active": "启用",
+    "cli.users.disabled_state": "已停用",
+    "cli.users.first_user_hint": (
+        "目前还没有人能登录：请用 `callcenter users create admin --role admin`"
+        " 创建管理员（使用与 serve 相同的 --config）。"
+    ),
+    "desktop.own_account": "不能更改自己的角色，也不能停用自己的账户。",
+    "ui.reset_password": "重置密码",
+    "ui.new_password_for": "{username} 的新密码（至少 10 个字符）：",
+    "ui.password_reset": "密码已更改；该用户的会话已结束。",
     "ui.saved": "已保存。",
     "ui.wrap_up_s": "话后处理（秒）",
     "ui.service_level_s": "服务水平目标（秒）",

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from crm_core.errors import NotFound, ValidationError
@@ -91,6 +91,11 @@ class NotWholeInRange(RoutingProfileError):
 class UnknownSetting(RoutingProfileError):
     code = "crm.routing.unknown_setting"
     template = "{field!r} is not a setting here; the settings are: {allowed}"
+
+
+class UnknownSkill(RoutingProfileError):
+    code = "crm.routing.unknown_skill"
+    template = "no queue asks for skill {skill!r}; the queues' skills are: {allowed}"
 
 
 class UnknownAgentProfile(NotFound):
@@ -250,3 +255,16 @@ def queue_profile_from(
             service_level_s=number("service_level_s", base.service_level_s),
         )
     )
+
+
+def check_skills_known(
+    profile: AgentProfile, current: AgentProfile | None, queues: Iterable[QueueProfile]
+) -> None:
+    """Refuse a skill newly given to an agent that no queue asks for: routing would never use it
+    (usually a typo). Skills the agent already has stay, so a queue's removal does not lock the
+    profile."""
+    known = {skill for queue in queues for skill in queue.skills}
+    kept = set(current.skills) if current else set()
+    for skill in profile.skills:
+        if skill not in known and skill not in kept:
+            raise UnknownSkill(skill=skill, allowed=", ".join(sorted(known)) or "-")

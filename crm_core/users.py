@@ -10,13 +10,20 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crm_core.clock import Clock, utc_now
-from crm_core.errors import InvalidValue, NotFound
+from crm_core.errors import InvalidValue, NotFound, ValidationError
 from crm_core.models_auth import User
 
 ROLES = ("agent", "supervisor", "admin")
 LANGUAGES = ("en", "zh_CN")
 _USERNAME = re.compile(r"^[A-Za-z0-9_.@-]{2,64}$")
 _AGENT_ID = re.compile(r"^[A-Za-z0-9_.-]{1,40}$")
+
+
+class AgentWithoutId(ValidationError):
+    """An agent-role account without an agent id could sign in but never take a call."""
+
+    code = "crm.user.agent_without_id"
+    template = "user {username} has the agent role and needs an agent id"
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +91,8 @@ class UserService:
         username = _check("username", draft.username, None, _USERNAME)
         if session.scalar(select(User.id).where(User.username == username)) is not None:
             raise InvalidValue(field="username", value=username, allowed="a name not yet taken")
+        if draft.role == "agent" and draft.agent_id is None:
+            raise AgentWithoutId(username=username)
         now = utc_now(self._clock)
         row = User(
             username=username,
@@ -130,6 +139,8 @@ class UserService:
             row.active = patch.active
         if patch.password_hash is not None:
             row.password_hash = patch.password_hash
+        if row.role == "agent" and row.agent_id is None and (patch.role or patch.clear_agent):
+            raise AgentWithoutId(username=row.username)
         row.updated_at = utc_now(self._clock)
         session.flush()
         return _view(row)
@@ -138,6 +149,12 @@ class UserService:
         row = session.get(User, user_id)
         if row is None:
             raise NotFound(kind="user", key=user_id)
+        return _view(row)
+
+    def by_username(self, session: Session, username: str) -> UserView:
+        row = session.scalar(select(User).where(User.username == username))
+        if row is None:
+            raise NotFound(kind="user", key=username)
         return _view(row)
 
     def credentials(self, session: Session, username: str) -> tuple[UserView, str] | None:

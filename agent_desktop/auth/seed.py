@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from agent_desktop.auth.passwords import hash_password
 from callcenter.clock import SystemClock
+from callcenter.i18n import translate
 from callcenter.settings import Settings
 from crm_core.users import UserDraft, UserService
 
@@ -38,3 +39,11 @@ def seed_demo_users(db: sessionmaker[Session], settings: Settings, password: str
             language, zone = ("zh_CN", "Asia/Shanghai") if agent_id == "1001" else ("en", "UTC")
             users.create(session, UserDraft(username, hashed, role, agent_id, name, language, zone))
     return password
+
+
+def first_user_hint(db: sessionmaker[Session], language: str = "en") -> str | None:
+    """What to run to create the first user, while there is none (``serve`` creates no user)."""
+    with db() as session:
+        if UserService(SystemClock()).count(session):
+            return None
+    return translate("cli.users.first_user_hint", language)

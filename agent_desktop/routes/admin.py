@@ -15,13 +15,13 @@ import json
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Path, Request
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from acd.errors import AcdError
 from agent_desktop.auth.deps import CurrentUser, audit_async, require_role
-from agent_desktop.auth.passwords import hash_password
+from agent_desktop.auth.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, hash_password
 from agent_desktop.auth.routes import current_user_of
 from agent_desktop.errors import ApiError
 from agent_desktop.state import DesktopState, desktop_of
@@ -29,7 +29,13 @@ from callcenter.app import queue_config, routing_agent
 from callcenter.i18n import translate
 from crm_core.audit import AuditLog
 from crm_core.errors import CrmError, NotFound
-from crm_core.routing_profiles import AgentProfile, QueueProfile, agent_profile_from, queue_profile_from
+from crm_core.routing_profiles import (
+    AgentProfile,
+    QueueProfile,
+    agent_profile_from,
+    check_skills_known,
+    queue_profile_from,
+)
 from crm_core.routing_store import SEEDED_BY, RoutingProfileStore, Stored
 from crm_core.users import UserDraft, UserPatch, UserService, UserView
 
@@ -39,6 +45,8 @@ if TYPE_CHECKING:
 router = APIRouter(prefix="/api/admin")
 Admin = Annotated[CurrentUser, Depends(require_role("admin"))]
 _NAME = r"^[A-Za-z0-9_.-]{1,40}$"
+# Ids past what SQLite and PostgreSQL BIGINT hold are refused as input (the database would raise).
+UserId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 T = TypeVar("T")
 # Error params naming a field or a channel are shown with the admin page's own labels.
 _LABELS = {
@@ -65,7 +73,7 @@ class _Clock:
 
 class NewUser(BaseModel):
     username: str = Field(pattern=r"^[A-Za-z0-9_.@-]{2,64}$")
-    password: str = Field(min_length=10, max_length=256)
+    password: str = Field(min_length=MIN_PASSWORD_LENGTH, max_length=MAX_PASSWORD_LENGTH)
     role: Literal["agent", "supervisor", "admin"]
     agent_id: str | None = Field(None, pattern=_NAME)
     display_name: str = Field("", max_length=200)
@@ -81,7 +89,7 @@ class UserChange(BaseModel):
     language: Literal["en", "zh_CN"] | None = None
     timezone: str | None = Field(None, max_length=64)
     active: bool | None = None
-    password: str | None = Field(None, min_length=10, max_length=256)
+    password: str | None = Field(None, min_length=MIN_PASSWORD_LENGTH, max_length=MAX_PASSWORD_LENGTH)
 
 
 def _user_json(view: UserView) -> dict[str, Any]:
@@ -118,8 +126,10 @@ async def create_user(body: NewUser, user: Admin, request: Request) -> dict[str,
 
 
 @router.patch("/users/{user_id}")
-async def change_user(user_id: int, body: UserChange, user: Admin, request: Request) -> dict[str, Any]:
+async def change_user(user_id: UserId, body: UserChange, user: Admin, request: Request) -> dict[str, Any]:
     desktop, users = desktop_of(request), UserService(_Clock(request))
+    if user_id == user.id and (body.role not in (None, user.role) or body.active is False):
+        raise ApiError(409, "desktop.own_account", user.language)  # the site would lose its admin
     hashed = await asyncio.to_thread(hash_password, body.password) if body.password else None
     fields = body.model_dump(exclude_unset=True, exclude={"password"})
     patch = UserPatch(**fields, password_hash=hashed)
@@ -236,6 +246,7 @@ async def save_agent(agent_id: str, user: Admin, request: Request) -> dict[str, 
         current = store.agent(session, agent_id)
         profile = agent_profile_from(agent_id, data, current)
         routing_agent(profile)  # the router's own checks, before anything is stored
+        check_skills_known(profile, current, (stored.profile for stored in store.queues(session)))
         store.save_agent(session, profile, user.username)
         capacity = {f"capacity.{k}": v for k, v in profile.capacity.items()}
         details = _settings_details(current is None, profile.skills, **capacity)

@@ -53,14 +53,25 @@ async function loadQueues() {
       "/api/admin/queues/" + encodeURIComponent(q.name)))));
 }
 
+// One user's row: the role and "active" change at once; a password reset asks for the new one.
+function userRow(u) {
+  const patch = (body, done) => CC.api("PATCH", "/api/admin/users/" + u.id, body).then(() => CC.toast(CC.t(done)))
+    .catch(() => load());  // refused: the server's message is shown; the row goes back to what is stored
+  const role = CC.el("select", { name: "role", "aria-label": CC.t("ui.role"), onchange: () => patch({ role: role.value }, "ui.saved") },
+    ...["agent", "supervisor", "admin"].map((r) => CC.el("option", { value: r, selected: r === u.role ? "selected" : null }, r)));
+  const active = CC.el("input", { type: "checkbox", checked: u.active ? "checked" : null,
+    onchange: () => patch({ active: active.checked }, "ui.saved") });
+  const reset = CC.el("button", { onclick: () => {
+    const password = prompt(CC.t("ui.new_password_for", { username: u.username }));
+    if (password) patch({ password }, "ui.password_reset");
+  } }, CC.t("ui.reset_password"));
+  return CC.el("tr", {}, CC.el("td", {}, u.username), CC.el("td", {}, role), CC.el("td", {}, u.agent_id || ""),
+    CC.el("td", {}, u.language), CC.el("td", {}, u.timezone), CC.el("td", {}, active), CC.el("td", { class: "actions" }, reset));
+}
+
 async function load() {
   const users = await CC.api("GET", "/api/admin/users");
-  $("users").tBodies[0].replaceChildren(...users.map((u) => {
-    const active = CC.el("input", { type: "checkbox", checked: u.active ? "checked" : null,
-      onchange: () => CC.api("PATCH", "/api/admin/users/" + u.id, { active: active.checked }).then(() => CC.toast(CC.t("ui.saved"))) });
-    return CC.el("tr", {}, CC.el("td", {}, u.username), CC.el("td", {}, u.role), CC.el("td", {}, u.agent_id || ""),
-      CC.el("td", {}, u.language), CC.el("td", {}, u.timezone), CC.el("td", {}, active));
-  }));
+  $("users").tBodies[0].replaceChildren(...users.map(userRow));
   await Promise.all([loadAgents(), loadQueues()]);
 }
 

@@ -36,11 +36,11 @@ async def test_given_the_admin_page_when_editing_agents_and_queues_then_the_tabl
 
         await row.get_by_role("button", name="Edit").click()
         await expect(page.locator("#agent-form input[name='agent_id']")).to_have_value("1003")
-        await page.fill("#agent-form input[name='skills']", "support=5, vip=3")
+        await page.fill("#agent-form input[name='skills']", "support=5, sales=3")
         await page.fill("#agent-form input[name='chat']", "2")
         await page.click("#agent-form button")
         await expect(page.locator("#toast")).to_have_text("Saved and applied now.")
-        await expect(row).to_contain_text("support=5, vip=3")
+        await expect(row).to_contain_text("sales=3, support=5")
         await expect(row.locator("td").nth(3)).to_have_text("2")
         await expect(row).to_contain_text("admin")
 
@@ -49,7 +49,7 @@ async def test_given_the_admin_page_when_editing_agents_and_queues_then_the_tabl
         await expect(page.locator("#toast.error")).to_have_text(
             "Skill support cannot have level 9: levels are whole numbers from 1 to 5."
         )
-        await expect(row).to_contain_text("support=5, vip=3")
+        await expect(row).to_contain_text("sales=3, support=5")
 
         await page.fill("#queue-form input[name='name']", "vip")
         await page.fill("#queue-form input[name='skills']", "vip=2")

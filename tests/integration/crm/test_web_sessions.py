@@ -25,8 +25,8 @@ class Clock:
 def _users(db: Db, *names: str) -> list[CurrentUser]:
     service = UserService(FakeClock())
     with db.sessions.begin() as session:
-        views = [service.create(session, UserDraft(name, "x", "agent", None, name)) for name in names]
-    return [CurrentUser(v.id, v.username, "agent", None, "en", "UTC") for v in views]
+        views = [service.create(session, UserDraft(name, "x", "agent", name, name)) for name in names]
+    return [CurrentUser(v.id, v.username, "agent", v.agent_id, "en", "UTC") for v in views]
 
 
 def _rows(db: Db) -> dict[str, float]:

@@ -22,24 +22,30 @@ async def test_given_an_admin_when_changing_users_skills_and_queues_then_each_ch
         )
         assert created.status_code == 201, created.text
         duplicate = await admin.post(
-            "/api/admin/users", json={"username": "agent2001", "password": "a-long-password", "role": "agent"}
+            "/api/admin/users",
+            json={
+                "username": "agent2001",
+                "password": "a-long-password",
+                "role": "agent",
+                "agent_id": "2002",
+            },
         )
         assert duplicate.status_code == 422
         assert duplicate.json()["code"] == "crm.invalid_value"
         user_id = created.json()["id"]
         assert (await admin.patch(f"/api/admin/users/{user_id}", json={"role": "supervisor"})).is_success
-        skills = await admin.put("/api/admin/agents/1003", json={"skills": {"support": 5, "vip": 3}})
-        assert skills.json()["applied_now"] is True
         queue = await admin.put("/api/admin/queues/vip", json={"skills": {"vip": 2}, "wrap_up_s": 10})
         assert queue.is_success
+        skills = await admin.put("/api/admin/agents/1003", json={"skills": {"support": 5, "vip": 3}})
+        assert skills.json()["applied_now"] is True
         assert "vip" in {q["name"] for q in (await admin.get("/api/admin/queues")).json()}
         forced = await admin.post("/api/supervisor/agents/1002/state", json={"state": "paused"})
         assert forced.is_success
         actions = [e["action"] for e in (await admin.get("/api/supervisor/audit")).json()]
         assert actions == [
             "agent.force_state",
-            "admin.queue",
             "admin.agent_skills",
+            "admin.queue",
             "admin.user_change",
             "admin.user_create",
         ]

@@ -63,24 +63,25 @@ async def test_given_admin_changes_when_the_engine_restarts_then_the_database_wi
     async with running_desktop(engine_settings(tmp_path)) as desktop, desktop.signed_in("admin") as admin:
         await sign_in_agents(desktop.engine)
         changes = [
+            # The queue first: an agent's new skill must be one some queue asks for.
+            await admin.put("/api/admin/queues/vip", json={"skills": {"vip": 2}, "wrap_up_s": 10}),
             await admin.put(
                 "/api/admin/agents/1003",
                 json={"skills": {"support": 5, "vip": 3}, "capacity": {"chat": 2, "email": 0}},
             ),
-            await admin.put("/api/admin/queues/vip", json={"skills": {"vip": 2}, "wrap_up_s": 10}),
             await admin.put("/api/admin/queues/support", json={"wrap_up_s": 7.5, "max_missed_offers": 0}),
             await admin.delete("/api/admin/agents/1002"),
             await admin.delete("/api/admin/queues/general"),
         ]
         assert [r.status_code for r in changes] == [200] * 5, [r.text for r in changes]
-        assert changes[0].json()["applied_now"] is True
+        assert changes[1].json()["applied_now"] is True
         actions = [e["action"] for e in (await admin.get("/api/supervisor/audit")).json()]
         assert actions == [
             "admin.queue_delete",
             "admin.agent_delete",
             "admin.queue",
-            "admin.queue",
             "admin.agent_skills",
+            "admin.queue",
         ]
 
     restarted = engine_settings(tmp_path, agents=FILE_AGENTS_CHANGED)

@@ -1,0 +1,92 @@
+"""What each route answers besides its success and the errors every route shares, for the schema.
+
+Keyed by (method, path). Kept next to :mod:`agent_desktop.openapi`, which adds 401/403 (a session is
+needed) and 422 (input) by itself; a test runs every route against the live app and fails on an
+answer this table does not document.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Final
+
+ERROR_REF: Final = "#/components/schemas/ErrorBody"
+
+
+def error_response(description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": {"$ref": ERROR_REF}}}}
+
+
+def _html(description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"text/html": {"schema": {"type": "string"}}}}
+
+
+def _file(media_types: tuple[str, ...]) -> dict[str, Any]:
+    return {
+        "description": "The file.",
+        "content": {media_type: {"schema": {"type": "string"}} for media_type in media_types},
+    }
+
+
+_TO_SIGN_IN: Final = {"description": "Not signed in with a role that may see the page: to /login."}
+_NOT_FOUND: Final = error_response("No such page or file (desktop.not_found).")
+_STATE: Final = error_response("The request does not fit the current state (the code says why).")
+_UNKNOWN: Final = error_response("No such item (the code says which).")
+_PBX: Final = error_response("The PBX (Asterisk) could not do it now (asterisk.*).")
+_SCRIPTS: Final = ("text/javascript", "application/javascript")
+_EDITOR: Final = error_response("The flow text or the node asked for cannot be edited (ivr_editor.*).")
+_CALL_CONTROL: Final = {"409": _STATE, "503": _PBX}
+_CALL_ACTIONS: Final = (
+    *("call/recording", "call/hangup", "call/transfer", "call/consult", "call/consult/{step}"),
+    *("call/hold", "call/mute", "call/dtmf", "dial"),
+)
+
+# None: the route never answers with that status (FastAPI documents a 200 for every route).
+ROUTE_RESPONSES: Final[Mapping[tuple[str, str], Mapping[str, Any | None]]] = {
+    ("GET", "/"): {"200": _html("The public status page.")},
+    ("GET", "/login"): {"200": _html("The sign-in page.")},
+    ("GET", "/home"): {"200": None, "303": {"description": "To the signed-in user's page, else to /login."}},
+    ("GET", "/{page}"): {"200": _html("The page."), "303": _TO_SIGN_IN, "404": _NOT_FOUND},
+    ("GET", "/static/{name}"): {"200": _file((*_SCRIPTS, "text/css")), "404": _NOT_FOUND},
+    ("GET", "/static/vendor/{name}"): {"200": _file(_SCRIPTS), "404": _NOT_FOUND},
+    ("GET", "/admin/ivr"): {"200": _html("The IVR flow editor."), "303": _TO_SIGN_IN},
+    ("GET", "/admin/ivr/static/{name}"): {"200": _file((*_SCRIPTS, "text/css")), "404": _NOT_FOUND},
+    ("GET", "/api/docs"): {"200": _html("Swagger UI on this schema.")},
+    ("GET", "/api/docs/{name}"): {"200": _file((*_SCRIPTS, "text/css")), "404": _NOT_FOUND},
+    ("POST", "/api/auth/login"): {
+        "401": error_response("Wrong username or password, or a disabled user (auth.bad_credentials)."),
+        "429": error_response("Too many failed sign-ins; Retry-After says when to try again."),
+    },
+    ("POST", "/api/agent/state"): {"409": _STATE},
+    ("GET", "/api/agent/options"): {"409": _STATE},
+    ("GET", "/api/agent/history"): {"409": _STATE},
+    ("POST", "/api/agent/offer/accept"): {"409": _STATE, "503": _PBX},
+    ("POST", "/api/agent/offer/decline"): {
+        "409": _STATE,
+        "501": error_response("Declining is not available here (desktop.decline_unavailable)."),
+    },
+    **{("POST", f"/api/agent/{action}"): _CALL_CONTROL for action in _CALL_ACTIONS},
+    ("POST", "/api/agent/wrap-up"): {"404": _UNKNOWN, "409": _STATE},
+    ("GET", "/api/agent/softphone"): {
+        "409": _STATE,
+        "503": error_response("The browser phone is not set up (desktop.webrtc_not_configured)."),
+    },
+    ("POST", "/api/callbacks/{callback_id}/cancel"): {"404": _UNKNOWN, "409": _STATE},
+    ("POST", "/api/callbacks/{callback_id}/reschedule"): {"404": _UNKNOWN, "409": _STATE},
+    ("GET", "/api/customers/{customer_id}"): {"404": _UNKNOWN},
+    ("POST", "/api/supervisor/agents/{agent_id}/supervise"): {"404": _UNKNOWN, "409": _STATE, "503": _PBX},
+    ("POST", "/api/supervisor/agents/{agent_id}/state"): {"404": _UNKNOWN, "409": _STATE},
+    ("POST", "/api/supervisor/waiting/{uniqueid}/agent"): {"404": _UNKNOWN, "409": _STATE, "503": _PBX},
+    ("POST", "/api/supervisor/waiting/{uniqueid}/queue"): {"404": _UNKNOWN, "409": _STATE, "503": _PBX},
+    ("PATCH", "/api/admin/users/{user_id}"): {"404": _UNKNOWN, "409": _STATE},
+    ("DELETE", "/api/admin/agents/{agent_id}"): {"404": _UNKNOWN},
+    ("DELETE", "/api/admin/queues/{name}"): {"404": _UNKNOWN, "409": _STATE},
+    ("GET", "/api/ivr/flows/{flow}/versions/{version}"): {"404": _UNKNOWN},
+    ("GET", "/api/ivr/flows/{flow}/history"): {"404": _UNKNOWN},
+    ("GET", "/api/ivr/flows/{flow}/diff"): {"404": _UNKNOWN},
+    ("POST", "/api/ivr/node-form"): {"400": _EDITOR},
+    ("POST", "/api/ivr/node-apply"): {"400": _EDITOR},
+    ("POST", "/api/ivr/flows/{flow}/publish"): {"404": _UNKNOWN},
+    ("POST", "/api/ivr/flows/{flow}/rollback"): {"404": _UNKNOWN, "409": _STATE},
+    ("POST", "/api/ivr/flows/{flow}/dry-run"): {"404": _UNKNOWN},
+}
