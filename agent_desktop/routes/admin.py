@@ -24,6 +24,7 @@ from agent_desktop.auth.deps import CurrentUser, audit_async, require_role
 from agent_desktop.auth.passwords import hash_password
 from agent_desktop.auth.routes import current_user_of
 from agent_desktop.errors import ApiError
+from agent_desktop.inputs import RowId
 from agent_desktop.state import DesktopState, desktop_of
 from callcenter.app import queue_config, routing_agent
 from callcenter.i18n import translate
@@ -118,7 +119,7 @@ async def create_user(body: NewUser, user: Admin, request: Request) -> dict[str,
 
 
 @router.patch("/users/{user_id}")
-async def change_user(user_id: int, body: UserChange, user: Admin, request: Request) -> dict[str, Any]:
+async def change_user(user_id: RowId, body: UserChange, user: Admin, request: Request) -> dict[str, Any]:
     desktop, users = desktop_of(request), UserService(_Clock(request))
     hashed = await asyncio.to_thread(hash_password, body.password) if body.password else None
     fields = body.model_dump(exclude_unset=True, exclude={"password"})

@@ -15,6 +15,7 @@ from acd.errors import AcdError
 from agent_desktop.auth.deps import CurrentUser, require_role
 from agent_desktop.callbacks import CallbackAsk, checked_callback
 from agent_desktop.errors import ApiError
+from agent_desktop.inputs import ROW_ID_MAX
 from agent_desktop.state import DesktopState, desktop_of
 from callcenter.clock import SystemClock
 from crm_core.models import Interaction
@@ -27,7 +28,7 @@ Agent = Annotated[CurrentUser, Depends(require_role("agent"))]
 class TicketChange(BaseModel):
     """``id`` None opens a ticket; otherwise the ticket is moved to ``status`` and linked."""
 
-    id: int | None = Field(None, ge=1)
+    id: int | None = Field(None, ge=1, le=ROW_ID_MAX)
     subject: str = Field("", max_length=200)
     type: Literal["service_request", "complaint", "enquiry"] = "service_request"
     status: Literal["open", "pending", "resolved"] = "open"
