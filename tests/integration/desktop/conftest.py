@@ -56,8 +56,9 @@ class Desktop:
             yield client
 
 
-@pytest.fixture
-async def desktop(tmp_path: Path) -> AsyncIterator[Desktop]:
+@contextlib.asynccontextmanager
+async def serving_desktop(tmp_path: Path, trusted_proxies: tuple[str, ...] = ()) -> AsyncIterator[Desktop]:
+    """The demo engine and the web app on an ephemeral port (``trusted_proxies``: as in settings)."""
     engine = Engine(engine_settings(tmp_path), simulator_mode=True)
     await engine.start()
     try:
@@ -66,10 +67,16 @@ async def desktop(tmp_path: Path) -> AsyncIterator[Desktop]:
         app = create_desktop_app(
             engine, clock=clock, idle_timeout_s=60, absolute_timeout_s=600, wallboard_interval_s=0.05
         )
-        async with running_server(app) as url:
+        async with running_server(app, trusted_proxies=trusted_proxies) as url:
             yield Desktop(engine, app, url, clock)
     finally:
         await engine.stop()
+
+
+@pytest.fixture
+async def desktop(tmp_path: Path) -> AsyncIterator[Desktop]:
+    async with serving_desktop(tmp_path) as running:
+        yield running
 
 
 @contextlib.asynccontextmanager
