@@ -10,11 +10,33 @@ import uvicorn
 from fastapi import FastAPI
 
 
+def uvicorn_config(
+    app: FastAPI, host: str, port: int, trusted_proxies: tuple[str, ...] = ()
+) -> uvicorn.Config:
+    """How the app is served (``callcenter serve`` and tests alike).
+
+    uvicorn believes X-Forwarded-For from 127.0.0.1 unless told otherwise, which would let any
+    program on the host pick the address the sign-in limits count; the forwarded headers are only
+    read from ``trusted_proxies`` (``web.trusted_proxies``), and not at all when there are none.
+    """
+    return uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        log_level="warning",
+        ws="wsproto",
+        lifespan="on",
+        proxy_headers=bool(trusted_proxies),
+        forwarded_allow_ips=list(trusted_proxies),
+    )
+
+
 @contextlib.asynccontextmanager
-async def running_server(app: FastAPI, host: str = "127.0.0.1", port: int = 0) -> AsyncIterator[str]:
+async def running_server(
+    app: FastAPI, host: str = "127.0.0.1", port: int = 0, trusted_proxies: tuple[str, ...] = ()
+) -> AsyncIterator[str]:
     """Serve ``app`` until the block ends; yields its base URL (``port=0``: an ephemeral port)."""
-    config = uvicorn.Config(app, host=host, port=port, log_level="warning", ws="wsproto", lifespan="on")
-    server = uvicorn.Server(config)
+    server = uvicorn.Server(uvicorn_config(app, host, port, trusted_proxies))
     task = asyncio.create_task(server.serve(), name="uvicorn")
     try:
         while not server.started:

@@ -17,6 +17,7 @@ import uvicorn
 from fastapi import FastAPI, Query
 from fastapi.responses import HTMLResponse
 
+from agent_desktop.runner import uvicorn_config
 from callcenter.heap import freeze_startup_heap
 from callcenter.i18n import SUPPORTED_LANGUAGES, translate
 
@@ -112,15 +113,7 @@ def _render(data: dict[str, Any], lang: str) -> str:
 
 
 async def serve_web(engine: Engine, settings: Settings) -> None:
-    config = uvicorn.Config(
-        create_app(engine),
-        host=settings.web.host,
-        port=settings.web.port,
-        log_level="warning",
-        ws="wsproto",
-        lifespan="on",
-    )
-    server = uvicorn.Server(config)
+    server = uvicorn.Server(uvicorn_config(create_app(engine), settings.web.host, settings.web.port))
     url = f"http://{settings.web.host}:{settings.web.port}/"
     print(f"\n  Contact center {'demo ' if engine.simulator_mode else ''}running. Open {url}\n", flush=True)
     if engine.simulator_mode:

@@ -49,6 +49,9 @@ TEXTS_EN: Final[dict[str, str]] = {
     "desktop.bad_ws_message": "The live connection only takes ping messages; this one was ignored.",
     "desktop.invalid_request": "Some of what was sent is not valid: {fields}.",
     "desktop.not_your_callback": "Callback {callback_id} is another agent's; a supervisor can change it.",
+    "desktop.not_your_interaction": (
+        "This call was handled by another agent; you can only wrap up your own calls."
+    ),
     "ui.sign_in": "Sign in",
     "ui.username": "Username",
     "ui.password": "Password",

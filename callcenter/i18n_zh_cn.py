@@ -49,6 +49,7 @@ TEXTS_ZH_CN: Final[dict[str, str]] = {
     "desktop.bad_ws_message": "实时连接只接受 ping 消息；此消息已忽略。",
     "desktop.invalid_request": "提交的内容有误：{fields}。",
     "desktop.not_your_callback": "回电 {callback_id} 属于其他坐席；请主管修改。",
+    "desktop.not_your_interaction": "这通电话由其他坐席处理；您只能为自己的电话做话后处理。",
     "ui.sign_in": "登录",
     "ui.username": "用户名",
     "ui.password": "密码",

@@ -6,6 +6,8 @@ SQLite is the embedded default; PostgreSQL is used when the URL says so
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -59,11 +61,32 @@ def _configure_sqlite(engine: Engine, *, wal: bool) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN")
+        connection.exec_driver_sql(f"BEGIN {connection.get_execution_options().get(_SQLITE_BEGIN, '')}")
+
+
+# Execution option read by the SQLite BEGIN above: "IMMEDIATE" takes the write lock at BEGIN.
+_SQLITE_BEGIN = "sqlite_begin"
+
+
+class WriteSessions(sessionmaker[Session]):
+    """``sessions()`` for reading, ``sessions.begin()`` for a write transaction.
+
+    On SQLite (WAL) a plain, deferred transaction that has read and then writes fails at once with
+    "database is locked" when another connection committed in between; the busy timeout does not
+    apply to that. So ``begin()`` starts with ``BEGIN IMMEDIATE``: it waits (up to the busy timeout)
+    for the write lock before reading, and writers take turns instead of failing. Readers are not
+    held up (WAL). Other databases ignore the option.
+    """
+
+    @contextmanager
+    def begin(self) -> Iterator[Session]:
+        with self() as session, session.begin():
+            session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+            yield session
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(bind=engine, expire_on_commit=False)
+    return WriteSessions(bind=engine, expire_on_commit=False)
 
 
 def alembic_config(url: str) -> Config:

@@ -21,3 +21,5 @@ TAG = 64
 ARTICLE_BODY = 100_000
 SEARCH_QUERY = 500
 TICKET_TEXT = 10_000
+# The largest row id: ids are 64-bit signed integers (BIGINT; SQLite's INTEGER).
+ROW_ID = 2**63 - 1

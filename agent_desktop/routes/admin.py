@@ -24,6 +24,7 @@ from agent_desktop.auth.deps import CurrentUser, audit_async, require_role
 from agent_desktop.auth.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, hash_password
 from agent_desktop.auth.routes import current_user_of
 from agent_desktop.errors import ApiError
+from agent_desktop.inputs import RowId
 from agent_desktop.state import DesktopState, desktop_of
 from callcenter.app import queue_config, routing_agent
 from callcenter.i18n import translate
@@ -46,7 +47,6 @@ router = APIRouter(prefix="/api/admin")
 Admin = Annotated[CurrentUser, Depends(require_role("admin"))]
 _NAME = r"^[A-Za-z0-9_.-]{1,40}$"
 # Ids past what SQLite and PostgreSQL BIGINT hold are refused as input (the database would raise).
-UserId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 T = TypeVar("T")
 # Error params naming a field or a channel are shown with the admin page's own labels.
 _LABELS = {
@@ -126,7 +126,7 @@ async def create_user(body: NewUser, user: Admin, request: Request) -> dict[str,
 
 
 @router.patch("/users/{user_id}")
-async def change_user(user_id: UserId, body: UserChange, user: Admin, request: Request) -> dict[str, Any]:
+async def change_user(user_id: RowId, body: UserChange, user: Admin, request: Request) -> dict[str, Any]:
     desktop, users = desktop_of(request), UserService(_Clock(request))
     if user_id == user.id and (body.role not in (None, user.role) or body.active is False):
         raise ApiError(409, "desktop.own_account", user.language)  # the site would lose its admin

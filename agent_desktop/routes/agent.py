@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 from acd.model import AgentState
 from agent_desktop.auth.deps import CurrentUser, require_role
 from agent_desktop.errors import ApiError
+from agent_desktop.inputs import ROW_ID_MAX, PageSize
 from agent_desktop.state import DesktopState, desktop_of
 from agent_desktop.wire import agent_snapshot_json
 from crm_core.interactions import InteractionLog
@@ -55,7 +56,7 @@ class Dtmf(BaseModel):
 
 class Dial(BaseModel):
     number: str = Field(min_length=1, max_length=40, pattern=r"^[0-9+() .-]+$")
-    customer_id: int | None = Field(None, ge=1)
+    customer_id: int | None = Field(None, ge=1, le=ROW_ID_MAX)
 
 
 def _agent_id(user: CurrentUser) -> str:
@@ -217,7 +218,7 @@ async def dial(body: Dial, user: Agent, request: Request) -> dict[str, str]:
 
 
 @router.get("/history")
-async def history(user: Agent, request: Request, limit: int = 20) -> list[dict[str, Any]]:
+async def history(user: Agent, request: Request, limit: PageSize = 20) -> list[dict[str, Any]]:
     """The agent's own recent interactions, newest first."""
     desktop, agent = desktop_of(request), _agent_id(user)
 

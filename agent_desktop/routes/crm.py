@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
 
 from agent_desktop.auth.deps import CurrentUser, require_role
+from agent_desktop.inputs import PageSize, RowId
 from agent_desktop.state import desktop_of
 from callcenter.clock import SystemClock
 from callcenter.events import to_wire
@@ -27,7 +28,7 @@ class NewCustomer(BaseModel):
 
 
 @router.get("")
-async def search(user: Staff, request: Request, q: str = "", limit: int = 20) -> list[dict[str, Any]]:
+async def search(user: Staff, request: Request, q: str = "", limit: PageSize = 20) -> list[dict[str, Any]]:
     desktop = desktop_of(request)
     customers = CustomerService(SystemClock(), desktop.cc.default_region)
 
@@ -40,7 +41,7 @@ async def search(user: Staff, request: Request, q: str = "", limit: int = 20) ->
 
 
 @router.get("/{customer_id}")
-async def view(customer_id: int, user: Staff, request: Request) -> dict[str, Any]:
+async def view(customer_id: RowId, user: Staff, request: Request) -> dict[str, Any]:
     """The 360° view: profile, alerts, notes, open tickets, recent interactions (the timeline)."""
     desktop = desktop_of(request)
 

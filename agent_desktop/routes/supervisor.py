@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 
 from agent_desktop.auth.deps import CurrentUser, audit_async, require_role
 from agent_desktop.errors import ApiError
+from agent_desktop.inputs import PageSize
 from agent_desktop.routes.softphone import browser_phone_settings
 from agent_desktop.state import desktop_of
 from callcenter.webrtc_phones import supervisor_phone
@@ -143,7 +144,7 @@ async def remove_waiting_call(
 
 @router.get("/audit")
 async def audit_log(
-    user: Supervisor, request: Request, limit: int = 100, action: str | None = None
+    user: Supervisor, request: Request, limit: PageSize = 100, action: str | None = None
 ) -> list[dict[str, Any]]:
     desktop = desktop_of(request)
 

@@ -15,6 +15,7 @@ from acd.errors import AcdError
 from agent_desktop.auth.deps import CurrentUser, require_role
 from agent_desktop.callbacks import CallbackAsk, checked_callback
 from agent_desktop.errors import ApiError
+from agent_desktop.inputs import ROW_ID_MAX
 from agent_desktop.state import DesktopState, desktop_of
 from callcenter.clock import SystemClock
 from crm_core.models import Interaction
@@ -27,7 +28,7 @@ Agent = Annotated[CurrentUser, Depends(require_role("agent"))]
 class TicketChange(BaseModel):
     """``id`` None opens a ticket; otherwise the ticket is moved to ``status`` and linked."""
 
-    id: int | None = Field(None, ge=1)
+    id: int | None = Field(None, ge=1, le=ROW_ID_MAX)
     subject: str = Field("", max_length=200)
     type: Literal["service_request", "complaint", "enquiry"] = "service_request"
     status: Literal["open", "pending", "resolved"] = "open"
@@ -42,9 +43,14 @@ class WrapUp(BaseModel):
     callback: CallbackAsk | None = None
 
 
-def _interaction(desktop: DesktopState, ref: str) -> tuple[int, int | None, str | None] | None:
+def _interaction(
+    desktop: DesktopState, ref: str, agent: str, language: str
+) -> tuple[int, int | None, str | None] | None:
+    """The agent's interaction ``ref`` (id, customer, queue); 403 when another agent handled it."""
     with desktop.db() as session:
         row = session.scalars(select(Interaction).where(Interaction.external_ref == ref)).one_or_none()
+        if row is not None and row.agent_id != agent:
+            raise ApiError(403, "desktop.not_your_interaction", language)
         return None if row is None else (row.id, row.customer_id, row.queue)
 
 
@@ -74,7 +80,7 @@ async def wrap_up(body: WrapUp, user: Agent, request: Request) -> dict[str, Any]
         raise ApiError(409, "desktop.no_agent_link", user.language)
     agent = user.agent_id
     interaction = await asyncio.to_thread(
-        _interaction, desktop, desktop.cc.interaction_ref(body.uniqueid, agent)
+        _interaction, desktop, desktop.cc.interaction_ref(body.uniqueid, agent), agent, user.language
     )
     queue = interaction[2] if interaction else None
     required = {q.name: q.disposition_required for q in desktop.engine.settings.queues}

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -66,3 +67,21 @@ def test_given_savepoint_when_rolled_back_then_outer_transaction_keeps_its_work(
         nested.rollback()
     with db.engine.connect() as conn:
         assert conn.execute(text("SELECT title FROM kb_articles")).scalars().all() == ["a"]
+
+
+def test_given_many_threads_when_each_reads_then_writes_in_one_transaction_then_none_fails(db: Db) -> None:
+    """Concurrent writers (a web app's worker threads): on SQLite a deferred transaction that read
+    before another writer committed used to fail at once with "database is locked"."""
+    count = text("SELECT count(*) FROM kb_articles")
+
+    def writer(number: int) -> None:
+        for step in range(40):
+            with db.sessions.begin() as session:
+                session.execute(count).scalar_one()
+                session.execute(_ARTICLE, {"title": f"{number}-{step}"})
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        for finished in [pool.submit(writer, n) for n in range(6)]:
+            finished.result()
+    with db.sessions() as session:
+        assert session.execute(count).scalar_one() == 6 * 40

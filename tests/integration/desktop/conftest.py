@@ -58,8 +58,9 @@ class Desktop:
 
 
 @contextlib.asynccontextmanager
-async def live_desktop(settings: Settings) -> AsyncIterator[Desktop]:
-    """The engine (nobody signed in but who was signed in on this database) and the web app."""
+async def live_desktop(settings: Settings, trusted_proxies: tuple[str, ...] = ()) -> AsyncIterator[Desktop]:
+    """The engine (nobody signed in but who was signed in on this database) and the web app on an
+    ephemeral port (``trusted_proxies``: as in settings)."""
     engine = Engine(settings, simulator_mode=True)
     await engine.start()
     try:
@@ -68,7 +69,7 @@ async def live_desktop(settings: Settings) -> AsyncIterator[Desktop]:
         app = create_desktop_app(
             engine, clock=clock, idle_timeout_s=60, absolute_timeout_s=600, wallboard_interval_s=0.05
         )
-        async with running_server(app) as url:
+        async with running_server(app, trusted_proxies=trusted_proxies) as url:
             yield Desktop(engine, app, url, clock)
     finally:
         await engine.stop()

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
@@ -67,6 +68,10 @@ async def _next(events: Subscription, kind: type[E], where: Callable[[E], bool] 
                 return event
 
 
+def _is_call(uniqueid: str, event: CallEnded) -> bool:
+    return event.uniqueid == uniqueid
+
+
 async def _talk_and_hang_up(engine: Engine, events: Subscription, offer: CallOffered) -> None:
     await _next(events, CallConnected, lambda e: e.uniqueid == offer.uniqueid)
     await engine.contact_center.hang_up(offer.agent_id)
@@ -122,8 +127,12 @@ async def test_given_open_callbacks_when_the_engine_restarts_then_both_are_still
         offers = [await _next(events, CallOffered) for _ in range(2)]
         assert {o.caller_number for o in offers} == {WEI, "+12125550199"}
         assert {o.agent_id for o in offers} == {"1001", "1003"}
+        # Both connect before either is hung up: wait for both (waiting for one skips the other's).
+        connected = [await _next(events, CallConnected) for _ in offers]
+        assert {c.uniqueid for c in connected} == {o.uniqueid for o in offers}
         for offer in offers:
-            await _talk_and_hang_up(second, events, offer)
+            await second.contact_center.hang_up(offer.agent_id)
+            await _next(events, CallEnded, partial(_is_call, offer.uniqueid))
         await wait_until(
             lambda: all(_callback(second, i).status == "done" for i in (queued, pending)), what="both done"
         )
