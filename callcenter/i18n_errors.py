@@ -27,6 +27,10 @@ ERROR_CATALOGUES: Final[Mapping[str, Mapping[str, str]]] = {
         "crm.invalid_value": "{field} cannot be {value}; allowed: {allowed}.",
         "crm.import.invalid_mapping": "The column mapping is invalid: {reason}",
         "crm.import.conflict": "This row conflicts with an existing customer.",
+        "crm.search.no_terms": (
+            "Type part of a name, a number or an e-mail address: {text} has no letters or digits."
+        ),
+        "crm.number_in_use": "{number} already belongs to {customers}. Create the customer anyway?",
         "crm.not_found": "{kind} {key} does not exist.",
         "crm.points.insufficient": "Customer {customer_id} has {balance} points; cannot redeem {requested}.",
         "crm.ticket.illegal_transition": "Ticket {ticket_id} cannot go from {current} to {target}.",
@@ -101,6 +105,8 @@ ERROR_CATALOGUES: Final[Mapping[str, Mapping[str, str]]] = {
         "crm.invalid_value": "{field} 不能为 {value}；允许的值：{allowed}。",
         "crm.import.invalid_mapping": "列映射无效：{reason}",
         "crm.import.conflict": "该行与已有客户冲突。",
+        "crm.search.no_terms": "请输入姓名、号码或电子邮件地址的一部分：{text} 中没有字母或数字。",
+        "crm.number_in_use": "{number} 已属于 {customers}。仍要创建该客户吗？",
         "crm.not_found": "{kind} {key} 不存在。",
         "crm.points.insufficient": "客户 {customer_id} 有 {balance} 积分，不能兑换 {requested}。",
         "crm.ticket.illegal_transition": "工单 {ticket_id} 不能从 {current} 变为 {target}。",

@@ -7,7 +7,9 @@
     │   ├── FieldTooLong          crm.field_too_long
     │   ├── MissingField          crm.missing_field
     │   ├── InvalidValue          crm.invalid_value
-    │   └── InvalidImportMapping  crm.import.invalid_mapping
+    │   ├── InvalidImportMapping  crm.import.invalid_mapping
+    │   └── SearchHasNoTerms      crm.search.no_terms
+    ├── NumberInUse               crm.number_in_use
     ├── NotFound                  crm.not_found
     ├── InsufficientPoints        crm.points.insufficient
     └── IllegalTicketTransition   crm.ticket.illegal_transition
@@ -68,6 +70,18 @@ class InvalidValue(ValidationError):
 class InvalidImportMapping(ValidationError):
     code = "crm.import.invalid_mapping"
     template = "Column mapping is invalid: {reason}"
+
+
+class SearchHasNoTerms(ValidationError):
+    code = "crm.search.no_terms"
+    template = "{text!r} has no letters or digits to search for"
+
+
+class NumberInUse(CrmError):
+    """The number already belongs to other customers; creating one more needs a confirmation."""
+
+    code = "crm.number_in_use"
+    template = "{number} already belongs to {customers}"
 
 
 class NotFound(CrmError):

@@ -25,7 +25,10 @@ const CC = {
     });
     if (r.status === 401 && !path.startsWith("/api/auth/login")) { location.href = "/login"; throw new Error("signed out"); }
     const data = r.headers.get("content-type")?.includes("json") ? await r.json() : null;
-    if (!r.ok) { CC.toast((data && data.message) || r.statusText, true); throw new Error(data ? data.code : r.status); }
+    if (!r.ok) {
+      CC.toast((data && data.message) || r.statusText, true);
+      throw Object.assign(new Error(data ? data.code : r.status), { text: data && data.message });
+    }
     return data;
   },
   toast(message, error) {

@@ -8,12 +8,13 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
-from crm_core.customers import CustomerFilter, CustomerService
+from crm_core.customers import CustomerService
 from crm_core.errors import InvalidImportMapping
 from crm_core.exporter import export_customers_csv
 from crm_core.importer import ColumnMapping, CustomerImporter
 from crm_core.lookup import KnownCaller, ScreenPop
 from crm_core.models import Customer, CustomerEmail, CustomerNote, CustomerPhone
+from crm_core.search import CustomerFilter
 from tests.crm_conftest_helpers import Db, FakeClock
 
 MAPPING = ColumnMapping(
@@ -144,5 +145,6 @@ def test_given_customers_when_exported_then_csv_round_trips_and_formulas_neutral
     assert lines[2]["name"].startswith("'=")
     with db.sessions() as session:
         assert [
-            c.display_name for c in CustomerService(clock).search(session, CustomerFilter(tag="vip"))
+            h.customer.display_name
+            for h in CustomerService(clock).search(session, CustomerFilter(tag="vip")).hits
         ] == ["Wei Zhang"]
