@@ -23,6 +23,7 @@ from crm_core.models import (
 )
 from crm_core.search import CustomerFilter, CustomerSearch, SearchPage, reindex, term_rows
 from crm_core.validation import normalize_email, one_of, optional, required
+from crm_core.value import Tier
 from crm_core.views import CustomerSummary, customer_summary
 
 
@@ -79,6 +80,7 @@ class CustomerDraft:
     opt_out_sms: bool = False
     tags: tuple[str, ...] = ()
     notes: tuple[NoteDraft, ...] = field(default=())
+    tier: str | None = None  # normally computed from purchases; an import may set it
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,7 +176,7 @@ class CustomerService:
             opt_out_calls=draft.opt_out_calls,
             opt_out_email=draft.opt_out_email,
             opt_out_sms=draft.opt_out_sms,
-            tier="normal",
+            tier=check_tier(draft.tier) if draft.tier else Tier.NORMAL.value,
             value_score=0.0,
             lifecycle_stage="new",
             points_balance=0,
@@ -312,6 +314,10 @@ class CustomerService:
             author=optional("author", note.author, limits.SHORT),
             created_at=utc_now(self.clock),
         )
+
+
+def check_tier(value: str) -> str:
+    return one_of("tier", value.strip().lower(), [t.value for t in Tier])
 
 
 def _existing(session: Session, customer_id: int) -> Customer:
