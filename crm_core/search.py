@@ -10,20 +10,20 @@ Each rank is one range scan of ``ix_customer_search_terms_lookup``, read only as
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from functools import lru_cache
 
-from sqlalchemy import ColumnElement, Select, and_, delete, exists, insert, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import BindParameter, ColumnElement, Select, bindparam, delete, exists, insert, select
+from sqlalchemy.orm import Session
 
 from crm_core import limits, phones
 from crm_core.errors import FieldTooLong, InvalidValue, SearchHasNoTerms
 from crm_core.models import Customer, CustomerEmail, CustomerPhone, CustomerSearchTerm, CustomerTag
 from crm_core.search_terms import MAX_TERM, TermClass, customer_terms, digits, is_phone_like, normalize
-from crm_core.views import CustomerSummary, customer_summary
+from crm_core.views import CustomerSummary
 
 MAX_LIMIT = 100
 MAX_OFFSET = 10_000
-_TERMS = CustomerSearchTerm
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,14 +81,26 @@ class CustomerSearch:
         check_page(limit, offset)
         text = (where.text or "").strip()
         want = offset + limit + 1  # one more than the page tells whether there is a next page
+        filters, params = _filter_params(where)
         if text:
-            ranked = _ranked(session, search_key(text, self.default_region), where, want)
+            key = search_key(text, self.default_region)
+            in_any_order = "@" not in text and not is_phone_like(text)
+            ranked = _ranked(session, _plan(key, in_any_order), filters, params, want)
         else:
-            query = _filtered(select(Customer.id), where, on_terms=False).order_by(Customer.id)
-            ranked = dict.fromkeys(session.scalars(query.limit(want)), "list")
+            rows = _run(session, _listing(filters), {**params, "skip": 0, "take": want})
+            ranked = dict.fromkeys(rows, "list")
         ids = list(ranked)[offset : offset + limit]
         hits = _hits(session, ids, ranked)
         return SearchPage(hits, offset, limit, has_more=len(ranked) > offset + limit)
+
+
+@dataclass(frozen=True, slots=True)
+class _Tier:
+    name: str
+    cls: TermClass
+    lower: str  # how the term compares with the key: "eq", "gt" (prefix, not equal) or "ge"
+    key: str
+    others: tuple[str, ...] = ()  # words that must also start a word of the customer
 
 
 def _upper(key: str) -> str:
@@ -96,49 +108,39 @@ def _upper(key: str) -> str:
     return key[:-1] + chr(ord(key[-1]) + 1)
 
 
-def _tiers(key: str) -> list[tuple[str, Select[tuple[int]]]]:
-    base = select(_TERMS.customer_id).order_by(_TERMS.term, _TERMS.customer_id)
-    upper = _upper(key)
+def _plan(key: str, in_any_order: bool) -> list[_Tier]:
     tiers = [
-        ("exact", base.where(_TERMS.cls == TermClass.WHOLE, _TERMS.term == key)),
-        ("prefix", base.where(_TERMS.cls == TermClass.WHOLE, _TERMS.term > key, _TERMS.term < upper)),
-        ("word", base.where(_TERMS.cls == TermClass.WORD, _TERMS.term >= key, _TERMS.term < upper)),
+        _Tier("exact", TermClass.WHOLE, "eq", key),
+        _Tier("prefix", TermClass.WHOLE, "gt", key),
+        _Tier("word", TermClass.WORD, "ge", key),
     ]
     if len(key) >= 3:
-        inner = base.where(_TERMS.cls == TermClass.INNER, _TERMS.term >= key, _TERMS.term < upper)
-        tiers.append(("contains", inner))
-    words = key.split(" ")
-    if len(words) > 1:
-        pivot = max(words, key=len)
-        others = [w for w in words if w != pivot]
-        for cls in (TermClass.WHOLE, TermClass.WORD):
-            query = base.where(_TERMS.cls == cls, _TERMS.term >= pivot, _TERMS.term < _upper(pivot))
-            tiers.append(("all_words", query.where(*(_starts_a_word(w) for w in others))))
+        tiers.append(_Tier("contains", TermClass.INNER, "ge", key))
+    words = list(dict.fromkeys(key.split(" ")))
+    if in_any_order and len(words) > 1:
+        pivot = max(words, key=len)  # the longest word is usually the rarest
+        others = tuple(w for w in words if w != pivot)
+        tiers += [_Tier("all_words", cls, "ge", pivot, others) for cls in (TermClass.WHOLE, TermClass.WORD)]
     return tiers
 
 
-def _starts_a_word(word: str) -> ColumnElement[bool]:
-    other = aliased(CustomerSearchTerm)
-    return exists().where(
-        other.customer_id == _TERMS.customer_id,
-        other.cls < TermClass.INNER,
-        other.term >= word,
-        other.term < _upper(word),
-    )
-
-
-def _ranked(session: Session, key: str, where: CustomerFilter, want: int) -> dict[int, str]:
+def _ranked(
+    session: Session, tiers: list[_Tier], filters: tuple[str, ...], params: dict[str, object], want: int
+) -> dict[int, str]:
     """Customer id -> rank name, best first, until ``want`` customers (or every match) are found."""
     found: dict[int, str] = {}
-    for name, query in _tiers(key):
-        query = _filtered(query, where, on_terms=True)
+    for tier in tiers:
+        statement = _tier_statement(tier.cls, tier.lower, len(tier.others), filters)
+        values = {**params, "key": tier.key, "upper": _upper(tier.key)}
+        for index, word in enumerate(tier.others):
+            values |= {f"w{index}": word, f"u{index}": _upper(word)}
         read = 0
-        while len(found) < want:
+        while len(found) < want and read < _SCAN_LIMIT:
             batch = max(2 * (want - len(found)), 64)
-            rows = list(session.scalars(query.offset(read).limit(batch)))
+            rows = _run(session, statement, {**values, "skip": read, "take": batch})
             read += len(rows)
             for customer_id in rows:
-                found.setdefault(customer_id, name)
+                found.setdefault(customer_id, tier.name)
             if len(rows) < batch:
                 break
         if len(found) >= want:
@@ -146,34 +148,95 @@ def _ranked(session: Session, key: str, where: CustomerFilter, want: int) -> dic
     return found
 
 
-def _filtered(query: Select[tuple[int]], where: CustomerFilter, *, on_terms: bool) -> Select[tuple[int]]:
-    """Add the filters; ``on_terms``: the query reads the search terms (joined to customers if needed)."""
-    customer_id = _TERMS.customer_id if on_terms else Customer.id
-    conditions: list[ColumnElement[bool]] = []
-    if where.tier:
-        conditions.append(Customer.tier == where.tier)
-    if where.owner:
-        conditions.append(Customer.owner == where.owner)
-    if where.organisation_id is not None:
-        conditions.append(Customer.organisation_id == where.organisation_id)
-    if where.tag:
-        tagged = select(CustomerTag.customer_id).where(CustomerTag.tag == where.tag.lower())
+def _run(session: Session, statement: Select[tuple[int]], params: dict[str, object]) -> list[int]:
+    return list(session.connection().execute(statement, params).scalars())
+
+
+_SCAN_LIMIT = 20_000  # index entries one rank may read for a page (all_words filters what it reads)
+_T = CustomerSearchTerm.__table__.c
+_C = Customer.__table__.c
+
+
+@lru_cache(maxsize=256)
+def _tier_statement(cls: int, lower: str, others: int, filters: tuple[str, ...]) -> Select[tuple[int]]:
+    """One rank as a statement with bound parameters (built once per shape)."""
+    key: BindParameter[str] = bindparam("key", type_=_T.term.type)
+    term = _T.term == key if lower == "eq" else (_T.term > key if lower == "gt" else _T.term >= key)
+    conditions = [_T.cls == cls, term]
+    if lower != "eq":
+        conditions.append(_T.term < bindparam("upper"))
+    for index in range(others):
+        other = CustomerSearchTerm.__table__.alias(f"other{index}")
+        conditions.append(
+            exists().where(
+                other.c.customer_id == _T.customer_id,
+                other.c.cls < TermClass.INNER,
+                other.c.term >= bindparam(f"w{index}"),
+                other.c.term < bindparam(f"u{index}"),
+            )
+        )
+    query = _with_filters(select(_T.customer_id).where(*conditions), filters, _T.customer_id)
+    return query.order_by(_T.term, _T.customer_id).offset(bindparam("skip")).limit(bindparam("take"))
+
+
+@lru_cache(maxsize=32)
+def _listing(filters: tuple[str, ...]) -> Select[tuple[int]]:
+    query = _with_filters(select(_C.id), filters, _C.id)
+    return query.order_by(_C.id).offset(bindparam("skip")).limit(bindparam("take"))
+
+
+def _filter_params(where: CustomerFilter) -> tuple[tuple[str, ...], dict[str, object]]:
+    values: dict[str, object] = {
+        "tier": where.tier or None,
+        "owner": where.owner or None,
+        "organisation_id": where.organisation_id,
+        "tag": where.tag.lower() if where.tag else None,
+    }
+    present = {name: value for name, value in values.items() if value is not None}
+    return tuple(present), {f"f_{name}": value for name, value in present.items()}
+
+
+def _with_filters(
+    query: Select[tuple[int]], filters: tuple[str, ...], customer_id: ColumnElement[int]
+) -> Select[tuple[int]]:
+    columns = [name for name in filters if name != "tag"]
+    if columns and customer_id is not _C.id:
+        query = query.join(Customer.__table__, _C.id == customer_id)
+    conditions = [_C[name] == bindparam(f"f_{name}") for name in columns]
+    if "tag" in filters:
+        tagged = select(CustomerTag.customer_id).where(CustomerTag.tag == bindparam("f_tag"))
         conditions.append(customer_id.in_(tagged))
-    if not conditions:
-        return query
-    if on_terms:
-        query = query.join(Customer, Customer.id == customer_id)
-    return query.where(and_(*conditions))
+    return query.where(*conditions) if conditions else query
+
+
+_IDS: BindParameter[int] = bindparam("ids", expanding=True)
+_CUSTOMERS = select(Customer.__table__).where(_C.id.in_(_IDS))
+_PHONES = (
+    select(CustomerPhone.customer_id, CustomerPhone.e164)
+    .where(CustomerPhone.customer_id.in_(_IDS))
+    .order_by(CustomerPhone.is_primary.desc(), CustomerPhone.id)
+)
+_EMAILS = (
+    select(CustomerEmail.customer_id, CustomerEmail.email)
+    .where(CustomerEmail.customer_id.in_(_IDS))
+    .order_by(CustomerEmail.is_primary.desc(), CustomerEmail.id)
+)
+_SUMMARY_FIELDS = tuple(f.name for f in fields(CustomerSummary))
 
 
 def _hits(session: Session, ids: Sequence[int], ranked: dict[int, str]) -> tuple[SearchHit, ...]:
     if not ids:
         return ()
-    customers = {c.id: c for c in session.scalars(select(Customer).where(Customer.id.in_(ids)))}
+    connection = session.connection()
+    customers = {
+        row.id: CustomerSummary(**{name: row._mapping[name] for name in _SUMMARY_FIELDS})
+        for row in connection.execute(_CUSTOMERS, {"ids": list(ids)})
+    }
     numbers, addresses = _contacts(session, ids)
     return tuple(
-        SearchHit(customer_summary(customers[i]), tuple(numbers[i]), tuple(addresses[i]), ranked[i])
+        SearchHit(customers[i], tuple(numbers[i]), tuple(addresses[i]), ranked[i])
         for i in ids
+        if i in customers
     )
 
 
@@ -181,19 +244,10 @@ def _contacts(session: Session, ids: Sequence[int]) -> tuple[dict[int, list[str]
     """Numbers and e-mail addresses of these customers, primary first."""
     numbers: dict[int, list[str]] = {i: [] for i in ids}
     addresses: dict[int, list[str]] = {i: [] for i in ids}
-    phone_rows = (
-        select(CustomerPhone.customer_id, CustomerPhone.e164)
-        .where(CustomerPhone.customer_id.in_(ids))
-        .order_by(CustomerPhone.is_primary.desc(), CustomerPhone.id)
-    )
-    for customer_id, e164 in session.execute(phone_rows):
+    connection = session.connection()
+    for customer_id, e164 in connection.execute(_PHONES, {"ids": list(ids)}):
         numbers[customer_id].append(e164)
-    email_rows = (
-        select(CustomerEmail.customer_id, CustomerEmail.email)
-        .where(CustomerEmail.customer_id.in_(ids))
-        .order_by(CustomerEmail.is_primary.desc(), CustomerEmail.id)
-    )
-    for customer_id, email in session.execute(email_rows):
+    for customer_id, email in connection.execute(_EMAILS, {"ids": list(ids)}):
         addresses[customer_id].append(email)
     return numbers, addresses
 
