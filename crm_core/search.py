@@ -5,6 +5,10 @@ query (``prefix``); a later word starts with it (``word``); the query is inside 
 3+ characters); every word of the query starts a word of the customer, in any order (``all_words``,
 "Zhang Wei" finds "Wei Zhang"). Within a rank, by the matched term then id, so pages are stable.
 Each rank is one range scan of ``ix_customer_search_terms_lookup``, read only as far as the page needs.
+Bounds that keep a search fast at millions of customers: a rank reads at most 20,000 index entries;
+``all_words`` (tried only when the typed order fills no page) reads at most 1,000 entries of the
+query's rarest word and checks each for the other words, so two very common words typed in another
+order show the matches among those.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
 from functools import lru_cache
 
-from sqlalchemy import BindParameter, ColumnElement, Select, bindparam, delete, exists, insert, select
+from sqlalchemy import BindParameter, ColumnElement, Select, bindparam, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from crm_core import limits, phones
@@ -84,8 +88,9 @@ class CustomerSearch:
         filters, params = _filter_params(where)
         if text:
             key = search_key(text, self.default_region)
-            in_any_order = "@" not in text and not is_phone_like(text)
-            ranked = _ranked(session, _plan(key, in_any_order), filters, params, want)
+            ranked = _ranked(session, _plan(key), filters, params, want, {})
+            if len(ranked) < want and "@" not in text and not is_phone_like(text):
+                ranked = _ranked(session, _any_order(session, key), filters, params, want, ranked)
         else:
             rows = _run(session, _listing(filters), {**params, "skip": 0, "take": want})
             ranked = dict.fromkeys(rows, "list")
@@ -101,6 +106,7 @@ class _Tier:
     lower: str  # how the term compares with the key: "eq", "gt" (prefix, not equal) or "ge"
     key: str
     others: tuple[str, ...] = ()  # words that must also start a word of the customer
+    scan_limit: int = 20_000  # index entries this rank may read
 
 
 def _upper(key: str) -> str:
@@ -108,7 +114,7 @@ def _upper(key: str) -> str:
     return key[:-1] + chr(ord(key[-1]) + 1)
 
 
-def _plan(key: str, in_any_order: bool) -> list[_Tier]:
+def _plan(key: str) -> list[_Tier]:
     tiers = [
         _Tier("exact", TermClass.WHOLE, "eq", key),
         _Tier("prefix", TermClass.WHOLE, "gt", key),
@@ -116,67 +122,100 @@ def _plan(key: str, in_any_order: bool) -> list[_Tier]:
     ]
     if len(key) >= 3:
         tiers.append(_Tier("contains", TermClass.INNER, "ge", key))
-    words = list(dict.fromkeys(key.split(" ")))
-    if in_any_order and len(words) > 1:
-        pivot = max(words, key=len)  # the longest word is usually the rarest
-        others = tuple(w for w in words if w != pivot)
-        tiers += [_Tier("all_words", cls, "ge", pivot, others) for cls in (TermClass.WHOLE, TermClass.WORD)]
     return tiers
 
 
+def _any_order(session: Session, key: str) -> list[_Tier]:
+    """The all-words ranks: read the rarest word's entries, keep customers that have the other words."""
+    words = list(dict.fromkeys(key.split(" ")))
+    if len(words) < 2:
+        return []
+    connection = session.connection()
+    counts = {
+        w: sum(connection.scalar(_WORD_COUNT, {"cls": c, "word": w, "upper": _upper(w)}) or 0 for c in (0, 1))
+        for w in words
+    }
+    pivot = min(words, key=lambda w: counts[w])
+    others = tuple(w for w in words if w != pivot)
+    return [
+        _Tier("all_words", TermClass.WHOLE, "ge", pivot, others, _ALL_WORDS_SCAN // 4),
+        _Tier("all_words", TermClass.WORD, "ge", pivot, others, _ALL_WORDS_SCAN),
+    ]
+
+
 def _ranked(
-    session: Session, tiers: list[_Tier], filters: tuple[str, ...], params: dict[str, object], want: int
+    session: Session,
+    tiers: list[_Tier],
+    filters: tuple[str, ...],
+    params: dict[str, object],
+    want: int,
+    found: dict[int, str],
 ) -> dict[int, str]:
-    """Customer id -> rank name, best first, until ``want`` customers (or every match) are found."""
-    found: dict[int, str] = {}
+    """Add customer id -> rank name to ``found``, best first, until ``want`` (or every match) are there."""
     for tier in tiers:
-        statement = _tier_statement(tier.cls, tier.lower, len(tier.others), filters)
+        statement = _tier_statement(tier.cls, tier.lower, filters)
         values = {**params, "key": tier.key, "upper": _upper(tier.key)}
-        for index, word in enumerate(tier.others):
-            values |= {f"w{index}": word, f"u{index}": _upper(word)}
         read = 0
-        while len(found) < want and read < _SCAN_LIMIT:
-            batch = max(2 * (want - len(found)), 64)
+        batch = max(2 * (want - len(found)), 64)
+        while len(found) < want and read < tier.scan_limit:
+            batch = min(batch, tier.scan_limit - read)
             rows = _run(session, statement, {**values, "skip": read, "take": batch})
             read += len(rows)
-            for customer_id in rows:
+            for customer_id in _with_every_word(session, rows, tier.others):
                 found.setdefault(customer_id, tier.name)
             if len(rows) < batch:
                 break
+            batch *= 2  # an OFFSET walks the skipped entries again: read more each time
         if len(found) >= want:
             break
     return found
+
+
+def _with_every_word(session: Session, candidates: list[int], words: tuple[str, ...]) -> list[int]:
+    """The candidates (in their order) that have a word starting with each of ``words``."""
+    for word in words:
+        if not candidates:
+            break
+        having = set(_run(session, _HAS_WORD, {"ids": candidates, "word": word, "upper": _upper(word)}))
+        candidates = [c for c in candidates if c in having]
+    return candidates
 
 
 def _run(session: Session, statement: Select[tuple[int]], params: dict[str, object]) -> list[int]:
     return list(session.connection().execute(statement, params).scalars())
 
 
-_SCAN_LIMIT = 20_000  # index entries one rank may read for a page (all_words filters what it reads)
+_ALL_WORDS_SCAN = 1_000
 _T = CustomerSearchTerm.__table__.c
 _C = Customer.__table__.c
 
 
-@lru_cache(maxsize=256)
-def _tier_statement(cls: int, lower: str, others: int, filters: tuple[str, ...]) -> Select[tuple[int]]:
+@lru_cache(maxsize=64)
+def _tier_statement(cls: int, lower: str, filters: tuple[str, ...]) -> Select[tuple[int]]:
     """One rank as a statement with bound parameters (built once per shape)."""
     key: BindParameter[str] = bindparam("key", type_=_T.term.type)
     term = _T.term == key if lower == "eq" else (_T.term > key if lower == "gt" else _T.term >= key)
     conditions = [_T.cls == cls, term]
     if lower != "eq":
         conditions.append(_T.term < bindparam("upper"))
-    for index in range(others):
-        other = CustomerSearchTerm.__table__.alias(f"other{index}")
-        conditions.append(
-            exists().where(
-                other.c.customer_id == _T.customer_id,
-                other.c.cls < TermClass.INNER,
-                other.c.term >= bindparam(f"w{index}"),
-                other.c.term < bindparam(f"u{index}"),
-            )
-        )
     query = _with_filters(select(_T.customer_id).where(*conditions), filters, _T.customer_id)
     return query.order_by(_T.term, _T.customer_id).offset(bindparam("skip")).limit(bindparam("take"))
+
+
+_STARTS = select(_T.customer_id).where(
+    _T.cls == bindparam("cls"),
+    _T.term >= bindparam("word", type_=_T.term.type),
+    _T.term < bindparam("upper", type_=_T.term.type),
+)
+# How often a word starts a value (cls WHOLE) or a later word (WORD), counted up to the all-words
+# scan budget: one index range each.
+_WORD_COUNT = select(func.count()).select_from(_STARTS.limit(_ALL_WORDS_SCAN).subquery())
+_HAS_WORD = select(_T.customer_id).where(
+    _T.customer_id.in_(bindparam("ids", expanding=True)),
+    _T.cls < TermClass.INNER,
+    _T.term >= bindparam("word", type_=_T.term.type),
+    _T.term < bindparam("upper", type_=_T.term.type),
+)
 
 
 @lru_cache(maxsize=32)
