@@ -1,4 +1,4 @@
-"""CRM benchmark: screen-pop lookup latency, 360° view assembly and import throughput.
+"""CRM benchmark: screen-pop lookup latency, 360° view assembly, customer search and import throughput.
 
     .venv/bin/python bench/crm_bench.py [--customers N] [--backend sqlite|postgresql|both]
 
@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import phonenumbers
 import psycopg
@@ -35,7 +36,8 @@ from crm_core.db import make_engine, make_session_factory, migrate
 from crm_core.demo_data import generate
 from crm_core.importer import ColumnMapping, CustomerImporter
 from crm_core.lookup import ScreenPop
-from crm_core.models import Customer, CustomerPhone
+from crm_core.models import Customer, CustomerEmail, CustomerPhone
+from crm_core.search import CustomerFilter
 
 NOW = datetime(2026, 3, 1, tzinfo=UTC)
 PG_ADMIN = "host=127.0.0.1 port=5432 user=postgres dbname=test"
@@ -117,6 +119,70 @@ def measure_lookups(sessions: sessionmaker[Session], count: int, rng: random.Ran
     print(f"  full screen pop (lookup + 360° of every match):      {percentiles(full)}")
 
 
+def _first_of(session: Session, column: Any, key: Any, ids: list[int]) -> dict[int, str]:
+    return {row[0]: row[1] for row in session.execute(select(key, column).where(key.in_(ids)))}
+
+
+def _queries_for(
+    display: str, native: str | None, e164: str | None, email: str | None, rng: random.Random
+) -> list[tuple[str, str, int]]:
+    words = display.split()
+    surname = words[-1]
+    kinds = [
+        ("whole name", display, 0),
+        ("last word (surname)", surname, 0),
+        ("surname, page 3", surname, 40),
+        ("words reversed", " ".join(reversed(words)), 0),
+        ("inside a word (4 letters)", surname[1:5] if len(surname) > 4 else words[0][:4], 0),
+    ]
+    if native:
+        kinds += [("Chinese surname (1 char)", native[0], 0), ("Chinese full name", native, 0)]
+    if e164:
+        kinds += [("last 4 digits", e164[-4:], 0), ("7 digits", e164[-7:], 0)]
+        kinds.append(("number as typed", dialled_forms(e164, rng), 0))
+    if email:
+        kinds += [("e-mail", email, 0), ("e-mail local part", email.split("@")[0], 0)]
+    return kinds
+
+
+def search_queries(
+    sessions: sessionmaker[Session], count: int, rng: random.Random
+) -> list[tuple[str, str, int]]:
+    """(kind, text, offset) as agents type them, taken from random stored customers."""
+    with sessions() as session:
+        top = session.scalar(select(func.max(Customer.id))) or 0
+        ids = [rng.randrange(1, top + 1) for _ in range(count)]
+        people = session.execute(
+            select(Customer.id, Customer.display_name, Customer.native_name).where(Customer.id.in_(ids))
+        ).all()
+        numbers = _first_of(session, CustomerPhone.e164, CustomerPhone.customer_id, ids)
+        emails = _first_of(session, CustomerEmail.email, CustomerEmail.customer_id, ids)
+    queries = [
+        rng.choice(_queries_for(display, native, numbers.get(cid), emails.get(cid), rng))
+        for cid, display, native in people
+    ]
+    queries += [("no match", f"qx{rng.randrange(10**6)}zz", 0) for _ in range(count // 20)]
+    return queries
+
+
+def measure_search(sessions: sessionmaker[Session], count: int, rng: random.Random) -> None:
+    service = CustomerService(_FixedClock(), "US")
+    queries = search_queries(sessions, count, rng)
+    for _, text, offset in queries[:100]:  # warm-up
+        with sessions() as session:
+            service.search(session, CustomerFilter(text=text), limit=20, offset=offset)
+    by_kind: dict[str, list[float]] = {}
+    for kind, text, offset in queries:
+        with sessions() as session:
+            start = time.perf_counter()
+            service.search(session, CustomerFilter(text=text), limit=20, offset=offset)
+            by_kind.setdefault(kind, []).append(time.perf_counter() - start)
+    everything = [t for samples in by_kind.values() for t in samples]
+    print(f"  customer search (page of 20, any part of name/number/e-mail): {percentiles(everything)}")
+    for kind, samples in sorted(by_kind.items()):
+        print(f"    {kind:<28} {percentiles(samples)}")
+
+
 def measure_import(sessions: sessionmaker[Session], rows: int, rng: random.Random) -> None:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -138,10 +204,14 @@ def measure_import(sessions: sessionmaker[Session], rows: int, rng: random.Rando
     )
 
 
-def run(backend: str, customers: int, lookups: int, import_rows: int, seed: int, keep: str | None) -> None:
+def run(
+    backend: str, customers: int, lookups: int, searches: int, import_rows: int, seed: int, keep: str | None
+) -> None:
     print(f"== {backend}: {customers:,} customers")
     with database(backend, keep) as url:
+        start = time.perf_counter()
         migrate(url)
+        print(f"  migrations: {time.perf_counter() - start:.1f} s (indexes existing customers for search)")
         engine = make_engine(url)
         try:
             with engine.connect() as conn:
@@ -169,6 +239,7 @@ def run(backend: str, customers: int, lookups: int, import_rows: int, seed: int,
                 conn.exec_driver_sql("ANALYZE")
             sessions = make_session_factory(engine)
             measure_lookups(sessions, lookups, random.Random(seed + 1))
+            measure_search(sessions, searches, random.Random(seed + 3))
             measure_import(sessions, import_rows, random.Random(seed + 2))
         finally:
             engine.dispose()
@@ -181,6 +252,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--customers", type=int, default=1_000_000)
     parser.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="both")
     parser.add_argument("--lookups", type=int, default=5_000)
+    parser.add_argument("--searches", type=int, default=5_000)
     parser.add_argument("--import-rows", type=int, default=20_000)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--sqlite-path", help="keep/reuse this SQLite file instead of a temporary one")
@@ -189,7 +261,7 @@ def main(argv: list[str] | None = None) -> int:
     backends = ("sqlite", "postgresql") if args.backend == "both" else (args.backend,)
     for backend in backends:
         keep = args.sqlite_path if backend == "sqlite" else args.pg_url
-        run(backend, args.customers, args.lookups, args.import_rows, args.seed, keep)
+        run(backend, args.customers, args.lookups, args.searches, args.import_rows, args.seed, keep)
     return 0
 
 

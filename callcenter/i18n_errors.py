@@ -27,6 +27,33 @@ ERROR_CATALOGUES: Final[Mapping[str, Mapping[str, str]]] = {
         "crm.invalid_value": "{field} cannot be {value}; allowed: {allowed}.",
         "crm.import.invalid_mapping": "The column mapping is invalid: {reason}",
         "crm.import.conflict": "This row conflicts with an existing customer.",
+        "crm.search.no_terms": (
+            "Type part of a name, a number or an e-mail address: {text} has no letters or digits."
+        ),
+        "crm.number_in_use": "{number} already belongs to {customers}. Create the customer anyway?",
+        "crm.import.unclosed_quote": "A quoted value opened on this line is never closed.",
+        "crm.import.misplaced_quote": (
+            "A quote is misplaced: a quoted value must end at a comma or at the end of the line."
+        ),
+        "crm.import.unreadable_line": "This line cannot be read as CSV: {reason}",
+        "crm.import.value_over_lines": "{column} runs over several lines: a quote is probably not closed.",
+        "crm.import.extra_values": "This line has {count} values; the header has {expected}.",
+        "crm.import.not_utf8": (
+            "The file is not UTF-8 text (line {line}): save it as CSV UTF-8 and import it again."
+        ),
+        "crm.import.bad_workbook": "The file cannot be read as an Excel workbook ({reason}).",
+        "cli.error": "error: {problem}",
+        "cli.db_unreachable": "Cannot reach the database {url}: {reason}",
+        "cli.import.line": "line {line}: {problem}",
+        "cli.import.more": "... and {count} more problems",
+        "cli.import.unused_column": "column {column} is not imported (map it with --map FIELD={column})",
+        "cli.import.summary": (
+            "rows {rows}: created {created}, updated {updated}, skipped {skipped}, errors {errors}"
+        ),
+        "cli.import.rolled_back": (
+            "rows {rows}, problems {count}: nothing was imported. Fix the lines above and import again, "
+            "or keep the good rows with --partial."
+        ),
         "crm.not_found": "{kind} {key} does not exist.",
         "crm.points.insufficient": "Customer {customer_id} has {balance} points; cannot redeem {requested}.",
         "crm.ticket.illegal_transition": "Ticket {ticket_id} cannot go from {current} to {target}.",
@@ -103,6 +130,25 @@ ERROR_CATALOGUES: Final[Mapping[str, Mapping[str, str]]] = {
         "crm.invalid_value": "{field} 不能为 {value}；允许的值：{allowed}。",
         "crm.import.invalid_mapping": "列映射无效：{reason}",
         "crm.import.conflict": "该行与已有客户冲突。",
+        "crm.search.no_terms": "请输入姓名、号码或电子邮件地址的一部分：{text} 中没有字母或数字。",
+        "crm.number_in_use": "{number} 已属于 {customers}。仍要创建该客户吗？",
+        "crm.import.unclosed_quote": "此行开始的引号值没有闭合。",
+        "crm.import.misplaced_quote": "引号位置错误：引号值之后必须是逗号或行尾。",
+        "crm.import.unreadable_line": "此行无法按 CSV 读取：{reason}",
+        "crm.import.value_over_lines": "{column} 跨越多行：可能有引号没有闭合。",
+        "crm.import.extra_values": "此行有 {count} 个值，表头只有 {expected} 列。",
+        "crm.import.not_utf8": "文件不是 UTF-8 文本（第 {line} 行）：请另存为 CSV UTF-8 后重新导入。",
+        "crm.import.bad_workbook": "无法作为 Excel 工作簿读取该文件（{reason}）。",
+        "cli.error": "错误：{problem}",
+        "cli.db_unreachable": "无法连接数据库 {url}：{reason}",
+        "cli.import.line": "第 {line} 行：{problem}",
+        "cli.import.more": "……另有 {count} 个问题",
+        "cli.import.unused_column": "列 {column} 未导入（可用 --map 字段={column} 映射）",
+        "cli.import.summary": "共 {rows} 行：新建 {created}，更新 {updated}，跳过 {skipped}，错误 {errors}",
+        "cli.import.rolled_back": (
+            "共 {rows} 行，{count} 个问题：未导入任何数据。"
+            "请修正以上各行后重新导入，或使用 --partial 保留正确的行。"
+        ),
         "crm.not_found": "{kind} {key} 不存在。",
         "crm.points.insufficient": "客户 {customer_id} 有 {balance} 积分，不能兑换 {requested}。",
         "crm.ticket.illegal_transition": "工单 {ticket_id} 不能从 {current} 变为 {target}。",

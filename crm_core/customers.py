@@ -6,14 +6,24 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from crm_core import limits, phones
 from crm_core.clock import Clock, utc_now
-from crm_core.errors import NotFound
-from crm_core.models import Address, Customer, CustomerEmail, CustomerNote, CustomerPhone, CustomerTag
-from crm_core.validation import check_length, normalize_email, one_of, optional, required
+from crm_core.errors import NotFound, NumberInUse
+from crm_core.models import (
+    Address,
+    Customer,
+    CustomerEmail,
+    CustomerNote,
+    CustomerPhone,
+    CustomerSearchTerm,
+    CustomerTag,
+)
+from crm_core.search import CustomerFilter, CustomerSearch, SearchPage, reindex, term_rows
+from crm_core.validation import normalize_email, one_of, optional, required
+from crm_core.value import Tier
 from crm_core.views import CustomerSummary, customer_summary
 
 
@@ -70,6 +80,7 @@ class CustomerDraft:
     opt_out_sms: bool = False
     tags: tuple[str, ...] = ()
     notes: tuple[NoteDraft, ...] = field(default=())
+    tier: str | None = None  # normally computed from purchases; an import may set it
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,15 +112,6 @@ _PATCH_LIMITS = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class CustomerFilter:
-    text: str | None = None  # prefix of the display name, or an exact phone / e-mail
-    tier: str | None = None
-    tag: str | None = None
-    owner: str | None = None
-    organisation_id: int | None = None
-
-
 @dataclass(slots=True)
 class PreparedCustomer:
     """A validated draft: normalized numbers and e-mails, rows built but not added (crm_core internal)."""
@@ -132,9 +134,30 @@ class CustomerService:
         self.clock = clock
         self.default_region = default_region
 
-    def create(self, session: Session, draft: CustomerDraft) -> int:
-        """Validate everything first, then insert the customer with its numbers, addresses and notes."""
-        return self.insert_prepared(session, [self.prepare(draft)])[0]
+    def create(self, session: Session, draft: CustomerDraft, *, shared_number_ok: bool = False) -> int:
+        """Validate everything first, then insert the customer with its numbers, addresses and notes.
+
+        A number that already belongs to someone raises :class:`NumberInUse` unless ``shared_number_ok``
+        (a family line is fine, but only when the person creating the customer knows it).
+        """
+        prepared = self.prepare(draft)
+        if not shared_number_ok:
+            self._refuse_shared_numbers(session, [e164 for _, e164 in prepared.numbers])
+        return self.insert_prepared(session, [prepared])[0]
+
+    def _refuse_shared_numbers(self, session: Session, numbers: list[str]) -> None:
+        for e164 in numbers:
+            query = (
+                select(Customer.id, Customer.display_name)
+                .join(CustomerPhone, CustomerPhone.customer_id == Customer.id)
+                .where(CustomerPhone.e164 == e164)
+                .order_by(Customer.id)
+                .limit(5)
+            )
+            holders = session.execute(query).all()
+            if holders:
+                names = ", ".join(f"{name} (#{customer_id})" for customer_id, name in holders)
+                raise NumberInUse(number=e164, customers=names)
 
     def prepare(self, draft: CustomerDraft) -> PreparedCustomer:
         """Validate and normalize a draft without touching the database."""
@@ -153,7 +176,7 @@ class CustomerService:
             opt_out_calls=draft.opt_out_calls,
             opt_out_email=draft.opt_out_email,
             opt_out_sms=draft.opt_out_sms,
-            tier="normal",
+            tier=check_tier(draft.tier) if draft.tier else Tier.NORMAL.value,
             value_score=0.0,
             lifecycle_stage="new",
             points_balance=0,
@@ -191,6 +214,18 @@ class CustomerService:
             children.extend(CustomerTag(customer_id=cid, tag=tag) for tag in item.tags)
         session.add_all(children)
         session.flush()
+        terms = [
+            row
+            for p in prepared
+            for row in term_rows(
+                p.customer.id,
+                (p.customer.display_name, p.customer.native_name),
+                (e164 for _, e164 in p.numbers),
+                p.emails,
+            )
+        ]
+        if terms:
+            session.execute(insert(CustomerSearchTerm), terms)
         return [p.customer.id for p in prepared]
 
     def update(self, session: Session, customer_id: int, patch: CustomerPatch) -> CustomerSummary:
@@ -212,6 +247,8 @@ class CustomerService:
             setattr(customer, name, value)
         customer.updated_at = utc_now(self.clock)
         session.flush()
+        if {"display_name", "native_name"} & changes.keys():
+            reindex(session, [customer_id])
         return customer_summary(customer)
 
     def add_phone(self, session: Session, customer_id: int, raw: str) -> str:
@@ -222,7 +259,7 @@ class CustomerService:
         )
         if session.scalars(query).first() is None:
             session.add(CustomerPhone(customer_id=customer_id, e164=e164, raw=raw.strip()))
-            session.flush()
+            reindex(session, [customer_id])
         return e164
 
     def add_email(self, session: Session, customer_id: int, raw: str) -> str:
@@ -233,7 +270,7 @@ class CustomerService:
         )
         if session.scalars(query).first() is None:
             session.add(CustomerEmail(customer_id=customer_id, email=email))
-            session.flush()
+            reindex(session, [customer_id])
         return email
 
     def add_note(self, session: Session, customer_id: int, note: NoteDraft) -> int:
@@ -255,33 +292,10 @@ class CustomerService:
         return customer_summary(_existing(session, customer_id))
 
     def search(
-        self, session: Session, where: CustomerFilter, *, limit: int = 50, after_id: int = 0
-    ) -> tuple[CustomerSummary, ...]:
-        """Keyset pagination by id: pass the last id of a page as ``after_id`` for the next one."""
-        query = select(Customer).where(Customer.id > after_id)
-        if where.text:
-            text = check_length("text", where.text.strip(), limits.NAME) or ""
-            conditions = [Customer.display_name.istartswith(text, autoescape=True)]
-            e164 = phones.try_normalize(text, self.default_region)
-            if e164 is not None:
-                conditions.append(
-                    Customer.id.in_(select(CustomerPhone.customer_id).where(CustomerPhone.e164 == e164))
-                )
-            if "@" in text:
-                emails = select(CustomerEmail.customer_id).where(CustomerEmail.email == text.lower())
-                conditions.append(Customer.id.in_(emails))
-            query = query.where(or_(*conditions))
-        if where.tier:
-            query = query.where(Customer.tier == where.tier)
-        if where.owner:
-            query = query.where(Customer.owner == where.owner)
-        if where.organisation_id is not None:
-            query = query.where(Customer.organisation_id == where.organisation_id)
-        if where.tag:
-            tagged = select(CustomerTag.customer_id).where(CustomerTag.tag == where.tag.lower())
-            query = query.where(Customer.id.in_(tagged))
-        query = query.order_by(Customer.id).limit(max(1, min(limit, 500)))
-        return tuple(customer_summary(row) for row in session.scalars(query))
+        self, session: Session, where: CustomerFilter, *, limit: int = 20, offset: int = 0
+    ) -> SearchPage:
+        """Ranked search by any part of a name, number or e-mail (see ``crm_core.search``)."""
+        return CustomerSearch(self.default_region).page(session, where, limit=limit, offset=offset)
 
     def count(self, session: Session) -> int:
         return session.scalar(select(func.count()).select_from(Customer)) or 0
@@ -300,6 +314,10 @@ class CustomerService:
             author=optional("author", note.author, limits.SHORT),
             created_at=utc_now(self.clock),
         )
+
+
+def check_tier(value: str) -> str:
+    return one_of("tier", value.strip().lower(), [t.value for t in Tier])
 
 
 def _existing(session: Session, customer_id: int) -> Customer:

@@ -24,6 +24,7 @@ from crm_core.models import (
     CustomerEmail,
     CustomerNote,
     CustomerPhone,
+    CustomerSearchTerm,
     CustomerTag,
     Interaction,
     KbArticle,
@@ -31,6 +32,7 @@ from crm_core.models import (
     Purchase,
     Ticket,
 )
+from crm_core.search import term_rows
 from crm_core.ticket_rules import SlaPolicy, TicketType, priority_for
 from crm_core.value import PurchaseStats, ValueModel, assess
 
@@ -45,6 +47,7 @@ _TABLES = (
     CustomerPhone,
     CustomerEmail,
     CustomerTag,
+    CustomerSearchTerm,
     CustomerNote,
     Purchase,
     PointsEntry,
@@ -146,12 +149,16 @@ class _Generator:
                 {"id": self.ids.take("customer_phones"), "customer_id": cid, "e164": number, "raw": number,
                  "label": "mobile" if index == 0 else "work", "is_primary": index == 0}
             )  # fmt: skip
+        emails: list[str] = []
         if fixed or rng.random() < 0.7:
             local = "wei.zhang" if fixed else f"{display.lower().replace(' ', '.').replace(',', '')}{cid}"
+            emails.append(f"{local}@example.com")
             self.rows["customer_emails"].append(
-                {"id": self.ids.take("customer_emails"), "customer_id": cid, "email": f"{local}@example.com",
+                {"id": self.ids.take("customer_emails"), "customer_id": cid, "email": emails[0],
                  "is_primary": True}
             )  # fmt: skip
+        names_ = (row["display_name"], row["native_name"])
+        self.rows["customer_search_terms"] += term_rows(cid, names_, dict.fromkeys(numbers), emails)
         if fixed or rng.random() < 0.2:
             city, region_, street = (
                 ("San Francisco", "CA", "1 Market St") if fixed else rng.choice(names.CITIES)

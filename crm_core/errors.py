@@ -7,7 +7,11 @@
     │   ├── FieldTooLong          crm.field_too_long
     │   ├── MissingField          crm.missing_field
     │   ├── InvalidValue          crm.invalid_value
-    │   └── InvalidImportMapping  crm.import.invalid_mapping
+    │   ├── InvalidImportMapping  crm.import.invalid_mapping
+    │   ├── UnclosedQuote, MisplacedQuote, UnreadableLine, ValueOverLines, ExtraValues,
+    │   │   NotUtf8, UnreadableWorkbook   crm.import.*: a file or a line that cannot be read
+    │   └── SearchHasNoTerms      crm.search.no_terms
+    ├── NumberInUse               crm.number_in_use
     ├── NotFound                  crm.not_found
     ├── InsufficientPoints        crm.points.insufficient
     └── IllegalTicketTransition   crm.ticket.illegal_transition
@@ -68,6 +72,53 @@ class InvalidValue(ValidationError):
 class InvalidImportMapping(ValidationError):
     code = "crm.import.invalid_mapping"
     template = "Column mapping is invalid: {reason}"
+
+
+class UnclosedQuote(ValidationError):
+    code = "crm.import.unclosed_quote"
+    template = "A quoted value opened on this line is never closed"
+
+
+class MisplacedQuote(ValidationError):
+    code = "crm.import.misplaced_quote"
+    template = "A quote is misplaced: a quoted value must end at a comma or at the end of the line"
+
+
+class UnreadableLine(ValidationError):
+    code = "crm.import.unreadable_line"
+    template = "This line cannot be read as CSV: {reason}"
+
+
+class ValueOverLines(ValidationError):
+    code = "crm.import.value_over_lines"
+    template = "{column} runs over several lines: a quote is probably not closed"
+
+
+class ExtraValues(ValidationError):
+    code = "crm.import.extra_values"
+    template = "This line has {count} values; the header has {expected}"
+
+
+class NotUtf8(ValidationError):
+    code = "crm.import.not_utf8"
+    template = "The file is not UTF-8 text (line {line}): save it as CSV UTF-8 and import it again"
+
+
+class UnreadableWorkbook(ValidationError):
+    code = "crm.import.bad_workbook"
+    template = "The file cannot be read as an Excel workbook ({reason})"
+
+
+class SearchHasNoTerms(ValidationError):
+    code = "crm.search.no_terms"
+    template = "{text!r} has no letters or digits to search for"
+
+
+class NumberInUse(CrmError):
+    """The number already belongs to other customers; creating one more needs a confirmation."""
+
+    code = "crm.number_in_use"
+    template = "{number} already belongs to {customers}"
 
 
 class NotFound(CrmError):

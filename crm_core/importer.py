@@ -1,13 +1,14 @@
 """Customer import from CSV or Excel with a column mapping, de-duplication and a per-row error report.
 
 Each row runs inside its own SAVEPOINT: a row that fails validation or hits a constraint rolls back
-completely (no customer without its phones, no half-merged record) and is reported; the others stay.
-Rows are matched to existing customers by normalized phone number, then by e-mail address.
+completely (no customer without its phones, no half-merged record) and is reported. Whether the good
+rows stay is the caller's choice: roll back when the report has errors for all-or-nothing (the CLI's
+default), commit for a partial import. Rows are matched to existing customers by normalized phone
+number, then by e-mail address.
 """
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
@@ -19,40 +20,21 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from crm_core import phones
-from crm_core.customers import CustomerDraft, CustomerService, NoteCategory, NoteDraft, PreparedCustomer
-from crm_core.errors import CrmError, InvalidImportMapping
+from crm_core.customers import (
+    CustomerDraft,
+    CustomerService,
+    NoteCategory,
+    NoteDraft,
+    PreparedCustomer,
+    check_tier,
+)
+from crm_core.errors import CrmError, ValueOverLines
+from crm_core.import_files import Record, Row, csv_records, excel_records
+from crm_core.import_mapping import ColumnMapping as ColumnMapping
 from crm_core.models import Customer, CustomerEmail, CustomerPhone
 from crm_core.validation import normalize_email
 
 Progress = Callable[[int, int | None], None]  # (rows done, total rows or None when unknown)
-Row = Mapping[str, object]
-
-
-@dataclass(frozen=True, slots=True)
-class ColumnMapping:
-    """Which file column feeds which customer field (``None``/empty: not imported)."""
-
-    display_name: str = "name"
-    native_name: str | None = None
-    phones: tuple[str, ...] = ("phone",)
-    emails: tuple[str, ...] = ("email",)
-    preferred_language: str | None = None
-    chat_login: str | None = None
-    owner: str | None = None
-    team: str | None = None
-    tags: str | None = None  # one column, values separated by ";" or ","
-    alert_note: str | None = None  # a special note that pops on screen
-    kind: str | None = None
-
-    def columns(self) -> set[str]:
-        single = (self.display_name, self.native_name, self.preferred_language, self.chat_login, self.owner,
-                  self.team, self.tags, self.alert_note, self.kind)  # fmt: skip
-        return {c for c in (*single, *self.phones, *self.emails) if c}
-
-    def check(self, headers: Iterable[str]) -> None:
-        missing = sorted(self.columns() - set(headers))
-        if missing:
-            raise InvalidImportMapping(reason=f"columns not in the file: {', '.join(missing)}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +52,7 @@ class ImportReport:
     updated: int
     skipped: int
     errors: tuple[RowError, ...]
+    unused_columns: tuple[str, ...] = ()  # columns of the file that no field imports
 
 
 @dataclass
@@ -100,31 +83,44 @@ class CustomerImporter:
         progress: Progress | None = None,
         total: int | None = None,
     ) -> ImportReport:
-        """Import ``rows`` (dicts keyed by column name); the caller commits.
+        """Import ``rows`` (dicts keyed by column name, the first is line 2); the caller commits."""
+        return self._import(session, enumerate(rows, start=2), mapping, progress, total)
 
-        Rows are taken in chunks: rows that are new and independent of every earlier row are inserted
+    def _import(
+        self,
+        session: Session,
+        records: Iterable[Record],
+        mapping: ColumnMapping,
+        progress: Progress | None,
+        total: int | None,
+        unused: tuple[str, ...] = (),
+    ) -> ImportReport:
+        """Rows are taken in chunks: rows that are new and independent of every earlier row are inserted
         together inside one SAVEPOINT; duplicates (merges) and, if that bulk insert hits a constraint,
         every row of the chunk go through the row-by-row path with one SAVEPOINT each. The outcome is
         the same as importing one row at a time, only faster.
         """
         tally = _Tally()
         done = 0
-        for chunk in _chunks(enumerate(rows, start=2), self.chunk_size):
+        for chunk in _chunks(records, self.chunk_size):
             self._chunk(session, chunk, mapping, tally)
             done += len(chunk)
             if progress is not None and done != total:
                 progress(done, total)
         if progress is not None:
             progress(done, done)  # the total is known now, even for a CSV stream
-        return ImportReport(done, tally.created, tally.updated, tally.skipped, tuple(tally.errors))
+        errors = tuple(sorted(tally.errors, key=lambda e: e.row))
+        return ImportReport(done, tally.created, tally.updated, tally.skipped, errors, unused)
 
     def _chunk(
-        self, session: Session, chunk: Sequence[tuple[int, Row]], mapping: ColumnMapping, tally: _Tally
+        self, session: Session, chunk: Sequence[Record], mapping: ColumnMapping, tally: _Tally
     ) -> None:
         prepared: list[tuple[int, PreparedCustomer]] = []
         drafts: dict[int, CustomerDraft] = {}
         for line, row in chunk:
             try:
+                if isinstance(row, CrmError):
+                    raise row
                 drafts[line] = draft = _draft(row, mapping)
                 prepared.append((line, self.service.prepare(draft)))
             except CrmError as error:
@@ -163,7 +159,6 @@ class CustomerImporter:
             tally.created += outcome == "created"
             tally.updated += outcome == "updated"
             tally.skipped += outcome == "skipped"
-        tally.errors.sort(key=lambda e: e.row)
 
     def _known_keys(self, session: Session, keys: list[str]) -> set[str]:
         numbers = [k for k in keys if k.startswith("+")]
@@ -178,9 +173,9 @@ class CustomerImporter:
     def import_csv(
         self, session: Session, stream: IO[str], mapping: ColumnMapping, *, progress: Progress | None = None
     ) -> ImportReport:
-        reader = csv.DictReader(stream)
-        mapping.check(reader.fieldnames or ())
-        return self.import_rows(session, reader, mapping, progress=progress)
+        header, records = csv_records(stream)
+        resolved, unused = mapping.resolve(header)
+        return self._import(session, records, resolved, progress, None, unused)
 
     def import_excel(
         self,
@@ -191,17 +186,10 @@ class CustomerImporter:
         sheet: str | None = None,
         progress: Progress | None = None,
     ) -> ImportReport:
-        from openpyxl import load_workbook
-
-        workbook = load_workbook(path, read_only=True, data_only=True)
+        workbook = excel_records(path, sheet)
         try:
-            worksheet = workbook[sheet] if sheet else workbook.worksheets[0]
-            lines = worksheet.iter_rows(values_only=True)
-            headers = [str(h).strip() if h is not None else "" for h in next(lines, ())]
-            mapping.check(headers)
-            total = max((worksheet.max_row or 1) - 1, 0)
-            rows = (dict(zip(headers, values, strict=False)) for values in lines)
-            return self.import_rows(session, rows, mapping, progress=progress, total=total)
+            resolved, unused = mapping.resolve(workbook.header)
+            return self._import(session, workbook.records, resolved, progress, workbook.total, unused)
         finally:
             workbook.close()
 
@@ -245,6 +233,8 @@ class CustomerImporter:
         for name in ("native_name", "preferred_language", "chat_login", "owner", "team"):
             if getattr(customer, name) is None and getattr(draft, name) is not None:
                 setattr(customer, name, getattr(draft, name))
+        if draft.tier:  # a tier in the file is the operator's word for it
+            customer.tier = check_tier(draft.tier)
         session.flush()
 
 
@@ -259,11 +249,15 @@ def _cell(row: Row, column: str | None) -> str | None:
 
 
 def _draft(row: Row, mapping: ColumnMapping) -> CustomerDraft:
+    for column in mapping.columns() - {mapping.alert_note}:
+        if "\n" in (_cell(row, column) or ""):
+            raise ValueOverLines(column=column)
     tags = _cell(row, mapping.tags) or ""
     note = _cell(row, mapping.alert_note)
     return CustomerDraft(
         display_name=_cell(row, mapping.display_name) or "",
         kind=_cell(row, mapping.kind) or "person",
+        tier=_cell(row, mapping.tier),
         native_name=_cell(row, mapping.native_name),
         phones=tuple(p for c in mapping.phones if (p := _cell(row, c))),
         emails=tuple(e for c in mapping.emails if (e := _cell(row, c))),
@@ -276,7 +270,7 @@ def _draft(row: Row, mapping: ColumnMapping) -> CustomerDraft:
     )
 
 
-def _chunks(items: Iterable[tuple[int, Row]], size: int) -> Iterator[list[tuple[int, Row]]]:
+def _chunks(items: Iterable[Record], size: int) -> Iterator[list[Record]]:
     iterator = iter(items)
     while chunk := list(islice(iterator, size)):
         yield chunk

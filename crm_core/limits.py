@@ -20,6 +20,7 @@ EXTERNAL_REF = 128
 TAG = 64
 ARTICLE_BODY = 100_000
 SEARCH_QUERY = 500
+SEARCH_TERM = 96
 TICKET_TEXT = 10_000
 # The largest row id: ids are 64-bit signed integers (BIGINT; SQLite's INTEGER).
 ROW_ID = 2**63 - 1

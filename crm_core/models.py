@@ -12,6 +12,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    SmallInteger,
     String,
     Text,
     UniqueConstraint,
@@ -81,6 +82,28 @@ class CustomerEmail(Base):
     customer_id: Mapped[int] = mapped_column(IdType, ForeignKey("customers.id", ondelete="CASCADE"))
     email: Mapped[str] = mapped_column(String(limits.EMAIL), index=True)
     is_primary: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+# Byte (code point) order on PostgreSQL too, so that "starts with" is a plain index range.
+SearchTermType = String(limits.SEARCH_TERM).with_variant(
+    String(limits.SEARCH_TERM, collation="C"), "postgresql"
+)
+
+
+class CustomerSearchTerm(Base):
+    """One suffix of a customer's name, number or e-mail (see ``crm_core.search_terms``)."""
+
+    __tablename__ = "customer_search_terms"
+    __table_args__ = (
+        Index("ix_customer_search_terms_lookup", "cls", "term", "customer_id"),
+        {"sqlite_with_rowid": False},
+    )
+
+    customer_id: Mapped[int] = mapped_column(
+        IdType, ForeignKey("customers.id", ondelete="CASCADE"), primary_key=True
+    )
+    term: Mapped[str] = mapped_column(SearchTermType, primary_key=True)
+    cls: Mapped[int] = mapped_column(SmallInteger)
 
 
 class Address(Base):

@@ -20,7 +20,8 @@ from sqlalchemy.orm import Session
 
 from crm_core import phones
 from crm_core.errors import CrmError, InvalidImportMapping, InvalidValue, MissingField, NotFound
-from crm_core.importer import ImportReport, Progress, Row, RowError
+from crm_core.import_files import Row
+from crm_core.importer import ImportReport, Progress, RowError
 from crm_core.models import CustomerEmail, CustomerPhone, Purchase
 from crm_core.purchases import PurchaseDraft, record_purchase
 from crm_core.validation import normalize_email

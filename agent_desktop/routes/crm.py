@@ -5,16 +5,20 @@ from __future__ import annotations
 import asyncio
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
 
 from agent_desktop.auth.deps import CurrentUser, require_role
-from agent_desktop.inputs import PageSize, RowId
+from agent_desktop.errors import ApiError
+from agent_desktop.inputs import RowId
 from agent_desktop.state import desktop_of
 from callcenter.clock import SystemClock
 from callcenter.events import to_wire
-from crm_core.customers import CustomerDraft, CustomerFilter, CustomerService
+from crm_core import limits
+from crm_core.customers import CustomerDraft, CustomerService
+from crm_core.errors import NumberInUse
 from crm_core.lookup import ScreenPop
+from crm_core.search import MAX_LIMIT, MAX_OFFSET, CustomerFilter
 
 router = APIRouter(prefix="/api/customers")
 Staff = Annotated[CurrentUser, Depends(require_role("agent", "supervisor", "admin"))]
@@ -25,17 +29,31 @@ class NewCustomer(BaseModel):
     phone: str | None = Field(None, max_length=40)
     email: str | None = Field(None, max_length=254)
     preferred_language: str | None = Field(None, max_length=16)
+    shared_number_ok: bool = False  # the agent saw who else has this number and goes on
 
 
 @router.get("")
-async def search(user: Staff, request: Request, q: str = "", limit: PageSize = 20) -> list[dict[str, Any]]:
+async def search(
+    user: Staff,
+    request: Request,
+    q: Annotated[str, Query(max_length=limits.SEARCH_QUERY)] = "",
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 20,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
+) -> dict[str, Any]:
+    """Any part of a name, number or e-mail; ranked; ``has_more`` tells whether a next page exists."""
     desktop = desktop_of(request)
     customers = CustomerService(SystemClock(), desktop.cc.default_region)
 
-    def read() -> list[dict[str, Any]]:
+    def read() -> dict[str, Any]:
         with desktop.db() as session:
-            found = customers.search(session, CustomerFilter(text=q.strip() or None), limit=limit)
-        return [to_wire(c) for c in found]
+            found = customers.search(
+                session, CustomerFilter(text=q.strip() or None), limit=limit, offset=offset
+            )
+        items = [
+            {**to_wire(h.customer), "phones": h.phones, "emails": h.emails, "match": h.match}
+            for h in found.hits
+        ]
+        return {"items": items, "offset": found.offset, "limit": found.limit, "has_more": found.has_more}
 
     return await asyncio.to_thread(read)
 
@@ -66,7 +84,10 @@ async def create(body: NewCustomer, user: Staff, request: Request) -> dict[str, 
 
     def write() -> dict[str, Any]:
         with desktop.db.begin() as session:
-            customer_id = customers.create(session, draft)
+            customer_id = customers.create(session, draft, shared_number_ok=body.shared_number_ok)
             return to_wire(customers.get(session, customer_id))
 
-    return await asyncio.to_thread(write)
+    try:
+        return await asyncio.to_thread(write)
+    except NumberInUse as exc:
+        raise ApiError(409, exc.code, user.language, exc.params) from exc

@@ -71,12 +71,11 @@ function renderPop(offer) {
   const customer = offer.customer;
   if (!customer || customer.type === "UnknownCaller") {
     const name = CC.el("input", { id: "new-name", placeholder: CC.t("ui.customer_name") });
+    const warning = CC.el("div", { id: "pop-warning" });
     body.append(CC.el("h3", { id: "pop-customer" }, CC.t("ui.unknown_caller")), name,
-      CC.el("button", { id: "create-customer", class: "primary", onclick: async () => {
-        const made = await CC.api("POST", "/api/customers", { display_name: name.value || offer.caller_number, phone: offer.caller_number });
-        CC.toast(CC.t("ui.created"));
-        showCustomer(made.id);
-      } }, CC.t("ui.create_customer")));
+      CC.el("button", { id: "create-customer", class: "primary", onclick: () => Customers.create(
+        { display_name: name.value || offer.caller_number, phone: offer.caller_number }, warning) },
+      CC.t("ui.create_customer")), warning);
     return;
   }
   if (customer.shared_number) body.append(CC.el("div", { class: "alert" }, CC.t("ui.shared_number")));
@@ -125,19 +124,6 @@ async function showCustomer(id) {
   const view = await CC.api("GET", "/api/customers/" + id);
   if (S.call && !S.callCustomer) S.callCustomer = view; // created or looked up during the call
   $("customer-view").replaceChildren(customerCard(view));
-}
-
-async function search(q) {
-  const rows = await CC.api("GET", "/api/customers?q=" + encodeURIComponent(q));
-  $("search-results").replaceChildren(...rows.map((c) => {
-    const phones = CC.el("td", { class: "phones-cell" });
-    // Search rows carry no numbers today: read them from the customer's view when absent.
-    const fill = (numbers) => phones.replaceChildren(phoneNumbers(numbers, c.id));
-    if (c.phones) fill(c.phones);
-    else CC.api("GET", "/api/customers/" + c.id).then((v) => fill(v.phones || [])).catch(() => {});
-    return CC.el("tr", { "data-customer": c.id, onclick: () => showCustomer(c.id) },
-      CC.el("td", {}, c.display_name), CC.el("td", {}, CC.el("span", { class: "tier " + c.tier }, c.tier)), phones);
-  }));
 }
 
 // -- the phone panel ----------------------------------------------------------------------------
@@ -380,7 +366,7 @@ setInterval(() => {
     CC.toast(CC.t("ui.saved"));
     loadHistory();
   };
-  $("search-form").onsubmit = (e) => { e.preventDefault(); search($("search-q").value); };
+  Customers.init();
   renderCall();
   loadHistory();
 })();

@@ -34,12 +34,18 @@ const CC = {
     });
     if (r.status === 401 && !path.startsWith("/api/auth/login")) { location.href = "/login"; throw new CC.ApiError("auth.not_signed_in", 401); }
     const data = r.headers.get("content-type")?.includes("json") ? await r.json() : null;
-    if (!r.ok) { CC.toast((data && data.message) || r.statusText, true); throw new CC.ApiError(data ? data.code : "", r.status); }
+    if (!r.ok) {
+      CC.toast((data && data.message) || r.statusText, true);
+      throw new CC.ApiError(data ? data.code : "", r.status, data && data.message);
+    }
     return data;
   },
   // What ``api`` throws after telling the user (a toast): callers stop there, the console stays clean.
   ApiError: class extends Error {
-    constructor(code, status) { super(code || String(status)); this.code = code; this.status = status; }
+    constructor(code, status, text) {
+      super(code || String(status));
+      Object.assign(this, { code, status, text });
+    }
   },
   toast(message, error) {
     const el = document.getElementById("toast");

@@ -125,7 +125,7 @@ async def test_given_a_customer_found_when_the_agent_clicks_the_phone_icon_then_
     await engine.ami.wait_connected(5)
     page = await sign_in(browser, url, "agent1002")
     await go_available(page)
-    await page.fill("#search-q", "Wei")
+    await page.fill("#search-q", "Wei Zhang")
     await page.click("#search-form button")
     first = page.locator("#search-results tr").first
     await expect(first).to_contain_text("Wei Zhang")

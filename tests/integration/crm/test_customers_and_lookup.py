@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from crm_core.customers import AddressDraft, CustomerDraft, CustomerFilter, CustomerService, NoteDraft
+from crm_core.customers import AddressDraft, CustomerDraft, CustomerService, NoteDraft
 from crm_core.errors import CrmError, FieldTooLong, InvalidEmail, InvalidPhoneNumber, MissingField, NotFound
 from crm_core.interactions import InteractionLog, InteractionRecord
 from crm_core.lookup import KnownCaller, ScreenPop, UnknownCaller
@@ -73,7 +73,9 @@ def test_given_shared_family_number_when_called_then_all_customers_with_marker_v
     service = CustomerService(clock, "US")
     with db.sessions.begin() as session:
         first = service.create(session, CustomerDraft("Li Na", phones=("212-555-0199",)))
-        second = service.create(session, CustomerDraft("Wang Fang", phones=("+1 212 555 0199",)))
+        second = service.create(
+            session, CustomerDraft("Wang Fang", phones=("+1 212 555 0199",)), shared_number_ok=True
+        )
         session.get_one(Customer, second).tier = "vip"
     with db.sessions() as session:
         result = ScreenPop().by_number(session, "2125550199")
@@ -162,28 +164,3 @@ def test_given_bad_input_when_creating_then_typed_error_and_nothing_stored(
     with db.sessions() as session:
         for model in (Customer, CustomerPhone, CustomerEmail, CustomerNote):
             assert session.scalar(select(func.count()).select_from(model)) == 0
-
-
-def test_given_customers_when_searching_then_filters_and_keyset_pages(db: Db, clock: FakeClock) -> None:
-    service = CustomerService(clock)
-    with db.sessions.begin() as session:
-        org = service.create(session, CustomerDraft("Golden Dragon Catering", kind="organisation"))
-        ids = [
-            service.create(
-                session, CustomerDraft(f"Zhang {i}", organisation_id=org, tags=("b2b",) if i % 2 else ())
-            )
-            for i in range(5)
-        ]
-        service.create(session, _wei())
-    with db.sessions() as session:
-        page1 = service.search(session, CustomerFilter(text="Zhang"), limit=3)
-        page2 = service.search(session, CustomerFilter(text="Zhang"), limit=3, after_id=page1[-1].id)
-        tagged = service.search(session, CustomerFilter(tag="B2B"))
-        contacts = service.search(session, CustomerFilter(organisation_id=org))
-        by_phone = service.search(session, CustomerFilter(text="415-555-0100"))
-        hostile = service.search(session, CustomerFilter(text="%' OR 1=1 --"))
-    assert [c.id for c in page1 + page2] == ids
-    assert [c.id for c in tagged] == [ids[1], ids[3]]
-    assert len(contacts) == 5
-    assert [c.display_name for c in by_phone] == ["Wei Zhang"]
-    assert hostile == ()

@@ -8,12 +8,13 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
-from crm_core.customers import CustomerFilter, CustomerService
-from crm_core.errors import InvalidImportMapping
+from crm_core.customers import CustomerService
+from crm_core.errors import InvalidImportMapping, UnreadableWorkbook
 from crm_core.exporter import export_customers_csv
-from crm_core.importer import ColumnMapping, CustomerImporter
+from crm_core.importer import ColumnMapping, CustomerImporter, ImportReport
 from crm_core.lookup import KnownCaller, ScreenPop
 from crm_core.models import Customer, CustomerEmail, CustomerNote, CustomerPhone
+from crm_core.search import CustomerFilter
 from tests.crm_conftest_helpers import Db, FakeClock
 
 MAPPING = ColumnMapping(
@@ -144,5 +145,63 @@ def test_given_customers_when_exported_then_csv_round_trips_and_formulas_neutral
     assert lines[2]["name"].startswith("'=")
     with db.sessions() as session:
         assert [
-            c.display_name for c in CustomerService(clock).search(session, CustomerFilter(tag="vip"))
+            h.customer.display_name
+            for h in CustomerService(clock).search(session, CustomerFilter(tag="vip")).hits
         ] == ["Wei Zhang"]
+
+
+def _import_text(db: Db, clock: FakeClock, text: str) -> tuple[ImportReport, list[tuple[str, str]]]:
+    with db.sessions.begin() as session:
+        report = CustomerImporter(CustomerService(clock)).import_csv(
+            session, io.StringIO(text), ColumnMapping()
+        )
+    with db.sessions() as session:
+        stored = [(c.display_name, c.tier) for c in session.scalars(select(Customer).order_by(Customer.id))]
+    return report, stored
+
+
+def test_given_broken_quotes_and_extra_values_when_imported_then_each_is_its_own_line_error(
+    db: Db, clock: FakeClock
+) -> None:
+    report, stored = _import_text(
+        db,
+        clock,
+        "name,phone\n"
+        'Wei Zhang,"+1 415 555 0100" x\n'  # 2: a quote closed in the middle of a value
+        "Li Na,+86 138 0013 8000,extra\n"  # 3: more values than columns
+        'Bo "Bob" Li,+1 212 555 0199\n'  # 4: quotes inside a value are fine
+        'Ann Lee,"+1 646 555\n0123"\n'  # 5-6: a number over two lines
+        'Al Wu,"+1 702 555 0100\n'  # 7: never closed: swallows the rest of the file
+        "Jo Ma,+1 310 555 0100\n",
+    )
+    assert [(e.row, e.code) for e in report.errors] == [
+        (2, "crm.import.misplaced_quote"),
+        (3, "crm.import.extra_values"),
+        (5, "crm.import.value_over_lines"),
+        (7, "crm.import.unclosed_quote"),
+    ]
+    assert stored == [('Bo "Bob" Li', "normal")]
+
+
+def test_given_name_phone_and_tier_columns_only_when_imported_then_tier_stored_and_checked(
+    db: Db, clock: FakeClock
+) -> None:
+    report, stored = _import_text(
+        db, clock, "Name,Phone,Tier,Nickname\nWei Zhang,+14155550100,VIP,wz\nLi Na,+8613800138000,platinum,\n"
+    )
+    assert [(e.row, e.code, e.params["value"]) for e in report.errors] == [
+        (3, "crm.invalid_value", "platinum")
+    ]
+    assert report.unused_columns == ("Nickname",)
+    assert stored == [("Wei Zhang", "vip")]
+    report, stored = _import_text(db, clock, "name,phone,tier\nW. Zhang,415-555-0100,key\n")
+    assert (report.updated, stored) == (1, [("Wei Zhang", "key")])  # the file's tier is the operator's word
+
+
+def test_given_a_file_that_is_not_a_workbook_when_imported_as_excel_then_clear_error(
+    db: Db, clock: FakeClock, tmp_path: Path
+) -> None:
+    path = tmp_path / "customers.xlsx"
+    path.write_text("name,phone\n", encoding="utf-8")
+    with pytest.raises(UnreadableWorkbook), db.sessions.begin() as session:
+        CustomerImporter(CustomerService(clock)).import_excel(session, path, ColumnMapping())

@@ -127,7 +127,7 @@ async def test_given_an_unknown_caller_card_when_creating_the_customer_then_it_i
         )
         assert made.status_code == 201
         found = (await agent.get("/api/customers", params={"q": "4155550999"})).json()
-        assert [c["display_name"] for c in found] == ["Ada New"]
+        assert [c["display_name"] for c in found["items"]] == ["Ada New"]
         view = (await agent.get(f"/api/customers/{made.json()['id']}")).json()
         assert view["profile"]["display_name"] == "Ada New"
         bad = await agent.post("/api/customers", json={"display_name": "X", "phone": "12"})
