@@ -16,7 +16,6 @@ for the database). At start :func:`state_after_restart` decides what each agent 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from acd.events import AgentStateChanged
 from acd.model import Agent, AgentState
 from acd.router import Router
+from callcenter.write_behind import WriteBehind
 from crm_core.agent_states import SavedAgentState, load_agent_states, save_agent_states
 
 log = logging.getLogger(__name__)
@@ -53,9 +53,8 @@ def state_after_restart(saved: SavedAgentState | None) -> SignedIn | None:
 class AgentStateJournal:
     def __init__(self, db: sessionmaker[Session], flush_s: float = 0.2) -> None:
         self._db = db
-        self._flush_s = flush_s
         self._pending: dict[str, SavedAgentState] = {}
-        self._task: asyncio.Task[None] | None = None
+        self._writer = WriteBehind(self.flush, flush_s, "agent-state-journal")
 
     def load(self) -> dict[str, SavedAgentState]:
         """Agent id → last saved state (blocking: call it in a worker thread)."""
@@ -69,13 +68,7 @@ class AgentStateJournal:
         self._pending[event.agent_id] = SavedAgentState(
             event.agent_id, event.new.value, event.reason, event.at
         )
-        if self._task is None:
-            self._task = asyncio.get_running_loop().create_task(self._run(), name="agent-state-journal")
-
-    async def _run(self) -> None:
-        while True:
-            await asyncio.sleep(self._flush_s)
-            await self.flush()
+        self._writer.wake()
 
     async def flush(self) -> None:
         changes, self._pending = self._pending, {}
@@ -93,13 +86,8 @@ class AgentStateJournal:
             save_agent_states(session, states)
 
     async def close(self) -> None:
-        """Stop the writer and write what is pending."""
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
-        await self.flush()
+        """Stop the writer once the write under way is done, and write what is pending."""
+        await self._writer.close()
 
 
 async def restore_agent_states(

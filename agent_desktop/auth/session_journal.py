@@ -11,7 +11,6 @@ others are deleted. Only digests of the tokens are stored. On shutdown what is p
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from typing import cast
 
@@ -21,6 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from agent_desktop.auth.deps import CurrentUser, Role
 from agent_desktop.auth.sessions import SessionChange, SessionStore
+from callcenter.write_behind import WriteBehind
 from crm_core.models_auth import User, WebSession
 
 log = logging.getLogger(__name__)
@@ -30,11 +30,10 @@ MAX_PENDING = 10_000
 class SessionJournal:
     def __init__(self, db: sessionmaker[Session], flush_s: float = 0.2, seen_every_s: float = 60.0) -> None:
         self._db = db
-        self._flush_s = flush_s
         self._seen_every_s = seen_every_s
         self._pending: list[SessionChange] = []
         self._written_seen: dict[str, float] = {}
-        self._task: asyncio.Task[None] | None = None
+        self._writer = WriteBehind(self.flush, flush_s, "session-journal")
 
     # -- at start --------------------------------------------------------------------------
     def restore(self, store: SessionStore) -> int:
@@ -70,13 +69,7 @@ class SessionJournal:
         elif change.kind == "deleted":
             self._written_seen.pop(change.digest, None)
         self._pending.append(change)
-        if self._task is None:
-            self._task = asyncio.get_running_loop().create_task(self._run(), name="session-journal")
-
-    async def _run(self) -> None:
-        while True:
-            await asyncio.sleep(self._flush_s)
-            await self.flush()
+        self._writer.wake()
 
     async def flush(self) -> None:
         changes, self._pending = self._pending, []
@@ -119,9 +112,5 @@ class SessionJournal:
                     session.execute(delete(WebSession).where(WebSession.user_id == change.user_id))
 
     async def close(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
-        await self.flush()
+        """Stop the writer once the write under way is done, and write what is pending."""
+        await self._writer.close()

@@ -11,7 +11,7 @@ from playwright.async_api import Browser, Dialog, expect
 
 from tests.integration.desktop.conftest import PASSWORD
 from tests.integration.desktop.test_admin_routing import running_desktop
-from tests.integration.engine.conftest import engine_settings
+from tests.integration.engine.conftest import engine_settings, sign_in_agents
 
 pytestmark = pytest.mark.browser
 
@@ -24,6 +24,7 @@ async def test_given_the_admin_page_when_editing_agents_and_queues_then_the_tabl
     browser: Browser, tmp_path: Path
 ) -> None:
     async with running_desktop(engine_settings(tmp_path)) as desktop:
+        await sign_in_agents(desktop.engine)  # signed in: a change applies at once
         page = await (await browser.new_context(viewport={"width": 1600, "height": 1000})).new_page()
         await page.goto(desktop.url + "/login")
         await page.fill("#username", "admin")

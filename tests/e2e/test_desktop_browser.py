@@ -16,6 +16,7 @@ from callcenter.app import Engine
 from callcenter.pbxsim import SimulatedCaller
 from crm_core.interactions import InteractionLog
 from tests.e2e.conftest import go_available, sign_in
+from tests.integration.engine.conftest import sign_in_agents
 from tests.waiting import wait_until
 
 pytestmark = pytest.mark.browser
@@ -29,6 +30,7 @@ async def test_given_a_vip_call_when_worked_in_the_browser_then_pop_wallboard_an
     engine, url = server
     assert engine.simulator is not None
     await engine.ami.wait_connected(5)
+    await sign_in_agents(engine, "1003")  # Bob, who takes the transfer; Li Na signs in below
     ARTIFACTS.mkdir(exist_ok=True)
 
     agent = await sign_in(browser, url, "agent1001")

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from callcenter.app import Engine
 from crm_core.models import Customer, Interaction, Ticket
 from tests.e2e.conftest import PASSWORD, sign_in
+from tests.integration.engine.conftest import sign_in_agents
 from tests.integration.ivr_editor.live import live_editor
 
 pytestmark = pytest.mark.browser
@@ -72,6 +73,7 @@ async def test_given_a_chinese_desktop_then_stored_codes_and_dates_are_shown_in_
     browser: Browser, server: tuple[Engine, str]
 ) -> None:
     engine, url = server
+    await sign_in_agents(engine, "1002")
     async with httpx.AsyncClient(base_url=url) as supervisor:
         login = {"username": "supervisor", "password": PASSWORD}
         assert (await supervisor.post("/api/auth/login", json=login)).is_success

@@ -57,6 +57,7 @@ async def test_given_a_caller_waiting_when_removed_in_the_console_after_confirmi
     engine, url = server
     assert engine.simulator is not None
     await engine.ami.wait_connected(5)
+    await sign_in_agents(engine)
     for agent_id in ("1001", "1002", "1003"):
         await engine.router.pause(agent_id, "break")
     boss = await sign_in(browser, url, "supervisor")

@@ -37,7 +37,7 @@ async def test_given_another_agents_call_when_an_agent_wraps_it_up_then_403_and_
 ) -> None:
     async with desktop.signed_in("agent1001") as intruder:
         found = (await intruder.get("/api/customers", params={"q": "Wei Zhang"})).json()
-        customer_id = found[0]["id"]
+        customer_id = found["items"][0]["id"]
         _record_call_of_1002(desktop, customer_id)
         before = _stored(desktop)
         view = (await intruder.get(f"/api/customers/{customer_id}")).json()

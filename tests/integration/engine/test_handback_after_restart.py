@@ -17,7 +17,7 @@ from callcenter.pbxsim import PbxSimulator, SimConfig, SimulatedAgentPhone, Simu
 from callcenter.settings import Settings
 from ivr_flows.store import FileFlowRepository
 from tests.integration.engine.agi_caller import AgiCaller
-from tests.integration.engine.conftest import engine_settings
+from tests.integration.engine.conftest import engine_settings, sign_in_agents
 from tests.waiting import wait_until
 
 # Straight to sales with a skill and a priority (no text prompts: nothing to synthesise).
@@ -83,6 +83,7 @@ async def test_given_an_engine_restart_while_the_agent_rings_when_the_dial_fails
     try:
         await first.start()
         await first.ami.wait_connected(5)
+        await sign_in_agents(first)
         handle = await sim.place_call(SimulatedCaller(dialed="5557000", patience_s=600, talk_s=1.0))
         await wait_until(
             lambda: any(c.name.startswith("PJSIP/agent-1001") for c in sim.channels()),

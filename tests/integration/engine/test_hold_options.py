@@ -24,7 +24,7 @@ from callcenter.clock import SystemClock
 from callcenter.pbxsim import SimulatedCaller
 from callcenter.pbxsim.simulator import SimulatedCallHandle
 from crm_core.callbacks import CallbackBook
-from tests.integration.engine.conftest import engine_settings
+from tests.integration.engine.conftest import engine_settings, sign_in_agents
 from tests.waiting import wait_until
 
 OPTION_QUEUES = [
@@ -39,6 +39,7 @@ async def _engine(tmp_path: Path, **overrides: Any) -> Engine:
     engine = Engine(engine_settings(tmp_path, **overrides), simulator_mode=True)
     await engine.start()
     await engine.ami.wait_connected(5)
+    await sign_in_agents(engine)
     return engine
 
 
