@@ -15,6 +15,8 @@ from fastapi.responses import JSONResponse
 from starlette.websockets import WebSocketState
 
 from acd.errors import AcdError
+from agent_desktop.auth.sessions import COOKIE_NAME
+from agent_desktop.state import desktop_of
 from callcenter.asterisk.errors import AsteriskError
 from callcenter.errors import CallCenterError
 from callcenter.i18n import SUPPORTED_LANGUAGES, translate
@@ -41,7 +43,14 @@ class ApiError(HTTPException):
 
 
 def request_language(request: Request) -> str:
-    """The language for a person not (yet) signed in: ``lang`` cookie, then Accept-Language."""
+    """The signed-in user's language (as they last chose it); for a person not (yet) signed in, the
+    ``lang`` cookie, then Accept-Language."""
+    try:
+        user = desktop_of(request).sessions.get(request.cookies.get(COOKIE_NAME), touch=False)
+    except TypeError:  # a router mounted on its own (the IVR editor's tests): no sessions
+        user = None
+    if user is not None and user.language in SUPPORTED_LANGUAGES:
+        return user.language
     cookie = request.cookies.get("lang", "")
     if cookie in SUPPORTED_LANGUAGES:
         return cookie

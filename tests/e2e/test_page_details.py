@@ -118,3 +118,26 @@ async def test_given_a_chinese_admin_in_the_flow_editor_then_dates_and_actions_l
         shown = await cell.text_content()
         assert shown == await page.evaluate("(at) => CC.time(at)", created)
         assert re.fullmatch(r"\d{4}/\d{1,2}/\d{1,2} \d{2}:\d{2}:\d{2}", shown or ""), shown
+
+
+async def test_given_the_admin_page_then_the_flow_editor_is_one_visible_click_away_and_no_style_is_refused(
+    browser: Browser, tmp_path: Path
+) -> None:
+    async with live_editor(tmp_path) as live:
+        page = await (await browser.new_context()).new_page()
+        refused: list[str] = []
+        page.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)
+        await page.goto(live.url + "/login")
+        await page.fill("#username", "admin")
+        await page.fill("#password", PASSWORD)
+        await page.click("#submit")
+        await page.wait_for_url(live.url + "/admin")
+        link = page.locator("#ivr-editor-link")
+        await expect(link).to_be_visible()
+        await expect(page.locator("header a[href='/supervisor']")).to_have_css("color", "rgb(255, 255, 255)")
+        await expect(page.locator("input[name='voice']")).to_have_css(
+            "width", re.compile(r"^[4-9]\d(\.\d+)?px$")
+        )
+        await link.click()
+        await page.wait_for_url(live.url + "/admin/ivr")
+        assert refused == []

@@ -121,3 +121,16 @@ async def test_given_a_signed_in_user_when_a_post_comes_from_another_origin_then
         assert (
             await client.post("/api/agent/state", json={"state": "available"}, headers=same)
         ).status_code == 200
+
+
+async def test_given_a_user_who_switched_language_when_refused_then_the_error_follows_the_new_language(
+    desktop: Desktop,
+) -> None:
+    async with desktop.signed_in("agent1002") as agent:  # signs in in English
+        assert (await agent.patch("/api/auth/me", json={"language": "zh_CN"})).is_success
+        invalid = await agent.post("/api/agent/state", json={"state": "dancing"})
+        not_found = await agent.get("/api/customers/99999999")
+    assert invalid.status_code == 422
+    assert not invalid.json()["message"].isascii(), invalid.json()
+    assert not_found.status_code == 404
+    assert not not_found.json()["message"].isascii(), not_found.json()
