@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from fastapi import FastAPI, WebSocketException
 from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from agent_desktop import pages, ws
 from agent_desktop.auth import routes as auth_routes
@@ -24,6 +25,7 @@ from agent_desktop.errors import (
     ApiError,
     api_error_handler,
     domain_error_handler,
+    http_error_handler,
     invalid_request_handler,
     websocket_refusal_handler,
 )
@@ -74,6 +76,7 @@ def create_desktop_app(
         dispositions=dict(DEFAULT_DISPOSITIONS),
         agent_skills={a.agent_id: dict(a.skills) for a in engine.settings.agents},
     )
+    app.add_exception_handler(StarletteHTTPException, http_error_handler)
     app.add_exception_handler(ApiError, api_error_handler)
     app.add_exception_handler(RequestValidationError, invalid_request_handler)
     app.add_exception_handler(WebSocketException, websocket_refusal_handler)

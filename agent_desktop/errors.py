@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from fastapi import HTTPException, Request, WebSocket, WebSocketException
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.websockets import WebSocketState
 
 from acd.errors import AcdError
@@ -85,6 +86,23 @@ async def domain_error_handler(request: Request, exc: Exception) -> JSONResponse
 
 
 DOMAIN_ERRORS: tuple[type[Exception], ...] = (AcdError, CrmError, CallCenterError, AsteriskError)
+
+
+# What Starlette and FastAPI raise themselves: a body that is not JSON, an unknown path or method.
+_HTTP_CODES: dict[int, str] = {
+    400: "desktop.bad_json",
+    404: "desktop.not_found",
+    405: "desktop.method_not_allowed",
+}
+
+
+async def http_error_handler(request: Request, exc: Exception) -> JSONResponse:
+    """The framework's own refusals in the API's body (``{code, message}``, translated) instead of
+    ``{"detail": …}``; an ``ApiError`` has its handler."""
+    assert isinstance(exc, StarletteHTTPException)
+    code = _HTTP_CODES.get(exc.status_code, "desktop.invalid_request")
+    message = translate_code(code, request_language(request), {"fields": ""})
+    return JSONResponse({"code": code, "message": message}, exc.status_code, dict(exc.headers or {}))
 
 
 async def invalid_request_handler(request: Request, exc: Exception) -> JSONResponse:

@@ -44,6 +44,7 @@ TEXTS_EN: Final[dict[str, str]] = {
     "desktop.unknown_agent": "Agent {agent_id} is not configured.",
     "desktop.not_found": "Not found.",
     "desktop.bad_json": "The request must be a JSON object.",
+    "desktop.method_not_allowed": "This address does not take that kind of request.",
     "desktop.queue_in_use": "Queue {queue} is used by IVR flow {flow}; change the flow first.",
     "desktop.webrtc_not_configured": "The browser phone is not set up: ask for webrtc.password_secret.",
     "desktop.bad_ws_message": "The live connection only takes ping messages; this one was ignored.",

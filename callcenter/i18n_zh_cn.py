@@ -44,6 +44,7 @@ TEXTS_ZH_CN: Final[dict[str, str]] = {
     "desktop.unknown_agent": "坐席 {agent_id} 未配置。",
     "desktop.not_found": "未找到。",
     "desktop.bad_json": "请求内容必须是 JSON 对象。",
+    "desktop.method_not_allowed": "此地址不接受这种请求。",
     "desktop.queue_in_use": "队列 {queue} 正被语音导航流程 {flow} 使用；请先修改该流程。",
     "desktop.webrtc_not_configured": "浏览器话机尚未配置：请管理员设置 webrtc.password_secret。",
     "desktop.bad_ws_message": "实时连接只接受 ping 消息；此消息已忽略。",

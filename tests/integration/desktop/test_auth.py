@@ -134,3 +134,19 @@ async def test_given_a_user_who_switched_language_when_refused_then_the_error_fo
     assert not invalid.json()["message"].isascii(), invalid.json()
     assert not_found.status_code == 404
     assert not not_found.json()["message"].isascii(), not_found.json()
+
+
+async def test_given_a_body_that_is_not_json_or_an_unknown_route_then_the_error_has_the_apis_body(
+    desktop: Desktop,
+) -> None:
+    async with desktop.signed_in("agent1001") as agent:  # works in Chinese
+        garbled = await agent.post(
+            "/api/agent/state", content=b"\xff\xfe{", headers={"Content-Type": "application/json"}
+        )
+        missing = await agent.get("/api/no-such-thing")
+        wrong_method = await agent.delete("/api/agent/state")
+    assert (garbled.status_code, garbled.json()["code"]) == (400, "desktop.bad_json")
+    assert garbled.json()["message"] == "请求内容必须是 JSON 对象。"
+    assert (missing.status_code, missing.json()["code"]) == (404, "desktop.not_found")
+    assert (wrong_method.status_code, wrong_method.json()["code"]) == (405, "desktop.method_not_allowed")
+    assert "detail" not in garbled.json()
