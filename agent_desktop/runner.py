@@ -36,7 +36,13 @@ async def running_server(
     app: FastAPI, host: str = "127.0.0.1", port: int = 0, trusted_proxies: tuple[str, ...] = ()
 ) -> AsyncIterator[str]:
     """Serve ``app`` until the block ends; yields its base URL (``port=0``: an ephemeral port)."""
-    server = uvicorn.Server(uvicorn_config(app, host, port, trusted_proxies))
+    async with serving(uvicorn.Server(uvicorn_config(app, host, port, trusted_proxies))) as url:
+        yield url
+
+
+@contextlib.asynccontextmanager
+async def serving(server: uvicorn.Server) -> AsyncIterator[str]:
+    """Run an uvicorn ``server`` until the block ends; yields its base URL."""
     task = asyncio.create_task(server.serve(), name="uvicorn")
     try:
         while not server.started:
@@ -45,7 +51,7 @@ async def running_server(
                 raise RuntimeError("uvicorn stopped before it started")
             await asyncio.sleep(0.01)
         bound = server.servers[0].sockets[0].getsockname()
-        yield f"http://{host}:{bound[1]}"
+        yield f"http://{server.config.host}:{bound[1]}"
     finally:
         server.should_exit = True
         with contextlib.suppress(asyncio.CancelledError):

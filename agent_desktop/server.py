@@ -112,8 +112,14 @@ def _render(data: dict[str, Any], lang: str) -> str:
 <table id="recent"><tr>{headers}</tr>{rows}</table></body></html>"""
 
 
+def web_server(engine: Engine) -> uvicorn.Server:
+    """The uvicorn server ``callcenter serve`` / ``demo`` run: the whole app on ``web.*``."""
+    web = engine.settings.web
+    return uvicorn.Server(uvicorn_config(create_app(engine), web.host, web.port, web.trusted_proxies))
+
+
 async def serve_web(engine: Engine, settings: Settings) -> None:
-    server = uvicorn.Server(uvicorn_config(create_app(engine), settings.web.host, settings.web.port))
+    server = web_server(engine)
     url = f"http://{settings.web.host}:{settings.web.port}/"
     print(f"\n  Contact center {'demo ' if engine.simulator_mode else ''}running. Open {url}\n", flush=True)
     if engine.simulator_mode:

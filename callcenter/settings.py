@@ -22,6 +22,15 @@ class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def _ip_networks(field: str, hosts: tuple[str, ...]) -> tuple[str, ...]:
+    for host in hosts:
+        try:
+            ipaddress.ip_network(host, strict=False)
+        except ValueError as exc:
+            raise ValueError(f"{field}: {host!r} is not an IP address or network") from exc
+    return hosts
+
+
 class AmiSettings(_Section):
     host: str = "127.0.0.1"
     port: int = Field(5038, ge=0, le=65535)
@@ -44,12 +53,7 @@ class AgiSettings(_Section):
     @field_validator("allowed_hosts")
     @classmethod
     def _valid_networks(cls, hosts: tuple[str, ...]) -> tuple[str, ...]:
-        for host in hosts:
-            try:
-                ipaddress.ip_network(host, strict=False)
-            except ValueError as exc:
-                raise ValueError(f"agi.allowed_hosts: {host!r} is not an IP address or network") from exc
-        return hosts
+        return _ip_networks("agi.allowed_hosts", hosts)
 
 
 class DialplanSettings(_Section):
@@ -131,6 +135,14 @@ class IvrSettings(_Section):
 class WebSettings(_Section):
     host: str = "127.0.0.1"
     port: int = Field(8080, ge=0, le=65535)
+    # Reverse proxies (IPs or CIDR networks) whose X-Forwarded-For / -Proto are believed; nobody's
+    # by default, so the sign-in limits count the address that really connected.
+    trusted_proxies: tuple[str, ...] = ()
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _valid_proxies(cls, hosts: tuple[str, ...]) -> tuple[str, ...]:
+        return _ip_networks("web.trusted_proxies", hosts)
 
 
 class AgentSettings(_Section):

@@ -3,9 +3,18 @@ someone guessing a user's password cannot lock the real user out."""
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
+from pathlib import Path
+
 import httpx
 
+from agent_desktop.auth.seed import seed_demo_users
+from agent_desktop.runner import serving
+from agent_desktop.server import web_server
+from callcenter.app import Engine
 from tests.integration.desktop.conftest import PASSWORD, Desktop
+from tests.integration.engine.conftest import engine_settings
 
 
 async def _login(client: httpx.AsyncClient, username: str, password: str, forwarded: str) -> httpx.Response:
@@ -23,3 +32,29 @@ async def test_given_no_trusted_proxy_when_a_local_client_varies_x_forwarded_for
         blocked = await _login(client, "agent1003", PASSWORD, "10.9.9.9")
         assert blocked.status_code == 429
         assert blocked.json()["code"] == "auth.rate_limited"
+
+
+@contextlib.asynccontextmanager
+async def _served_web(tmp_path: Path, trusted_proxies: list[str]) -> AsyncIterator[str]:
+    """The engine and the web server as ``callcenter serve`` / ``demo`` build them from the settings."""
+    engine = Engine(engine_settings(tmp_path, web={"port": 0, "trusted_proxies": trusted_proxies}), True)
+    await engine.start()
+    try:
+        seed_demo_users(engine.contact_center.sessions, engine.settings, PASSWORD)
+        async with serving(web_server(engine)) as url:
+            yield url
+    finally:
+        await engine.stop()
+
+
+async def test_given_web_trusted_proxies_in_the_settings_when_served_then_each_forwarded_address_is_counted(
+    tmp_path: Path,
+) -> None:
+    async with _served_web(tmp_path, ["127.0.0.0/8"]) as url, httpx.AsyncClient(base_url=url) as client:
+        for i in range(20):
+            guess = await _login(client, f"user{i}", "guess", "203.0.113.5")
+            assert guess.status_code == 401
+        held_back = await _login(client, "agent1003", PASSWORD, "203.0.113.5")
+        assert held_back.status_code == 429
+        elsewhere = await _login(client, "agent1003", PASSWORD, "198.51.100.7")
+        assert elsewhere.status_code == 200, elsewhere.text

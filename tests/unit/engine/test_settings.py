@@ -35,6 +35,7 @@ def test_yaml_file_is_read_and_environment_overrides_it(
         ("- just\n- a list\n", "must hold a mapping of sections, not list"),
         ("ami:\n  port: 70000\n", "ami.port: Input should be less than or equal to 65535"),
         ("agi:\n  allowed_hosts: [everyone]\n", "'everyone' is not an IP address or network"),
+        ("web:\n  trusted_proxies: [proxy.local]\n", "web.trusted_proxies: 'proxy.local' is not an IP"),
         ("amii:\n  host: x\n", "amii: Extra inputs are not permitted"),
         ("dialplan:\n  agent_endpoint_template: agent\n", "must contain {agent}"),
         ("agents:\n  - {agent_id: '1', name: A, skills: {sales: 9}}\n", "skill 'sales' has level 9"),
