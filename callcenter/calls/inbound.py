@@ -44,6 +44,19 @@ class SkeletonMenu:
     announce_position: bool = True
 
 
+def _arriving(session: AgiSession, dialed: str, started_at: float) -> LiveCall:
+    """The call of the channel a FastAGI session is about."""
+    env = session.env
+    return LiveCall(
+        uniqueid=env.uniqueid,
+        channel=env.channel,
+        caller_number=env.callerid,
+        caller_name=env.calleridname,
+        dialed=dialed,
+        started_at=started_at,
+    )
+
+
 class InboundCalls:
     def __init__(
         self,
@@ -62,14 +75,7 @@ class InboundCalls:
     async def on_ivr(self, session: AgiSession) -> None:
         env = session.env
         call = self._service.calls.add(
-            LiveCall(
-                uniqueid=env.uniqueid,
-                channel=env.channel,
-                caller_number=env.callerid,
-                caller_name=env.calleridname,
-                dialed=env.args[0] if env.args else env.extension,
-                started_at=self._clock(),
-            )
+            _arriving(session, env.args[0] if env.args else env.extension, self._clock())
         )
         log.info("caller entered the IVR", extra={"uniqueid": call.uniqueid, "caller": call.caller_number})
         self._service.look_up_caller_early(call)
@@ -235,13 +241,10 @@ class InboundCalls:
         now = self._clock()
         state = await self._handed_back_state(session, now)
         call = self._service.calls.add(
-            LiveCall(
-                uniqueid=env.uniqueid,
-                channel=env.channel,
-                caller_number=env.callerid,
-                caller_name=env.calleridname,
-                dialed=state.dialed if state is not None and state.dialed else env.extension,
-                started_at=state.started_at if state is not None else now,
+            _arriving(
+                session,
+                state.dialed if state is not None and state.dialed else env.extension,
+                state.started_at if state is not None else now,
             )
         )
         if state is None:
