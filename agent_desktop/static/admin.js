@@ -110,6 +110,4 @@ async function load() {
     loadQueues();
   };
   load();
-  // The editor exists when the engine runs IVR flows (ivr.use_flows).
-  fetch("/api/ivr/flows", { credentials: "same-origin" }).then((r) => { $("ivr-editor-link").hidden = !r.ok; });
 })();
