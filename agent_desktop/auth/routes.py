@@ -81,7 +81,7 @@ async def login(body: Login, request: Request, response: Response) -> dict[str, 
     if not ok or found is None or not found[0].active:
         desktop.limiter.failed(body.username, ip)
         raise ApiError(401, "auth.bad_credentials", language)
-    desktop.limiter.succeeded(body.username)
+    desktop.limiter.succeeded(body.username, ip)
     user = current_user_of(found[0])
     token = desktop.sessions.create(user)
     response.set_cookie(

@@ -58,3 +58,19 @@ async def test_given_web_trusted_proxies_in_the_settings_when_served_then_each_f
         assert held_back.status_code == 429
         elsewhere = await _login(client, "agent1003", PASSWORD, "198.51.100.7")
         assert elsewhere.status_code == 200, elsewhere.text
+
+
+async def test_given_someone_guessing_a_users_password_when_the_user_signs_in_from_their_address_then_it_works(
+    tmp_path: Path,
+) -> None:
+    async with _served_web(tmp_path, ["127.0.0.0/8"]) as url, httpx.AsyncClient(base_url=url) as client:
+        for _ in range(5):
+            guess = await _login(client, "agent1003", "guess", "203.0.113.5")
+            assert guess.status_code == 401
+        attacker = await _login(client, "agent1003", PASSWORD, "203.0.113.5")
+        assert attacker.status_code == 429
+        assert int(attacker.headers["Retry-After"]) == 300
+        real_user = await _login(client, "agent1003", PASSWORD, "198.51.100.7")
+        assert real_user.status_code == 200, real_user.text
+        still_locked = await _login(client, "agent1003", PASSWORD, "203.0.113.5")
+        assert still_locked.status_code == 429

@@ -57,19 +57,56 @@ def test_given_sessions_when_a_user_is_revoked_or_changed_then_only_theirs_chang
     assert store.get(None) is None
 
 
-def test_given_failures_when_over_the_limit_then_retry_after_until_the_window_passes() -> None:
+def test_given_failures_from_one_address_when_over_the_limit_then_only_that_user_from_that_address_waits() -> (
+    None
+):
     clock = FakeClock()
     limiter = LoginRateLimiter(clock, per_user=3, per_ip=5, window_s=60)
     for _ in range(3):
         assert limiter.retry_after("Admin", "10.0.0.1") == 0
         limiter.failed("admin", "10.0.0.1")
-    assert limiter.retry_after("ADMIN", "10.0.0.2") == 60  # the username is limited from anywhere
+    assert limiter.retry_after("ADMIN", "10.0.0.1") == 60
+    assert limiter.retry_after("admin", "10.0.0.2") == 0  # the real user's own address is not locked
     assert limiter.retry_after("other", "10.0.0.1") == 0
     limiter.failed("x", "10.0.0.1")
     limiter.failed("y", "10.0.0.1")
     assert limiter.retry_after("other", "10.0.0.1") == 60  # the address is limited for anyone
     clock.now += 61
     assert limiter.retry_after("admin", "10.0.0.1") == 0
+
+
+def test_given_a_pair_locked_again_and_again_then_each_lock_doubles_up_to_a_day() -> None:
+    clock = FakeClock()
+    limiter = LoginRateLimiter(clock, per_user=2, per_ip=1000, window_s=60)
+    waits = []
+    for _ in range(13):
+        limiter.failed("admin", "10.0.0.1")
+        limiter.failed("admin", "10.0.0.1")
+        waits.append(limiter.retry_after("admin", "10.0.0.1"))
+        clock.now += waits[-1]
+    assert waits[:5] == [60, 120, 240, 480, 960]
+    assert waits[-1] == 24 * 3600
+
+
+def test_given_a_locked_pair_when_the_user_signs_in_from_another_address_then_only_that_pair_clears() -> None:
+    clock = FakeClock()
+    limiter = LoginRateLimiter(clock, per_user=2, per_ip=1000, window_s=60)
+    for ip in ("10.0.0.1", "10.0.0.2"):
+        limiter.failed("admin", ip)
+        limiter.failed("admin", ip)
+    limiter.succeeded("admin", "10.0.0.2")
+    assert limiter.retry_after("admin", "10.0.0.2") == 0
+    assert limiter.retry_after("admin", "10.0.0.1") == 60
+
+
+def test_given_a_spray_of_usernames_when_remembered_then_idle_pairs_are_forgotten() -> None:
+    clock = FakeClock()
+    limiter = LoginRateLimiter(clock, per_user=5, per_ip=10**9, window_s=60)
+    for i in range(10_000):
+        limiter.failed(f"user{i}", "10.0.0.1")
+    clock.now += 61
+    limiter.failed("last", "10.0.0.1")
+    assert limiter.remembered_pairs() == 1
 
 
 def test_given_origins_when_checked_then_only_the_same_host_or_an_allowed_one_passes() -> None:
