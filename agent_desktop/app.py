@@ -9,11 +9,12 @@ from __future__ import annotations
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from fastapi import FastAPI, WebSocketException
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from agent_desktop import pages, ws
 from agent_desktop.auth import routes as auth_routes
@@ -103,7 +104,30 @@ def create_desktop_app(
         )
     install_openapi(app)  # /api/openapi.json and /api/docs (FastAPI's own stay off)
     app.include_router(pages.router)
+    if cookie_secure:
+        app.add_middleware(StrictTransportSecurity)
     return app
+
+
+class StrictTransportSecurity:
+    """Adds ``Strict-Transport-Security`` to every HTTP answer (the app is served over HTTPS)."""
+
+    HEADER: Final = (b"strict-transport-security", b"max-age=31536000; includeSubDomains")
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_header(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), self.HEADER]
+            await send(message)
+
+        await self.app(scope, receive, send_with_header)
 
 
 async def close_desktop(app: FastAPI) -> None:

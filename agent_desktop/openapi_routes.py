@@ -43,7 +43,13 @@ _CALL_ACTIONS: Final = (
 
 # None: the route never answers with that status (FastAPI documents a 200 for every route).
 ROUTE_RESPONSES: Final[Mapping[tuple[str, str], Mapping[str, Any | None]]] = {
-    ("GET", "/"): {"200": _html("The public status page.")},
+    ("GET", "/"): {
+        "200": _html("The status page (for everyone in the demo; signed-in users in a deployment)."),
+        "303": _TO_SIGN_IN,
+    },
+    ("GET", "/api/public/summary"): {
+        "401": error_response("A deployment shows the summary to signed-in users (auth.not_signed_in)."),
+    },
     ("GET", "/login"): {"200": _html("The sign-in page.")},
     ("GET", "/home"): {"200": None, "303": {"description": "To the signed-in user's page, else to /login."}},
     ("GET", "/{page}"): {"200": _html("The page."), "303": _TO_SIGN_IN, "404": _NOT_FOUND},

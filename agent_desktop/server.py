@@ -14,10 +14,13 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import uvicorn
-from fastapi import FastAPI, Query
-from fastapi.responses import HTMLResponse
+from fastapi import FastAPI, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
 
+from agent_desktop.auth.sessions import COOKIE_NAME
+from agent_desktop.errors import ApiError, request_language
 from agent_desktop.runner import uvicorn_config
+from agent_desktop.state import desktop_of
 from callcenter.heap import freeze_startup_heap
 from callcenter.i18n import SUPPORTED_LANGUAGES, translate
 
@@ -55,23 +58,44 @@ async def summary(engine: Engine) -> dict[str, Any]:
 
 
 def create_app(engine: Engine) -> FastAPI:
-    """The whole web app (status page, desktop, console, admin) around a started engine."""
+    """The whole web app (status page, desktop, console, admin) around a started engine, with the
+    web security of its ``web.*`` settings."""
     from agent_desktop.app import create_desktop_app
 
-    return create_desktop_app(engine)
+    web = engine.settings.web
+    return create_desktop_app(
+        engine,
+        idle_timeout_s=web.session_idle_minutes * 60,
+        absolute_timeout_s=web.session_absolute_hours * 3600,
+        allowed_origins=frozenset(web.allowed_origins),
+        cookie_secure=web.cookie_secure,
+    )
 
 
 def add_status_routes(app: FastAPI, engine: Engine) -> None:
+    """``/healthz`` for everyone; the status page and its summary (agent ids, states, recent calls)
+    for everyone in the demo only: a real deployment shows them to signed-in users."""
+
+    def signed_in(request: Request) -> bool:
+        return (
+            engine.simulator_mode
+            or desktop_of(request).sessions.get(request.cookies.get(COOKIE_NAME)) is not None
+        )
+
     @app.get("/healthz")
     async def healthz() -> dict[str, object]:
         return {"status": "ok", "ami_connected": engine.ami.connected}
 
     @app.get("/api/public/summary")
-    async def public_summary() -> dict[str, Any]:
+    async def public_summary(request: Request) -> dict[str, Any]:
+        if not signed_in(request):
+            raise ApiError(401, "auth.not_signed_in", request_language(request))
         return await summary(engine)
 
-    @app.get("/", response_class=HTMLResponse)
-    async def status_page(lang: str = Query("en")) -> str:
+    @app.get("/", response_class=HTMLResponse, response_model=None)
+    async def status_page(request: Request, lang: str = Query("en")) -> str | RedirectResponse:
+        if not signed_in(request):
+            return RedirectResponse("/login", status_code=303)
         language = lang if lang in SUPPORTED_LANGUAGES else "en"
         return _render(await summary(engine), language)
 

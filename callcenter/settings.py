@@ -10,6 +10,7 @@ from __future__ import annotations
 import ipaddress
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
@@ -139,10 +140,29 @@ class WebSettings(_Section):
     # by default, so the sign-in limits count the address that really connected.
     trusted_proxies: tuple[str, ...] = ()
 
+    # Served over HTTPS (usually behind a proxy): the session cookie is Secure and every answer
+    # carries Strict-Transport-Security.
+    cookie_secure: bool = False
+    # Origins (scheme://host[:port]) besides the page's own that may write to the API and open /ws.
+    allowed_origins: tuple[str, ...] = ()
+    session_idle_minutes: float = Field(30.0, gt=0, le=24 * 60)
+    session_absolute_hours: float = Field(12.0, gt=0, le=24 * 30)
+
     @field_validator("trusted_proxies")
     @classmethod
     def _valid_proxies(cls, hosts: tuple[str, ...]) -> tuple[str, ...]:
         return _ip_networks("web.trusted_proxies", hosts)
+
+    @field_validator("allowed_origins")
+    @classmethod
+    def _valid_origins(cls, origins: tuple[str, ...]) -> tuple[str, ...]:
+        for origin in origins:
+            parts = urlsplit(origin)
+            if parts.scheme not in ("http", "https") or not parts.netloc or parts.path or parts.query:
+                raise ValueError(
+                    f"web.allowed_origins: {origin!r} is not an origin; write it as https://host[:port]"
+                )
+        return origins
 
 
 class AgentSettings(_Section):

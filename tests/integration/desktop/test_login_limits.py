@@ -60,7 +60,7 @@ async def test_given_web_trusted_proxies_in_the_settings_when_served_then_each_f
         assert elsewhere.status_code == 200, elsewhere.text
 
 
-async def test_given_someone_guessing_a_users_password_when_the_user_signs_in_from_their_address_then_it_works(
+async def test_given_someone_guessing_a_password_when_the_user_signs_in_from_their_address_then_it_works(
     tmp_path: Path,
 ) -> None:
     async with _served_web(tmp_path, ["127.0.0.0/8"]) as url, httpx.AsyncClient(base_url=url) as client:

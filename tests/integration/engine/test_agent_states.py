@@ -5,9 +5,7 @@ call paused as ``interrupted``."""
 
 from __future__ import annotations
 
-import contextlib
-import socket
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,43 +13,15 @@ import pytest
 from acd.model import AgentState
 from callcenter.agent_journal import INTERRUPTED_REASON
 from callcenter.app import Engine
-from callcenter.demo import start_demo_simulator
 from callcenter.events import CallOffered
-from callcenter.pbxsim import PbxSimulator, SimulatedCaller
+from callcenter.pbxsim import SimulatedCaller
 from callcenter.settings import Settings
 from tests.crm_conftest_helpers import create_pg_database, drop_pg_database
 from tests.integration.engine.conftest import engine_settings, sign_in_agents
+from tests.integration.engine.served import served
 from tests.waiting import wait_until
 
 SALES_CALLER = SimulatedCaller(number="4155550100", digits=[(0.2, "1")], patience_s=60, talk_s=0.5)
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-@contextlib.asynccontextmanager
-async def served(tmp_path: Path) -> AsyncIterator[tuple[Engine, PbxSimulator]]:
-    """``callcenter serve``: the engine against 'Asterisk' (the PBX simulator, started on its own)."""
-    agi_port = _free_port()
-    sim = await start_demo_simulator(engine_settings(tmp_path), agi_port, traffic=False)
-    settings = engine_settings(
-        tmp_path,
-        mode="asterisk",
-        agi={"port": agi_port, "command_timeout_s": 5.0},
-        ami={"port": sim.ami_port, "reconnect_initial_s": 0.05, "reconnect_max_s": 0.2},
-    )
-    engine = Engine(settings, simulator_mode=False)
-    try:
-        await engine.start()
-        await engine.ami.wait_connected(5)
-        yield engine, sim
-    finally:
-        await engine.stop()
-        await sim.stop()
 
 
 async def _states(engine: Engine) -> dict[str, tuple[AgentState, str | None]]:

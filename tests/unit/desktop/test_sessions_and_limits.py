@@ -57,9 +57,7 @@ def test_given_sessions_when_a_user_is_revoked_or_changed_then_only_theirs_chang
     assert store.get(None) is None
 
 
-def test_given_failures_from_one_address_when_over_the_limit_then_only_that_user_from_that_address_waits() -> (
-    None
-):
+def test_given_failures_from_one_address_when_over_the_limit_then_only_that_pair_waits() -> None:
     clock = FakeClock()
     limiter = LoginRateLimiter(clock, per_user=3, per_ip=5, window_s=60)
     for _ in range(3):
