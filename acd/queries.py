@@ -17,13 +17,15 @@ from acd.stats import AgentStats, QueueStats
 
 @dataclass(frozen=True, slots=True)
 class Snapshot:
-    """Wallboard view: statistics per queue and agent, agent ids per state, paused agents' reasons."""
+    """Wallboard view: statistics per queue and agent, agent ids per state, paused agents' reasons
+    and the pauses waiting for a call or wrap-up to end."""
 
     at: float
     queues: tuple[QueueStats, ...]
     agents: tuple[AgentStats, ...]
     agents_by_state: dict[AgentState, tuple[str, ...]]
     pause_reasons: dict[str, str] = field(default_factory=dict)
+    pending_pauses: dict[str, str] = field(default_factory=dict)  # agent id → reason, after the work
 
 
 class RouterQueries(RoutingCore):
@@ -74,4 +76,5 @@ class RouterQueries(RoutingCore):
             pause_reasons={
                 a.agent_id: a.pause_reason for a in agents if a.state == AgentState.PAUSED and a.pause_reason
             },
+            pending_pauses={a.agent_id: a.pending_pause for a in agents if a.pending_pause},
         )

@@ -67,8 +67,11 @@ class RoutingCore:
         new_reason = (
             new.state == AgentState.PAUSED and old is not None and old.pause_reason != new.pause_reason
         )
-        if before != new.state or new_reason:
-            self._emit(AgentStateChanged(new.agent_id, before, new.state, new.pause_reason, now))
+        new_pending = old is not None and old.pending_pause != new.pending_pause
+        if before != new.state or new_reason or new_pending:
+            self._emit(
+                AgentStateChanged(new.agent_id, before, new.state, new.pause_reason, now, new.pending_pause)
+            )
 
     async def _queue(self, name: str) -> QueueConfig:
         q = self._queues.get(name)

@@ -41,9 +41,8 @@ class TimedRouter(RouterQueries):
             timers: list[tuple[str, float]] = []
             if new.state == AgentState.WRAP_UP and new.wrap_until is not None:
                 timers.append((f"wrap:{agent_id}", new.wrap_until))
-            if await self._store.commit(
-                Txn(agents=[(old, new)], timers_put=timers, timers_del=list(timers_del))
-            ):
+            dels = [t for t in timers_del if t not in dict(timers)]  # a pause waits for the wrap-up
+            if await self._store.commit(Txn(agents=[(old, new)], timers_put=timers, timers_del=dels)):
                 self._agent_changed(old, new, now)
                 return new
         raise StoreContention(action=f"updating agent {agent_id}", attempts=self._retries)
