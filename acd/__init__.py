@@ -63,6 +63,7 @@ bridge → ``accept``; hang-up → ``complete``; FallbackRequired → voicemail 
 transfer as ``event.fallback`` says; a callback item offered → originate to ``callback_number``.
 """
 
+from acd.context import Clock
 from acd.decision import CandidateScore, Offer, RouteDecision
 from acd.errors import AcdError
 from acd.events import AcdEvent, FallbackRequired
@@ -82,7 +83,6 @@ from acd.model import (
 )
 from acd.queries import Snapshot
 from acd.router import Router
-from acd.routing import Clock
 from acd.store import AcdStore
 
 __all__ = [

@@ -4,12 +4,16 @@
         ▲                 │ offer            ▲          │
      logout               ▼                  │ release  │
         │             RESERVED ─accept─► BUSY ─complete (last item)─► WRAP_UP
-        │                 │ release (K missed) ─► PAUSED ◄─pause─ AVAILABLE/BUSY/WRAP_UP
+        │                 │ release (K missed) ─► PAUSED ◄─pause─ AVAILABLE
         └───────────── AVAILABLE / PAUSED / WRAP_UP (no work in hand)
 
 A BUSY agent with capacity left on some channel (e.g. 1 of 3 chats) can still be offered work;
 a pending offer (RESERVED) blocks further offers. Every action checks the state it starts from
 and raises :class:`IllegalTransition` instead of changing anything it should not.
+
+Pausing an agent who is working (BUSY or WRAP_UP) does not cut the call or the wrap-up: the pause
+waits (``pending_pause``, no new work is offered meanwhile) and takes effect when the work is done,
+in place of AVAILABLE. Resuming before then cancels it; pausing again changes its reason.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from acd.records import AgentRecord
 
 S = AgentState
 OFFERABLE = frozenset({S.AVAILABLE, S.BUSY})
+WORKING = frozenset({S.BUSY, S.WRAP_UP})  # a pause waits until the work is done
 LOGGED_IN = frozenset(AgentState) - {S.LOGGED_OUT}
 AUTO_PAUSE_REASON = "missed_offers"
 
@@ -50,7 +55,7 @@ def _check(rec: AgentRecord, action: str, ok: bool = True, reason: str = "not al
 
 def can_take(rec: AgentRecord, channel: Channel) -> bool:
     """True when the agent may be offered one more item on ``channel`` right now."""
-    if rec.state not in OFFERABLE:
+    if rec.state not in OFFERABLE or rec.pending_pause is not None:
         return False
     if rec.load.get(channel, 0) >= rec.agent.capacity.get(channel, 0):
         return False
@@ -59,7 +64,7 @@ def can_take(rec: AgentRecord, channel: Channel) -> bool:
 
 
 def takeable_channels(rec: AgentRecord) -> frozenset[Channel]:
-    if rec.state not in OFFERABLE:
+    if rec.state not in OFFERABLE or rec.pending_pause is not None:
         return frozenset()
     return frozenset(ch for ch in rec.agent.capacity if can_take(rec, ch))
 
@@ -80,6 +85,7 @@ def login(agent: Agent, now: float, old: AgentRecord | None, paused_reason: str 
         load={},
         idle_since=now,
         pause_reason=paused_reason,
+        pending_pause=None,
         offer_id=None,
         missed_offers=0,
         wrap_until=None,
@@ -133,20 +139,33 @@ def complete(rec: AgentRecord, channel: Channel, now: float, wrap_up_seconds: fl
         return _next(rec, rec.state, now, load=load)
     if wrap_up_seconds > 0:
         return _next(rec, S.WRAP_UP, now, load=load, wrap_until=now + wrap_up_seconds)
-    return _next(rec, S.AVAILABLE, now, load=load, idle_since=now)
+    return _free(replace(rec, load=load), now)
 
 
 def end_wrap_up(rec: AgentRecord, now: float) -> AgentRecord:
     _check(rec, "end wrap-up")
+    return _free(rec, now)
+
+
+def _free(rec: AgentRecord, now: float) -> AgentRecord:
+    """Work done: AVAILABLE, or PAUSED when a pause was asked for meanwhile."""
+    if rec.pending_pause is not None:
+        reason = rec.pending_pause
+        return _next(rec, S.PAUSED, now, pause_reason=reason, pending_pause=None, wrap_until=None)
     return _next(rec, S.AVAILABLE, now, wrap_until=None, idle_since=now)
 
 
 def pause(rec: AgentRecord, reason: str, now: float) -> AgentRecord:
+    """Pause now, or once the call / wrap-up in hand is over (see the module doc)."""
     _check(rec, "pause", bool(reason), "a reason code is required")
+    if rec.state in WORKING:
+        return _next(rec, rec.state, now, pending_pause=reason)
     return _next(rec, S.PAUSED, now, pause_reason=reason, wrap_until=None)
 
 
 def resume(rec: AgentRecord, now: float) -> AgentRecord:
+    if rec.pending_pause is not None and rec.state in WORKING:
+        return _next(rec, rec.state, now, pending_pause=None)  # the pause asked for is called off
     _check(rec, "become available")
     busy = rec.total_load > 0
     return _next(
@@ -161,4 +180,4 @@ def resume(rec: AgentRecord, now: float) -> AgentRecord:
 
 def logout(rec: AgentRecord, now: float) -> AgentRecord:
     _check(rec, "log out", rec.total_load == 0, "work is still in hand")
-    return _next(rec, S.LOGGED_OUT, now, pause_reason=None, wrap_until=None)
+    return _next(rec, S.LOGGED_OUT, now, pause_reason=None, pending_pause=None, wrap_until=None)

@@ -90,6 +90,7 @@ def agent_record_to(a: AgentRecord) -> Json:
         "pause": a.pause_reason,
         "missed": a.missed_offers,
         "wrap": a.wrap_until,
+        "pp": a.pending_pause,
     }
 
 
@@ -111,6 +112,7 @@ def agent_record_from(d: Json) -> AgentRecord:
         d["pause"],
         d["missed"],
         d["wrap"],
+        d.get("pp"),  # absent from records stored before pending pauses existed
     )
 
 

@@ -124,11 +124,14 @@ class ItemMoved:
 
 @dataclass(frozen=True, slots=True)
 class AgentStateChanged:
+    """Also published when only the pause reason or the pending pause changes (``old == new``)."""
+
     agent_id: str
     old: AgentState
     new: AgentState
     reason: str | None
     at: float
+    pending_pause: str | None = None  # reason of the pause that starts when the work in hand ends
 
 
 @dataclass(frozen=True, slots=True)

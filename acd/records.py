@@ -37,6 +37,7 @@ class AgentRecord:
     pause_reason: str | None = None
     missed_offers: int = 0
     wrap_until: float | None = None
+    pending_pause: str | None = None  # the reason of a pause that starts when the work in hand ends
 
     @property
     def agent_id(self) -> str:

@@ -1,265 +1,153 @@
-"""The ACD service: public API over a store and a clock (see the package docstring)."""
+"""The ACD service: the public API (see the package docstring), a facade over collaborators that
+share one :class:`~acd.context.RouterContext` (store, clock, queue configurations, event sink):
+
+- :class:`~acd.core.RouterCore`: agents and items (log in, pause, enqueue, accept, complete…);
+- :class:`~acd.routing.Matcher`: matching both ways and atomic claims;
+- :class:`~acd.timers.Timers`: offers ending without a connection, and ``tick``;
+- :class:`~acd.manual.ManualRouting`: what supervisors do to waiting items;
+- :class:`~acd.queries.Queries`: read-only views (position, estimated wait, snapshot).
+"""
 
 from __future__ import annotations
 
-import logging
-from dataclasses import replace
-
-from acd import agent_state
-from acd.decision import Offer
-from acd.errors import (
-    DuplicateItem,
-    InvalidConfig,
-    OfferNotPending,
-    StoreContention,
-    UnknownAgent,
-)
-from acd.events import (
-    ItemAbandoned,
-    ItemCompleted,
-    ItemConvertedToCallback,
-    ItemQueued,
-    OfferAccepted,
-)
+from acd.context import Clock, Listener, RouterContext
+from acd.core import RouterCore
+from acd.decision import Offer, RouteDecision
+from acd.events import AcdEvent
 from acd.manual import ManualRouting
-from acd.model import Agent, AgentState, Channel, QueueConfig, WorkItem
-from acd.overflow import base_skills
-from acd.policy import priority_key, skill_score
-from acd.records import ItemRecord, ItemStatus
-from acd.store import Txn
+from acd.model import Agent, QueueConfig, WorkItem
+from acd.queries import Queries, Snapshot
+from acd.routing import Matcher
+from acd.stats import StatsBook
+from acd.store import AcdStore
+from acd.timers import Timers
 
-log = logging.getLogger(__name__)
 
+class Router:
+    def __init__(
+        self, store: AcdStore, clock: Clock, *, listener: Listener | None = None, retries: int = 50
+    ) -> None:
+        self._ctx = RouterContext(store, clock, listener=listener, retries=retries)
+        matcher = Matcher(self._ctx)
+        self._timers = Timers(self._ctx, matcher)
+        self._core = RouterCore(self._ctx, matcher, self._timers)
+        self._manual = ManualRouting(self._ctx, matcher)
+        self._queries = Queries(self._ctx)
 
-class Router(ManualRouting):
+    @property
+    def stats(self) -> StatsBook:
+        """Statistics fed by this router's events (``stats.apply`` takes other processes' events)."""
+        return self._ctx.stats
+
+    @stats.setter
+    def stats(self, book: StatsBook) -> None:
+        """Start counting afresh (e.g. after a warm-up)."""
+        self._ctx.stats = book
+
     # ---- configuration -------------------------------------------------------------------
     async def add_queue(self, queue: QueueConfig) -> None:
-        for step in queue.overflow:
-            if (
-                step.to_queue is not None
-                and step.to_queue not in self._queues
-                and step.to_queue != queue.name
-            ):
-                await self.reload_queues()
-                if step.to_queue not in self._queues:
-                    raise InvalidConfig(
-                        subject=f"queue {queue.name!r}", problem=f"unknown to_queue {step.to_queue!r}"
-                    )
-        await self._store.put_queue(queue)
-        self._queues[queue.name] = queue
-        self.stats.configure_queue(queue.name, queue.service_level_seconds)
+        await self._core.add_queue(queue)
+
+    async def reload_queues(self) -> None:
+        """Re-read queue configurations (another router process may have added some)."""
+        await self._ctx.reload_queues()
 
     # ---- agents --------------------------------------------------------------------------
     async def login(self, agent: Agent, *, paused_reason: str | None = None) -> list[Offer]:
-        for _ in range(self._retries):
-            now = self._clock.now()
-            old = await self._store.get_agent(agent.agent_id)
-            new = agent_state.login(agent, now, old, paused_reason)
-            if await self._store.commit(Txn(agents=[(old, new)])):
-                self._agent_changed(old, new, now)
-                return await self._route_agent(agent.agent_id, "agent_freed", known=new)
-        raise StoreContention(action=f"logging in {agent.agent_id}", attempts=self._retries)
+        return await self._core.login(agent, paused_reason=paused_reason)
 
     async def set_available(self, agent_id: str) -> list[Offer]:
-        new = await self._update_agent(agent_id, agent_state.resume)
-        return await self._route_agent(agent_id, "agent_freed", known=new)
+        """From a pause; or, while a pause waits for the work in hand, call it off."""
+        return await self._core.set_available(agent_id)
 
     async def pause(self, agent_id: str, reason: str) -> None:
-        await self._update_agent(
-            agent_id, lambda a, now: agent_state.pause(a, reason, now), (f"wrap:{agent_id}",)
-        )
+        """At once when idle; after the call and wrap-up when working (see ``acd.agent_state``)."""
+        await self._core.pause(agent_id, reason)
 
     async def logout(self, agent_id: str) -> None:
-        await self._update_agent(agent_id, agent_state.logout, (f"wrap:{agent_id}",))
+        await self._core.logout(agent_id)
 
     async def wrap_up_done(self, agent_id: str) -> list[Offer]:
-        new = await self._update_agent(agent_id, agent_state.end_wrap_up, (f"wrap:{agent_id}",))
-        return await self._route_agent(agent_id, "agent_freed", known=new)
+        return await self._core.wrap_up_done(agent_id)
 
     async def agent_freed(self, agent_id: str) -> list[Offer]:
         """Offer this agent the best waiting item it can take (if it can take one)."""
-        return await self._route_agent(agent_id, "agent_freed")
+        return await self._core.agent_freed(agent_id)
 
     async def dispatch(self) -> list[Offer]:
         """Match every agent that can take work, longest idle first."""
-        agents = await self._store.get_agents(sorted(await self._store.offerable_agent_ids()))
-        offers: list[Offer] = []
-        for a in sorted(agents, key=lambda r: (r.idle_since, r.agent_id)):
-            offers += await self._route_agent(a.agent_id, "dispatch")
-        return offers
+        return await self._core.dispatch()
 
     # ---- items ---------------------------------------------------------------------------
     async def enqueue(self, item: WorkItem) -> Offer | None:
         """Queue an item and offer it at once if an eligible agent can take it."""
-        now = self._clock.now()
-        q = await self._queue(item.queue)
-        sticky, until = await self._previous_agent(item, q, now)
-        seq = await self._store.next_seq()
-        rec, timers = self._waiting(
-            item,
-            q,
-            now,
-            seq=seq,
-            key=priority_key(item, q),
-            version=1,
-            sticky_agent=sticky,
-            sticky_until=until,
-        )
-        if not await self._store.commit(Txn(items=[(None, rec)], timers_put=timers)):
-            raise DuplicateItem(item_id=item.item_id)
-        self._emit(ItemQueued(item.item_id, q.name, item.channel, item.arrived_at, now))
-        return await self._route_item(item.item_id, "item_arrived", known=rec)
+        return await self._core.enqueue(item)
 
     async def enqueue_for_agent(self, item: WorkItem, agent_id: str, reserve_seconds: float) -> Offer | None:
-        """A transfer to a named agent: the item waits for ``agent_id`` alone for ``reserve_seconds``,
-        then anyone eligible in its queue may take it (the caller is never stuck on a busy agent).
-
-        The agent was chosen by a person, so the queue's skills do not apply while it is reserved
-        for them. The agent must be logged in, or the transfer is refused here, before the caller
-        is moved."""
-        now = self._clock.now()
-        q = await self._queue(item.queue)
-        await self._logged_in(agent_id)
-        seq = await self._store.next_seq()
-        rec, timers = self._waiting(
-            item,
-            q,
-            now,
-            seq=seq,
-            key=priority_key(item, q),
-            version=1,
-            sticky_agent=agent_id,
-            sticky_until=now + reserve_seconds,
-        )
-        rec = self._for_agent_alone(rec, q, agent_id)
-        if not await self._store.commit(Txn(items=[(None, rec)], timers_put=timers)):
-            raise DuplicateItem(item_id=item.item_id)
-        self._emit(ItemQueued(item.item_id, q.name, item.channel, item.arrived_at, now))
-        return await self._route_item(item.item_id, "item_arrived", known=rec)
+        """A transfer to a named agent (see :meth:`acd.core.RouterCore.enqueue_for_agent`)."""
+        return await self._core.enqueue_for_agent(item, agent_id, reserve_seconds)
 
     async def start_direct(self, item: WorkItem, agent_id: str) -> None:
-        """Work the agent starts themself (a click-to-dial call): active on that agent at once,
-        with no queueing and no offer; ``complete`` ends it like any other item."""
-        for _ in range(self._retries):
-            now = self._clock.now()
-            await self._queue(item.queue)
-            a = await self._store.get_agent(agent_id)
-            if a is None:
-                raise UnknownAgent(agent_id=agent_id)
-            direct_id = f"{item.item_id}~direct"
-            busy = agent_state.accept(agent_state.offer(a, item.channel, direct_id, now), direct_id, now)
-            seq = await self._store.next_seq()
-            rec = ItemRecord(item, ItemStatus.ACTIVE, 1, seq, 0.0, agent_id=agent_id, answered_at=now)
-            if await self._store.commit(Txn(agents=[(a, busy)], items=[(None, rec)])):
-                self._agent_changed(a, busy, now)
-                return
-        raise StoreContention(action=f"starting {item.item_id}", attempts=self._retries)
-
-    async def _previous_agent(
-        self, item: WorkItem, q: QueueConfig, now: float
-    ) -> tuple[str | None, float | None]:
-        """The customer's previous agent reserves the item until the wait limit, if they are logged
-        in and skilled for it; afterwards anyone eligible may take it."""
-        until = item.arrived_at + q.previous_agent_wait_seconds
-        if q.previous_agent_wait_seconds <= 0 or until <= now:
-            return None, None
-        prev = item.previous_agent_id or await self._store.last_agent(item.customer.customer_id)
-        a = await self._store.get_agent(prev) if prev else None
-        if a is None or a.state == AgentState.LOGGED_OUT:
-            return None, None
-        if skill_score(a.agent.skills, (base_skills(item, q),)) is None:
-            return None, None
-        return a.agent_id, until
+        """Work the agent starts themself (a click-to-dial call), active on them at once."""
+        await self._core.start_direct(item, agent_id)
 
     async def accept(self, offer_id: str) -> list[Offer]:
         """The agent answered: the item is connected. Returns further offers (multi-chat)."""
-        for _ in range(self._retries):
-            now = self._clock.now()
-            offer = await self._store.get_offer(offer_id)
-            rec = await self._store.get_item(offer.item.item_id) if offer else None
-            agent = await self._store.get_agent(offer.agent_id) if offer else None
-            if offer is None or rec is None or agent is None or rec.offer_id != offer_id:
-                raise OfferNotPending(offer_id=offer_id)
-            if agent.offer_id != offer_id:
-                continue  # read while another router changed it: read again
-            new_agent = agent_state.accept(agent, offer_id, now)
-            new_item = replace(rec, status=ItemStatus.ACTIVE, version=rec.version + 1, answered_at=now)
-            txn = Txn(
-                agents=[(agent, new_agent)],
-                items=[(rec, new_item)],
-                offers_del=[offer_id],
-                timers_del=[f"offer:{offer_id}"],
-                last_agent=[(rec.item.customer.customer_id, agent.agent_id)],
-            )
-            if await self._store.commit(txn):
-                waited = now - rec.item.arrived_at
-                self._emit(OfferAccepted(offer_id, rec.item_id, agent.agent_id, rec.item.queue, waited, now))
-                self._agent_changed(agent, new_agent, now)
-                return await self._route_agent(agent.agent_id, "agent_freed", known=new_agent)
-        raise StoreContention(action=f"accepting {offer_id}", attempts=self._retries)
+        return await self._core.accept(offer_id)
 
     async def decline(self, offer_id: str) -> list[Offer]:
         """The agent refused (or the dial failed): counts as a missed offer."""
-        return await self._release(offer_id, "declined", missed=True)
+        return await self._core.decline(offer_id)
 
     async def withdraw(self, offer_id: str) -> None:
-        """The engine could not deliver the offer, through no fault of the agent (e.g. the redirect
-        failed): the item goes back to its place, no miss is counted, and nothing is re-offered
-        until the next ``dispatch()`` (so an outage cannot spin offer → failure → offer)."""
-        await self._release(offer_id, "withdrawn", missed=False, reroute=False)
+        """The engine could not deliver the offer: no miss, nothing re-offered until ``dispatch()``."""
+        await self._core.withdraw(offer_id)
 
     async def offer_timed_out(self, offer_id: str) -> list[Offer]:
-        return await self._release(offer_id, "timed_out", missed=True)
+        return await self._core.offer_timed_out(offer_id)
 
     async def complete(self, item_id: str) -> list[Offer]:
         """Hang-up / done: the agent's capacity comes back (last item starts the queue's wrap-up)."""
-        for _ in range(self._retries):
-            now = self._clock.now()
-            rec = await self._item_in(item_id, ItemStatus.ACTIVE, "complete")
-            agent = await self._store.get_agent(rec.agent_id or "")
-            if agent is None:
-                raise UnknownAgent(agent_id=rec.agent_id)
-            q = await self._queue(rec.item.queue)
-            if agent.load.get(rec.item.channel, 0) == 0:
-                continue  # read while another router changed it: read again
-            new_agent = agent_state.complete(agent, rec.item.channel, now, q.wrap_up_seconds)
-            timers = (
-                [(f"wrap:{agent.agent_id}", new_agent.wrap_until)] if new_agent.wrap_until is not None else []
-            )
-            if await self._store.commit(
-                Txn(agents=[(agent, new_agent)], items=[(rec, None)], timers_put=timers)
-            ):
-                handled = now - (rec.answered_at or now)
-                self._emit(ItemCompleted(item_id, agent.agent_id, q.name, handled, now))
-                self._agent_changed(agent, new_agent, now)
-                return await self._route_agent(agent.agent_id, "agent_freed", known=new_agent)
-        raise StoreContention(action=f"completing {item_id}", attempts=self._retries)
+        return await self._core.complete(item_id)
 
     async def abandon(self, item_id: str) -> None:
         """The customer left (hung up, closed the chat) while waiting or while being offered."""
-        for _ in range(self._retries):
-            now = self._clock.now()
-            rec = await self._store.get_item(item_id)
-            if rec is not None and rec.status == ItemStatus.OFFERED and rec.offer_id is not None:
-                await self._release(rec.offer_id, "abandoned", missed=False)
-                return
-            rec = await self._item_in(item_id, ItemStatus.WAITING, "abandon")
-            if await self._store.commit(Txn(items=[(rec, None)])):
-                self._emit(ItemAbandoned(item_id, rec.item.queue, now - rec.item.arrived_at, now))
-                return
-        raise StoreContention(action=f"abandoning {item_id}", attempts=self._retries)
+        await self._core.abandon(item_id)
 
     async def convert_to_callback(self, item_id: str, number: str) -> Offer | None:
         """The customer leaves the line but keeps their place: the item becomes a callback."""
-        for _ in range(self._retries):
-            now = self._clock.now()
-            rec = await self._item_in(item_id, ItemStatus.WAITING, "convert to a callback")
-            q = await self._queue(rec.item.queue)
-            item = replace(rec.item, channel=Channel.CALLBACK, callback_number=number)
-            new, timers = self._waiting_again(rec, q, now, item=item)
-            if await self._store.commit(
-                Txn(items=[(rec, new)], timers_put=timers, timers_del=[f"stk:{item_id}", f"max:{item_id}"])
-            ):
-                self._emit(ItemConvertedToCallback(item_id, q.name, number, now))
-                return await self._route_item(item_id, "requeued", known=new)
-        raise StoreContention(action=f"converting {item_id}", attempts=self._retries)
+        return await self._core.convert_to_callback(item_id, number)
+
+    # ---- by hand -------------------------------------------------------------------------
+    async def cancel(self, item_id: str) -> None:
+        """A waiting item taken out of its queue on purpose (not counted as abandoned)."""
+        await self._manual.cancel(item_id)
+
+    async def reserve_for(self, item_id: str, agent_id: str, reserve_seconds: float) -> Offer | None:
+        """A waiting item given to ``agent_id`` alone for ``reserve_seconds``, keeping its place."""
+        return await self._manual.reserve_for(item_id, agent_id, reserve_seconds)
+
+    async def move(self, item_id: str, queue: str) -> Offer | None:
+        """A waiting item moved to another queue, keeping its arrival time."""
+        return await self._manual.move(item_id, queue)
+
+    # ---- time ----------------------------------------------------------------------------
+    async def tick(self, limit: int = 10_000) -> list[AcdEvent]:
+        """Apply due timers (offer timeouts, overflow, previous-agent limits, maximum waits,
+        wrap-up ends). Returns the events it caused."""
+        return await self._timers.tick(limit)
+
+    # ---- queries -------------------------------------------------------------------------
+    async def position(self, item_id: str) -> int:
+        """1-based place among the queue's waiting items (0 once offered or connected)."""
+        return await self._queries.position(item_id)
+
+    async def estimated_wait(self, item_id: str) -> float:
+        """Seconds until offered, from the position, the queue's recent AHT and the staffed agents."""
+        return await self._queries.estimated_wait(item_id)
+
+    async def explain(self, item_id: str) -> tuple[RouteDecision, ...]:
+        return await self._queries.explain(item_id)
+
+    async def snapshot(self) -> Snapshot:
+        return await self._queries.snapshot()

@@ -133,6 +133,8 @@ class StatsBook:
             if a is None:
                 self._agents[event.agent_id] = _AgentCounters(event.new, event.at)
                 return
+            if event.new == a.state:
+                return  # a new pause reason or pending pause: the state (and its clock) goes on
             a.seconds[a.state] = a.seconds.get(a.state, 0.0) + (event.at - a.since)
             a.state, a.since = event.new, event.at
 

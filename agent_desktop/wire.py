@@ -34,6 +34,7 @@ def wallboard_json(
                 "state": a.state.value,
                 "in_state_seconds": round(a.in_state_seconds, 1),
                 "handled": a.handled,
+                "pending_pause": snapshot.pending_pauses.get(a.agent_id),
                 "call": call_json(by_agent.get(a.agent_id)),
                 "supervision": (
                     {"supervisor": supervising[a.agent_id][0], "mode": supervising[a.agent_id][1]}
@@ -74,6 +75,7 @@ async def agent_snapshot_json(
             "in_state_seconds": round(mine.in_state_seconds, 1) if mine else 0.0,
             "handled": mine.handled if mine else 0,
             "reason": snapshot.pause_reasons.get(agent_id),
+            "pending_pause": snapshot.pending_pauses.get(agent_id),
         },
         "call": call_json(call),
         # The screen pop survives a reconnect while the call is still with this agent.

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from typing import Final
 
 from callcenter.i18n_en import TEXTS_EN
-from callcenter.i18n_errors import ERROR_CATALOGUES
+from callcenter.i18n_errors import ERROR_CATALOGUES, PARAM_NAMES
 from callcenter.i18n_zh_cn import TEXTS_ZH_CN
 
 SUPPORTED_LANGUAGES: Final = ("en", "zh_CN")
@@ -33,9 +33,22 @@ def translate(code: str, language: str = "en", **params: object) -> str:
         or code
     )
     try:
-        return template.format(**params)
+        return template.format(**_named(code, language, params))
     except (KeyError, IndexError):
         return template
+
+
+def _named(code: str, language: str, params: Mapping[str, object]) -> Mapping[str, object]:
+    """``params`` with the state and action names of ``code`` (see ``PARAM_NAMES``) translated."""
+    names = PARAM_NAMES.get(code)
+    if not names:
+        return params
+    named = dict(params)
+    for param, prefix in names.items():
+        key = prefix + str(params.get(param, "")).replace(" ", "_").replace("-", "_")
+        if key in ERROR_CATALOGUES["en"]:
+            named[param] = translate(key, language)
+    return named
 
 
 def missing_translations() -> dict[str, set[str]]:

@@ -74,6 +74,7 @@ TEXTS_EN: Final[dict[str, str]] = {
     "ui.go_available": "Go available",
     "ui.pause": "Pause",
     "ui.log_out_queues": "Log out of queues",
+    "ui.pause_pending": "Pause pending: {reason}",
     "ui.reason.break": "Break",
     "ui.reason.lunch": "Lunch",
     "ui.reason.training": "Training",

@@ -1,7 +1,9 @@
 """Translations of the cores' error codes (``acd.*``, ``crm.*``, ``ivr.*``, ``asterisk.*``).
 
 The cores raise errors with a stable ``code`` and ``params``; these templates turn them into
-text for people. ``{name}`` placeholders are the error's params.
+text for people. ``{name}`` placeholders are the error's params. The params that name a state or
+an action (English words in the cores) are themselves translated: ``PARAM_NAMES`` gives, per code,
+the catalogue prefix each such param is looked up under (``busy`` → ``acd.state.busy``).
 """
 
 from __future__ import annotations
@@ -19,6 +21,30 @@ ERROR_CATALOGUES: Final[Mapping[str, Mapping[str, str]]] = {
         "acd.offer_not_pending": "This offer is no longer pending (accepted, declined or expired).",
         "acd.illegal_transition": "Agent {agent_id} cannot {action} while {state}.",
         "acd.illegal_item_state": "This contact cannot {action} while {status}.",
+        "acd.state.available": "available",
+        "acd.state.paused": "paused",
+        "acd.state.busy": "on a call",
+        "acd.state.reserved": "being offered a contact",
+        "acd.state.wrap_up": "in wrap-up",
+        "acd.state.logged_out": "logged out",
+        "acd.action.log_in": "log in",
+        "acd.action.take_an_offer": "be offered a contact",
+        "acd.action.accept": "answer",
+        "acd.action.release_an_offer": "give back an offer",
+        "acd.action.complete_work": "finish work",
+        "acd.action.end_wrap_up": "end wrap-up",
+        "acd.action.pause": "pause",
+        "acd.action.become_available": "become available",
+        "acd.action.log_out": "log out",
+        "acd.item_status.waiting": "waiting",
+        "acd.item_status.offered": "being offered to an agent",
+        "acd.item_status.active": "connected to an agent",
+        "acd.item_action.complete": "be finished",
+        "acd.item_action.abandon": "be abandoned",
+        "acd.item_action.convert_to_a_callback": "become a callback",
+        "acd.item_action.cancel": "be cancelled",
+        "acd.item_action.give_to_an_agent": "be given to an agent",
+        "acd.item_action.move": "be moved",
         "acd.store_contention": "Too many simultaneous changes; please try again.",
         "crm.invalid_phone": "{number} is not a valid phone number (default region {region}).",
         "crm.invalid_email": "{email} is not a valid e-mail address.",
@@ -120,8 +146,32 @@ ERROR_CATALOGUES: Final[Mapping[str, Mapping[str, str]]] = {
         "acd.unknown_item": "该联络已不在等待中（已结束或从未排队）。",
         "acd.duplicate_item": "该联络已在排队。",
         "acd.offer_not_pending": "该分配已失效（已接受、已拒绝或已超时）。",
-        "acd.illegal_transition": "坐席 {agent_id} 在 {state} 状态下不能执行 {action}。",
-        "acd.illegal_item_state": "该联络在 {status} 状态下不能执行 {action}。",
+        "acd.illegal_transition": "坐席 {agent_id} {state}，不能{action}。",
+        "acd.illegal_item_state": "该联络{status}，不能{action}。",
+        "acd.state.available": "空闲",
+        "acd.state.paused": "已暂停",
+        "acd.state.busy": "通话中",
+        "acd.state.reserved": "正在振铃",
+        "acd.state.wrap_up": "正在话后处理",
+        "acd.state.logged_out": "已签出",
+        "acd.action.log_in": "签入",
+        "acd.action.take_an_offer": "接受新的分配",
+        "acd.action.accept": "接听",
+        "acd.action.release_an_offer": "退回分配",
+        "acd.action.complete_work": "结束工作",
+        "acd.action.end_wrap_up": "结束话后处理",
+        "acd.action.pause": "暂停",
+        "acd.action.become_available": "置为空闲",
+        "acd.action.log_out": "签出",
+        "acd.item_status.waiting": "正在排队",
+        "acd.item_status.offered": "正在分配给坐席",
+        "acd.item_status.active": "正在由坐席处理",
+        "acd.item_action.complete": "结束",
+        "acd.item_action.abandon": "放弃",
+        "acd.item_action.convert_to_a_callback": "转为回呼",
+        "acd.item_action.cancel": "取消",
+        "acd.item_action.give_to_an_agent": "分配给坐席",
+        "acd.item_action.move": "转到其他队列",
         "acd.store_contention": "同时修改过多，请重试。",
         "crm.invalid_phone": "{number} 不是有效的电话号码（默认地区 {region}）。",
         "crm.invalid_email": "{email} 不是有效的电子邮件地址。",
@@ -194,4 +244,9 @@ ERROR_CATALOGUES: Final[Mapping[str, Mapping[str, str]]] = {
         "callcenter.consult_target_busy": "坐席 {agent_id} 目前无法接受咨询。",
         "callcenter.no_consultation": "坐席 {agent_id}：{why}。",
     },
+}
+
+PARAM_NAMES: Final[Mapping[str, Mapping[str, str]]] = {
+    "acd.illegal_transition": {"state": "acd.state.", "action": "acd.action."},
+    "acd.illegal_item_state": {"status": "acd.item_status.", "action": "acd.item_action."},
 }

@@ -72,6 +72,7 @@ TEXTS_ZH_CN: Final[dict[str, str]] = {
     "ui.go_available": "置为空闲",
     "ui.pause": "暂停",
     "ui.log_out_queues": "签出队列",
+    "ui.pause_pending": "本次工作结束后暂停：{reason}",
     "ui.reason.break": "休息",
     "ui.reason.lunch": "午餐",
     "ui.reason.training": "培训",

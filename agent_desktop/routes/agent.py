@@ -65,10 +65,11 @@ def _agent_id(user: CurrentUser) -> str:
     return user.agent_id
 
 
-async def _current_state(desktop: DesktopState, agent_id: str) -> AgentState:
+async def _current_state(desktop: DesktopState, agent_id: str) -> tuple[AgentState, bool]:
+    """The agent's state, and whether a pause waits for their call or wrap-up to end."""
     snapshot = await desktop.cc.snapshot()
     mine = next((a for a in snapshot.agents if a.agent_id == agent_id), None)
-    return mine.state if mine else AgentState.LOGGED_OUT
+    return (mine.state if mine else AgentState.LOGGED_OUT), agent_id in snapshot.pending_pauses
 
 
 @router.get("/state")
@@ -82,7 +83,7 @@ async def get_state(user: Agent, request: Request) -> dict[str, Any]:
 async def set_state(body: StateChange, user: Agent, request: Request) -> dict[str, Any]:
     desktop = desktop_of(request)
     cc, agent = desktop.cc, _agent_id(user)
-    current = await _current_state(desktop, agent)
+    current, pause_pending = await _current_state(desktop, agent)
     if body.state == "logged_out":
         await cc.agent_logout(agent)
     elif body.state == "paused":
@@ -94,6 +95,10 @@ async def set_state(body: StateChange, user: Agent, request: Request) -> dict[st
             await cc.agent_pause(agent, body.reason)
     elif current is AgentState.LOGGED_OUT:
         await desktop.login_agent(agent)
+    elif pause_pending:
+        await cc.agent_available(agent)  # the pause waiting for this call or wrap-up is called off
+        if current is AgentState.WRAP_UP:
+            await cc.end_wrap_up(agent)
     elif current is AgentState.WRAP_UP:
         await cc.end_wrap_up(agent)
     elif current is AgentState.PAUSED:

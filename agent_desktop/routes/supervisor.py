@@ -86,7 +86,11 @@ async def force_state(
     else:
         snapshot = await cc.snapshot()
         state = next((a.state.value for a in snapshot.agents if a.agent_id == agent_id), "logged_out")
-        if state == "logged_out":
+        if agent_id in snapshot.pending_pauses:
+            await cc.agent_available(agent_id)  # the pause waiting for the call or wrap-up is called off
+            if state == "wrap_up":
+                await cc.end_wrap_up(agent_id)
+        elif state == "logged_out":
             if agent_id not in desktop.agent_skills:
                 raise ApiError(404, "desktop.unknown_agent", user.language, {"agent_id": agent_id})
             await desktop.login_agent(agent_id)

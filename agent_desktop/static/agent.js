@@ -10,13 +10,15 @@ const S = {
   callCustomer: null, // the 360° view of the call's customer (open tickets for the wrap-up)
 };
 
-function setState(state, seconds, reason) {
+function setState(state, seconds, reason, pendingPause) {
   S.state = state;
-  S.since = Date.now() - (seconds || 0) * 1000;
+  if (seconds !== null) S.since = Date.now() - (seconds || 0) * 1000;
   $("state").textContent = CC.t("ui.state." + state);
   $("state").className = "state " + state;
   $("state").dataset.state = state;
-  $("reason").textContent = reason && state === "paused" ? "(" + CC.t("ui.reason." + reason) + ")" : "";
+  $("reason").textContent = reason && state === "paused" ? "(" + CC.t("ui.reason." + reason) + ")"
+    : pendingPause ? "(" + CC.t("ui.pause_pending", { reason: CC.t("ui.reason." + pendingPause) }) + ")" : "";
+  $("reason").dataset.pendingPause = pendingPause || "";
   if (state === "wrap_up" && S.lastCall) showWrapUp();
 }
 
@@ -227,7 +229,7 @@ function onMessage(m) {
   const mine = S.call && S.call.uniqueid === m.uniqueid;
   switch (m.type) {
     case "snapshot":
-      setState(m.agent.state, m.agent.in_state_seconds, m.agent.reason);
+      setState(m.agent.state, m.agent.in_state_seconds, m.agent.reason, m.agent.pending_pause);
       S.call = m.call;
       S.held = Boolean(m.call && m.call.held);
       S.muted = Boolean(m.call && m.call.muted);
@@ -235,8 +237,9 @@ function onMessage(m) {
       renderCall();
       break;
     case "AgentStateChanged":
+      if (m.old === m.new) { setState(m.new, null, m.reason, m.pending_pause); break; } // a pause asked for or called off
       if (m.new === "wrap_up") S.wrapUntil = Date.now() + 1000 * ((S.options?.wrap_up_s || {})[S.offer?.queue] || 0);
-      setState(m.new, 0, m.reason);
+      setState(m.new, 0, m.reason, m.pending_pause);
       break;
     case "CallOffered":
       S.offer = m;

@@ -45,7 +45,9 @@ function render() {
     ] : [];
     return CC.el("tr", { "data-agent": a.agent_id },
       CC.el("td", {}, a.agent_id),
-      CC.el("td", { class: "state " + a.state, "data-state": a.state }, CC.t("ui.state." + a.state)),
+      CC.el("td", { class: "state " + a.state, "data-state": a.state }, CC.t("ui.state." + a.state),
+        a.pending_pause ? CC.el("div", { class: "pause-pending muted" },
+          CC.t("ui.pause_pending", { reason: CC.t("ui.reason." + a.pending_pause) })) : null),
       CC.el("td", {}, CC.duration(a.in_state_seconds + age)),
       CC.el("td", {}, a.call ? a.call.caller_number + " (" + (a.call.queue || "") + ")" : "",
         sup ? CC.el("div", { class: "supervising" }, CC.t("ui.supervising", { mode: CC.t("ui." + sup.mode), supervisor: sup.supervisor })) : null),

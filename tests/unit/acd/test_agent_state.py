@@ -128,13 +128,67 @@ def test_accept_resets_missed_count_and_caller_hangup_does_not_count() -> None:
     assert rec.missed_offers == 0
 
 
-def test_busy_agent_paused_keeps_work_and_resumes_busy() -> None:
-    rec = sm.accept(sm.offer(logged_in(), Channel.CHAT, "o1", 1.0), "o1", 1.0)
-    rec = sm.pause(rec, "break", 2.0)
-    assert (rec.state, rec.total_load) == (S.PAUSED, 1)
-    assert sm.resume(rec, 3.0).state == S.BUSY
-    done = sm.complete(rec, Channel.CHAT, 4.0, wrap_up_seconds=30)
-    assert (done.state, done.total_load) == (S.PAUSED, 0)
+def on_a_chat(capacity: int = 1) -> AgentRecord:
+    rec = sm.login(Agent("a1", {"sales": 3}, capacity={Channel.CHAT: capacity}), 0.0, None)
+    return sm.accept(sm.offer(rec, Channel.CHAT, "o1", 1.0), "o1", 1.0)
+
+
+def test_given_a_busy_agent_when_paused_then_busy_with_the_pause_pending_and_offered_nothing() -> None:
+    rec = sm.pause(on_a_chat(capacity=3), "break", 2.0)
+    assert (rec.state, rec.total_load, rec.pending_pause, rec.pause_reason) == (S.BUSY, 1, "break", None)
+    assert rec.since == 1.0  # still the same call
+    assert not sm.can_take(rec, Channel.CHAT)  # 2 chats free, but a pause is waiting
+    assert sm.takeable_channels(rec) == frozenset()
+
+
+def test_given_a_pending_pause_when_the_call_ends_then_wrap_up_then_paused_with_its_reason() -> None:
+    rec = sm.pause(on_a_chat(), "break", 2.0)
+    rec = sm.complete(rec, Channel.CHAT, 4.0, wrap_up_seconds=30)
+    assert (rec.state, rec.pending_pause, rec.wrap_until) == (S.WRAP_UP, "break", 34.0)
+    rec = sm.end_wrap_up(rec, 34.0)
+    assert (rec.state, rec.pause_reason, rec.pending_pause, rec.since) == (S.PAUSED, "break", None, 34.0)
+
+
+def test_given_a_pending_pause_and_no_wrap_up_when_the_call_ends_then_paused_at_once() -> None:
+    rec = sm.complete(sm.pause(on_a_chat(), "lunch", 2.0), Channel.CHAT, 4.0, wrap_up_seconds=0)
+    assert (rec.state, rec.pause_reason, rec.pending_pause, rec.total_load) == (S.PAUSED, "lunch", None, 0)
+    assert sm.resume(rec, 5.0).state == S.AVAILABLE
+
+
+def test_given_a_pending_pause_when_paused_again_then_the_reason_changes() -> None:
+    rec = sm.pause(sm.pause(on_a_chat(), "break", 2.0), "lunch", 3.0)
+    assert (rec.state, rec.pending_pause) == (S.BUSY, "lunch")
+
+
+def test_given_a_pending_pause_when_resumed_then_called_off_and_free_after_the_call() -> None:
+    rec = sm.resume(sm.pause(on_a_chat(), "break", 2.0), 3.0)
+    assert (rec.state, rec.pending_pause) == (S.BUSY, None)
+    rec = sm.complete(rec, Channel.CHAT, 4.0, wrap_up_seconds=0)
+    assert rec.state == S.AVAILABLE
+
+
+def test_given_a_busy_agent_without_a_pending_pause_when_resumed_then_refused() -> None:
+    with pytest.raises(IllegalTransition) as err:
+        sm.resume(on_a_chat(), 2.0)
+    assert err.value.params["state"] == "busy"
+
+
+def test_given_wrap_up_when_paused_then_the_wrap_up_runs_to_its_end_then_paused() -> None:
+    rec = sm.complete(on_a_chat(), Channel.CHAT, 4.0, wrap_up_seconds=30)
+    rec = sm.pause(rec, "training", 10.0)
+    assert (rec.state, rec.wrap_until, rec.pending_pause) == (S.WRAP_UP, 34.0, "training")
+    assert sm.end_wrap_up(rec, 20.0).state == S.PAUSED  # the agent finished the wrap-up early
+
+
+def test_given_a_pending_pause_logout_rules_are_unchanged() -> None:
+    busy = sm.pause(on_a_chat(), "break", 2.0)
+    with pytest.raises(IllegalTransition) as err:
+        sm.logout(busy, 3.0)
+    assert (err.value.params["action"], err.value.params["state"]) == ("log out", "busy")
+    wrap = sm.complete(busy, Channel.CHAT, 4.0, wrap_up_seconds=30)
+    out = sm.logout(wrap, 5.0)
+    assert (out.state, out.pending_pause) == (S.LOGGED_OUT, None)
+    assert sm.login(out.agent, 6.0, out).state == S.AVAILABLE
 
 
 def test_invalid_agent_profiles_are_rejected() -> None:
