@@ -6,9 +6,11 @@ query (``prefix``); a later word starts with it (``word``); the query is inside 
 "Zhang Wei" finds "Wei Zhang"). Within a rank, by the matched term then id, so pages are stable.
 Each rank is one range scan of ``ix_customer_search_terms_lookup``, read only as far as the page needs.
 Bounds that keep a search fast at millions of customers: a rank reads at most 20,000 index entries;
-``all_words`` (tried only when the typed order fills no page) reads at most 1,000 entries of the
-query's rarest word and checks each for the other words, so two very common words typed in another
-order show the matches among those.
+``all_words`` (tried only when the typed order fills no page) is one statement per class that takes
+at most 1,000 entries of the query's rarest word (counted up to 1,000 per class; at that cap the
+longest word) and keeps, in that order, the customers with a word starting with each other word
+(a primary-key probe each), stopping once the page is full. So two very common words typed in
+another order show the matches among those 1,000.
 """
 
 from __future__ import annotations
@@ -131,11 +133,8 @@ def _any_order(session: Session, key: str) -> list[_Tier]:
     if len(words) < 2:
         return []
     connection = session.connection()
-    counts = {
-        w: sum(connection.scalar(_WORD_COUNT, {"cls": c, "word": w, "upper": _upper(w)}) or 0 for c in (0, 1))
-        for w in words
-    }
-    pivot = min(words, key=lambda w: counts[w])
+    counts = {w: connection.scalar(_WORD_COUNT, {"word": w, "upper": _upper(w)}) or 0 for w in words}
+    pivot = min(words, key=lambda w: (counts[w], -len(w)))  # at the cap, the longest word is likelier rare
     others = tuple(w for w in words if w != pivot)
     return [
         _Tier("all_words", TermClass.WHOLE, "ge", pivot, others, _ALL_WORDS_SCAN // 4),
@@ -153,32 +152,42 @@ def _ranked(
 ) -> dict[int, str]:
     """Add customer id -> rank name to ``found``, best first, until ``want`` (or every match) are there."""
     for tier in tiers:
-        statement = _tier_statement(tier.cls, tier.lower, filters)
         values = {**params, "key": tier.key, "upper": _upper(tier.key)}
-        read = 0
-        batch = max(2 * (want - len(found)), 64)
-        while len(found) < want and read < tier.scan_limit:
-            batch = min(batch, tier.scan_limit - read)
-            rows = _run(session, statement, {**values, "skip": read, "take": batch})
-            read += len(rows)
-            for customer_id in _with_every_word(session, rows, tier.others):
-                found.setdefault(customer_id, tier.name)
-            if len(rows) < batch:
-                break
-            batch *= 2  # an OFFSET walks the skipped entries again: read more each time
+        if tier.others:
+            statement = _all_words_statement(tier.cls, len(tier.others), filters)
+            values |= {"scan": tier.scan_limit, **_word_params(tier.others)}
+        else:
+            statement = _tier_statement(tier.cls, tier.lower, filters)
+        _read(session, statement, values, tier, want, found)
         if len(found) >= want:
             break
     return found
 
 
-def _with_every_word(session: Session, candidates: list[int], words: tuple[str, ...]) -> list[int]:
-    """The candidates (in their order) that have a word starting with each of ``words``."""
-    for word in words:
-        if not candidates:
+def _read(
+    session: Session, statement: Select[tuple[int]], values: dict[str, object], tier: _Tier, want: int,
+    found: dict[int, str],
+) -> None:  # fmt: skip
+    """Page through one rank's matches into ``found`` until it holds ``want`` or the rank is read."""
+    read = 0
+    # An all-words batch checks every candidate it reads: ask for no more than the page misses.
+    batch = want - len(found) + 4 if tier.others else max(2 * (want - len(found)), 64)
+    while len(found) < want and read < tier.scan_limit:
+        batch = min(batch, tier.scan_limit - read)
+        rows = _run(session, statement, {**values, "skip": read, "take": batch})
+        read += len(rows)
+        for customer_id in rows:
+            found.setdefault(customer_id, tier.name)
+        if len(rows) < batch:
             break
-        having = set(_run(session, _HAS_WORD, {"ids": candidates, "word": word, "upper": _upper(word)}))
-        candidates = [c for c in candidates if c in having]
-    return candidates
+        batch *= 2  # an OFFSET walks the skipped entries again: read more each time
+
+
+def _word_params(words: tuple[str, ...]) -> dict[str, object]:
+    values: dict[str, object] = {}
+    for index, word in enumerate(words):
+        values |= {f"w{index}": word, f"u{index}": _upper(word)}
+    return values
 
 
 def _run(session: Session, statement: Select[tuple[int]], params: dict[str, object]) -> list[int]:
@@ -202,19 +211,49 @@ def _tier_statement(cls: int, lower: str, filters: tuple[str, ...]) -> Select[tu
     return query.order_by(_T.term, _T.customer_id).offset(bindparam("skip")).limit(bindparam("take"))
 
 
-_STARTS = select(_T.customer_id).where(
-    _T.cls == bindparam("cls"),
-    _T.term >= bindparam("word", type_=_T.term.type),
-    _T.term < bindparam("upper", type_=_T.term.type),
-)
-# How often a word starts a value (cls WHOLE) or a later word (WORD), counted up to the all-words
-# scan budget: one index range each.
-_WORD_COUNT = select(func.count()).select_from(_STARTS.limit(_ALL_WORDS_SCAN).subquery())
-_HAS_WORD = select(_T.customer_id).where(
-    _T.customer_id.in_(bindparam("ids", expanding=True)),
-    _T.cls < TermClass.INNER,
-    _T.term >= bindparam("word", type_=_T.term.type),
-    _T.term < bindparam("upper", type_=_T.term.type),
+@lru_cache(maxsize=64)
+def _all_words_statement(cls: int, others: int, filters: tuple[str, ...]) -> Select[tuple[int]]:
+    """Customers among the first ``scan`` entries of the pivot word that have a word starting with
+    each other word: one statement, the candidates bounded before the other words are checked."""
+    key: BindParameter[str] = bindparam("key", type_=_T.term.type)
+    pivot = select(_T.customer_id, _T.term).where(_T.cls == cls, _T.term >= key, _T.term < bindparam("upper"))
+    pivot = _with_filters(pivot, filters, _T.customer_id)
+    candidates = pivot.order_by(_T.term, _T.customer_id).limit(bindparam("scan")).subquery()
+    query = select(candidates.c.customer_id)
+    for index in range(others):
+        other = CustomerSearchTerm.__table__.alias(f"o{index}")
+        query = query.where(
+            select(other.c.customer_id)
+            .where(
+                other.c.customer_id == candidates.c.customer_id,
+                other.c.term >= bindparam(f"w{index}", type_=_T.term.type),
+                other.c.term < bindparam(f"u{index}", type_=_T.term.type),
+                other.c.cls < TermClass.INNER,
+            )
+            .exists()
+        )
+    order = query.order_by(candidates.c.term, candidates.c.customer_id)
+    return order.offset(bindparam("skip")).limit(bindparam("take"))
+
+
+def _starts(cls: TermClass) -> Select[tuple[int]]:
+    return (
+        select(_T.customer_id)
+        .where(
+            _T.cls == cls,
+            _T.term >= bindparam("word", type_=_T.term.type),
+            _T.term < bindparam("upper", type_=_T.term.type),
+        )
+        .order_by(_T.term)  # in index order: else PostgreSQL may bitmap-scan the whole range first
+        .limit(_ALL_WORDS_SCAN)
+    )
+
+
+# How often a word starts a value (WHOLE) or a later word (WORD), each counted up to the all-words
+# scan budget: one index range each, one statement.
+_WORD_COUNT = select(
+    select(func.count()).select_from(_starts(TermClass.WHOLE).subquery()).scalar_subquery()
+    + select(func.count()).select_from(_starts(TermClass.WORD).subquery()).scalar_subquery()
 )
 
 

@@ -90,6 +90,26 @@ def test_given_45_matches_when_paging_by_20_then_every_customer_once_and_has_mor
     assert sorted(h.customer.id for p in pages for h in p.hits) == ids
 
 
+def test_given_30_reversed_matches_when_paging_then_all_words_ranks_each_customer_once(
+    db: Db, clock: FakeClock
+) -> None:
+    service = CustomerService(clock)
+    with db.sessions.begin() as session:
+        ids = [
+            service.create(session, CustomerDraft("Wei Zhang", emails=(f"wei.zhang{i}@example.com",)))
+            for i in range(30)
+        ]
+        service.create(session, CustomerDraft("Wei Li"))
+        tagged = service.create(session, CustomerDraft("Wei Zhang", tags=("b2b",)))
+    with db.sessions() as session:
+        pages = [service.search(session, CustomerFilter(text="zhang wei"), offset=o) for o in (0, 20)]
+        only_tagged = service.search(session, CustomerFilter(text="zhang wei", tag="b2b"))
+    assert [(len(p.hits), p.has_more) for p in pages] == [(20, True), (11, False)]
+    assert {h.match for p in pages for h in p.hits} == {"all_words"}
+    assert sorted(h.customer.id for p in pages for h in p.hits) == [*ids, tagged]
+    assert [(h.customer.id, h.match) for h in only_tagged.hits] == [(tagged, "all_words")]
+
+
 def test_given_filters_when_searching_then_text_and_filters_combine(db: Db, clock: FakeClock) -> None:
     service = CustomerService(clock)
     with db.sessions.begin() as session:
