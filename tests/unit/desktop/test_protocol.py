@@ -1,0 +1,200 @@
+"""The ``/ws`` protocol from the server's side: fixed wire names, every forwarded event valid against its
+schema, nothing a domain event carries left behind unnoticed, and class names off the wire."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from pydantic import BaseModel
+
+from acd.events import AgentAutoPaused, AgentStateChanged, FallbackRequired
+from acd.model import AgentState, Channel, Customer, Fallback, FallbackAction, SkillRequirement, WorkItem
+from acd.queries import Snapshot
+from acd.stats import AgentStats, QueueStats
+from agent_desktop.protocol.base import PROTOCOL_VERSION
+from agent_desktop.protocol.messages import Wallboard
+from agent_desktop.protocol.routing import ROUTES, event_json
+from agent_desktop.protocol.schema import MESSAGES, protocol_schema
+from agent_desktop.wire import wallboard_json
+from callcenter import events as ev
+from callcenter.contact_center import LiveCallView
+from crm_core.interactions import InteractionView
+from crm_core.lookup import CustomerView360, KnownCaller, TimelineEntry, UnknownCaller
+from crm_core.views import CustomerSummary, TicketSummary
+
+# Protocol 1 as the pages know it. Changing this list is changing the protocol: bump
+# PROTOCOL_VERSION and static/wire.js with it.
+WIRE_NAMES_V1 = {
+    "hello": ("to_browser", ["agent", "supervisor"]),
+    "ping": ("to_server", []),
+    "pong": ("to_browser", ["agent", "supervisor"]),
+    "error": ("to_browser", ["agent", "supervisor"]),
+    "snapshot": ("to_browser", ["agent"]),
+    "wallboard": ("to_browser", ["supervisor"]),
+    "CallOffered": ("to_browser", ["agent"]),
+    "CallConnected": ("to_browser", ["agent"]),
+    "CallEnded": ("to_browser", ["agent"]),
+    "RecordingPaused": ("to_browser", ["agent"]),
+    "CallHeld": ("to_browser", ["agent"]),
+    "CallMuted": ("to_browser", ["agent"]),
+    "CallDialing": ("to_browser", ["agent"]),
+    "CallTransferred": ("to_browser", ["agent"]),
+    "ConsultStarted": ("to_browser", ["agent"]),
+    "ConsultEnded": ("to_browser", ["agent"]),
+    "AgentStateChanged": ("to_browser", ["agent"]),
+    "CallbackChanged": ("to_browser", ["agent", "supervisor"]),
+    "SupervisionChanged": ("to_browser", ["supervisor"]),
+    "AgentAutoPaused": ("to_browser", ["supervisor"]),
+    "FallbackRequired": ("to_browser", ["supervisor"]),
+}
+_AT = datetime(2026, 12, 5, 9, 30, tzinfo=UTC)
+
+
+def _known_caller() -> KnownCaller:
+    profile = CustomerSummary(
+        7, "person", "Li Wei", "李伟", None, None, "zh_CN", None, None, None, "vip", 0.9, "customer", 120,
+        False, False, False, False, _AT,
+    )  # fmt: skip
+    ticket = TicketSummary(
+        3, 7, "complaint", "Late delivery", "open", 2, None, None, _AT, _AT, _AT, None, None, None
+    )
+    call = InteractionView(
+        1, 7, "u0", "voice", "inbound", "sales", "1001", "+14155550100", _AT, _AT, _AT, "answered",
+        "resolved", None, None, None, None,
+    )  # fmt: skip
+    view = CustomerView360(profile, None, ("+14155550100",), (), (), ("vip",), (), (), (ticket,),
+                           (TimelineEntry(call, important=False),))  # fmt: skip
+    return KnownCaller("+14155550100", (view,), shared_number=False)
+
+
+def _events() -> Iterator[object]:
+    """One of each event the hub forwards (the screen pop three times: known, unknown, no customer)."""
+    offer = ev.CallOffered(
+        "1001",
+        "o1",
+        "u1",
+        "+14155550100",
+        "Li",
+        "sales",
+        2.5,
+        ("1", "2"),
+        _known_caller(),
+        ("vip_first",),
+        5.0,
+    )
+    yield offer
+    yield dataclasses.replace(offer, customer=UnknownCaller("phone", "+14155550199", "+14155550199"))
+    yield dataclasses.replace(offer, customer=None, kind="callback")
+    yield ev.CallConnected("1001", "u1", "PJSIP/1001-01", 6.0)
+    yield ev.CallEnded("1001", "u1", "sales", "answered", 9.0)
+    yield ev.RecordingPaused("1001", "u1", True, 6.5)
+    yield ev.CallHeld("1001", "u1", True, 6.6)
+    yield ev.CallMuted("1001", "u1", False, 6.7)
+    yield ev.CallDialing("1001", "u2", "+14155550123", 7, 7.0)
+    yield ev.CallTransferred("1001", "u1", "queue", "support", 8.0)
+    yield ev.ConsultStarted("1001", "u1", "agent", "1002", 7.5)
+    yield ev.ConsultEnded("1001", "u1", "1002", "cancelled", 7.9)
+    yield ev.CallbackChanged(4, "scheduled", "1001", 3.0)
+    yield ev.SupervisionChanged("sup", "1001", "whisper", 7.0)
+    yield ev.SupervisionChanged("sup", "1001", None, 7.2)
+    yield AgentStateChanged("1001", AgentState.AVAILABLE, AgentState.PAUSED, "lunch", 4.0)
+    yield AgentAutoPaused("1002", 3, 4.5)
+    item = WorkItem("u3", Channel.VOICE, "sales", Customer("c9"), 1.0, (SkillRequirement("zh", 3),))
+    yield FallbackRequired(item, "sales", Fallback(FallbackAction.TRANSFER, "+14155550000"), 60.0, 61.0)
+
+
+def _wire(event: object) -> dict[str, Any]:
+    parsed: dict[str, Any] = json.loads(json.dumps(event_json(event)))  # what a browser parses
+    return parsed
+
+
+def _paths(value: object, prefix: str = "") -> set[str]:
+    """Every key path of a JSON value (list items share their list's path)."""
+    if isinstance(value, dict):
+        return {f"{prefix}.{k}" for k in value} | {
+            p for k, v in value.items() for p in _paths(v, f"{prefix}.{k}")
+        }
+    if isinstance(value, list):
+        return {p for v in value for p in _paths(v, prefix + "[]")}
+    return set()
+
+
+def _conforms(model: type[BaseModel], wire: dict[str, Any]) -> bool:
+    """Valid, and nothing in it the schema does not know (nested dataclasses would ignore extras)."""
+    return _paths(model.model_validate(wire).model_dump(mode="json")) == _paths(wire)
+
+
+def test_the_wire_names_directions_and_audiences_are_those_of_protocol_1() -> None:
+    assert PROTOCOL_VERSION == 1
+    assert {name: (e.direction, list(e.audience)) for name, e in MESSAGES.items()} == WIRE_NAMES_V1
+    assert set(protocol_schema()["messages"]) == set(WIRE_NAMES_V1)
+
+
+@pytest.mark.parametrize("event", list(_events()), ids=lambda e: type(e).__name__)
+def test_given_a_forwarded_event_when_put_on_the_wire_then_it_validates_against_its_schema(
+    event: object,
+) -> None:
+    message = ROUTES[type(event)].message
+    wire = _wire(event)
+    assert _conforms(message, wire)
+    assert wire["type"] == message.wire_name()
+
+
+def test_every_routed_event_has_a_sample_here() -> None:
+    assert {type(e) for e in _events()} == set(ROUTES)
+
+
+@pytest.mark.parametrize("kind", list(ROUTES), ids=lambda k: k.__name__)
+def test_no_field_of_a_forwarded_event_is_left_behind_by_its_message(kind: type) -> None:
+    """A field added to a domain event must be declared in its wire message (or this test says so)."""
+    fields = {f.name for f in dataclasses.fields(kind)}
+    assert fields - set(ROUTES[kind].message.model_fields) == set()
+
+
+def test_given_a_renamed_event_class_when_put_on_the_wire_then_the_message_is_unchanged() -> None:
+    before = event_json(ev.CallHeld("1001", "u1", True, 6.6))
+    ev.CallHeld.__name__ = "CallPutOnHold"  # what a rename does to the class (the reflection read it)
+    try:
+        renamed = event_json(ev.CallHeld("1001", "u1", True, 6.6))
+    finally:
+        ev.CallHeld.__name__ = "CallHeld"
+    assert (
+        renamed
+        == before
+        == {"type": "CallHeld", "agent_id": "1001", "uniqueid": "u1", "held": True, "at": 6.6}
+    )
+
+
+def test_given_a_screen_pop_when_put_on_the_wire_then_the_card_is_tagged_and_the_ticket_keeps_its_type() -> (
+    None
+):
+    wire = _wire(next(iter(_events())))
+    customer = wire["customer"]
+    assert customer["type"] == "KnownCaller"
+    assert customer["matches"][0]["open_tickets"][0]["type"] == "complaint"  # was "TicketSummary"
+    assert "type" not in customer["matches"][0]["profile"]  # no class names below the card
+
+
+def test_the_wallboard_validates_against_its_schema() -> None:
+    snapshot = Snapshot(
+        at=10.0,
+        queues=(QueueStats("sales", 1, 4.0, 3, 2, 0, 0, 1.0, 0.0, 3.5, 60.0, None),),
+        agents=(
+            AgentStats("1001", AgentState.BUSY, 12.34, 2, 0.5),
+            AgentStats("1002", AgentState.PAUSED, 1, 0, None),
+        ),
+        agents_by_state={AgentState.BUSY: ("1001",), AgentState.PAUSED: ("1002",)},
+    )
+    calls = [
+        LiveCallView("u1", "+1415", "Li", "talking", "sales", "1001", 1.0, 1.0, 2.0, ("1",), False, "inbound",
+                     False, False),
+        LiveCallView("u2", "+1416", "", "queued", "sales", None, 3.0, 3.0, None, (), False, "inbound",
+                     False, False),
+    ]  # fmt: skip
+    wire = json.loads(json.dumps(wallboard_json(snapshot, calls, {"1001": ("sup", "listen")})))
+    assert _conforms(Wallboard, wire)
