@@ -5,14 +5,11 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Iterator
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
-from acd.events import AgentAutoPaused, AgentStateChanged, FallbackRequired
-from acd.model import AgentState, Channel, Customer, Fallback, FallbackAction, SkillRequirement, WorkItem
+from acd.model import AgentState
 from acd.queries import Snapshot
 from acd.stats import AgentStats, QueueStats
 from agent_desktop.protocol.base import PROTOCOL_VERSION
@@ -21,10 +18,8 @@ from agent_desktop.protocol.schema import MESSAGES, protocol_schema
 from agent_desktop.wire import wallboard_json
 from callcenter import events as ev
 from callcenter.contact_center import LiveCallView
-from crm_core.interactions import InteractionView
-from crm_core.lookup import CustomerView360, KnownCaller, TimelineEntry, UnknownCaller
-from crm_core.views import CustomerSummary, TicketSummary
 from tests.wire_check import check_message
+from tests.wire_samples import sample_events
 
 # Protocol 1 as the pages know it. Changing this list is changing the protocol: bump
 # PROTOCOL_VERSION and static/wire.js with it.
@@ -51,60 +46,6 @@ WIRE_NAMES_V1 = {
     "AgentAutoPaused": ("to_browser", ["supervisor"]),
     "FallbackRequired": ("to_browser", ["supervisor"]),
 }
-_AT = datetime(2026, 12, 5, 9, 30, tzinfo=UTC)
-
-
-def _known_caller() -> KnownCaller:
-    profile = CustomerSummary(
-        7, "person", "Li Wei", "李伟", None, None, "zh_CN", None, None, None, "vip", 0.9, "customer", 120,
-        False, False, False, False, _AT,
-    )  # fmt: skip
-    ticket = TicketSummary(
-        3, 7, "complaint", "Late delivery", "open", 2, None, None, _AT, _AT, _AT, None, None, None
-    )
-    call = InteractionView(
-        1, 7, "u0", "voice", "inbound", "sales", "1001", "+14155550100", _AT, _AT, _AT, "answered",
-        "resolved", None, None, None, None,
-    )  # fmt: skip
-    view = CustomerView360(profile, None, ("+14155550100",), (), (), ("vip",), (), (), (ticket,),
-                           (TimelineEntry(call, important=False),))  # fmt: skip
-    return KnownCaller("+14155550100", (view,), shared_number=False)
-
-
-def _events() -> Iterator[object]:
-    """One of each event the hub forwards (the screen pop three times: known, unknown, no customer)."""
-    offer = ev.CallOffered(
-        "1001",
-        "o1",
-        "u1",
-        "+14155550100",
-        "Li",
-        "sales",
-        2.5,
-        ("1", "2"),
-        _known_caller(),
-        ("vip_first",),
-        5.0,
-    )
-    yield offer
-    yield dataclasses.replace(offer, customer=UnknownCaller("phone", "+14155550199", "+14155550199"))
-    yield dataclasses.replace(offer, customer=None, kind="callback")
-    yield ev.CallConnected("1001", "u1", "PJSIP/1001-01", 6.0)
-    yield ev.CallEnded("1001", "u1", "sales", "answered", 9.0)
-    yield ev.RecordingPaused("1001", "u1", True, 6.5)
-    yield ev.CallHeld("1001", "u1", True, 6.6)
-    yield ev.CallMuted("1001", "u1", False, 6.7)
-    yield ev.CallDialing("1001", "u2", "+14155550123", 7, 7.0)
-    yield ev.CallTransferred("1001", "u1", "queue", "support", 8.0)
-    yield ev.ConsultStarted("1001", "u1", "agent", "1002", 7.5)
-    yield ev.ConsultEnded("1001", "u1", "1002", "cancelled", 7.9)
-    yield ev.CallbackChanged(4, "scheduled", "1001", 3.0)
-    yield ev.SupervisionChanged("sup", "1001", "whisper", 7.0)
-    yield ev.SupervisionChanged("sup", "1001", None, 7.2)
-    yield AgentStateChanged("1001", AgentState.AVAILABLE, AgentState.PAUSED, "lunch", 4.0)
-    yield AgentAutoPaused("1002", 3, 4.5)
-    item = WorkItem("u3", Channel.VOICE, "sales", Customer("c9"), 1.0, (SkillRequirement("zh", 3),))
-    yield FallbackRequired(item, "sales", Fallback(FallbackAction.TRANSFER, "+14155550000"), 60.0, 61.0)
 
 
 def _wire(event: object) -> dict[str, Any]:
@@ -118,7 +59,7 @@ def test_the_wire_names_directions_and_audiences_are_those_of_protocol_1() -> No
     assert set(protocol_schema()["messages"]) == set(WIRE_NAMES_V1)
 
 
-@pytest.mark.parametrize("event", list(_events()), ids=lambda e: type(e).__name__)
+@pytest.mark.parametrize("event", list(sample_events()), ids=lambda e: type(e).__name__)
 def test_given_a_forwarded_event_when_put_on_the_wire_then_it_validates_against_its_schema(
     event: object,
 ) -> None:
@@ -129,7 +70,7 @@ def test_given_a_forwarded_event_when_put_on_the_wire_then_it_validates_against_
 
 
 def test_every_routed_event_has_a_sample_here() -> None:
-    assert {type(e) for e in _events()} == set(ROUTES)
+    assert {type(e) for e in sample_events()} == set(ROUTES)
 
 
 @pytest.mark.parametrize("kind", list(ROUTES), ids=lambda k: k.__name__)
@@ -156,7 +97,7 @@ def test_given_a_renamed_event_class_when_put_on_the_wire_then_the_message_is_un
 def test_given_a_screen_pop_when_put_on_the_wire_then_the_card_is_tagged_and_the_ticket_keeps_its_type() -> (
     None
 ):
-    wire = _wire(next(iter(_events())))
+    wire = _wire(next(iter(sample_events())))
     customer = wire["customer"]
     assert customer["type"] == "KnownCaller"
     assert customer["matches"][0]["open_tickets"][0]["type"] == "complaint"  # was "TicketSummary"
