@@ -19,10 +19,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final
 
-from acd.events import OfferMade
 from agent_desktop.auth.deps import CurrentUser
+from agent_desktop.protocol.routing import ROUTES, event_json
 from agent_desktop.wire import wallboard_json
-from callcenter.events import CallEnded, CallOffered, SupervisionChanged, to_wire
+from callcenter.events import CallEnded, CallOffered, SupervisionChanged
 
 if TYPE_CHECKING:
     from callcenter.contact_center import ContactCenter
@@ -31,25 +31,6 @@ log = logging.getLogger(__name__)
 
 RESYNC: Final = object()  # queued instead of the dropped backlog: send a fresh snapshot
 CLOSED: Final = object()  # the browser went away: the sender stops
-_AGENT_TYPES = frozenset(
-    {
-        "CallOffered",
-        "CallConnected",
-        "CallEnded",
-        "RecordingPaused",
-        "AgentStateChanged",
-        "CallHeld",
-        "CallMuted",
-        "CallDialing",
-        "CallTransferred",
-        "ConsultStarted",
-        "ConsultEnded",
-        "CallbackChanged",
-    }
-)
-_SUPERVISOR_TYPES = frozenset(
-    {"SupervisionChanged", "AgentAutoPaused", "FallbackRequired", "CallbackChanged"}
-)
 
 
 @dataclass(eq=False)
@@ -79,8 +60,6 @@ class Connection:
 
 
 def _agent_of(event: object) -> str | None:
-    if isinstance(event, OfferMade):
-        return event.offer.agent_id
     agent = getattr(event, "agent_id", None)
     return agent if isinstance(agent, str) else None
 
@@ -139,21 +118,21 @@ class Hub:
     def dispatch(self, event: object) -> None:
         """Called by the bus as each event is published: serializes it once and queues it."""
         self._remember(event)
-        kind = type(event).__name__
+        route = ROUTES.get(type(event))
         recipients: set[Connection] = set()
-        if kind in _AGENT_TYPES:
+        if route is not None and route.to_agent:
             recipients.update(self._by_agent.get(_agent_of(event) or "", ()))
-        if kind in _SUPERVISOR_TYPES:
+        if route is not None and route.to_supervisors:
             recipients.update(self._supervisors)
         if recipients:
-            text = json.dumps(to_wire(event), ensure_ascii=False)
+            text = json.dumps(event_json(event), ensure_ascii=False)
             for connection in recipients:
                 connection.push(text)
         self._dirty.set()
 
     def _remember(self, event: object) -> None:
         if isinstance(event, CallOffered):
-            self.offers[event.agent_id] = to_wire(event)
+            self.offers[event.agent_id] = event_json(event)
         elif isinstance(event, CallEnded) and event.agent_id:
             self.offers.pop(event.agent_id, None)
         elif isinstance(event, SupervisionChanged):

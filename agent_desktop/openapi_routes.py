@@ -59,6 +59,14 @@ ROUTE_RESPONSES: Final[Mapping[tuple[str, str], Mapping[str, Any | None]]] = {
     ("GET", "/admin/ivr"): {"200": _html("The IVR flow editor."), "303": _TO_SIGN_IN},
     ("GET", "/admin/ivr/static/{name}"): {"200": _file((*_SCRIPTS, "text/css")), "404": _NOT_FOUND},
     ("GET", "/api/docs"): {"200": _html("Swagger UI on this schema.")},
+    ("GET", "/api/ws-protocol"): {
+        "200": {
+            "description": "The /ws messages: `protocol` (the version `hello` carries) and, by wire name, "
+            "each message's `direction` (to_browser | to_server), `audience` (agent | supervisor) and "
+            "JSON `schema`.",
+            "content": {"application/json": {"schema": {"type": "object"}}},
+        }
+    },
     ("GET", "/api/docs/{name}"): {"200": _file((*_SCRIPTS, "text/css")), "404": _NOT_FOUND},
     ("POST", "/api/auth/login"): {
         "401": error_response("Wrong username or password, or a disabled user (auth.bad_credentials)."),

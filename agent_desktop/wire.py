@@ -1,4 +1,5 @@
-"""JSON shapes the web app sends: the wallboard and the agent's own state.
+"""The ``/ws`` messages built from the engine's state: ``hello``, an agent's ``snapshot``, the
+``wallboard`` (shapes and names: :mod:`agent_desktop.protocol`).
 
 Caller numbers go to the wallboard in full (supervisors may call back); the public status page
 masks them (see :mod:`agent_desktop.server`).
@@ -7,15 +8,31 @@ masks them (see :mod:`agent_desktop.server`).
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
+import json
+from typing import Any, Final
 
 from acd.queries import Snapshot
+from agent_desktop.auth.deps import CurrentUser
+from agent_desktop.auth.routes import me_json
+from agent_desktop.protocol.base import PROTOCOL_VERSION
+from agent_desktop.protocol.messages import Error, Hello, Pong, Wallboard
+from agent_desktop.protocol.messages import Snapshot as SnapshotMessage
+from agent_desktop.protocol.plain import plain_object
 from callcenter.contact_center import ContactCenter, LiveCallView
-from callcenter.events import to_wire
+
+PONG_TEXT: Final = json.dumps({"type": Pong.wire_name()})
+
+
+def hello_json(user: CurrentUser) -> dict[str, Any]:
+    return {"type": Hello.wire_name(), "protocol": PROTOCOL_VERSION, "user": me_json(user)}
+
+
+def error_json(code: str, message: str) -> dict[str, Any]:
+    return {"type": Error.wire_name(), "code": code, "message": message}
 
 
 def call_json(call: LiveCallView | None) -> dict[str, Any] | None:
-    return None if call is None else to_wire(call)
+    return None if call is None else plain_object(call)
 
 
 def wallboard_json(
@@ -24,7 +41,7 @@ def wallboard_json(
     """``supervising``: agent id → (supervisor, mode) of the interventions in progress."""
     by_agent = {c.agent_id: c for c in calls if c.agent_id and c.phase in ("offering", "talking")}
     return {
-        "type": "wallboard",
+        "type": Wallboard.wire_name(),
         "at": snapshot.at,
         "queues": [dataclasses.asdict(q) for q in snapshot.queues],
         "agents_by_state": {state.value: len(ids) for state, ids in snapshot.agents_by_state.items()},
@@ -67,7 +84,7 @@ async def agent_snapshot_json(
     mine = next((a for a in snapshot.agents if a.agent_id == agent_id), None)
     call = cc.call_of_agent(agent_id)
     return {
-        "type": "snapshot",
+        "type": SnapshotMessage.wire_name(),
         "at": snapshot.at,
         "agent": {
             "agent_id": agent_id,

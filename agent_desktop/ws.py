@@ -1,15 +1,14 @@
 """``/ws``: one authenticated WebSocket per browser.
 
-Server → client, JSON objects with a ``type``:
+Server → client, JSON objects with a ``type``: the messages of :mod:`agent_desktop.protocol`
+(their JSON Schema at ``GET /api/ws-protocol``):
 
-- ``hello``: ``{"user": {...}}`` once, after the socket is accepted;
+- ``hello``: ``{"protocol": 1, "user": {...}}`` once, after the socket is accepted;
 - ``snapshot`` (agents): own state, current call and screen pop; ``wallboard`` (supervisors, admins):
   queues, agents, calls. Sent on connect, after any overflow (resync), and the wallboard on changes;
-- engine events as :func:`callcenter.events.to_wire` makes them: to an agent, their own
-  ``CallOffered`` (with the screen pop), ``CallConnected``, ``CallEnded``, ``RecordingPaused``,
-  ``AgentStateChanged``, ``CallbackChanged`` (theirs), ...; to supervisors ``SupervisionChanged``,
-  ``AgentAutoPaused``, ``FallbackRequired``, ``CallbackChanged`` (calls, agent states and routing
-  reach them summarized in the wallboard);
+- engine events (:data:`agent_desktop.protocol.routing.ROUTES`): to an agent, their own
+  ``CallOffered`` (with the screen pop), ``CallConnected``, ``CallEnded``, ...; to supervisors
+  ``SupervisionChanged``, ``AgentAutoPaused``, ``FallbackRequired``, ``CallbackChanged``;
 - ``pong`` in answer to ``{"type": "ping"}``; ``error`` (``desktop.bad_ws_message``, translated) in
   answer to anything else.
 
@@ -22,16 +21,19 @@ import asyncio
 import contextlib
 import json
 import logging
+from typing import Final
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+from fastapi.responses import JSONResponse
 
 from agent_desktop.auth.deps import CurrentUser, websocket_user
-from agent_desktop.auth.routes import me_json
 from agent_desktop.auth.sessions import COOKIE_NAME
 from agent_desktop.errors import translate_code
 from agent_desktop.hub import CLOSED, RESYNC, Connection
+from agent_desktop.protocol.messages import Ping
+from agent_desktop.protocol.schema import protocol_schema
 from agent_desktop.state import desktop_of
-from agent_desktop.wire import agent_snapshot_json
+from agent_desktop.wire import PONG_TEXT, agent_snapshot_json, error_json, hello_json
 
 log = logging.getLogger(__name__)
 router = APIRouter()
@@ -46,6 +48,15 @@ async def _snapshot_text(websocket: WebSocket, user: CurrentUser) -> str:
     return json.dumps(data, ensure_ascii=False)
 
 
+_PROTOCOL_SCHEMA: Final = protocol_schema()
+
+
+@router.get("/api/ws-protocol", response_model=None)
+async def ws_protocol() -> JSONResponse:
+    """The messages of ``/ws`` (protocol version, direction, audience) with the JSON Schema of each."""
+    return JSONResponse(_PROTOCOL_SCHEMA)
+
+
 @router.websocket("/ws")
 async def websocket_endpoint(websocket: WebSocket) -> None:
     user = await websocket_user(websocket)
@@ -54,7 +65,7 @@ async def websocket_endpoint(websocket: WebSocket) -> None:
     connection = Connection(user)
     desktop.hub.add(connection)
     try:
-        await websocket.send_text(json.dumps({"type": "hello", "user": me_json(user)}))
+        await websocket.send_text(json.dumps(hello_json(user), ensure_ascii=False))
         await websocket.send_text(await _snapshot_text(websocket, user))
         await _serve(websocket, connection)
     except WebSocketDisconnect:
@@ -103,13 +114,11 @@ async def _receive(websocket: WebSocket, connection: Connection) -> None:
     try:
         while True:
             text = await websocket.receive_text()
-            if _message_type(text) == "ping":
+            if _message_type(text) == Ping.wire_name():
                 desktop_of(websocket).sessions.get(_token(websocket))
-                connection.push('{"type": "pong"}')
+                connection.push(PONG_TEXT)
             else:  # the pages send nothing else: say so instead of ignoring it
                 message = translate_code("desktop.bad_ws_message", connection.user.language)
-                connection.push(
-                    json.dumps({"type": "error", "code": "desktop.bad_ws_message", "message": message})
-                )
+                connection.push(json.dumps(error_json("desktop.bad_ws_message", message), ensure_ascii=False))
     finally:
         connection.close()

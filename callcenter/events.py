@@ -1,14 +1,12 @@
 """Facts the engine publishes on the bus for the web app (agent desktop, supervisor console).
 
-All frozen; ``to_wire`` turns one into a JSON-ready dict (datetimes as ISO 8601, enums as values).
+All frozen. What a browser receives of them is the web adapter's business
+(:mod:`agent_desktop.protocol.routing`).
 """
 
 from __future__ import annotations
 
 import dataclasses
-import enum
-from datetime import date, datetime
-from typing import Any
 
 from crm_core.lookup import LookupResult
 
@@ -135,27 +133,3 @@ class SupervisionChanged:
     agent_id: str
     mode: str | None  # listen | whisper | barge; None = stopped
     at: float
-
-
-def _plain(value: Any) -> Any:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        data = {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
-        data["type"] = type(value).__name__
-        return data
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, tuple | list):
-        return [_plain(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    return value
-
-
-def to_wire(event: object) -> dict[str, Any]:
-    """``{"type": "CallOffered", ...fields}`` ready for ``json.dumps``."""
-    plain = _plain(event)
-    if not isinstance(plain, dict):
-        raise TypeError(f"not an event: {event!r}")
-    return plain

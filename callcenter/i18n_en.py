@@ -64,6 +64,7 @@ TEXTS_EN: Final[dict[str, str]] = {
     "ui.admin": "Administration",
     "ui.connected": "Live",
     "ui.reconnecting": "Reconnecting…",
+    "ui.protocol_mismatch": "The server was updated (protocol {server}, this page {page}): reload the page.",
     "ui.state": "State",
     "ui.state.available": "Available",
     "ui.state.paused": "Paused",

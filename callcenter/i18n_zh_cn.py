@@ -62,6 +62,7 @@ TEXTS_ZH_CN: Final[dict[str, str]] = {
     "ui.admin": "系统管理",
     "ui.connected": "实时",
     "ui.reconnecting": "正在重新连接…",
+    "ui.protocol_mismatch": "服务器已更新（协议 {server}，本页面 {page}）：请重新加载页面。",
     "ui.state": "状态",
     "ui.state.available": "空闲",
     "ui.state.paused": "暂停",

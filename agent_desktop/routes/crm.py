@@ -11,9 +11,9 @@ from pydantic import BaseModel, Field
 from agent_desktop.auth.deps import CurrentUser, require_role
 from agent_desktop.errors import ApiError
 from agent_desktop.inputs import RowId
+from agent_desktop.protocol.plain import plain_object
 from agent_desktop.state import desktop_of
 from callcenter.clock import SystemClock
-from callcenter.events import to_wire
 from crm_core import limits
 from crm_core.customers import CustomerDraft, CustomerService
 from crm_core.errors import NumberInUse
@@ -50,7 +50,7 @@ async def search(
                 session, CustomerFilter(text=q.strip() or None), limit=limit, offset=offset
             )
         items = [
-            {**to_wire(h.customer), "phones": h.phones, "emails": h.emails, "match": h.match}
+            {**plain_object(h.customer), "phones": h.phones, "emails": h.emails, "match": h.match}
             for h in found.hits
         ]
         return {"items": items, "offset": found.offset, "limit": found.limit, "has_more": found.has_more}
@@ -65,7 +65,9 @@ async def view(customer_id: RowId, user: Staff, request: Request) -> dict[str, A
 
     def read() -> dict[str, Any]:
         with desktop.db() as session:
-            return to_wire(ScreenPop(desktop.cc.default_region, interactions=50).view(session, customer_id))
+            return plain_object(
+                ScreenPop(desktop.cc.default_region, interactions=50).view(session, customer_id)
+            )
 
     return await asyncio.to_thread(read)
 
@@ -85,7 +87,7 @@ async def create(body: NewCustomer, user: Staff, request: Request) -> dict[str, 
     def write() -> dict[str, Any]:
         with desktop.db.begin() as session:
             customer_id = customers.create(session, draft, shared_number_ok=body.shared_number_ok)
-            return to_wire(customers.get(session, customer_id))
+            return plain_object(customers.get(session, customer_id))
 
     try:
         return await asyncio.to_thread(write)

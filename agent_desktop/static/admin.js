@@ -76,7 +76,7 @@ async function load() {
 }
 
 (async () => {
-  await CC.start(null);
+  await CC.start(false);
   $("new-user").onsubmit = async (e) => {
     e.preventDefault();
     const data = form(e.target);

@@ -71,7 +71,7 @@ function renderPop(offer) {
     field("ui.ivr_digits", (offer.ivr_digits || []).join(" → ") || "–"),
   );
   const customer = offer.customer;
-  if (!customer || customer.type === "UnknownCaller") {
+  if (!customer || customer.type === CCWire.CARD.UNKNOWN) {
     const name = CC.el("input", { id: "new-name", placeholder: CC.t("ui.customer_name") });
     const warning = CC.el("div", { id: "pop-warning" });
     body.append(CC.el("h3", { id: "pop-customer" }, CC.t("ui.unknown_caller")), name,
@@ -224,70 +224,52 @@ function callEnded() {
   setTimeout(loadHistory, 500);
 }
 
-function onMessage(m) {
-  Callbacks.onMessage(m);
-  const mine = S.call && S.call.uniqueid === m.uniqueid;
-  switch (m.type) {
-    case "snapshot":
-      setState(m.agent.state, m.agent.in_state_seconds, m.agent.reason, m.agent.pending_pause);
-      S.call = m.call;
-      S.held = Boolean(m.call && m.call.held);
-      S.muted = Boolean(m.call && m.call.muted);
-      if (m.offer) { S.offer = m.offer; renderPop(m.offer); }
-      renderCall();
-      break;
-    case "AgentStateChanged":
-      if (m.old === m.new) { setState(m.new, null, m.reason, m.pending_pause); break; } // a pause asked for or called off
-      if (m.new === "wrap_up") S.wrapUntil = Date.now() + 1000 * ((S.options?.wrap_up_s || {})[S.offer?.queue] || 0);
-      setState(m.new, 0, m.reason, m.pending_pause);
-      break;
-    case "CallOffered":
-      S.offer = m;
-      S.call = { uniqueid: m.uniqueid, caller_number: m.caller_number, phase: "offering", recording_paused: false,
-        direction: m.kind === "callback" ? "outbound" : "inbound", kind: m.kind || "inbound" };
-      S.held = S.muted = false;
-      renderPop(m);
-      renderCall();
-      break;
-    case "CallDialing":
-      S.offer = null;
-      S.call = { uniqueid: m.uniqueid, caller_number: m.number, phase: "dialing", recording_paused: false, direction: "outbound" };
-      S.held = S.muted = false;
-      renderOutboundPop(m).catch(() => {});
-      renderCall();
-      break;
-    case "CallConnected":
-      if (S.call && (mine || S.call.phase === "dialing")) { S.call.uniqueid = m.uniqueid; S.call.phase = "talking"; }
-      renderCall();
-      break;
-    case "RecordingPaused":
-      if (mine) S.call.recording_paused = m.paused;
-      renderCall();
-      break;
-    case "CallHeld":
-      if (mine) S.held = m.held;
-      renderCall();
-      break;
-    case "CallMuted":
-      if (mine) S.muted = m.muted;
-      renderCall();
-      break;
-    case "ConsultStarted":
-      S.consult = { target: m.target };
-      renderCall();
-      break;
-    case "ConsultEnded": {
-      S.consult = null;
-      const key = "ui.consult.outcome." + m.outcome;
-      CC.toast(CC.texts[key] ? CC.t(key) : CC.t("ui.consult_ended"));
-      renderCall();
-      break;
-    }
-    case "CallEnded":
-      if (mine) callEnded();
-      break;
-  }
-}
+const W = CCWire.MSG;
+const mine = (m) => Boolean(S.call && S.call.uniqueid === m.uniqueid);
+CC.on(W.SNAPSHOT, (m) => {
+  setState(m.agent.state, m.agent.in_state_seconds, m.agent.reason, m.agent.pending_pause);
+  S.call = m.call;
+  S.held = Boolean(m.call && m.call.held);
+  S.muted = Boolean(m.call && m.call.muted);
+  if (m.offer) { S.offer = m.offer; renderPop(m.offer); }
+  renderCall();
+});
+CC.on(W.AGENT_STATE_CHANGED, (m) => {
+  if (m.old === m.new) { setState(m.new, null, m.reason, m.pending_pause); return; } // a pause asked for or called off
+  if (m.new === "wrap_up") S.wrapUntil = Date.now() + 1000 * ((S.options?.wrap_up_s || {})[S.offer?.queue] || 0);
+  setState(m.new, 0, m.reason, m.pending_pause);
+});
+CC.on(W.CALL_OFFERED, (m) => {
+  S.offer = m;
+  S.call = { uniqueid: m.uniqueid, caller_number: m.caller_number, phase: "offering", recording_paused: false,
+    direction: m.kind === "callback" ? "outbound" : "inbound", kind: m.kind || "inbound" };
+  S.held = S.muted = false;
+  renderPop(m);
+  renderCall();
+});
+CC.on(W.CALL_DIALING, (m) => {
+  S.offer = null;
+  S.call = { uniqueid: m.uniqueid, caller_number: m.number, phase: "dialing", recording_paused: false, direction: "outbound" };
+  S.held = S.muted = false;
+  renderOutboundPop(m).catch(() => {});
+  renderCall();
+});
+CC.on(W.CALL_CONNECTED, (m) => {
+  if (S.call && (mine(m) || S.call.phase === "dialing")) { S.call.uniqueid = m.uniqueid; S.call.phase = "talking"; }
+  renderCall();
+});
+CC.on(W.RECORDING_PAUSED, (m) => { if (mine(m)) S.call.recording_paused = m.paused; renderCall(); });
+CC.on(W.CALL_HELD, (m) => { if (mine(m)) S.held = m.held; renderCall(); });
+CC.on(W.CALL_MUTED, (m) => { if (mine(m)) S.muted = m.muted; renderCall(); });
+CC.on(W.CONSULT_STARTED, (m) => { S.consult = { target: m.target }; renderCall(); });
+CC.on(W.CONSULT_ENDED, (m) => {
+  S.consult = null;
+  const key = "ui.consult.outcome." + m.outcome;
+  CC.toast(CC.texts[key] ? CC.t(key) : CC.t("ui.consult_ended"));
+  renderCall();
+});
+CC.on(W.CALL_ENDED, (m) => { if (mine(m)) callEnded(); });
+CC.ignore(W.CALL_TRANSFERRED); // the state change to wrap-up that follows is what the page shows
 
 function wirePhone(phone) {
   S.phone = phone;
@@ -326,7 +308,7 @@ setInterval(() => {
 (async () => {
   CCSoftphone.on("registration", (e) => CCSoftphone.showRegistration($("phone-reg"), e));
   Callbacks.mount("callbacks");
-  await CC.start(onMessage);
+  await CC.start(true);
   for (const el of document.querySelectorAll("[data-i18n-aria]")) el.setAttribute("aria-label", CC.t(el.dataset.i18nAria));
   fillOptions(await CC.api("GET", "/api/agent/options"));
   const phone = await CCSoftphone.start($("remote-audio"));

@@ -57,16 +57,19 @@ const Callbacks = (() => {
     document.getElementById(table.id + "-empty")?.classList.toggle("hidden", rows.length > 0);
   }
 
-  function mount(tableId, options) {
-    table = document.getElementById(tableId);
-    showAgent = Boolean(options && options.showAgent);
-  }
-
-  function onMessage(m) {
-    if (!table || (m.type !== "CallbackChanged" && m.type !== "hello")) return;
+  function changed() {
+    if (!table) return;
     clearTimeout(reload);  // a burst of changes, one reload
     reload = setTimeout(() => load().catch(() => {}), 150);
   }
 
-  return { mount, load, onMessage };
+  // The list reloads on each (re)connect and when a callback changes.
+  function mount(tableId, options) {
+    table = document.getElementById(tableId);
+    showAgent = Boolean(options && options.showAgent);
+    CC.on(CCWire.MSG.HELLO, changed);
+    CC.on(CCWire.MSG.CALLBACK_CHANGED, changed);
+  }
+
+  return { mount, load };
 })();

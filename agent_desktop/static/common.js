@@ -100,7 +100,8 @@ const CC = {
     for (const c of children.flat()) if (c !== null && c !== undefined) node.append(c instanceof Node ? c : String(c));
     return node;
   },
-  async start(onMessage) {
+  // ``live``: the page listens on /ws (its listeners registered with ``CC.on`` first).
+  async start(live) {
     CC.me = await CC.api("GET", "/api/auth/me");
     await CC.loadTexts(CC.me.language);
     const who = document.getElementById("who");
@@ -117,11 +118,34 @@ const CC = {
       await CC.api("POST", "/api/auth/logout");
       location.href = "/login";
     });
-    if (onMessage) CC.connect(onMessage);
+    if (live) CC.connect();
+  },
+  // The page's listeners by wire name (CCWire.MSG); ``ignore`` names what the page receives and has no
+  // use for, so that a test can tell it from a message forgotten.
+  listeners: {},
+  ignored: new Set(),
+  on(type, listener) {
+    (CC.listeners[type] ||= []).push(listener);
+  },
+  ignore(...types) {
+    for (const type of types) CC.ignored.add(type);
+  },
+  receive(m) {
+    for (const listener of CC.listeners[m.type] || []) listener(m);
+  },
+  // The server speaks another version of the protocol (updated under an open page): reading its
+  // messages could show wrong things, so the page says so and stays offline until reloaded.
+  protocolMismatch(status, server) {
+    const text = CC.t("ui.protocol_mismatch", { server, page: CCWire.PROTOCOL });
+    if (status) { status.textContent = text; status.className = "live off"; status.dataset.protocol = "mismatch"; }
+    CC.toast(text, true);
   },
   // One socket per page; reconnects with capped, jittered backoff and gets a fresh snapshot.
-  connect(onMessage) {
+  connect() {
     let delay = 500;
+    let stopped = false;
+    CC.ignore(CCWire.MSG.PONG);  // the ping keeps the session alive; its answer says nothing
+    CC.on(CCWire.MSG.ERROR, (m) => CC.toast(m.message, true));
     const status = document.getElementById("live");
     const open = () => {
       const ws = new WebSocket((location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/ws");
@@ -129,11 +153,21 @@ const CC = {
       ws.onopen = () => {
         delay = 500;
         if (status) { status.textContent = CC.t("ui.connected"); status.className = "live on"; }
-        ping = setInterval(() => ws.send('{"type":"ping"}'), 20000);
+        ping = setInterval(() => ws.send(JSON.stringify({ type: CCWire.MSG.PING })), 20000);
       };
-      ws.onmessage = (m) => onMessage(JSON.parse(m.data));
+      ws.onmessage = (e) => {
+        const m = JSON.parse(e.data);
+        if (m.type === CCWire.MSG.HELLO && m.protocol !== CCWire.PROTOCOL) {
+          stopped = true;
+          ws.close();
+          CC.protocolMismatch(status, m.protocol);
+          return;
+        }
+        CC.receive(m);
+      };
       ws.onclose = (e) => {
         clearInterval(ping);
+        if (stopped) return;
         if (status) { status.textContent = CC.t("ui.reconnecting"); status.className = "live off"; }
         if (e.code === 4401) { location.href = "/login"; return; }
         setTimeout(open, delay + Math.random() * delay * 0.3);

@@ -65,12 +65,12 @@ async function loadAudit() {
     CC.el("td", { class: "muted" }, Object.entries(r.details).map(([k, v]) => k + "=" + v).join(" ")))));
 }
 
-function onMessage(m) {
-  if (m.type === "wallboard") { board = m; receivedAt = Date.now(); render(); Waiting.render(board, receivedAt); }
-  else if (m.type === "SupervisionChanged") loadAudit();
-  else if (m.type === "CallbackChanged") setTimeout(loadAudit, 300);
-  Callbacks.onMessage(m);
-}
+const W = CCWire.MSG;
+CC.on(W.WALLBOARD, (m) => { board = m; receivedAt = Date.now(); render(); Waiting.render(board, receivedAt); });
+CC.on(W.SUPERVISION_CHANGED, () => loadAudit());
+CC.on(W.CALLBACK_CHANGED, () => setTimeout(loadAudit, 300));
+// The wallboard shows what these change (an agent's state, a call leaving its queue).
+CC.ignore(W.AGENT_AUTO_PAUSED, W.FALLBACK_REQUIRED);
 
 Callbacks.mount("callbacks", { showAgent: true });
 Waiting.onAction(loadAudit);
@@ -80,7 +80,7 @@ CCSoftphone.on("ringing", () => phone && phone.decline()); // only the engine's 
 CCSoftphone.on("connected", () => showLine("talking"));
 CCSoftphone.on("ended", () => showLine("none"));
 (async () => {
-  await CC.start(onMessage);
+  await CC.start(true);
   loadAudit();
   phone = await CCSoftphone.start($("remote-audio"), "/api/supervisor/softphone");
   const label = { desk: "ui.softphone.desk", simulator: "ui.softphone.simulator" }[phone.mode] || "ui.softphone.webrtc";

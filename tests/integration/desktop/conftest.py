@@ -25,6 +25,7 @@ from callcenter.clock import SystemClock
 from callcenter.settings import Settings
 from crm_core.callbacks import CallbackBook, CallbackRequest, CallbackSummary
 from tests.integration.engine.conftest import engine_settings, sign_in_agents
+from tests.wire_check import check_message
 
 PASSWORD = "demo-password-123"
 
@@ -96,10 +97,12 @@ async def next_message(
     where: Callable[[dict[str, Any]], bool] = lambda _m: True,
     timeout: float = 10,  # noqa: ASYNC109 - a deadline for the wait, like tests.waiting
 ) -> dict[str, Any]:
-    """The next message of type ``kind`` matching ``where`` (others are skipped), within ``timeout``."""
+    """The next message of type ``kind`` matching ``where`` (others are skipped), within ``timeout``.
+    Every message read on the way must be valid against the protocol's schema."""
     async with asyncio.timeout(timeout):
         while True:
             message: dict[str, Any] = json.loads(await ws.recv())
+            check_message(message)
             if message["type"] == kind and where(message):
                 return message
 

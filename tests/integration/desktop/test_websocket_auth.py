@@ -47,7 +47,7 @@ async def test_given_a_supervisor_session_when_opening_the_websocket_then_hello_
         headers = {"Origin": desktop.url, "Cookie": f"cc_session={client.cookies['cc_session']}"}
         async with connect(_ws_url(desktop), additional_headers=headers) as ws:
             hello = json.loads(await ws.recv())
-            assert hello == {"type": "hello", "user": hello["user"]}
+            assert hello == {"type": "hello", "protocol": 1, "user": hello["user"]}
             assert hello["user"]["role"] == "supervisor"
             board = json.loads(await ws.recv())
             assert board["type"] == "wallboard"
