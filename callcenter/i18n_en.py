@@ -254,6 +254,7 @@ TEXTS_EN: Final[dict[str, str]] = {
     "ui.outcome.not_answered": "Not answered",
     "ui.outcome.cancelled": "Cancelled",
     "ui.outcome.failed": "Failed",
+    "ui.outcome.callback_requested": "Callback requested",
     "ui.audit.admin.user_create": "User created",
     "ui.audit.admin.user_change": "User changed",
     "ui.audit.admin.agent_skills": "Agent skills changed",

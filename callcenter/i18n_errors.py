@@ -138,6 +138,7 @@ ERROR_CATALOGUES: Final[Mapping[str, Mapping[str, str]]] = {
         "callcenter.phone_does_this": "Your softphone does {action} itself; use its button.",
         "callcenter.consult_target_busy": "Agent {agent_id} is not free for a consultation right now.",
         "callcenter.no_consultation": "Agent {agent_id}: {why}.",
+        "contact.illegal_transition": "This {kind} cannot {action} while {state} ({reason}).",
     },
     "zh_CN": {
         "acd.invalid_config": "{subject} 的路由配置无效：{problem}",
@@ -243,6 +244,7 @@ ERROR_CATALOGUES: Final[Mapping[str, Mapping[str, str]]] = {
         "callcenter.phone_does_this": "{action} 由您的软电话自行完成，请使用软电话上的按钮。",
         "callcenter.consult_target_busy": "坐席 {agent_id} 目前无法接受咨询。",
         "callcenter.no_consultation": "坐席 {agent_id}：{why}。",
+        "contact.illegal_transition": "该联络（{kind}）在 {state} 状态下不能执行 {action}（{reason}）。",
     },
 }
 

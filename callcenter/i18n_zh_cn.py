@@ -252,6 +252,7 @@ TEXTS_ZH_CN: Final[dict[str, str]] = {
     "ui.outcome.not_answered": "未应答",
     "ui.outcome.cancelled": "已取消",
     "ui.outcome.failed": "失败",
+    "ui.outcome.callback_requested": "已请求回电",
     "ui.audit.admin.user_create": "创建用户",
     "ui.audit.admin.user_change": "修改用户",
     "ui.audit.admin.agent_skills": "修改坐席技能",

@@ -29,6 +29,9 @@ from callcenter.asterisk.errors import AmiError
 from callcenter.calls.endings import EndedCall
 from callcenter.calls.registry import CallPhase, LiveCall
 from callcenter.calls.service import CallService
+from callcenter.contacts import lifecycle
+from callcenter.contacts.lifecycle import Action
+from callcenter.contacts.model import ContactState
 from callcenter.errors import CallCenterError
 from callcenter.events import CallDialing, CallEnded, CallHeld, CallTransferred
 from callcenter.settings import DialplanSettings
@@ -77,7 +80,7 @@ class AgentPart:
     """A call's routing fields while one agent had it: put back if a transfer is refused, and
     written as that agent's interaction when it ends."""
 
-    phase: CallPhase
+    contact: ContactState
     queue: str | None
     item_id: str | None
     offer_id: str | None
@@ -86,12 +89,15 @@ class AgentPart:
     answered_at: float | None
     started_at: float
     queued_at: float | None
-    transfers: int
+
+    @property
+    def transfers(self) -> int:
+        return self.contact.transfers
 
     @classmethod
     def of(cls, call: LiveCall) -> AgentPart:
         return cls(
-            call.phase,
+            call.contact,
             call.queue,
             call.item_id,
             call.offer_id,
@@ -100,7 +106,6 @@ class AgentPart:
             call.answered_at,
             call.started_at,
             call.queued_at,
-            call.transfers,
         )
 
     def restore(self, service: CallService, call: LiveCall) -> None:
@@ -130,21 +135,21 @@ class AgentCalls:
     # -- transfers ------------------------------------------------------------------------------
     async def transfer(self, call: LiveCall, kind: TransferKind, target: str) -> None:
         s = self._service
-        if call.phase is not CallPhase.TALKING or call.agent_id is None:
+        if not lifecycle.allows(call.contact, Action.TRANSFER) or call.agent_id is None:
             raise CallNotTransferable(call.uniqueid, "not connected to an agent")
         if call.direction != "inbound":
             raise CallNotTransferable(call.uniqueid, "outbound calls are not transferred")
         before = AgentPart.of(call)
         from_agent, now = call.agent_id, s.clock()
         number = self.dialable(target) if kind == "number" else None
-        call.transfers += 1
-        call.phase, call.agent_id, call.offer_id, call.agent_channel = CallPhase.QUEUED, None, None, None
+        call.contact = (lifecycle.transfer if number is None else lifecycle.transfer_out)(call.contact, now)
+        call.agent_id, call.offer_id, call.agent_channel = None, None, None
         call.answered_at, call.started_at, call.queued_at = None, now, now
         try:
             if number is None:
                 await self.requeue(call, kind, target, now)
             else:
-                call.phase, call.item_id = CallPhase.IVR, None
+                call.item_id = None
                 call.transfer_number = number
             if call.phase is not CallPhase.OFFERING:
                 await s.control.move_to_transfer(call.channel)
@@ -253,5 +258,9 @@ class AgentCalls:
         call = s.calls.by_agent_channel(channel) or s.calls.by_channel(channel)
         if call is None or call.agent_id is None or call.held == held:
             return
-        call.held = held
+        if not lifecycle.allows(call.contact, Action.HOLD if held else Action.RESUME):
+            # Ringing or consulting: the phone holds the colleague or the ringing leg, not the caller.
+            log.info("hold ignored", extra={"uniqueid": call.uniqueid, "status": call.contact.status.value})
+            return
+        call.contact = (lifecycle.hold if held else lifecycle.resume)(call.contact, s.clock())
         s.publish(CallHeld(call.agent_id, call.uniqueid, held, s.clock()))

@@ -34,6 +34,7 @@ from acd.router import Router
 from callcenter.calls.customers import CallerInfo
 from callcenter.calls.registry import CallPhase, LiveCall
 from callcenter.calls.service import CallerLookup, CallService
+from callcenter.contacts import lifecycle
 from callcenter.db_retry import in_transaction
 from callcenter.events import CallbackChanged
 from crm_core import phones
@@ -248,7 +249,8 @@ class CallbackScheduler:
             if call.phase is not CallPhase.QUEUED:
                 await service.enqueue(call, queue)
         except AcdError as exc:
-            call.phase = CallPhase.IVR  # not queued: the caller is queued as a call instead
+            # not queued: the caller is queued as a call instead
+            call.contact = lifecycle.leave_queue(call.contact, self._clock.now())
             log.warning("could not queue the callback request", extra={"queue": queue, "error": str(exc)})
             return False
         item_id = call.item_id
@@ -266,7 +268,8 @@ class CallbackScheduler:
             return False
         # The item is the callback's now: the caller's hang-up must not abandon it.
         service.calls.remove(call)
-        call.item_id, call.phase, call.outcome = None, CallPhase.IVR, "callback_requested"
+        call.item_id, call.contact = None, lifecycle.leave_queue(call.contact, self._clock.now())
+        call.outcome = "callback_requested"
         service.calls.add(call)
         log.info("caller left a callback request", extra={"uniqueid": call.uniqueid, "queue": queue})
         customer_id = info.customer_id

@@ -32,6 +32,8 @@ from callcenter.calls.agent_calls import AgentCalls, AgentPart, CallNotTransfera
 from callcenter.calls.control import agent_endpoint
 from callcenter.calls.registry import CallPhase, LiveCall
 from callcenter.calls.service import CallService
+from callcenter.contacts import lifecycle
+from callcenter.contacts.model import ContactStatus
 from callcenter.errors import CallCenterError
 from callcenter.events import CallConnected, CallEnded, CallOffered, ConsultEnded, ConsultStarted
 from callcenter.settings import DialplanSettings
@@ -70,6 +72,13 @@ class Consultation:
     cancelled: bool = False
 
 
+def _stop_consulting(call: LiveCall, now: float) -> None:
+    """The consultation is over without a transfer; a call that ended or moved on meanwhile stays so."""
+    call.consult = None
+    if call.contact.status is ContactStatus.CONSULTING:
+        call.contact = lifecycle.end_consult(call.contact, now)
+
+
 class Consults:
     def __init__(self, service: CallService, agent_calls: AgentCalls, dialplan: DialplanSettings) -> None:
         self._service = service
@@ -104,12 +113,12 @@ class Consults:
                 raise ConsultTargetBusy(target) from exc
             consult.item_id = item.item_id
             dial_target = agent_endpoint(self._dialplan, target)
-        call.consult = consult
+        call.consult, call.contact = consult, lifecycle.consult(call.contact, now)
         self._by_leg[consult.agent_leg] = (call, consult)
         try:
             await s.control.start_consult(call.channel, consult.agent_leg, dial_target)
         except AmiError as exc:
-            call.consult = None
+            _stop_consulting(call, s.clock())
             self._by_leg.pop(consult.agent_leg, None)
             await self._free_target(call, consult, "consult_failed")
             raise PbxUnavailable(str(exc)) from exc
@@ -199,7 +208,7 @@ class Consults:
         call, consult = found
         outcome = "cancelled" if consult.cancelled or consult.answered else "failed"
         await self._free_target(call, consult, "consult_cancelled")
-        call.consult = None
+        _stop_consulting(call, self._service.clock())
         s = self._service
         s.publish(ConsultEnded(consult.by_agent, call.uniqueid, consult.target, outcome, s.clock()))
         try:
@@ -215,13 +224,14 @@ class Consults:
         now = s.clock()
         before = AgentPart.of(call)
         call.consult = None
-        call.transfers += 1
         call.started_at, call.answered_at = now, now
         if consult.kind == "agent" and consult.item_id:
+            call.contact = lifecycle.hand_over(call.contact, now)
             call.agent_id, call.agent_channel = consult.target, consult.target_leg
             s.calls.link_item(call, consult.item_id)
         else:
-            call.phase, call.agent_id, call.agent_channel, call.item_id = CallPhase.IVR, None, None, None
+            call.contact = lifecycle.transfer_out(call.contact, now)
+            call.agent_id, call.agent_channel, call.item_id = None, None, None
             call.outcome = "transferred_out"
         s.publish(ConsultEnded(consult.by_agent, call.uniqueid, consult.target, "completed", now))
         log.info("consultative transfer completed", extra={"uniqueid": call.uniqueid, "to": consult.target})
@@ -247,8 +257,8 @@ class Consults:
         call.consult = None
         before = AgentPart.of(call)
         now = s.clock()
-        call.transfers += 1
-        call.phase, call.agent_id, call.offer_id, call.agent_channel = CallPhase.QUEUED, None, None, None
+        call.contact = lifecycle.transfer(call.contact, now)
+        call.agent_id, call.offer_id, call.agent_channel = None, None, None
         call.answered_at, call.started_at, call.queued_at = None, now, now
         try:
             # The caller is on hold in the transfer route already: the next offer moves them.

@@ -14,6 +14,8 @@ from acd.router import Router
 from callcenter.asterisk.errors import AmiActionFailed, AmiError
 from callcenter.calls.control import CallControl
 from callcenter.calls.registry import CallPhase, CallRegistry, LiveCall
+from callcenter.contacts import lifecycle
+from callcenter.contacts.model import Outcome
 from callcenter.events import CallEnded
 
 log = logging.getLogger(__name__)
@@ -91,23 +93,25 @@ class CallEndings:
             return
         await self._end_call(call)
 
-    async def _end_call(self, call: LiveCall) -> None:
-        previous = call.phase
-        call.phase = CallPhase.ENDED
-        call.ended_at = self._clock()
+    @staticmethod
+    def _outcome(call: LiveCall, previous: CallPhase) -> Outcome:
         if call.direction == "outbound":
-            call.outcome = "answered" if previous is CallPhase.TALKING else "not_answered"
+            return Outcome.ANSWERED if previous is CallPhase.TALKING else Outcome.NOT_ANSWERED
+        if call.item_id:
+            return Outcome.ANSWERED if previous is CallPhase.TALKING else Outcome.ABANDONED
+        return call.contact.outcome or Outcome.ENDED_IN_IVR
+
+    async def _end_call(self, call: LiveCall) -> None:
+        if not call.contact.live:
+            return  # a call ends once (its Hangup may arrive while a Redirect finds it gone)
+        previous = call.phase
+        call.ended_at = self._clock()
+        call.contact = lifecycle.end(call.contact, self._outcome(call, previous), call.ended_at)
         try:
-            if call.direction == "outbound" and call.item_id:
-                await self.router.complete(call.item_id)
-            elif previous is CallPhase.TALKING and call.item_id:
-                call.outcome = "answered"
+            if call.item_id and (call.direction == "outbound" or previous is CallPhase.TALKING):
                 await self.router.complete(call.item_id)
             elif call.item_id:
-                call.outcome = "abandoned"
                 await self.router.abandon(call.item_id)
-            else:
-                call.outcome = call.outcome or "ended_in_ivr"
         except AcdError as exc:
             log.warning(
                 "router refused the end of a call", extra={"uniqueid": call.uniqueid, "error": str(exc)}

@@ -27,6 +27,7 @@ from callcenter.calls.handback import HANDBACK_VARIABLE, QueuedState
 from callcenter.calls.hold_options import WaitingOptions
 from callcenter.calls.registry import CallPhase, LiveCall
 from callcenter.calls.service import CallService, hold_until_moved
+from callcenter.contacts import lifecycle
 from ivr_flows.outcome import CallbackOffer, CallerLeft, Hangup, Queue, Transfer, Voicemail
 
 log = logging.getLogger(__name__)
@@ -229,7 +230,7 @@ class InboundCalls:
         if call is None:
             call = await self._take_back(session)
         else:
-            call.phase = CallPhase.QUEUED
+            call.contact = lifecycle.requeue(call.contact, self._clock())
             await self._service.agent_dial_failed(call, dial_status)
         await self._hold(session, call)
 

@@ -8,6 +8,9 @@ import uuid
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from callcenter.contacts import lifecycle
+from callcenter.contacts.model import ContactKind, ContactState, ContactStatus, Outcome
+
 if TYPE_CHECKING:
     from callcenter.calls.consult import Consultation
     from callcenter.calls.customers import CallerInfo
@@ -21,15 +24,31 @@ class CallPhase(enum.StrEnum):
     ENDED = "ended"
 
 
+# A call's phase is how the rest of the engine (and the desktop) sees its contact's status.
+_PHASE_OF: dict[ContactStatus, CallPhase] = {
+    ContactStatus.SELF_SERVICE: CallPhase.IVR,
+    ContactStatus.QUEUED: CallPhase.QUEUED,
+    ContactStatus.RINGING: CallPhase.OFFERING,
+    ContactStatus.CONNECTED: CallPhase.TALKING,
+    ContactStatus.HELD: CallPhase.TALKING,
+    ContactStatus.CONSULTING: CallPhase.TALKING,
+    ContactStatus.TRANSFERRED: CallPhase.IVR,  # in the transfer route, dialing the outside number
+    ContactStatus.WRAP_UP: CallPhase.ENDED,
+    ContactStatus.ENDED: CallPhase.ENDED,
+}
+
+
 @dataclass(slots=True)
 class LiveCall:
+    """A call and its contact lifecycle: ``contact`` changes only by ``callcenter.contacts.lifecycle``
+    transitions; ``phase``, ``direction``, ``held``, ``transfers`` and ``outcome`` are read from it."""
+
     uniqueid: str
     channel: str
     caller_number: str
     caller_name: str
     dialed: str
     started_at: float
-    phase: CallPhase = CallPhase.IVR
     queue: str | None = None
     item_id: str | None = None
     offer_id: str | None = None
@@ -41,23 +60,21 @@ class LiveCall:
     ivr_digits: list[str] = field(default_factory=list)
     # Set while the engine moves the caller out of AGI itself, so result=-1 is not read as a hangup.
     redirecting: bool = False
-    outcome: str | None = None
     caller_info: CallerInfo | None = None
     # The CRM lookup started as the caller arrives, so the screen pop is ready when they queue.
     caller_lookup: asyncio.Task[CallerInfo] | None = None
     recording_path: str | None = None
     recording_paused: bool = False
-    direction: str = "inbound"  # inbound | outbound (click-to-dial)
-    held: bool = False
     muted: bool = False
-    # Each agent's part of the call is its own interaction: the first keeps the uniqueid as its
-    # reference, the one after the n-th transfer is "<uniqueid>-t<n>".
-    transfers: int = 0
     # A transfer to a number, waiting for the caller to reach the "transfer" FastAGI route.
     transfer_number: str | None = None
     consult: Consultation | None = None
     # The language the IVR flow spoke with the caller (its ``language`` variable); None: the default.
     language: str | None = None
+    contact: ContactState = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.contact = lifecycle.arrive(ContactKind.CALL, self.started_at)
 
     @staticmethod
     def outbound(
@@ -73,20 +90,50 @@ class LiveCall:
     ) -> LiveCall:
         """A call the engine makes from an agent's phone (click-to-dial ``cc-out``, callbacks
         ``cc-cb``): its own uniqueid (the agent leg is Originated with it), ringing the agent first."""
-        return LiveCall(
+        call = LiveCall(
             uniqueid=f"{prefix}-{uuid.uuid4().hex[:16]}",
             channel="",
             caller_number=number,
             caller_name=name,
             dialed=number,
             started_at=now,
-            phase=CallPhase.OFFERING,
             agent_id=agent_id,
-            direction="outbound",
             queue=queue,
             offer_id=offer_id,
             caller_info=caller_info,
         )
+        call.contact = lifecycle.dial(ContactKind.CALL, now)
+        return call
+
+    @property
+    def phase(self) -> CallPhase:
+        return _PHASE_OF[self.contact.status]
+
+    @property
+    def direction(self) -> str:
+        """inbound | outbound (click-to-dial, callbacks)"""
+        return self.contact.direction.value
+
+    @property
+    def held(self) -> bool:
+        return self.contact.status is ContactStatus.HELD
+
+    @property
+    def transfers(self) -> int:
+        """Each agent's part of the call is its own interaction: the first keeps the uniqueid as its
+        reference, the one after the n-th transfer is "<uniqueid>-t<n>"."""
+        return self.contact.transfers
+
+    @property
+    def outcome(self) -> str | None:
+        """Noted while the call is live (what it ends with unless told otherwise), final once ended."""
+        return self.contact.outcome.value if self.contact.outcome else None
+
+    @outcome.setter
+    def outcome(self, value: str | None) -> None:
+        # The IVR may learn of a hang-up after the AMI did: a late note about an ended call is moot.
+        if self.contact.live:
+            self.contact = lifecycle.note_outcome(self.contact, Outcome(value) if value else None)
 
     @property
     def interaction_ref(self) -> str:

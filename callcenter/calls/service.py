@@ -24,6 +24,8 @@ from callcenter.calls.customers import CallerInfo
 from callcenter.calls.endings import CallEndings, Clock, InteractionSink, Publish
 from callcenter.calls.handback import QueuedState
 from callcenter.calls.registry import CallPhase, LiveCall
+from callcenter.contacts import lifecycle
+from callcenter.contacts.lifecycle import Action
 from callcenter.errors import CallCenterError
 from callcenter.events import CallConnected, CallOffered, RecordingPaused
 
@@ -106,9 +108,9 @@ class CallService(CallEndings):
 
     def _mark_offered(self, offer: Offer) -> None:
         call = self.calls.by_item(offer.item.item_id)
-        if call is None or call.phase is CallPhase.ENDED:
+        if call is None or not lifecycle.allows(call.contact, Action.RING):
             return
-        call.phase = CallPhase.OFFERING
+        call.contact = lifecycle.ring(call.contact, self._clock())
         call.offer_id = offer.offer_id
         call.agent_id = offer.agent_id
         call.redirecting = True
@@ -159,8 +161,10 @@ class CallService(CallEndings):
         # The caller waits from here, the CRM lookup included.
         call.queued_at = self._clock() if queued_at is None else queued_at
         call.caller_info = await self._caller_info(call)
+        if not call.contact.live:
+            return  # hung up during the lookup: queueing now would offer a caller who is gone
         call.queue = queue
-        call.phase = CallPhase.QUEUED
+        call.contact = lifecycle.queue(call.contact, self._clock())
         item = WorkItem(
             item_id=call.uniqueid,
             channel=Channel.VOICE,
@@ -234,7 +238,7 @@ class CallService(CallEndings):
                 extra={"uniqueid": call.uniqueid, "agent": offer.agent_id, "error": str(exc)},
             )
             call.redirecting = False
-            call.phase = CallPhase.QUEUED
+            call.contact = lifecycle.requeue(call.contact, self._clock())
             call.agent_id = None
             await self._release_offer(offer.offer_id, penalize=False)
             return
@@ -287,7 +291,7 @@ class CallService(CallEndings):
             return
         if call is None or call.phase is not CallPhase.OFFERING or call.offer_id is None:
             return
-        call.phase = CallPhase.TALKING
+        call.contact = lifecycle.connect(call.contact, self._clock())
         call.redirecting = False
         call.answered_at = self._clock()
         call.agent_channel = agent_channel or call.agent_channel
@@ -307,7 +311,7 @@ class CallService(CallEndings):
 
     async def _outbound_answered(self, call: LiveCall) -> None:
         """The customer answered the agent's click-to-dial call (the two legs are bridged)."""
-        call.phase = CallPhase.TALKING
+        call.contact = lifecycle.connect(call.contact, self._clock())
         call.answered_at = self._clock()
         log.info("outbound call answered", extra={"uniqueid": call.uniqueid, "agent": call.agent_id})
         if self._record_calls:
@@ -332,7 +336,7 @@ class CallService(CallEndings):
         call.offer_id = None
         call.agent_id = None
         call.redirecting = False
-        call.phase = CallPhase.QUEUED
+        call.contact = lifecycle.requeue(call.contact, self._clock())
         log.info("agent did not answer; caller re-queued", extra={"agent": agent_id, "status": dial_status})
         await self._release_offer(offer_id, penalize=True)
 
