@@ -27,12 +27,12 @@ from callcenter.agent_journal import AgentStateJournal, restore_agent_states
 from callcenter.asterisk.ami_backoff import Backoff
 from callcenter.asterisk.ami_client import AmiClient
 from callcenter.asterisk.fastagi import AgiSession, FastAgiServer
+from callcenter.asterisk.pbx_adapter import AsteriskPbx
 from callcenter.bus import EventBus
 from callcenter.calls.agent_calls import AgentCalls
 from callcenter.calls.callback_delivery import CallbackDelivery
 from callcenter.calls.callbacks import CallbackScheduler
 from callcenter.calls.consult import Consults
-from callcenter.calls.control import AmiCallControl
 from callcenter.calls.customers import CrmCallerLookup
 from callcenter.calls.flow_ivr import FlowIvr, open_flow_repository, warm_text_prompts
 from callcenter.calls.hold_options import WaitingOptions
@@ -213,9 +213,11 @@ class Engine:
             keepalive_interval=s.ami.keepalive_s,
             rng=random.Random(),
         )
+        ami = self.ami
+        self.pbx = AsteriskPbx(ami, s.dialplan, lambda: ami.connected)
         self.calls = CallService(
             self.router,
-            AmiCallControl(self.ami, s.dialplan),
+            self.pbx,
             clock=time.time,
             record_interaction=CrmInteractionWriter(sessions, s.default_region),
             caller_lookup=CrmCallerLookup(sessions, s.default_region),
@@ -228,7 +230,7 @@ class Engine:
                 return f"Local/spy@{s.dialplan.spy_context}"  # the simulator's supervisor leg
             return supervisor_channel(s, supervisor)
 
-        self.supervision = Supervision(self.ami, spy_channel)
+        self.supervision = Supervision(self.pbx, spy_channel)
         self.supervision.watch_phone_switches(
             PhoneSwitchAudit(self.calls.calls, self.bus.publish, sessions, time.time)
         )
@@ -237,7 +239,7 @@ class Engine:
         if self.simulator is not None:
             demo_phones = SimulatedPhones(self.simulator, s.dialplan.agent_endpoint_template)
         self.agent_calls = AgentCalls(self.calls, s.dialplan, s.default_region)
-        self.consults = Consults(self.calls, self.agent_calls, s.dialplan)
+        self.consults = Consults(self.calls, self.agent_calls)
         self.contact_center = ContactCenter(
             self.router,
             self.calls,

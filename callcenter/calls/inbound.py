@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from acd.errors import UnknownQueue
 from callcenter.asterisk.errors import AgiChannelGone, AgiError
 from callcenter.asterisk.fastagi import AgiSession
+from callcenter.asterisk.pbx_adapter import trunk_dial_string
 from callcenter.calls.endings import Clock
 from callcenter.calls.flow_ivr import FlowIvr
 from callcenter.calls.handback import HANDBACK_VARIABLE, QueuedState
@@ -139,7 +140,7 @@ class InboundCalls:
                 await session.exec("VoiceMail", f"{action.mailbox},u", timeout=600.0)
             elif isinstance(action, Transfer):
                 await session.exec(
-                    "Dial", f"PJSIP/{action.number}@{self._menu.outbound_trunk},60", timeout=3600.0
+                    "Dial", trunk_dial_string(action.number, self._menu.outbound_trunk), timeout=3600.0
                 )
             elif isinstance(action, Hangup):
                 await session.hangup()
@@ -202,7 +203,7 @@ class InboundCalls:
             call.outcome = "transferred_out"
             try:
                 await session.exec(
-                    "Dial", f"PJSIP/{number.lstrip('+')}@{self._menu.outbound_trunk},60", timeout=3600.0
+                    "Dial", trunk_dial_string(number, self._menu.outbound_trunk), timeout=3600.0
                 )
                 status = await session.get_variable("DIALSTATUS")
             except AgiChannelGone:

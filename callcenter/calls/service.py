@@ -18,14 +18,14 @@ from acd.errors import AcdError
 from acd.events import AcdEvent, OfferMade
 from acd.model import Channel, Customer, SkillRequirement, WorkItem
 from acd.router import Router
-from callcenter.asterisk.errors import AgiChannelGone, AgiError, AmiActionFailed, AmiError
-from callcenter.calls.control import CallControl
+from callcenter.asterisk.errors import AgiChannelGone, AgiError
 from callcenter.calls.customers import CallerInfo
 from callcenter.calls.endings import CallEndings, Clock, InteractionSink, Publish
 from callcenter.calls.handback import QueuedState
 from callcenter.calls.registry import CallPhase, LiveCall
 from callcenter.errors import CallCenterError
 from callcenter.events import CallConnected, CallOffered, RecordingPaused
+from callcenter.pbx import PbxChannelGone, PbxError, PbxPort
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +67,7 @@ class CallService(CallEndings):
     def __init__(
         self,
         router: Router,
-        control: CallControl,
+        control: PbxPort,
         clock: Clock,
         record_interaction: InteractionSink,
         caller_lookup: CallerLookup = _nobody,
@@ -218,16 +218,16 @@ class CallService(CallEndings):
             await self.control.connect_to_agent(
                 call.channel, offer.agent_id, self._handback(call, offer.item)
             )
-        except AmiError as exc:
-            if isinstance(exc, AmiActionFailed) and exc.channel_gone:
-                # Gone without a Hangup we saw (or never known to Asterisk): offering again would
-                # spin forever. The caller left: abandoned, once.
-                log.warning(
-                    "caller's channel is gone; the call leaves the queue as abandoned",
-                    extra={"uniqueid": call.uniqueid, "channel": call.channel, "error": str(exc)},
-                )
-                await self._end_call(call)
-                return
+        except PbxChannelGone as exc:
+            # Gone without a Hangup we saw (or never known to Asterisk): offering again would
+            # spin forever. The caller left: abandoned, once.
+            log.warning(
+                "caller's channel is gone; the call leaves the queue as abandoned",
+                extra={"uniqueid": call.uniqueid, "channel": call.channel, "error": str(exc)},
+            )
+            await self._end_call(call)
+            return
+        except PbxError as exc:
             # Asterisk is unreachable or refused: keep the caller queued at the same place.
             log.warning(
                 "redirect to agent failed; caller stays queued",
@@ -299,7 +299,7 @@ class CallService(CallEndings):
         if self._record_calls:
             try:
                 call.recording_path = await self.control.start_recording(call.channel, call.uniqueid)
-            except AmiError as exc:
+            except PbxError as exc:
                 # The call goes on unrecorded rather than being dropped; the gap is logged.
                 log.error("recording did not start", extra={"uniqueid": call.uniqueid, "error": str(exc)})
         if call.agent_id:
@@ -313,7 +313,7 @@ class CallService(CallEndings):
         if self._record_calls:
             try:
                 call.recording_path = await self.control.start_recording(call.channel, call.uniqueid)
-            except AmiError as exc:
+            except PbxError as exc:
                 log.error("recording did not start", extra={"uniqueid": call.uniqueid, "error": str(exc)})
         if call.agent_id:
             self._publish(CallConnected(call.agent_id, call.uniqueid, call.channel, call.answered_at))
