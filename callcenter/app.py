@@ -24,9 +24,10 @@ from acd.memory_store import MemoryStore
 from acd.model import DEFAULT_CAPACITY, Agent, Channel, QueueConfig, SkillRequirement
 from acd.router import Router
 from callcenter.agent_journal import AgentStateJournal, restore_agent_states
+from callcenter.asterisk.agi_media import AgiCallerMedia
 from callcenter.asterisk.ami_backoff import Backoff
 from callcenter.asterisk.ami_client import AmiClient
-from callcenter.asterisk.fastagi import AgiSession, FastAgiServer
+from callcenter.asterisk.fastagi import FastAgiServer
 from callcenter.asterisk.pbx_adapter import AsteriskPbx
 from callcenter.bus import EventBus
 from callcenter.calls.agent_calls import AgentCalls
@@ -184,12 +185,12 @@ class Engine:
         self.agi = FastAgiServer(
             host=s.agi.bind_host,
             port=s.agi.port,
-            # Bound methods of the engine: the call handling they reach is built below.
+            # The call handling these reach is built below; each gets the session as caller media.
             routes={
-                "ivr": self._on_ivr,
-                "connect-failed": self._on_connect_failed,
-                "transfer": self._on_transfer,
-                "consult-end": self._on_consult_end,
+                "ivr": lambda session: self.inbound.on_ivr(AgiCallerMedia(session)),
+                "connect-failed": lambda session: self.inbound.on_connect_failed(AgiCallerMedia(session)),
+                "transfer": lambda session: self.inbound.on_transfer(AgiCallerMedia(session)),
+                "consult-end": lambda session: self.consults.on_consult_end(AgiCallerMedia(session)),
             },
             allowed_hosts=s.agi.allowed_hosts,
             command_timeout=s.agi.command_timeout_s,
@@ -213,8 +214,7 @@ class Engine:
             keepalive_interval=s.ami.keepalive_s,
             rng=random.Random(),
         )
-        ami = self.ami
-        self.pbx = AsteriskPbx(ami, s.dialplan, lambda: ami.connected)
+        self.pbx = AsteriskPbx(self.ami, s.dialplan, lambda: self.ami.connected)
         self.calls = CallService(
             self.router,
             self.pbx,
@@ -357,18 +357,6 @@ class Engine:
                 await task
 
         self._stack.push_async_callback(cancel)
-
-    async def _on_ivr(self, session: AgiSession) -> None:
-        await self.inbound.on_ivr(session)
-
-    async def _on_connect_failed(self, session: AgiSession) -> None:
-        await self.inbound.on_connect_failed(session)
-
-    async def _on_transfer(self, session: AgiSession) -> None:
-        await self.inbound.on_transfer(session)
-
-    async def _on_consult_end(self, session: AgiSession) -> None:
-        await self.consults.on_consult_end(session)
 
     def _on_acd_event(self, event: AcdEvent) -> None:
         # Queue configuration emits nothing; the first events (logins) come after ``calls`` exists.

@@ -1,6 +1,6 @@
 """Delivering a callback the ACD offered: the agent's phone rings first, then the customer is dialed.
 
-It is click-to-dial started by the engine (``CallControl.dial_out``: an Originate of the agent's
+It is click-to-dial started by the engine (``PbxPort.dial_out``: an Originate of the agent's
 own phone into the outbound context with a Uniqueid we choose, whose dialplan then Dials the number
 over the trunk), and the call is a ``direction="outbound"`` :class:`LiveCall`, so
 :class:`CallService` follows it as it follows click-to-dial (``outbound_channel``,

@@ -26,7 +26,7 @@ from typing import Literal
 
 from acd.errors import AcdError, IllegalTransition
 from acd.model import Channel, WorkItem
-from callcenter.asterisk.fastagi import AgiSession
+from callcenter.caller_media import CallerMedia
 from callcenter.calls.agent_calls import AgentCalls, AgentPart, CallNotTransferable, PbxUnavailable
 from callcenter.calls.registry import CallPhase, LiveCall
 from callcenter.calls.service import CallService
@@ -185,14 +185,14 @@ class Consults:
         await self._free_target(call, consult, "consult_cancelled")
         await self._back_to_queue(call, consult)
 
-    async def on_consult_end(self, session: AgiSession) -> None:
+    async def on_consult_end(self, media: CallerMedia) -> None:
         """FastAGI ``consult-end``: the consulting agent's leg after its Dial."""
-        leg = session.env.channel
+        leg = media.arrival.channel
         found = self._by_leg.pop(leg, None)
         if found is None or found[1].completing or found[0].phase is CallPhase.ENDED:
             if found is not None and found[0].phase is CallPhase.ENDED:
                 await self._free_target(found[0], found[1], "consult_cancelled")
-            await session.hangup()
+            await media.hangup()
             return
         call, consult = found
         outcome = "cancelled" if consult.cancelled or consult.answered else "failed"
@@ -204,7 +204,7 @@ class Consults:
             await s.control.bridge(call.channel, leg)
         except PbxError:
             log.exception("could not join the agent and the caller again", extra={"uniqueid": call.uniqueid})
-            await session.hangup()
+            await media.hangup()
             await self._back_to_queue(call, consult)
 
     # -- helpers ------------------------------------------------------------------------------------

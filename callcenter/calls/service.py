@@ -18,7 +18,7 @@ from acd.errors import AcdError
 from acd.events import AcdEvent, OfferMade
 from acd.model import Channel, Customer, SkillRequirement, WorkItem
 from acd.router import Router
-from callcenter.asterisk.errors import AgiChannelGone, AgiError
+from callcenter.caller_media import MediaFailed
 from callcenter.calls.customers import CallerInfo
 from callcenter.calls.endings import CallEndings, Clock, InteractionSink, Publish
 from callcenter.calls.handback import QueuedState
@@ -26,6 +26,7 @@ from callcenter.calls.registry import CallPhase, LiveCall
 from callcenter.errors import CallCenterError
 from callcenter.events import CallConnected, CallOffered, RecordingPaused
 from callcenter.pbx import PbxChannelGone, PbxError, PbxPort
+from ivr_flows.errors import CallerGone, PromptMissing
 
 log = logging.getLogger(__name__)
 
@@ -354,11 +355,11 @@ class CallService(CallEndings):
             log.warning("router tick failed", extra={"error": str(exc)})
 
 
-async def hold_until_moved(session_exec: Callable[[], Awaitable[int]], call: LiveCall) -> None:
-    """Keep the caller on music on hold inside AGI until Asterisk takes them away.
+async def hold_until_moved(segment: Callable[[], Awaitable[None]], call: LiveCall) -> None:
+    """Keep the caller on music on hold, one ``segment`` after the other, until the PBX takes them away.
 
-    A Redirect ends the running ``EXEC MusicOnHold`` with ``200 result=-1`` (raised as
-    :class:`AgiChannelGone`); the FastAGI server then closes the socket and Asterisk moves on.
+    In Asterisk a Redirect ends the running ``EXEC MusicOnHold`` with ``200 result=-1`` (raised as
+    :class:`CallerGone`); the FastAGI server then closes the socket and Asterisk moves on.
     The loop must not end on its own when the call is offered: leaving the AGI before the
     Redirect lands would let the dialplan continue to ``Hangup()`` and lose the caller. Only a
     call the engine has ended (its channel gone, or removed by a supervisor) is let go, after the
@@ -367,11 +368,11 @@ async def hold_until_moved(session_exec: Callable[[], Awaitable[int]], call: Liv
     failures = 0
     while call.phase is not CallPhase.ENDED:  # ended by the engine (caller gone, removed): let go
         try:
-            await session_exec()
+            await segment()
             failures = 0
-        except AgiChannelGone:
+        except CallerGone:
             return
-        except AgiError:
+        except (MediaFailed, PromptMissing):
             failures += 1
             log.exception("hold command failed; retrying", extra={"uniqueid": call.uniqueid})
             await asyncio.sleep(min(5.0, 0.2 * failures))  # back off; never end the hold ourselves

@@ -74,8 +74,8 @@ async def open_desk(
             service.on_acd_event(event)
 
     router = Router(MemoryStore(), clock, listener=on_acd_event)
-    await router.add_queue(QueueConfig("sales"))
-    await router.add_queue(QueueConfig(DialplanSettings().outbound_queue))
+    for queue in ("sales", "support", "general", DialplanSettings().outbound_queue):
+        await router.add_queue(QueueConfig(queue))
     published: list[object] = []
     written: list[EndedCall] = []
 
