@@ -18,9 +18,9 @@ from starlette.websockets import WebSocketState
 from acd.errors import AcdError
 from agent_desktop.auth.sessions import COOKIE_NAME
 from agent_desktop.state import desktop_of
-from callcenter.asterisk.errors import AsteriskError
 from callcenter.errors import CallCenterError
 from callcenter.i18n import SUPPORTED_LANGUAGES, translate
+from callcenter.pbx import PbxError
 from crm_core.errors import CrmError, NotFound
 
 
@@ -72,7 +72,7 @@ def _status_of(exc: Exception) -> int:
         return 404
     if isinstance(exc, CrmError):
         return 422
-    if isinstance(exc, AsteriskError):
+    if isinstance(exc, PbxError):
         return 503
     return 409  # AcdError, CallCenterError: the request does not fit the current state
 
@@ -85,7 +85,7 @@ async def domain_error_handler(request: Request, exc: Exception) -> JSONResponse
     return JSONResponse({"code": code, "message": message}, _status_of(exc))
 
 
-DOMAIN_ERRORS: tuple[type[Exception], ...] = (AcdError, CrmError, CallCenterError, AsteriskError)
+DOMAIN_ERRORS: tuple[type[Exception], ...] = (AcdError, CrmError, CallCenterError)
 
 
 # What Starlette and FastAPI raise themselves: a body that is not JSON, an unknown path or method.

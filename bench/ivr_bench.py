@@ -17,8 +17,9 @@ import time
 from collections.abc import Mapping
 from datetime import UTC, datetime
 
+from callcenter.asterisk.agi_media import AgiCallerMedia
 from callcenter.asterisk.fastagi import AgiSession, FastAgiServer
-from callcenter.calls.ivr_adapters import AgiCallerChannel
+from callcenter.calls.ivr_adapters import FlowCallerChannel
 from ivr_flows.interpreter import RunPorts, run_flow
 from ivr_flows.loader import parse_flow_yaml
 from ivr_flows.outcome import CallContext
@@ -98,7 +99,11 @@ PORTS = RunPorts(crm=Crm(), clock=Clock(), prompts=Prompts())
 async def flow_handler(session: AgiSession) -> None:
     await session.answer()
     await run_flow(
-        {"bench": FLOW}, "bench", CallContext("4155550100", "5551234"), AgiCallerChannel(session), PORTS
+        {"bench": FLOW},
+        "bench",
+        CallContext("4155550100", "5551234"),
+        FlowCallerChannel(AgiCallerMedia(session)),
+        PORTS,
     )
 
 

@@ -24,15 +24,16 @@ from acd.memory_store import MemoryStore
 from acd.model import DEFAULT_CAPACITY, Agent, Channel, QueueConfig, SkillRequirement
 from acd.router import Router
 from callcenter.agent_journal import AgentStateJournal, restore_agent_states
+from callcenter.asterisk.agi_media import AgiCallerMedia
 from callcenter.asterisk.ami_backoff import Backoff
 from callcenter.asterisk.ami_client import AmiClient
-from callcenter.asterisk.fastagi import AgiSession, FastAgiServer
+from callcenter.asterisk.fastagi import FastAgiServer
+from callcenter.asterisk.pbx_adapter import AsteriskPbx
 from callcenter.bus import EventBus
 from callcenter.calls.agent_calls import AgentCalls
 from callcenter.calls.callback_delivery import CallbackDelivery
 from callcenter.calls.callbacks import CallbackScheduler
 from callcenter.calls.consult import Consults
-from callcenter.calls.control import AmiCallControl
 from callcenter.calls.customers import CrmCallerLookup
 from callcenter.calls.flow_ivr import FlowIvr, open_flow_repository, warm_text_prompts
 from callcenter.calls.hold_options import WaitingOptions
@@ -184,12 +185,12 @@ class Engine:
         self.agi = FastAgiServer(
             host=s.agi.bind_host,
             port=s.agi.port,
-            # Bound methods of the engine: the call handling they reach is built below.
+            # The call handling these reach is built below; each gets the session as caller media.
             routes={
-                "ivr": self._on_ivr,
-                "connect-failed": self._on_connect_failed,
-                "transfer": self._on_transfer,
-                "consult-end": self._on_consult_end,
+                "ivr": lambda session: self.inbound.on_ivr(AgiCallerMedia(session)),
+                "connect-failed": lambda session: self.inbound.on_connect_failed(AgiCallerMedia(session)),
+                "transfer": lambda session: self.inbound.on_transfer(AgiCallerMedia(session)),
+                "consult-end": lambda session: self.consults.on_consult_end(AgiCallerMedia(session)),
             },
             allowed_hosts=s.agi.allowed_hosts,
             command_timeout=s.agi.command_timeout_s,
@@ -213,9 +214,10 @@ class Engine:
             keepalive_interval=s.ami.keepalive_s,
             rng=random.Random(),
         )
+        self.pbx = AsteriskPbx(self.ami, s.dialplan, lambda: self.ami.connected)
         self.calls = CallService(
             self.router,
-            AmiCallControl(self.ami, s.dialplan),
+            self.pbx,
             clock=time.time,
             record_interaction=CrmInteractionWriter(sessions, s.default_region),
             caller_lookup=CrmCallerLookup(sessions, s.default_region),
@@ -228,7 +230,7 @@ class Engine:
                 return f"Local/spy@{s.dialplan.spy_context}"  # the simulator's supervisor leg
             return supervisor_channel(s, supervisor)
 
-        self.supervision = Supervision(self.ami, spy_channel)
+        self.supervision = Supervision(self.pbx, spy_channel)
         self.supervision.watch_phone_switches(
             PhoneSwitchAudit(self.calls.calls, self.bus.publish, sessions, time.time)
         )
@@ -237,7 +239,7 @@ class Engine:
         if self.simulator is not None:
             demo_phones = SimulatedPhones(self.simulator, s.dialplan.agent_endpoint_template)
         self.agent_calls = AgentCalls(self.calls, s.dialplan, s.default_region)
-        self.consults = Consults(self.calls, self.agent_calls, s.dialplan)
+        self.consults = Consults(self.calls, self.agent_calls)
         self.contact_center = ContactCenter(
             self.router,
             self.calls,
@@ -355,18 +357,6 @@ class Engine:
                 await task
 
         self._stack.push_async_callback(cancel)
-
-    async def _on_ivr(self, session: AgiSession) -> None:
-        await self.inbound.on_ivr(session)
-
-    async def _on_connect_failed(self, session: AgiSession) -> None:
-        await self.inbound.on_connect_failed(session)
-
-    async def _on_transfer(self, session: AgiSession) -> None:
-        await self.inbound.on_transfer(session)
-
-    async def _on_consult_end(self, session: AgiSession) -> None:
-        await self.consults.on_consult_end(session)
 
     def _on_acd_event(self, event: AcdEvent) -> None:
         # Queue configuration emits nothing; the first events (logins) come after ``calls`` exists.

@@ -2,5 +2,5 @@
 
 ``inbound`` answers the FastAGI sessions (IVR entry, hold, connect-failed hand-back),
 ``tracker`` follows the AMI events of every call, ``service`` ties them to the ACD router
-and to call control (Redirect), ``control`` is the port to Asterisk actions.
+and to the PBX port (:mod:`callcenter.pbx`, Asterisk adapter in ``callcenter.asterisk.pbx_adapter``).
 """

@@ -25,7 +25,6 @@ import phonenumbers
 
 from acd.errors import AcdError
 from acd.model import AgentState, Channel, Customer, WorkItem
-from callcenter.asterisk.errors import AmiError
 from callcenter.calls.endings import EndedCall
 from callcenter.calls.registry import CallPhase, LiveCall
 from callcenter.calls.service import CallService
@@ -34,6 +33,7 @@ from callcenter.contacts.lifecycle import Action
 from callcenter.contacts.model import ContactState
 from callcenter.errors import CallCenterError
 from callcenter.events import CallDialing, CallEnded, CallHeld, CallTransferred
+from callcenter.pbx import PbxError
 from callcenter.settings import DialplanSettings
 
 log = logging.getLogger(__name__)
@@ -66,13 +66,13 @@ class AgentOnCall(CallCenterError):
         super().__init__(f"agent {agent_id} is on a call or being offered one")
 
 
-class PbxUnavailable(CallCenterError):
-    code = "callcenter.pbx_unavailable"
-    http_status = 503
+class PbxUnavailable(PbxError):
+    """An agent's request the phone system did not carry out; the call is as it was before."""
 
-    def __init__(self, detail: str) -> None:
-        self.detail = detail
-        super().__init__(f"the phone system did not carry out the request: {detail}")
+    code = "callcenter.pbx_unavailable"
+
+    def __init__(self, failure: PbxError) -> None:
+        super().__init__(failure.action, failure.detail)
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,10 +153,10 @@ class AgentCalls:
                 call.transfer_number = number
             if call.phase is not CallPhase.OFFERING:
                 await s.control.move_to_transfer(call.channel)
-        except (AcdError, AmiError) as exc:
+        except (AcdError, PbxError) as exc:
             await self._undo(call, before)
-            if isinstance(exc, AmiError):
-                raise PbxUnavailable(str(exc)) from exc
+            if isinstance(exc, PbxError):
+                raise PbxUnavailable(exc) from exc
             raise
         log.info(
             "call transferred",
@@ -241,12 +241,10 @@ class AgentCalls:
             await s.router.start_direct(item, agent_id)
             s.calls.link_item(call, item.item_id)
         try:
-            await s.control.dial_out(
-                agent_id, e164.lstrip("+"), call.uniqueid, self._dialplan.outbound_caller_id
-            )
-        except AmiError as exc:
+            await s.control.dial_out(agent_id, e164, call.uniqueid, self._dialplan.outbound_caller_id)
+        except PbxError as exc:
             await s.channel_hung_up(call.channel)
-            raise PbxUnavailable(str(exc)) from exc
+            raise PbxUnavailable(exc) from exc
         log.info("click-to-dial", extra={"uniqueid": call.uniqueid, "agent": agent_id, "number": e164})
         s.publish(CallDialing(agent_id, call.uniqueid, e164, customer_id, now))
         return call.uniqueid

@@ -1,6 +1,6 @@
 """Delivering a callback the ACD offered: the agent's phone rings first, then the customer is dialed.
 
-It is click-to-dial started by the engine (``CallControl.dial_out``: an Originate of the agent's
+It is click-to-dial started by the engine (``PbxPort.dial_out``: an Originate of the agent's
 own phone into the outbound context with a Uniqueid we choose, whose dialplan then Dials the number
 over the trunk), and the call is a ``direction="outbound"`` :class:`LiveCall`, so
 :class:`CallService` follows it as it follows click-to-dial (``outbound_channel``,
@@ -33,11 +33,11 @@ from acd.errors import AcdError
 from acd.events import AcdEvent, OfferMade, OfferReleased
 from acd.model import Channel
 from callcenter.asterisk import ami_events as ev
-from callcenter.asterisk.errors import AmiError
 from callcenter.calls.callbacks import CallbackScheduler, QueuedCallback
 from callcenter.calls.registry import LiveCall
 from callcenter.calls.service import CallService
 from callcenter.events import CallOffered
+from callcenter.pbx import PbxError
 from callcenter.settings import DialplanSettings
 
 log = logging.getLogger(__name__)
@@ -140,9 +140,9 @@ class CallbackDelivery:
             return
         try:
             await self._service.control.dial_out(
-                offer.agent_id, number.lstrip("+"), attempt.call.uniqueid, self._dialplan.outbound_caller_id
+                offer.agent_id, number, attempt.call.uniqueid, self._dialplan.outbound_caller_id
             )
-        except AmiError as exc:
+        except PbxError as exc:
             log.warning(
                 "could not ring the agent for a callback; it waits at its place",
                 extra={"agent": offer.agent_id, "item": offer.item.item_id, "error": str(exc)},
@@ -250,7 +250,7 @@ class CallbackDelivery:
     async def _hangup(self, channel: str) -> None:
         try:
             await self._service.control.hangup(channel)
-        except AmiError as exc:
+        except PbxError as exc:
             log.warning("could not hang up a callback leg", extra={"channel": channel, "error": str(exc)})
 
     # -- bookkeeping -------------------------------------------------------------------------

@@ -26,17 +26,15 @@ from typing import Literal
 
 from acd.errors import AcdError, IllegalTransition
 from acd.model import Channel, WorkItem
-from callcenter.asterisk.errors import AmiError
-from callcenter.asterisk.fastagi import AgiSession
+from callcenter.caller_media import CallerMedia
 from callcenter.calls.agent_calls import AgentCalls, AgentPart, CallNotTransferable, PbxUnavailable
-from callcenter.calls.control import agent_endpoint
 from callcenter.calls.registry import CallPhase, LiveCall
 from callcenter.calls.service import CallService
 from callcenter.contacts import lifecycle
 from callcenter.contacts.model import ContactStatus
 from callcenter.errors import CallCenterError
 from callcenter.events import CallConnected, CallEnded, CallOffered, ConsultEnded, ConsultStarted
-from callcenter.settings import DialplanSettings
+from callcenter.pbx import PbxError
 
 log = logging.getLogger(__name__)
 
@@ -80,10 +78,9 @@ def _stop_consulting(call: LiveCall, now: float) -> None:
 
 
 class Consults:
-    def __init__(self, service: CallService, agent_calls: AgentCalls, dialplan: DialplanSettings) -> None:
+    def __init__(self, service: CallService, agent_calls: AgentCalls) -> None:
         self._service = service
         self._agent_calls = agent_calls
-        self._dialplan = dialplan
         self._count = 0
         # The consulting agent's leg -> (call, consultation), until that leg is back in consult-end.
         self._by_leg: dict[str, tuple[LiveCall, Consultation]] = {}
@@ -99,7 +96,6 @@ class Consults:
         now = s.clock()
         if kind == "number":
             consult.target = self._agent_calls.dialable(target)
-            dial_target = consult.target.lstrip("+")
         else:
             if target == call.agent_id:
                 raise CallNotTransferable(call.uniqueid, "an agent cannot consult themselves")
@@ -112,16 +108,18 @@ class Consults:
             except IllegalTransition as exc:
                 raise ConsultTargetBusy(target) from exc
             consult.item_id = item.item_id
-            dial_target = agent_endpoint(self._dialplan, target)
         call.consult, call.contact = consult, lifecycle.consult(call.contact, now)
         self._by_leg[consult.agent_leg] = (call, consult)
         try:
-            await s.control.start_consult(call.channel, consult.agent_leg, dial_target)
-        except AmiError as exc:
+            if kind == "number":
+                await s.control.consult_number(call.channel, consult.agent_leg, consult.target)
+            else:
+                await s.control.consult_agent(call.channel, consult.agent_leg, target)
+        except PbxError as exc:
             _stop_consulting(call, s.clock())
             self._by_leg.pop(consult.agent_leg, None)
             await self._free_target(call, consult, "consult_failed")
-            raise PbxUnavailable(str(exc)) from exc
+            raise PbxUnavailable(exc) from exc
         log.info(
             "consultation started", extra={"uniqueid": call.uniqueid, "agent": call.agent_id, "to": target}
         )
@@ -151,9 +149,9 @@ class Consults:
         consult.completing = True
         try:
             await self._service.control.bridge(call.channel, consult.target_leg)
-        except AmiError as exc:
+        except PbxError as exc:
             consult.completing = False
-            raise PbxUnavailable(str(exc)) from exc
+            raise PbxUnavailable(exc) from exc
         await self._hand_over(call, consult)
 
     async def cancel(self, call: LiveCall) -> None:
@@ -163,8 +161,8 @@ class Consults:
         consult.cancelled = True
         try:
             await self._service.control.hangup(consult.target_leg)
-        except AmiError as exc:
-            raise PbxUnavailable(str(exc)) from exc
+        except PbxError as exc:
+            raise PbxUnavailable(exc) from exc
         # The agent's leg comes back through consult-end and is joined to the caller there.
 
     # -- what Asterisk tells us -----------------------------------------------------------------
@@ -196,14 +194,14 @@ class Consults:
         await self._free_target(call, consult, "consult_cancelled")
         await self._back_to_queue(call, consult)
 
-    async def on_consult_end(self, session: AgiSession) -> None:
+    async def on_consult_end(self, media: CallerMedia) -> None:
         """FastAGI ``consult-end``: the consulting agent's leg after its Dial."""
-        leg = session.env.channel
+        leg = media.arrival.channel
         found = self._by_leg.pop(leg, None)
         if found is None or found[1].completing or found[0].phase is CallPhase.ENDED:
             if found is not None and found[0].phase is CallPhase.ENDED:
                 await self._free_target(found[0], found[1], "consult_cancelled")
-            await session.hangup()
+            await media.hangup()
             return
         call, consult = found
         outcome = "cancelled" if consult.cancelled or consult.answered else "failed"
@@ -213,9 +211,9 @@ class Consults:
         s.publish(ConsultEnded(consult.by_agent, call.uniqueid, consult.target, outcome, s.clock()))
         try:
             await s.control.bridge(call.channel, leg)
-        except AmiError:
+        except PbxError:
             log.exception("could not join the agent and the caller again", extra={"uniqueid": call.uniqueid})
-            await session.hangup()
+            await media.hangup()
             await self._back_to_queue(call, consult)
 
     # -- helpers ------------------------------------------------------------------------------------

@@ -11,12 +11,11 @@ from dataclasses import dataclass
 
 from acd.errors import AcdError
 from acd.router import Router
-from callcenter.asterisk.errors import AmiActionFailed, AmiError
-from callcenter.calls.control import CallControl
 from callcenter.calls.registry import CallPhase, CallRegistry, LiveCall
 from callcenter.contacts import lifecycle
 from callcenter.contacts.model import Outcome
 from callcenter.events import CallEnded
+from callcenter.pbx import PbxChannelGone, PbxError, PbxPort
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +48,7 @@ class CallEndings:
     def __init__(
         self,
         router: Router,
-        control: CallControl,
+        control: PbxPort,
         clock: Clock,
         record_interaction: InteractionSink,
         publish: Publish,
@@ -75,13 +74,9 @@ class CallEndings:
         await self._end_call(call)  # first: nothing can offer it meanwhile; its Hangup finds no call
         try:
             await self.control.hangup(call.channel)
-        except AmiActionFailed as exc:
-            if not exc.channel_gone:
-                log.warning(
-                    "removed caller not hung up", extra={"uniqueid": call.uniqueid, "error": str(exc)}
-                )
+        except PbxChannelGone:
             return False
-        except AmiError as exc:
+        except PbxError as exc:
             # The hold loop lets the ended call go after its segment; the dialplan then hangs up.
             log.warning("removed caller not hung up", extra={"uniqueid": call.uniqueid, "error": str(exc)})
             return False

@@ -1,4 +1,4 @@
-"""Runs the published IVR flow of the dialed number over a FastAGI session.
+"""Runs the published IVR flow of the dialed number on the caller's channel.
 
 The flows live in a versioned repository (``ivr_flows.store``) under ``flows_dir``; on first
 start it is filled with the shipped flows (``ivr_flows/flows/*.yaml``), each published.
@@ -10,8 +10,8 @@ import logging
 from collections.abc import Collection, Iterable
 from pathlib import Path
 
-from callcenter.asterisk.fastagi import AgiSession
-from callcenter.calls.ivr_adapters import AgiCallerChannel, SystemClock
+from callcenter.caller_media import CallerMedia
+from callcenter.calls.ivr_adapters import FlowCallerChannel, SystemClock
 from callcenter.calls.speech import KeywordSpotter
 from ivr_flows.catalog import FlowCatalog
 from ivr_flows.errors import InvalidFlow, IvrError
@@ -103,13 +103,13 @@ class FlowIvr:
     def has_flow(self, dialed: str) -> bool:
         return self.catalog.for_number(dialed) is not None
 
-    async def run(self, session: AgiSession, caller_number: str, dialed: str) -> FlowOutcome | None:
+    async def run(self, media: CallerMedia, caller_number: str, dialed: str) -> FlowOutcome | None:
         """The flow's outcome, or None when no published flow answers ``dialed``."""
         start = self.catalog.for_number(dialed)
         if start is None:
             return None
         context = CallContext(caller_number=caller_number, dialed_number=dialed, language=self._language)
-        channel = AgiCallerChannel(session, self._speech, self._record_dir)
+        channel = FlowCallerChannel(media, self._speech, self._record_dir)
         outcome = await run_flow(start.flows, start.flow, context, channel, self._ports)
         log.info(
             "IVR flow finished",

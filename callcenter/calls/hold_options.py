@@ -22,14 +22,15 @@ import asyncio
 import logging
 import math
 from collections.abc import Awaitable, Callable, Collection
+from dataclasses import dataclass
 from typing import Protocol
 
 from acd.errors import AcdError
-from callcenter.asterisk.errors import AgiChannelGone, AgiError
-from callcenter.asterisk.fastagi import AgiPromptMissing, AgiSession, PlaybackResult
+from callcenter.caller_media import CallerMedia, MediaFailed
 from callcenter.calls.registry import CallPhase, LiveCall
 from callcenter.calls.service import CallService
 from callcenter.i18n import translate
+from ivr_flows.errors import CallerGone, PromptMissing
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +39,14 @@ CALLBACK_KEY = "1"
 BOOKED_FALLBACK_SOUND = "auth-thankyou"
 
 # ``InboundCalls._announce_position``: "you are next" / "there are N calls waiting", stopped by a key.
-PositionAnnouncer = Callable[[AgiSession, LiveCall, str], Awaitable[str | None]]
+PositionAnnouncer = Callable[[CallerMedia, LiveCall, str], Awaitable[str | None]]
+
+
+@dataclass(frozen=True, slots=True)
+class Played:
+    """An announcement that was played; ``key`` stopped it early."""
+
+    key: str | None
 
 
 class TextPrompts(Protocol):
@@ -106,26 +114,24 @@ class WaitingOptions:
         """Whether ``call``'s queue (now: a supervisor may move it) offers the callback."""
         return call.queue in self._callback_queues and self._service.callbacks is not None
 
-    async def segment(
-        self, session: AgiSession, call: LiveCall, announce_position: PositionAnnouncer
-    ) -> None:
+    async def segment(self, media: CallerMedia, call: LiveCall, announce_position: PositionAnnouncer) -> None:
         """Announcements, then music until a key or the segment's end; the key books the callback.
 
-        Raises :class:`AgiChannelGone` once the caller is gone: hung up, sent to an agent, or left
+        Raises :class:`CallerGone` once the caller is gone: hung up, sent to an agent, or left
         with a callback booked.
         """
-        key = await announce_position(session, call, CALLBACK_KEY)
+        key = await announce_position(media, call, CALLBACK_KEY)
         if key is None:
-            key = await self._announce_options(session, call)
+            key = await self._announce_options(media, call)
         if key is None:
-            key = await self._music_until_key(session)
+            key = await self._music_until_key(media)
         if key == CALLBACK_KEY and call.phase is CallPhase.QUEUED:
-            await self._book_callback(session, call)
+            await self._book_callback(media, call)
 
     def _language_of(self, call: LiveCall) -> str:
         return catalogue_language(call.language or self._language)
 
-    async def _announce_options(self, session: AgiSession, call: LiveCall) -> str | None:
+    async def _announce_options(self, media: CallerMedia, call: LiveCall) -> str | None:
         if call.phase is not CallPhase.QUEUED or call.item_id is None:
             return None  # being offered already: the Redirect is on its way
         try:
@@ -133,24 +139,24 @@ class WaitingOptions:
         except AcdError:
             wait_s = None
         language = self._language_of(call)
-        played = await self._say(session, options_text(language, wait_s), language, CALLBACK_KEY)
-        return played.digit if played else None
+        played = await self._say(media, options_text(language, wait_s), language, CALLBACK_KEY)
+        return played.key if played else None
 
-    async def _music_until_key(self, session: AgiSession) -> str | None:
+    async def _music_until_key(self, media: CallerMedia) -> str | None:
         """Music on hold for one segment; the callback key ends it early (other keys do not)."""
         end = asyncio.get_running_loop().time() + self._segment_ms / 1000
         wait_ms = self._segment_ms
-        await session.set_music(True, self._music_class)
+        await media.set_music(True, self._music_class)
         key: str | None = None
         while wait_ms > 0:
-            key = await session.wait_for_digit(wait_ms, timeout=wait_ms / 1000 + 30.0)
+            key = await media.wait_for_digit(wait_ms)
             if key is None or key == CALLBACK_KEY:
                 break
             wait_ms = int((end - asyncio.get_running_loop().time()) * 1000)
-        await session.set_music(False)
+        await media.set_music(False)
         return key if key == CALLBACK_KEY else None
 
-    async def _book_callback(self, session: AgiSession, call: LiveCall) -> None:
+    async def _book_callback(self, media: CallerMedia, call: LiveCall) -> None:
         callbacks, queue, language = self._service.callbacks, call.queue, self._language_of(call)
         # The caller id is the number called back; from_ivr refuses one that cannot be dialed.
         booked = (
@@ -163,20 +169,20 @@ class WaitingOptions:
                 "callback while waiting not possible; the caller keeps waiting",
                 extra={"uniqueid": call.uniqueid, "queue": queue},
             )
-            await self._say(session, callback_unavailable_text(language), language, "")
+            await self._say(media, callback_unavailable_text(language), language, "")
             return
         log.info("waiting caller left a callback request", extra={"uniqueid": call.uniqueid, "queue": queue})
         confirmation = callback_booked_text(language, call.caller_number)
         try:
-            if await self._say(session, confirmation, language, "") is None:
-                await self._play(session, BOOKED_FALLBACK_SOUND)
-            await session.hangup()
-        except AgiError:
+            if await self._say(media, confirmation, language, "") is None:
+                await self._play(media, BOOKED_FALLBACK_SOUND)
+            await media.hangup()
+        except (CallerGone, MediaFailed):
             log.debug("caller gone before the hang-up", extra={"uniqueid": call.uniqueid})
         await self._service.channel_hung_up(call.channel)
-        raise AgiChannelGone(f"{call.channel} left the queue with a callback booked")
+        raise CallerGone(reason=f"{call.channel} left the queue with a callback booked")
 
-    async def _say(self, session: AgiSession, text: str, language: str, escape: str) -> PlaybackResult | None:
+    async def _say(self, media: CallerMedia, text: str, language: str, escape: str) -> Played | None:
         """Speak ``text`` (stopped by a key in ``escape``); None when it could not be played."""
         try:
             prompt = await self._prompts.prompt_for_text(text, language)
@@ -184,12 +190,12 @@ class WaitingOptions:
             # No espeak-ng, or it failed: the caller keeps the music and the key, only the words are lost.
             log.warning("hold announcement could not be spoken", exc_info=True, extra={"text": text[:40]})
             return None
-        return await self._play(session, prompt, escape)
+        return await self._play(media, prompt, escape)
 
     @staticmethod
-    async def _play(session: AgiSession, name: str, escape: str = "") -> PlaybackResult | None:
+    async def _play(media: CallerMedia, name: str, escape: str = "") -> Played | None:
         try:
-            return await session.stream_file(name, escape)
-        except AgiPromptMissing:
+            return Played(await media.play(name, escape))
+        except PromptMissing:
             log.warning("hold announcement missing", extra={"prompt": name})
             return None

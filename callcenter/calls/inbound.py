@@ -2,7 +2,8 @@
 
 The walking-skeleton IVR answers, plays a greeting, reads one digit (1 sales, 2 support,
 anything else or nothing: the default queue) and queues the caller, who then waits on
-music on hold inside the AGI session. The IVR flow interpreter replaces the menu part.
+music on hold (:mod:`callcenter.caller_media`; in Asterisk, inside the AGI session). The IVR
+flow interpreter replaces the menu part.
 
 The connect context of the dialplan hands a caller back here when the agent's phone was
 busy or did not answer (``AGI(agi://engine/connect-failed,${DIALSTATUS},${EXTEN})``):
@@ -19,15 +20,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from acd.errors import UnknownQueue
-from callcenter.asterisk.errors import AgiChannelGone, AgiError
-from callcenter.asterisk.fastagi import AgiSession
+from callcenter.caller_media import CallerMedia, MediaFailed
 from callcenter.calls.endings import Clock
 from callcenter.calls.flow_ivr import FlowIvr
-from callcenter.calls.handback import HANDBACK_VARIABLE, QueuedState
+from callcenter.calls.handback import QueuedState
 from callcenter.calls.hold_options import WaitingOptions
 from callcenter.calls.registry import CallPhase, LiveCall
 from callcenter.calls.service import CallService, hold_until_moved
 from callcenter.contacts import lifecycle
+from ivr_flows.errors import CallerGone, PromptMissing
 from ivr_flows.outcome import CallbackOffer, CallerLeft, Hangup, Queue, Transfer, Voicemail
 
 log = logging.getLogger(__name__)
@@ -45,14 +46,14 @@ class SkeletonMenu:
     announce_position: bool = True
 
 
-def _arriving(session: AgiSession, dialed: str, started_at: float) -> LiveCall:
-    """The call of the channel a FastAGI session is about."""
-    env = session.env
+def _arriving(media: CallerMedia, dialed: str, started_at: float) -> LiveCall:
+    """The call of the channel the engine was handed."""
+    arrival = media.arrival
     return LiveCall(
-        uniqueid=env.uniqueid,
-        channel=env.channel,
-        caller_number=env.callerid,
-        caller_name=env.calleridname,
+        uniqueid=arrival.uniqueid,
+        channel=arrival.channel,
+        caller_number=arrival.caller_number,
+        caller_name=arrival.caller_name,
         dialed=dialed,
         started_at=started_at,
     )
@@ -73,35 +74,35 @@ class InboundCalls:
         self._flows = flows
         self._waiting_options = waiting_options
 
-    async def on_ivr(self, session: AgiSession) -> None:
-        env = session.env
+    async def on_ivr(self, media: CallerMedia) -> None:
+        arrival = media.arrival
         call = self._service.calls.add(
-            _arriving(session, env.args[0] if env.args else env.extension, self._clock())
+            _arriving(media, arrival.args[0] if arrival.args else arrival.extension, self._clock())
         )
         log.info("caller entered the IVR", extra={"uniqueid": call.uniqueid, "caller": call.caller_number})
         self._service.look_up_caller_early(call)
         if self._flows is not None and self._flows.has_flow(call.dialed):
-            await self._run_flow(session, call, self._flows)
+            await self._run_flow(media, call, self._flows)
             return
         try:
-            queue = await self._menu_choice(session, call)
-        except AgiChannelGone:
+            queue = await self._menu_choice(media, call)
+        except CallerGone:
             await self._service.channel_hung_up(call.channel)
             return
-        except AgiError:
+        except (MediaFailed, PromptMissing):
             # Our IVR broke, not the caller: never leave them in silence, queue them.
             log.exception(
                 "IVR failed; sending the caller to the default queue", extra={"uniqueid": call.uniqueid}
             )
             queue = self._menu.default_queue
         await self._enqueue(call, queue)
-        await self._hold(session, call)
+        await self._hold(media, call)
 
-    async def _run_flow(self, session: AgiSession, call: LiveCall, flows: FlowIvr) -> None:
+    async def _run_flow(self, media: CallerMedia, call: LiveCall, flows: FlowIvr) -> None:
         try:
-            await session.answer()
-            outcome = await flows.run(session, call.caller_number, call.dialed)
-        except AgiChannelGone:
+            await media.answer()
+            outcome = await flows.run(media, call.caller_number, call.dialed)
+        except CallerGone:
             await self._service.channel_hung_up(call.channel)
             return
         except Exception:
@@ -121,61 +122,55 @@ class InboundCalls:
             callbacks = self._service.callbacks
             if callbacks is not None and await callbacks.from_ivr(call, action.queue, action.number):
                 try:
-                    await session.hangup()
-                except AgiError:
+                    await media.hangup()
+                except (CallerGone, MediaFailed):
                     log.debug("caller gone before the hang-up", extra={"uniqueid": call.uniqueid})
                 await self._service.channel_hung_up(call.channel)
                 return
             if call.phase is CallPhase.IVR:
                 await self._enqueue(call, action.queue)
-            await self._hold(session, call)
+            await self._hold(media, call)
             return
         if isinstance(action, Queue):
             await self._enqueue(call, action.name, float(action.priority), action.skills)
-            await self._hold(session, call)
+            await self._hold(media, call)
             return
         call.outcome = {Voicemail: "voicemail", Transfer: "transferred"}.get(type(action), "ended_in_ivr")
         try:
             if isinstance(action, Voicemail):
-                await session.exec("VoiceMail", f"{action.mailbox},u", timeout=600.0)
+                await media.voicemail(action.mailbox)
             elif isinstance(action, Transfer):
-                await session.exec(
-                    "Dial", f"PJSIP/{action.number}@{self._menu.outbound_trunk},60", timeout=3600.0
-                )
+                await media.dial_number(action.number, self._menu.outbound_trunk)
             elif isinstance(action, Hangup):
-                await session.hangup()
-        except AgiChannelGone:
+                await media.hangup()
+        except CallerGone:
             pass
         await self._service.channel_hung_up(call.channel)
 
-    async def _menu_choice(self, session: AgiSession, call: LiveCall) -> str:
-        await session.answer()
-        played = await session.stream_file(self._menu.greeting_prompt, "0123456789#*")
-        digit = played.digit or await session.wait_for_digit(self._menu.digit_timeout_ms)
+    async def _menu_choice(self, media: CallerMedia, call: LiveCall) -> str:
+        await media.answer()
+        digit = await media.play(self._menu.greeting_prompt, "0123456789#*")
+        digit = digit or await media.wait_for_digit(self._menu.digit_timeout_ms)
         if digit:
             call.ivr_digits.append(digit)
         return self._menu.queues_by_digit.get(digit or "", self._menu.default_queue)
 
-    async def _hold(self, session: AgiSession, call: LiveCall) -> None:
-        async def one_segment() -> int:
+    async def _hold(self, media: CallerMedia, call: LiveCall) -> None:
+        async def one_segment() -> None:
             options = self._waiting_options
             if options is not None and options.offered(call):  # keys heard, hold_options
-                await options.segment(session, call, self._announce_position)
-                return 0
-            await self._announce_position(session, call)
-            return await session.exec(
-                "MusicOnHold",
-                f"{self._menu.hold_class},{self._menu.hold_segment_s}",
-                timeout=self._menu.hold_segment_s + 30.0,
-            )
+                await options.segment(media, call, self._announce_position)
+                return
+            await self._announce_position(media, call)
+            await media.music_on_hold(self._menu.hold_class, self._menu.hold_segment_s)
 
         await hold_until_moved(one_segment, call)
 
-    async def _announce_position(self, session: AgiSession, call: LiveCall, keys: str = "") -> str | None:
+    async def _announce_position(self, media: CallerMedia, call: LiveCall, keys: str = "") -> str | None:
         """ "There are N calls waiting" between hold segments (stock Asterisk queue sounds).
 
         Skipped when the caller is being offered already or the router cannot tell; an
-        ``AgiChannelGone`` here (redirect or hangup) ends the hold like one during the music.
+        ``CallerGone`` here (redirect or hangup) ends the hold like one during the music.
         A key in ``keys`` stops it and is returned.
         """
         if not self._menu.announce_position or call.item_id is None or call.phase is not CallPhase.QUEUED:
@@ -184,32 +179,29 @@ class InboundCalls:
         if position is None:
             return None
         if position <= 1:
-            return (await session.stream_file("queue-youarenext", keys)).digit
+            return await media.play("queue-youarenext", keys)
         return (
-            (await session.stream_file("queue-thereare", keys)).digit
-            or await session.say_number(position - 1, keys)
-            or (await session.stream_file("queue-callswaiting", keys)).digit
+            await media.play("queue-thereare", keys)
+            or await media.say_number(position - 1, keys)
+            or await media.play("queue-callswaiting", keys)
         )
 
-    async def on_transfer(self, session: AgiSession) -> None:
+    async def on_transfer(self, media: CallerMedia) -> None:
         """A caller an agent transferred (``agent_calls``): dial the number, or wait in the queue."""
-        call = self._service.calls.get(session.env.uniqueid)
+        call = self._service.calls.get(media.arrival.uniqueid)
         if call is None:
             # Not a call we know (engine restarted?): the safe path is a queue, never a hangup.
-            await self.on_connect_failed(session)
+            await self.on_connect_failed(media)
             return
         number, call.transfer_number = call.transfer_number, None
         if number is not None:
             call.outcome = "transferred_out"
             try:
-                await session.exec(
-                    "Dial", f"PJSIP/{number.lstrip('+')}@{self._menu.outbound_trunk},60", timeout=3600.0
-                )
-                status = await session.get_variable("DIALSTATUS")
-            except AgiChannelGone:
+                status = await media.dial_number(number, self._menu.outbound_trunk)
+            except CallerGone:
                 await self._service.channel_hung_up(call.channel)
                 return
-            except AgiError:
+            except MediaFailed:
                 log.exception("dialing the transfer number failed", extra={"uniqueid": call.uniqueid})
                 status = "ERROR"
             if status == "ANSWER":
@@ -221,30 +213,29 @@ class InboundCalls:
             )
             call.outcome = None
             await self._enqueue(call, call.queue or self._menu.default_queue)
-        await self._hold(session, call)
+        await self._hold(media, call)
 
-    async def on_connect_failed(self, session: AgiSession) -> None:
-        env = session.env
-        dial_status = env.args[0] if env.args else "UNKNOWN"
-        call = self._service.calls.get(env.uniqueid)
+    async def on_connect_failed(self, media: CallerMedia) -> None:
+        arrival = media.arrival
+        dial_status = arrival.args[0] if arrival.args else "UNKNOWN"
+        call = self._service.calls.get(arrival.uniqueid)
         if call is None:
-            call = await self._take_back(session)
+            call = await self._take_back(media)
         else:
             call.contact = lifecycle.requeue(call.contact, self._clock())
             await self._service.agent_dial_failed(call, dial_status)
-        await self._hold(session, call)
+        await self._hold(media, call)
 
-    async def _take_back(self, session: AgiSession) -> LiveCall:
+    async def _take_back(self, media: CallerMedia) -> LiveCall:
         """A caller this engine does not know (it restarted after the Redirect): their queue,
         skills, priority and entry time come from the hand-back variable the Redirecting engine
         left on the channel; without a readable one, the default queue. Never a hang-up."""
-        env = session.env
         now = self._clock()
-        state = await self._handed_back_state(session, now)
+        state = await self._handed_back_state(media, now)
         call = self._service.calls.add(
             _arriving(
-                session,
-                state.dialed if state is not None and state.dialed else env.extension,
+                media,
+                state.dialed if state is not None and state.dialed else media.arrival.extension,
                 state.started_at if state is not None else now,
             )
         )
@@ -259,14 +250,14 @@ class InboundCalls:
         await self._enqueue(call, state.queue, state.priority, state.skills, state.queued_at)
         return call
 
-    async def _handed_back_state(self, session: AgiSession, now: float) -> QueuedState | None:
+    async def _handed_back_state(self, media: CallerMedia, now: float) -> QueuedState | None:
         try:
-            value = await session.get_variable(HANDBACK_VARIABLE)
+            value = await media.handback()
             return QueuedState.decode(value, now) if value is not None else None
-        except (AgiError, ValueError) as exc:
+        except (CallerGone, MediaFailed, ValueError) as exc:
             log.warning(
                 "hand-back variable unreadable; using the default queue",
-                extra={"uniqueid": session.env.uniqueid, "error": str(exc)},
+                extra={"uniqueid": media.arrival.uniqueid, "error": str(exc)},
             )
             return None
 

@@ -1,8 +1,9 @@
 """The IVR interpreter's ports over real things: FastAGI, sound files + espeak-ng, the CRM.
 
-``AgiCallerChannel`` maps the AGI facts onto the interpreter's errors: ``result=-1`` with a
-hangup or redirect → :class:`CallerGone` (stop at once); a missing sound file (STREAM FILE
-answers ``result=-1 endpos=0`` on a live channel) → :class:`PromptMissing` (safety net).
+``FlowCallerChannel`` is the interpreter's channel over the caller-media port
+(:mod:`callcenter.caller_media`, FastAGI in :mod:`callcenter.asterisk.agi_media`), which already
+speaks the interpreter's errors: :class:`CallerGone` (stop at once) and :class:`PromptMissing`
+(safety net).
 """
 
 from __future__ import annotations
@@ -20,11 +21,10 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from callcenter.asterisk.errors import AgiChannelGone, AgiError
-from callcenter.asterisk.fastagi import AgiPromptMissing, AgiSession
+from callcenter.caller_media import CallerMedia, MediaFailed
 from callcenter.calls.speech import KeywordSpotter
 from crm_core.lookup import KnownCaller, ScreenPop
-from ivr_flows.errors import CallerGone, CrmUnavailable, PromptMissing
+from ivr_flows.errors import CrmUnavailable, PromptMissing
 
 log = logging.getLogger(__name__)
 
@@ -39,56 +39,30 @@ STANDARD_SOUNDS = frozenset(
 )  # fmt: skip
 
 
-class AgiCallerChannel:
-    """``ivr_flows.ports.CallerChannel`` over one FastAGI session."""
+class FlowCallerChannel:
+    """``ivr_flows.ports.CallerChannel`` over the caller-media port (which raises the interpreter's
+    own ``CallerGone`` and ``PromptMissing``), with speech recognition on recorded answers."""
 
     def __init__(
-        self, session: AgiSession, speech: KeywordSpotter | None = None, record_dir: Path | None = None
+        self, media: CallerMedia, speech: KeywordSpotter | None = None, record_dir: Path | None = None
     ) -> None:
-        self._session = session
+        self._media = media
         self._speech = speech
         self._record_dir = record_dir
 
     async def play(self, prompt: str, escape_digits: str) -> str | None:
-        try:
-            return (await self._session.stream_file(prompt, escape_digits)).digit
-        except AgiPromptMissing as exc:
-            raise PromptMissing(prompt=prompt) from exc
-        except AgiChannelGone as exc:
-            raise CallerGone(reason=str(exc)) from exc
+        return await self._media.play(prompt, escape_digits)
 
     async def read_digits(self, prompt: str | None, timeout_ms: int, max_digits: int, terminator: str) -> str:
-        # GET DATA stops at '#' by itself; another terminator is read digit by digit.
-        try:
-            if terminator in ("", "#"):
-                return await self._session.get_data(prompt or "silence/1", timeout_ms, max_digits)
-            digits = ""
-            if prompt:
-                first = (await self._session.stream_file(prompt, "0123456789*#")).digit
-                digits = first or ""
-            while len(digits) < max_digits:
-                digit = await self._session.wait_for_digit(timeout_ms)
-                if digit is None:
-                    break
-                if digit == terminator:
-                    return digits
-                digits += digit
-            return digits.removesuffix(terminator)
-        except AgiPromptMissing as exc:
-            raise PromptMissing(prompt=prompt or "") from exc
-        except AgiChannelGone as exc:
-            raise CallerGone(reason=str(exc)) from exc
+        return await self._media.read_digits(prompt, timeout_ms, max_digits, terminator)
 
     async def wait_for_digit(self, timeout_ms: int) -> str | None:
-        try:
-            return await self._session.wait_for_digit(timeout_ms)
-        except AgiChannelGone as exc:
-            raise CallerGone(reason=str(exc)) from exc
+        return await self._media.wait_for_digit(timeout_ms)
 
     async def listen_for_keywords(
         self, prompt: str, keywords: Sequence[str], timeout_ms: int, escape_digits: str
     ) -> str | None:
-        """Play ``prompt``, record the answer (RECORD FILE, ends on silence or #) and spot a keyword.
+        """Play ``prompt``, record the answer (ends on silence or #) and spot a keyword.
 
         A key among ``escape_digits`` pressed during the prompt stops it and is the answer (a key
         pressed during ``STREAM FILE name ""`` would be dropped, fact 18). Without a speech model the
@@ -101,12 +75,7 @@ class AgiCallerChannel:
         if self._speech is None or self._record_dir is None:
             return None
         path = self._record_dir / f"speech-{uuid.uuid4().hex}"
-        try:
-            await self._session.record_file(
-                str(path), "wav", "#", timeout_ms, silence_s=1, timeout=timeout_ms / 1000 + 10
-            )
-        except AgiChannelGone as exc:
-            raise CallerGone(reason=str(exc)) from exc
+        await self._media.record_answer(str(path), timeout_ms)
         recording = path.with_suffix(".wav")
         if not recording.is_file():
             log.warning("no speech recording to recognise", extra={"path": str(recording)})
@@ -118,10 +87,8 @@ class AgiCallerChannel:
 
     async def set_variable(self, name: str, value: str) -> None:
         try:
-            await self._session.set_variable(name, value)
-        except AgiChannelGone as exc:
-            raise CallerGone(reason=str(exc)) from exc
-        except AgiError:
+            await self._media.set_variable(name, value)
+        except MediaFailed:
             log.warning("SET VARIABLE failed", extra={"variable": name})
 
 

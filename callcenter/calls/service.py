@@ -18,8 +18,7 @@ from acd.errors import AcdError
 from acd.events import AcdEvent, OfferMade
 from acd.model import Channel, Customer, SkillRequirement, WorkItem
 from acd.router import Router
-from callcenter.asterisk.errors import AgiChannelGone, AgiError, AmiActionFailed, AmiError
-from callcenter.calls.control import CallControl
+from callcenter.caller_media import MediaFailed
 from callcenter.calls.customers import CallerInfo
 from callcenter.calls.endings import CallEndings, Clock, InteractionSink, Publish
 from callcenter.calls.handback import QueuedState
@@ -28,6 +27,8 @@ from callcenter.contacts import lifecycle
 from callcenter.contacts.lifecycle import Action
 from callcenter.errors import CallCenterError
 from callcenter.events import CallConnected, CallOffered, RecordingPaused
+from callcenter.pbx import PbxChannelGone, PbxError, PbxPort
+from ivr_flows.errors import CallerGone, PromptMissing
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +70,7 @@ class CallService(CallEndings):
     def __init__(
         self,
         router: Router,
-        control: CallControl,
+        control: PbxPort,
         clock: Clock,
         record_interaction: InteractionSink,
         caller_lookup: CallerLookup = _nobody,
@@ -222,16 +223,16 @@ class CallService(CallEndings):
             await self.control.connect_to_agent(
                 call.channel, offer.agent_id, self._handback(call, offer.item)
             )
-        except AmiError as exc:
-            if isinstance(exc, AmiActionFailed) and exc.channel_gone:
-                # Gone without a Hangup we saw (or never known to Asterisk): offering again would
-                # spin forever. The caller left: abandoned, once.
-                log.warning(
-                    "caller's channel is gone; the call leaves the queue as abandoned",
-                    extra={"uniqueid": call.uniqueid, "channel": call.channel, "error": str(exc)},
-                )
-                await self._end_call(call)
-                return
+        except PbxChannelGone as exc:
+            # Gone without a Hangup we saw (or never known to Asterisk): offering again would
+            # spin forever. The caller left: abandoned, once.
+            log.warning(
+                "caller's channel is gone; the call leaves the queue as abandoned",
+                extra={"uniqueid": call.uniqueid, "channel": call.channel, "error": str(exc)},
+            )
+            await self._end_call(call)
+            return
+        except PbxError as exc:
             # Asterisk is unreachable or refused: keep the caller queued at the same place.
             log.warning(
                 "redirect to agent failed; caller stays queued",
@@ -303,7 +304,7 @@ class CallService(CallEndings):
         if self._record_calls:
             try:
                 call.recording_path = await self.control.start_recording(call.channel, call.uniqueid)
-            except AmiError as exc:
+            except PbxError as exc:
                 # The call goes on unrecorded rather than being dropped; the gap is logged.
                 log.error("recording did not start", extra={"uniqueid": call.uniqueid, "error": str(exc)})
         if call.agent_id:
@@ -317,7 +318,7 @@ class CallService(CallEndings):
         if self._record_calls:
             try:
                 call.recording_path = await self.control.start_recording(call.channel, call.uniqueid)
-            except AmiError as exc:
+            except PbxError as exc:
                 log.error("recording did not start", extra={"uniqueid": call.uniqueid, "error": str(exc)})
         if call.agent_id:
             self._publish(CallConnected(call.agent_id, call.uniqueid, call.channel, call.answered_at))
@@ -358,11 +359,11 @@ class CallService(CallEndings):
             log.warning("router tick failed", extra={"error": str(exc)})
 
 
-async def hold_until_moved(session_exec: Callable[[], Awaitable[int]], call: LiveCall) -> None:
-    """Keep the caller on music on hold inside AGI until Asterisk takes them away.
+async def hold_until_moved(segment: Callable[[], Awaitable[None]], call: LiveCall) -> None:
+    """Keep the caller on music on hold, one ``segment`` after the other, until the PBX takes them away.
 
-    A Redirect ends the running ``EXEC MusicOnHold`` with ``200 result=-1`` (raised as
-    :class:`AgiChannelGone`); the FastAGI server then closes the socket and Asterisk moves on.
+    In Asterisk a Redirect ends the running ``EXEC MusicOnHold`` with ``200 result=-1`` (raised as
+    :class:`CallerGone`); the FastAGI server then closes the socket and Asterisk moves on.
     The loop must not end on its own when the call is offered: leaving the AGI before the
     Redirect lands would let the dialplan continue to ``Hangup()`` and lose the caller. Only a
     call the engine has ended (its channel gone, or removed by a supervisor) is let go, after the
@@ -371,11 +372,11 @@ async def hold_until_moved(session_exec: Callable[[], Awaitable[int]], call: Liv
     failures = 0
     while call.phase is not CallPhase.ENDED:  # ended by the engine (caller gone, removed): let go
         try:
-            await session_exec()
+            await segment()
             failures = 0
-        except AgiChannelGone:
+        except CallerGone:
             return
-        except AgiError:
+        except (MediaFailed, PromptMissing):
             failures += 1
             log.exception("hold command failed; retrying", extra={"uniqueid": call.uniqueid})
             await asyncio.sleep(min(5.0, 0.2 * failures))  # back off; never end the hold ourselves

@@ -1,17 +1,16 @@
 """Listen, whisper and barge: a supervisor's phone leg running ChanSpy on an agent's channel.
 
-Recorded with Asterisk 22: ``Originate`` of the supervisor's channel with
-``Application: ChanSpy`` and ``Data: PJSIP/agent-1001-00000007,qw``; the outcome arrives as
+The supervisor's phone is rung with :meth:`callcenter.pbx.PbxPort.spy` (Asterisk: an ``Originate``
+into ChanSpy, see :mod:`callcenter.asterisk.pbx_adapter`); the outcome arrives as
 ``OriginateResponse`` carrying the supervisor's channel name.
 
-One ring per intervention: the leg runs ChanSpy with option ``d``, under which the DTMF digits
-4, 5 and 6 switch the running spy to listen, whisper and barge (app_chanspy.c, ``change_spy_mode``).
-A mode change is AMI ``PlayDTMF`` with ``Receive: true`` on the leg: the digit is queued on the
-leg as if the supervisor's phone had sent it, ChanSpy reads it and switches — no new Originate,
-no hangup, no new ChanSpyStart. Only once ``ChanSpyStart`` names the leg: before, ChanSpy waits
-100 ms for a digit of its own (``ast_waitfordigit`` in ``common_exec``) and would eat it.
-(A Redirect would end ChanSpy and, on a leg Originated straight into an application, masquerade
-the channel.) Spying on another agent, or stopping, hangs the leg up.
+One ring per intervention: the keys 4, 5 and 6 switch the running spy to listen, whisper and barge
+(ChanSpy option ``d``, app_chanspy.c ``change_spy_mode``). A mode change from the console is
+:meth:`~callcenter.pbx.PbxPort.switch_spy`: the key is queued on the leg as if the supervisor's
+phone had sent it, ChanSpy reads it and switches — no new ring, no hangup, no new ChanSpyStart.
+Only once ``ChanSpyStart`` names the leg: before, ChanSpy waits 100 ms for a digit of its own
+(``ast_waitfordigit`` in ``common_exec``) and would eat it. (A Redirect would end ChanSpy.)
+Spying on another agent, or stopping, hangs the leg up.
 
 With option ``d`` the supervisor's own phone switches modes too (keys 4, 5, 6). Such a switch
 shows only as a ``DTMFEnd`` (``Direction: Received``) on the leg that the engine did not send:
@@ -26,19 +25,14 @@ import logging
 from collections import deque
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 from callcenter.asterisk import ami_events as ev
-from callcenter.asterisk.ami_client import AmiClient
-from callcenter.asterisk.errors import AmiActionFailed
+from callcenter.pbx import SPY_MODE_KEYS, SPY_MODE_OF_KEY, PbxPort, PbxRefused, SpyMode
 
 log = logging.getLogger(__name__)
 
-SpyMode = Literal["listen", "whisper", "barge"]
-# q: no beep when spying starts; d: DTMF 4/5/6 switch modes; w: whisper to the agent; B: barge.
-CHANSPY_OPTIONS: dict[SpyMode, str] = {"listen": "qd", "whisper": "qdw", "barge": "qdB"}
-MODE_DIGIT: dict[SpyMode, str] = {"listen": "4", "whisper": "5", "barge": "6"}
-MODE_OF_DIGIT: dict[str, SpyMode] = {digit: mode for mode, digit in MODE_DIGIT.items()}
+__all__ = ["PhoneSwitch", "SpyMode", "Supervision"]
 # (supervisor, the spied channel, the mode they switched to on their phone)
 PhoneSwitch = Callable[[str, str, SpyMode], None]
 
@@ -58,9 +52,9 @@ class _Leg:
 
 
 class Supervision:
-    def __init__(self, ami: AmiClient, channel_of: Callable[[str], str]) -> None:
-        """``channel_of(supervisor)``: the channel Originated for them (desk or browser phone)."""
-        self._ami = ami
+    def __init__(self, pbx: PbxPort, channel_of: Callable[[str], str]) -> None:
+        """``channel_of(supervisor)``: the phone rung for them (desk or browser phone)."""
+        self._pbx = pbx
         self._channel_of = channel_of
         self._legs: dict[str, _Leg] = {}  # supervisor -> their leg
         self._abandoned: set[str] = set()  # ActionIDs of legs stopped before they answered
@@ -95,12 +89,12 @@ class Supervision:
         supervisor, leg = next(
             ((s, leg) for s, leg in self._legs.items() if leg.channel == channel), (None, None)
         )
-        if supervisor is None or leg is None or not leg.spying or digit not in MODE_OF_DIGIT:
+        if supervisor is None or leg is None or not leg.spying or digit not in SPY_MODE_OF_KEY:
             return
         if leg.sent and leg.sent[0] == digit:
             leg.sent.popleft()  # our own PlayDTMF
             return
-        leg.mode = leg.wanted = MODE_OF_DIGIT[digit]
+        leg.mode = leg.wanted = SPY_MODE_OF_KEY[digit]
         log.info("supervisor switched on their phone", extra={"supervisor": supervisor, "mode": leg.mode})
         if self._phone_switch is not None:
             self._phone_switch(supervisor, leg.spied, leg.mode)
@@ -145,10 +139,10 @@ class Supervision:
         """Send the wanted mode's digit to the leg; False when the leg is gone."""
         wanted, channel = leg.wanted, leg.channel
         assert channel is not None
-        leg.sent.append(MODE_DIGIT[wanted])  # before sending: its DTMFEnd may come before the reply
+        leg.sent.append(SPY_MODE_KEYS[wanted])  # before sending: its DTMFEnd may come before the reply
         try:
-            await self._ami.play_dtmf(channel, MODE_DIGIT[wanted], receive=True)
-        except AmiActionFailed:  # hung up before its Hangup event reached us
+            await self._pbx.switch_spy(channel, wanted)
+        except PbxRefused:  # hung up before its Hangup event reached us
             if self._legs.get(supervisor) is leg:
                 del self._legs[supervisor]
             log.info("supervisor leg gone", extra={"supervisor": supervisor, "leg": channel})
@@ -163,13 +157,7 @@ class Supervision:
         leg = _Leg(f"spy-{self._count}", agent_channel, mode, mode)
         self._legs[supervisor] = leg
         try:
-            await self._ami.originate(
-                self._channel_of(supervisor),
-                application="ChanSpy",
-                data=f"{agent_channel},{CHANSPY_OPTIONS[mode]}",
-                async_=True,
-                action_id=leg.action_id,
-            )
+            await self._pbx.spy(self._channel_of(supervisor), agent_channel, mode, leg.action_id)
         except Exception:
             if self._legs.get(supervisor) is leg:
                 del self._legs[supervisor]
@@ -189,8 +177,8 @@ class Supervision:
 
     async def _hang_up(self, channel: str) -> None:
         try:
-            await self._ami.hangup(channel)
-        except AmiActionFailed:  # already gone: that is what was wanted
+            await self._pbx.hangup(channel)
+        except PbxRefused:  # already gone: that is what was wanted
             log.info("supervisor leg already gone", extra={"leg": channel})
 
     def _spawn(self, work: Coroutine[Any, Any, object]) -> None:

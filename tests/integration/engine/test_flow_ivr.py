@@ -286,3 +286,23 @@ async def test_given_a_site_without_the_demo_queues_when_the_engine_starts_then_
         assert outcome.agent == "agent-7001"
     finally:
         await engine.stop()
+
+
+async def test_given_a_flow_transferring_to_an_e164_number_then_the_trunk_is_dialed_without_the_plus(
+    open_hours: Engine,
+) -> None:
+    """The agent's transfer to a number dials the trunk with digits only; a flow's must dial the same."""
+    assert open_hours.simulator is not None
+    flow = (
+        "name: out\nnumbers: ['5550001']\nstart: out\nfallback: support\n"
+        "nodes:\n"
+        "  out: {type: transfer, number: '+4155550199'}\n"
+    )
+    version = open_hours.flows.save(flow, author="test")
+    open_hours.flows.publish("out", version.number, author="test")
+    await open_hours.ami.wait_connected(5)
+    caller = SimulatedCaller(number="2125550199", dialed="5550001", patience_s=300, talk_s=0.5)
+    handle = await open_hours.simulator.place_call(caller)
+    outcome = await handle.finished(30)
+    dials = [cmd for cmd in outcome.agi_commands if cmd.startswith("EXEC Dial")]
+    assert dials == ["EXEC Dial PJSIP/4155550199@pstn-out,60"], dials

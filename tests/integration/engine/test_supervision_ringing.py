@@ -18,7 +18,9 @@ import pytest
 from callcenter.asterisk.ami_backoff import Backoff
 from callcenter.asterisk.ami_client import AmiClient
 from callcenter.asterisk.ami_frames import AmiMessage, encode_message
+from callcenter.asterisk.pbx_adapter import AsteriskPbx
 from callcenter.calls.supervision import Supervision
+from callcenter.settings import DialplanSettings
 from tests.integration.asterisk.ami_peer import AmiPeer
 from tests.waiting import wait_until
 
@@ -48,7 +50,7 @@ async def supervision(peer: AmiPeer) -> AsyncIterator[Supervision]:
         rng=random.Random(7),
         action_timeout=2.0,
     )
-    running = Supervision(ami, lambda supervisor: f"PJSIP/{supervisor}")
+    running = Supervision(AsteriskPbx(ami, DialplanSettings(), lambda: ami.connected), lambda s: f"PJSIP/{s}")
     ami.subscribe(running.on_ami_event)
     await ami.start()
     await ami.wait_connected(5)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from callcenter.calls.control import agent_endpoint
+from callcenter.asterisk.pbx_adapter import agent_endpoint
 from callcenter.cli import app
 from callcenter.errors import ConfigError
 from callcenter.logging_setup import JsonFormatter, TextFormatter
