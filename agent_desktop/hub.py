@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final
 
 from acd.events import OfferMade
-from agent_desktop.auth.deps import CurrentUser
+from agent_desktop.auth.users import CurrentUser
 from agent_desktop.wire import wallboard_json
 from callcenter.events import CallEnded, CallOffered, SupervisionChanged, to_wire
 

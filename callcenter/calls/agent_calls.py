@@ -40,7 +40,6 @@ TransferKind = Literal["agent", "queue", "number"]
 
 class BadPhoneNumber(CallCenterError):
     code = "callcenter.bad_phone_number"
-    http_status = 422
 
     def __init__(self, number: str) -> None:
         self.number = number
@@ -65,7 +64,6 @@ class AgentOnCall(CallCenterError):
 
 class PbxUnavailable(CallCenterError):
     code = "callcenter.pbx_unavailable"
-    http_status = 503
 
     def __init__(self, detail: str) -> None:
         self.detail = detail

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from callcenter.calls.consult import Consultation
+    from callcenter.calls.consultation import Consultation
     from callcenter.calls.customers import CallerInfo
 
 
