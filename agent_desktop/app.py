@@ -1,15 +1,15 @@
 """The web app: status page, sign-in, agent desktop, supervisor console, admin, and ``/ws``.
 
-``create_desktop_app(engine)`` builds it around a started :class:`callcenter.app.Engine`; the app's
-lifespan (or :func:`close_desktop`) stops the WebSocket hub.
+``create_desktop_app(desktop)`` builds it around the shared state (use cases, session store, limiter,
+hub) that :mod:`callcenter.composition` built; the app's lifespan (or :func:`close_desktop`) stops
+the WebSocket hub and the session journal.
 """
 
 from __future__ import annotations
 
-import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import TYPE_CHECKING, Final
+from typing import Final
 
 from fastapi import FastAPI, WebSocketException
 from fastapi.exceptions import RequestValidationError
@@ -18,9 +18,6 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from agent_desktop import pages, ws
 from agent_desktop.auth import routes as auth_routes
-from agent_desktop.auth.ratelimit import LoginRateLimiter
-from agent_desktop.auth.session_journal import SessionJournal
-from agent_desktop.auth.sessions import SessionStore
 from agent_desktop.errors import (
     DOMAIN_ERRORS,
     ApiError,
@@ -30,30 +27,20 @@ from agent_desktop.errors import (
     invalid_request_handler,
     websocket_refusal_handler,
 )
-from agent_desktop.hub import Hub
 from agent_desktop.ivr_editor import EditorContext
 from agent_desktop.ivr_editor import make_router as make_ivr_editor_router
 from agent_desktop.openapi import install_openapi
 from agent_desktop.routes import admin, agent, callbacks, crm, softphone, supervisor, wrap_up
-from agent_desktop.routes.agent import DEFAULT_DISPOSITIONS
+from agent_desktop.server import add_status_routes
 from agent_desktop.state import DesktopState, desktop_of
+from ivr_flows.store import FileFlowRepository
 
-if TYPE_CHECKING:
-    from callcenter.app import Engine
+FlowEditor = tuple[FileFlowRepository, EditorContext]
 
 
-def create_desktop_app(
-    engine: Engine,
-    *,
-    clock: Callable[[], float] = time.time,
-    idle_timeout_s: float = 30 * 60,
-    absolute_timeout_s: float = 12 * 3600,
-    allowed_origins: frozenset[str] = frozenset(),
-    cookie_secure: bool = False,
-    login_limits: tuple[int, int, float] = (5, 20, 300.0),
-    wallboard_interval_s: float = 0.25,
-) -> FastAPI:
-    from agent_desktop.server import add_status_routes
+def create_desktop_app(desktop: DesktopState, flow_editor: FlowEditor | None = None) -> FastAPI:
+    """The app around collaborators the composition root built (``flow_editor``: the versioned IVR
+    flows and the editor's context, with ``ivr.use_flows``)."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -61,29 +48,9 @@ def create_desktop_app(
         await close_desktop(app)
 
     app = FastAPI(title="callcenter", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
-    journal = SessionJournal(engine.contact_center.sessions)
-    sessions = SessionStore(clock, idle_timeout_s, absolute_timeout_s, listener=journal.record)
-    journal.restore(sessions)
-    per_user, per_ip, window = login_limits
-    app.state.desktop = DesktopState(
-        engine=engine,
-        sessions=sessions,
-        limiter=LoginRateLimiter(clock, per_user, per_ip, window),
-        clock=clock,
-        hub=Hub(engine.contact_center, wallboard_interval_s),
-        session_journal=journal,
-        allowed_origins=allowed_origins,
-        cookie_secure=cookie_secure,
-        dispositions=dict(DEFAULT_DISPOSITIONS),
-        agent_skills={a.agent_id: dict(a.skills) for a in engine.settings.agents},
-    )
-    app.add_exception_handler(StarletteHTTPException, http_error_handler)
-    app.add_exception_handler(ApiError, api_error_handler)
-    app.add_exception_handler(RequestValidationError, invalid_request_handler)
-    app.add_exception_handler(WebSocketException, websocket_refusal_handler)
-    for error in DOMAIN_ERRORS:
-        app.add_exception_handler(error, domain_error_handler)
-    add_status_routes(app, engine)
+    app.state.desktop = desktop
+    _add_error_handlers(app)
+    add_status_routes(app, desktop.services.status, public=desktop.simulator_mode)
     for router in (
         auth_routes.router,
         agent.router,
@@ -93,20 +60,25 @@ def create_desktop_app(
         crm.router,
         supervisor.router,
         admin.router,
+        ws.router,
     ):
         app.include_router(router)
-    app.include_router(ws.router)
-    flows = getattr(engine, "flows", None)  # the versioned flow repository (settings.ivr.use_flows)
-    if flows is not None:
-        default_queue = engine.settings.queues[0].name if engine.settings.queues else "general"
-        app.include_router(
-            make_ivr_editor_router(flows, EditorContext(default_queue=default_queue, crm=engine.flow_crm))
-        )
+    if flow_editor is not None:
+        app.include_router(make_ivr_editor_router(*flow_editor))
     install_openapi(app)  # /api/openapi.json and /api/docs (FastAPI's own stay off)
     app.include_router(pages.router)
-    if cookie_secure:
+    if desktop.cookie_secure:
         app.add_middleware(StrictTransportSecurity)
     return app
+
+
+def _add_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(StarletteHTTPException, http_error_handler)
+    app.add_exception_handler(ApiError, api_error_handler)
+    app.add_exception_handler(RequestValidationError, invalid_request_handler)
+    app.add_exception_handler(WebSocketException, websocket_refusal_handler)
+    for error in DOMAIN_ERRORS:
+        app.add_exception_handler(error, domain_error_handler)
 
 
 class StrictTransportSecurity:

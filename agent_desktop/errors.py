@@ -64,9 +64,30 @@ async def api_error_handler(_request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse({"code": exc.code, "message": exc.message}, exc.status_code, exc.headers)
 
 
+# The use cases' refusals (``callcenter.services.errors``) and the engine's, by code.
+_STATUS_BY_CODE: dict[str, int] = {
+    "desktop.not_your_interaction": 403,
+    "desktop.not_your_callback": 403,
+    "desktop.disposition_required": 422,
+    "desktop.bad_disposition": 422,
+    "desktop.bad_transfer_target": 422,
+    "desktop.unknown_agent": 404,
+    "desktop.queue_in_use": 409,
+    "desktop.own_account": 409,
+    "auth.bad_credentials": 401,
+    "auth.rate_limited": 429,
+    "callcenter.phone_does_this": 501,
+    "callcenter.bad_phone_number": 422,
+    "callcenter.pbx_unavailable": 503,
+    "callcenter.not_waiting": 409,
+    "crm.callback.closed": 409,
+    "crm.callback.in_progress": 409,
+}
+
+
 def _status_of(exc: Exception) -> int:
-    status = getattr(exc, "http_status", None)
-    if isinstance(status, int):
+    status = _STATUS_BY_CODE.get(str(getattr(exc, "code", "")))
+    if status is not None:
         return status
     if isinstance(exc, NotFound):
         return 404

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final
 
-from agent_desktop.auth.deps import CurrentUser
+from agent_desktop.auth.users import CurrentUser
 from agent_desktop.protocol.routing import ROUTES, event_json
 from agent_desktop.wire import wallboard_json
 from callcenter.events import CallEnded, CallOffered, SupervisionChanged

@@ -56,10 +56,10 @@ def _page(name: str, connect: str = "") -> FileResponse:
 def _softphone_origin(request: Request) -> str:
     """The origin of Asterisk's SIP WebSocket, which the agent page's (and the supervisor console's)
     browser phone opens."""
-    engine = desktop_of(request).engine
-    if engine.simulator_mode:
+    desktop = desktop_of(request)
+    if desktop.simulator_mode:
         return ""
-    parts = urlsplit(softphone_ws_url(engine.settings))
+    parts = urlsplit(softphone_ws_url(desktop.settings))
     return f"{parts.scheme}://{parts.netloc}"
 
 

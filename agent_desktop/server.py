@@ -7,97 +7,67 @@ supervisor console (with sign-in and roles) build on this app.
 
 from __future__ import annotations
 
-import asyncio
 import html
-import logging
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-import uvicorn
 from fastapi import FastAPI, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from agent_desktop.auth.sessions import COOKIE_NAME
 from agent_desktop.errors import ApiError, request_language
-from agent_desktop.runner import uvicorn_config
 from agent_desktop.state import desktop_of
-from callcenter.heap import freeze_startup_heap
 from callcenter.i18n import SUPPORTED_LANGUAGES, translate
-
-if TYPE_CHECKING:
-    from callcenter.app import Engine
-    from callcenter.settings import Settings
-
-log = logging.getLogger(__name__)
+from callcenter.services.status import EngineStatus
 
 
 def mask_number(number: str) -> str:
     return "•" * max(len(number) - 4, 0) + number[-4:]
 
 
-async def summary(engine: Engine) -> dict[str, Any]:
-    calls = engine.calls.calls.live()
-    snapshot = await engine.router.snapshot()
-    recent = list(engine.calls.recent)
+async def summary(status: EngineStatus) -> dict[str, Any]:
+    data = await status.summary()
     return {
-        "ami_connected": engine.ami.connected,
-        "calls_live": len(calls),
-        "calls_queued": sum(1 for c in calls if c.phase.value == "queued"),
-        "agents": {a.agent_id: a.state.value for a in snapshot.agents},
+        "ami_connected": data.ami_connected,
+        "calls_live": data.calls_live,
+        "calls_queued": data.calls_queued,
+        "agents": data.agents,
         "recent": [
             {
                 "caller": mask_number(r.caller_number),
                 "queue": r.queue or "",
                 "agent": r.agent_id or "",
                 "outcome": r.outcome,
-                "talk_s": round(r.ended_at - r.answered_at) if r.answered_at else None,
+                "talk_s": round(r.talk_s) if r.talk_s is not None else None,
             }
-            for r in recent
+            for r in data.recent
         ],
     }
 
 
-def create_app(engine: Engine) -> FastAPI:
-    """The whole web app (status page, desktop, console, admin) around a started engine, with the
-    web security of its ``web.*`` settings."""
-    from agent_desktop.app import create_desktop_app
-
-    web = engine.settings.web
-    return create_desktop_app(
-        engine,
-        idle_timeout_s=web.session_idle_minutes * 60,
-        absolute_timeout_s=web.session_absolute_hours * 3600,
-        allowed_origins=frozenset(web.allowed_origins),
-        cookie_secure=web.cookie_secure,
-    )
-
-
-def add_status_routes(app: FastAPI, engine: Engine) -> None:
+def add_status_routes(app: FastAPI, status: EngineStatus, public: bool) -> None:
     """``/healthz`` for everyone; the status page and its summary (agent ids, states, recent calls)
-    for everyone in the demo only: a real deployment shows them to signed-in users."""
+    for everyone in the demo only (``public``): a real deployment shows them to signed-in users."""
 
     def signed_in(request: Request) -> bool:
-        return (
-            engine.simulator_mode
-            or desktop_of(request).sessions.get(request.cookies.get(COOKIE_NAME)) is not None
-        )
+        return public or desktop_of(request).sessions.get(request.cookies.get(COOKIE_NAME)) is not None
 
     @app.get("/healthz")
     async def healthz() -> dict[str, object]:
-        return {"status": "ok", "ami_connected": engine.ami.connected}
+        return {"status": "ok", "ami_connected": status.ami_connected()}
 
     @app.get("/api/public/summary")
     async def public_summary(request: Request) -> dict[str, Any]:
         if not signed_in(request):
             raise ApiError(401, "auth.not_signed_in", request_language(request))
-        return await summary(engine)
+        return await summary(status)
 
     @app.get("/", response_class=HTMLResponse, response_model=None)
     async def status_page(request: Request, lang: str = Query("en")) -> str | RedirectResponse:
         if not signed_in(request):
             return RedirectResponse("/login", status_code=303)
         language = lang if lang in SUPPORTED_LANGUAGES else "en"
-        return _render(await summary(engine), language)
+        return _render(await summary(status), language)
 
 
 _OUTCOMES = ("answered", "abandoned", "failed", "ended_in_ivr", "voicemail", "transferred")
@@ -134,32 +104,3 @@ def _render(data: dict[str, Any], lang: str) -> str:
 <h2>{t("demo.agents")}</h2><ul id="agents">{agents}</ul>
 <h2>{t("demo.interactions")}</h2>
 <table id="recent"><tr>{headers}</tr>{rows}</table></body></html>"""
-
-
-def web_server(engine: Engine) -> uvicorn.Server:
-    """The uvicorn server ``callcenter serve`` / ``demo`` run: the whole app on ``web.*``."""
-    web = engine.settings.web
-    return uvicorn.Server(uvicorn_config(create_app(engine), web.host, web.port, web.trusted_proxies))
-
-
-async def serve_web(engine: Engine, settings: Settings) -> None:
-    server = web_server(engine)
-    url = f"http://{settings.web.host}:{settings.web.port}/"
-    print(f"\n  Contact center {'demo ' if engine.simulator_mode else ''}running. Open {url}\n", flush=True)
-    if engine.simulator_mode:
-        from agent_desktop.auth.seed import demo_accounts, seed_demo_users
-
-        password = await asyncio.to_thread(seed_demo_users, engine.contact_center.sessions, settings)
-        if password is not None:
-            # Printed once on the console, never logged; set CC_DEMO_PASSWORD to choose it.
-            names = ", ".join(name for name, *_ in demo_accounts(settings))
-            print(f"  Demo sign-in at {url}login: {names}; password: {password}\n", flush=True)
-    else:
-        from agent_desktop.auth.seed import first_user_hint
-
-        hint = await asyncio.to_thread(first_user_hint, engine.contact_center.sessions)
-        if hint is not None:
-            log.warning("no web user exists yet; create one with: callcenter users create")
-            print(f"  {hint}\n", flush=True)
-    freeze_startup_heap()
-    await asyncio.shield(server.serve())

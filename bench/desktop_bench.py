@@ -41,11 +41,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import select
 
 from acd.events import ItemQueued
-from agent_desktop.app import create_desktop_app
 from agent_desktop.auth.deps import CurrentUser
 from agent_desktop.runner import running_server
 from agent_desktop.state import desktop_of
 from callcenter.app import Engine
+from callcenter.composition import web_app
 from callcenter.events import CallOffered
 from callcenter.heap import freeze_startup_heap
 from callcenter.pbxsim import SimulatedCaller
@@ -145,7 +145,7 @@ async def run(calls: int, agents: int, supervisors: int, ivr_s: float) -> Measur
     assert len(numbers) >= calls, f"the demo CRM has {len(numbers)} numbers for {calls} calls"
     await engine.ami.wait_connected(10)
     await engine.sign_in(a.agent_id for a in settings.agents)  # every agent at their desk, available
-    app = create_desktop_app(engine, wallboard_interval_s=0.25)
+    app = web_app(engine, wallboard_interval_s=0.25)
     desktop = desktop_of(app.state)
     freeze_startup_heap()  # as serve_web does before serving
     tokens = [

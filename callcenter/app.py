@@ -21,7 +21,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from acd.events import AcdEvent
 from acd.memory_store import MemoryStore
-from acd.model import DEFAULT_CAPACITY, Agent, Channel, QueueConfig, SkillRequirement
 from acd.router import Router
 from callcenter.agent_journal import AgentStateJournal, restore_agent_states
 from callcenter.asterisk.agi_media import AgiCallerMedia
@@ -51,79 +50,19 @@ from callcenter.contact_center import ContactCenter
 from callcenter.demo import OfficeHoursClock, SimulatedPhones, seed_demo_customers, start_demo_simulator
 from callcenter.errors import ConfigError, SpeechModelUnavailable
 from callcenter.pbxsim import PbxSimulator
+from callcenter.routing_config import load_routing_profiles, queues_in_force, routing_agent
 from callcenter.settings import Settings
 from callcenter.webrtc_phones import supervisor_channel
 from crm_core.callbacks import CallbackBook
 from crm_core.db import make_engine, make_session_factory, migrate
-from crm_core.routing_profiles import AgentProfile, QueueProfile, RoutingProfileError
-from crm_core.routing_store import RoutingProfiles, seed_routing_profiles
+from crm_core.routing_profiles import AgentProfile
 from ivr_flows.catalog import FlowCatalog
 from ivr_flows.interpreter import RunPorts
 from ivr_flows.ports import Clock as FlowClockPort
 from ivr_flows.ports import CrmLookup
+from ivr_flows.store import FileFlowRepository
 
 log = logging.getLogger(__name__)
-
-
-def _queue_config(settings: Settings) -> list[QueueConfig]:
-    configured = [
-        QueueConfig(
-            name=q.name,
-            skills=tuple(SkillRequirement(skill, level) for skill, level in q.skills.items()),
-            wrap_up_seconds=q.wrap_up_s,
-            offer_timeout_seconds=q.offer_timeout_s,
-            max_missed_offers=q.max_missed_offers,
-            service_level_seconds=q.service_level_s,
-        )
-        for q in settings.queues
-    ]
-    if all(q.name != settings.dialplan.outbound_queue for q in configured):
-        # Click-to-dial calls are counted (AHT, occupancy) in a queue of their own.
-        wrap_up = settings.queues[0].wrap_up_s if settings.queues else 0.0
-        configured.append(QueueConfig(name=settings.dialplan.outbound_queue, wrap_up_seconds=wrap_up))
-    return configured
-
-
-def queue_config(profile: QueueProfile) -> QueueConfig:
-    """The ACD queue of a stored queue profile."""
-    return QueueConfig(
-        name=profile.name,
-        skills=tuple(SkillRequirement(skill, level) for skill, level in profile.skills.items()),
-        wrap_up_seconds=profile.wrap_up_s,
-        offer_timeout_seconds=profile.offer_timeout_s,
-        max_missed_offers=profile.max_missed_offers,
-        service_level_seconds=profile.service_level_s,
-    )
-
-
-def routing_agent(profile: AgentProfile) -> Agent:
-    """The ACD agent of a stored profile. A callback is a phone call: it follows the voice capacity."""
-    capacity = dict(DEFAULT_CAPACITY) | {Channel(channel): n for channel, n in profile.capacity.items()}
-    capacity[Channel.CALLBACK] = capacity[Channel.VOICE]
-    return Agent(profile.agent_id, dict(profile.skills), capacity=capacity)
-
-
-def _load_routing_profiles(settings: Settings, sessions: sessionmaker[Session]) -> RoutingProfiles:
-    """The agents and queues in force: the database's, seeded from the settings file (rows that
-    exist win over the file; see :mod:`crm_core.routing_store`)."""
-    agents = [AgentProfile(a.agent_id, dict(a.skills)) for a in settings.agents]
-    queues = [
-        QueueProfile(
-            q.name, dict(q.skills), q.wrap_up_s, q.offer_timeout_s, q.max_missed_offers, q.service_level_s
-        )
-        for q in settings.queues
-    ]
-    try:
-        return seed_routing_profiles(sessions, SystemClock(), agents, queues)
-    except RoutingProfileError as exc:
-        raise ConfigError(f"agents / queues in the settings: {exc}") from exc
-
-
-def _queues_in_force(settings: Settings, profiles: RoutingProfiles) -> list[QueueConfig]:
-    """The stored queues, plus the queues the engine adds itself (those not in the settings file)."""
-    stored = [queue_config(q) for q in profiles.queues]
-    taken = {q.name for q in settings.queues} | {q.name for q in stored}
-    return stored + [q for q in _queue_config(settings) if q.name not in taken]
 
 
 def ensure_sqlite_dir(url: str) -> None:
@@ -148,6 +87,8 @@ class Engine:
         self.simulator: PbxSimulator | None = None
         # The IVR's CRM port, also used by the flow editor's dry runs (None without flows).
         self.flow_crm: CrmLookup | None = None
+        # The versioned IVR flows (None without ``ivr.use_flows``).
+        self.flows: FileFlowRepository | None = None
         self._stack = contextlib.AsyncExitStack()
         self.bus = EventBus()
 
@@ -159,6 +100,26 @@ class Engine:
             raise
 
     async def _start(self) -> None:
+        sessions = await self._start_database()
+        await self._start_routing(sessions)
+        ami_host, ami_port = await self._start_agi_and_simulator()
+        self._build_ami(ami_host, ami_port)
+        self._build_calls(sessions)
+        await self._build_inbound(sessions)
+        self._build_callbacks(sessions)
+        self._run_task(self.calls.deliver_offers(), "offer-delivery")
+        self._run_task(self.tracker.run(), "ami-call-tracker")
+        await self.ami.start()
+        self._stack.push_async_callback(self.ami.stop)
+        # Nobody is signed in for being configured: each agent is back as they were, or logged out.
+        self.unseen_agents = await restore_agent_states(
+            self.router, self.agent_journal, map(routing_agent, self.routing_profiles.agents)
+        )
+        self._run_task(self._tick_forever(), "acd-tick")
+        self._run_task(self.callbacks.run(), "callback-scheduler")
+        log.info("engine started", extra={"agi_port": self.agi.port, "ami": f"{ami_host}:{ami_port}"})
+
+    async def _start_database(self) -> sessionmaker[Session]:
         s = self.settings
         ensure_sqlite_dir(s.database.url)
         await asyncio.to_thread(migrate, s.database.url)
@@ -171,17 +132,22 @@ class Engine:
             await asyncio.to_thread(
                 seed_demo_customers, self.db_engine, s.default_region, s.simulator.demo_customers
             )
+        return sessions
 
-        self.routing_profiles = await asyncio.to_thread(_load_routing_profiles, s, sessions)
+    async def _start_routing(self, sessions: sessionmaker[Session]) -> None:
+        self.routing_profiles = await asyncio.to_thread(load_routing_profiles, self.settings, sessions)
         # Live sets (the admin page adds what it creates): IVR flows may use new queues at once.
         self.known_queues = {q.name for q in self.routing_profiles.queues}
         self.known_skills = {k for a in self.routing_profiles.agents for k in a.skills} | {
             k for q in self.routing_profiles.queues for k in q.skills
         }
         self.router = Router(MemoryStore(), SystemClock(), listener=self._on_acd_event)
-        for queue in _queues_in_force(s, self.routing_profiles):
+        for queue in queues_in_force(self.settings, self.routing_profiles):
             await self.router.add_queue(queue)
 
+    async def _start_agi_and_simulator(self) -> tuple[str, int]:
+        """The FastAGI server, and the simulator in simulator mode; where the AMI is."""
+        s = self.settings
         self.agi = FastAgiServer(
             host=s.agi.bind_host,
             port=s.agi.port,
@@ -197,15 +163,18 @@ class Engine:
         )
         await self.agi.start()
         self._stack.push_async_callback(self.agi.stop)
-        ami_host, ami_port = s.ami.host, s.ami.port
-        if self.simulator_mode:
-            self.sounds_dir.mkdir(parents=True, exist_ok=True)
-            self.simulator = await start_demo_simulator(s, self.agi.port, prompt_dir=self.sounds_dir)
-            self._stack.push_async_callback(self.simulator.stop)
-            ami_host, ami_port = "127.0.0.1", self.simulator.ami_port
+        if not self.simulator_mode:
+            return s.ami.host, s.ami.port
+        self.sounds_dir.mkdir(parents=True, exist_ok=True)
+        self.simulator = await start_demo_simulator(s, self.agi.port, prompt_dir=self.sounds_dir)
+        self._stack.push_async_callback(self.simulator.stop)
+        return "127.0.0.1", self.simulator.ami_port
+
+    def _build_ami(self, host: str, port: int) -> None:
+        s = self.settings
         self.ami = AmiClient(
-            host=ami_host,
-            port=ami_port,
+            host=host,
+            port=port,
             username=s.ami.username,
             secret=s.ami.secret.get_secret_value(),
             connect_timeout=s.ami.connect_timeout_s,
@@ -215,6 +184,9 @@ class Engine:
             rng=random.Random(),
         )
         self.pbx = AsteriskPbx(self.ami, s.dialplan, lambda: self.ami.connected)
+
+    def _build_calls(self, sessions: sessionmaker[Session]) -> None:
+        s = self.settings
         self.calls = CallService(
             self.router,
             self.pbx,
@@ -224,13 +196,7 @@ class Engine:
             publish=self.bus.publish,
             record_calls=s.dialplan.record_calls,
         )
-
-        def spy_channel(supervisor: str) -> str:
-            if self.simulator_mode:
-                return f"Local/spy@{s.dialplan.spy_context}"  # the simulator's supervisor leg
-            return supervisor_channel(s, supervisor)
-
-        self.supervision = Supervision(self.pbx, spy_channel)
+        self.supervision = Supervision(self.pbx, self._spy_channel)
         self.supervision.watch_phone_switches(
             PhoneSwitchAudit(self.calls.calls, self.bus.publish, sessions, time.time)
         )
@@ -251,6 +217,16 @@ class Engine:
             s.default_region,
             demo_phones,
         )
+        self.tracker = AmiCallTracker(self.calls, self.agent_calls, self.consults)
+        self.ami.subscribe(self.tracker.on_ami_event)
+
+    def _spy_channel(self, supervisor: str) -> str:
+        if self.simulator_mode:
+            return f"Local/spy@{self.settings.dialplan.spy_context}"  # the simulator's supervisor leg
+        return supervisor_channel(self.settings, supervisor)
+
+    async def _build_inbound(self, sessions: sessionmaker[Session]) -> None:
+        s = self.settings
         menu = SkeletonMenu(
             greeting_prompt=s.greeting_prompt,
             outbound_trunk=s.dialplan.outbound_trunk,
@@ -272,9 +248,10 @@ class Engine:
             self._flow_ivr(sessions, await self._speech()) if s.ivr.use_flows else None,
             self.hold_options,
         )
-        self.tracker = AmiCallTracker(self.calls, self.agent_calls, self.consults)
-        self.ami.subscribe(self.tracker.on_ami_event)
-        # Scheduled and IVR callbacks: due rows become ACD items; their offers ring the agent first.
+
+    def _build_callbacks(self, sessions: sessionmaker[Session]) -> None:
+        """Scheduled and IVR callbacks: due rows become ACD items; their offers ring the agent first."""
+        s = self.settings
         self.callbacks = CallbackScheduler(
             self.router,
             sessions,
@@ -288,17 +265,6 @@ class Engine:
         self.calls.callbacks = self.callback_delivery
         self.ami.subscribe(self.callback_delivery.on_ami_event)
         self._stack.push_async_callback(self.callback_delivery.close)
-        self._run_task(self.calls.deliver_offers(), "offer-delivery")
-        self._run_task(self.tracker.run(), "ami-call-tracker")
-        await self.ami.start()
-        self._stack.push_async_callback(self.ami.stop)
-        # Nobody is signed in for being configured: each agent is back as they were, or logged out.
-        self.unseen_agents = await restore_agent_states(
-            self.router, self.agent_journal, map(routing_agent, self.routing_profiles.agents)
-        )
-        self._run_task(self._tick_forever(), "acd-tick")
-        self._run_task(self.callbacks.run(), "callback-scheduler")
-        log.info("engine started", extra={"agi_port": self.agi.port, "ami": f"{ami_host}:{ami_port}"})
 
     def _flow_ivr(self, sessions: sessionmaker[Session], speech: KeywordRecognizer | None) -> FlowIvr:
         s = self.settings
@@ -377,17 +343,3 @@ class Engine:
 
     async def stop(self) -> None:
         await self._stack.aclose()
-
-
-async def run_server(settings: Settings, simulator: bool) -> None:
-    """Run until interrupted: the engine plus the web app on ``settings.web``."""
-    from agent_desktop.server import serve_web
-
-    engine = Engine(settings, simulator)
-    await engine.start()
-    if simulator:  # the demo's simulated agents start at their desks, the first time only
-        await engine.sign_in(sorted(engine.unseen_agents))
-    try:
-        await serve_web(engine, settings)
-    finally:
-        await engine.stop()

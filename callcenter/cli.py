@@ -40,7 +40,7 @@ def _load(config: Path | None, **overrides: object) -> Settings:
 
 
 def _run(coro_settings: Settings, simulator: bool) -> None:
-    from callcenter.app import run_server
+    from callcenter.composition import run_server
 
     configure_logging(coro_settings.log_level, coro_settings.log_format)
     with contextlib.suppress(KeyboardInterrupt):

@@ -22,7 +22,8 @@ from acd.queries import Snapshot
 from acd.router import Router
 from callcenter.bus import EventBus
 from callcenter.calls.agent_calls import AgentCalls, CallNotTransferable, TransferKind
-from callcenter.calls.consult import ConsultKind, Consults
+from callcenter.calls.consult import Consults
+from callcenter.calls.consultation import ConsultKind
 from callcenter.calls.registry import CallPhase, LiveCall
 from callcenter.calls.service import CallService
 from callcenter.calls.supervision import SpyMode, Supervision
@@ -48,7 +49,6 @@ class PhoneDoesThis(CallCenterError):
     """Hold, mute and DTMF are the softphone's own (SIP) business when a real Asterisk is used."""
 
     code = "callcenter.phone_does_this"
-    http_status = 501
 
     def __init__(self, action: str) -> None:
         self.action = action

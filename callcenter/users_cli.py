@@ -22,7 +22,6 @@ import typer
 from sqlalchemy import delete
 from sqlalchemy.orm import Session, sessionmaker
 
-from agent_desktop.auth.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, hash_password
 from callcenter.clock import SystemClock
 from callcenter.errors import ConfigError
 from callcenter.i18n import translate
@@ -31,6 +30,7 @@ from crm_core.audit import AuditLog
 from crm_core.db import make_engine, make_session_factory, migrate
 from crm_core.errors import CrmError
 from crm_core.models_auth import WebSession
+from crm_core.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, hash_password
 from crm_core.users import UserDraft, UserPatch, UserService, UserView
 
 users_app = typer.Typer(

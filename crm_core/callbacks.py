@@ -63,13 +63,11 @@ class CallbackTooFar(ValidationError):
 class CallbackClosed(CrmError):
     code = "crm.callback.closed"
     template = "callback {callback_id} is {status}; only a pending or queued callback can change"
-    http_status = 409
 
 
 class CallbackInProgress(CrmError):
     code = "crm.callback.in_progress"
     template = "callback {callback_id} is being made right now; it can change once this attempt ends"
-    http_status = 409
 
 
 def parse_due_at(text: str) -> datetime:

@@ -11,30 +11,26 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 from urllib.parse import urlsplit
 
 from fastapi import Request, WebSocket, WebSocketException
 
 from agent_desktop.auth.sessions import COOKIE_NAME
+from agent_desktop.auth.users import ROLES as ROLES
+from agent_desktop.auth.users import CurrentUser as CurrentUser
+from agent_desktop.auth.users import Role as Role
 from agent_desktop.errors import ApiError, request_language
 from agent_desktop.state import desktop_of
+from callcenter.services.audit import Actor
 from crm_core.audit import AuditLog
 
-Role = Literal["agent", "supervisor", "admin"]
-ROLES: tuple[Role, ...] = ("agent", "supervisor", "admin")
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-@dataclass(frozen=True, slots=True)
-class CurrentUser:
-    id: int
-    username: str
-    role: Role
-    agent_id: str | None
-    language: str
-    timezone: str
+def actor_of(user: CurrentUser) -> Actor:
+    """The person a use case acts for."""
+    return Actor(user.username, user.role, user.agent_id, user.id)
 
 
 def origin_allowed(origin: str | None, host: str | None, allowed: frozenset[str]) -> bool:

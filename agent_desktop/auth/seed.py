@@ -7,10 +7,10 @@ import secrets
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from agent_desktop.auth.passwords import hash_password
 from callcenter.clock import SystemClock
 from callcenter.i18n import translate
 from callcenter.settings import Settings
+from crm_core.passwords import hash_password
 from crm_core.users import UserDraft, UserService
 
 DEMO_PASSWORD_ENV = "CC_DEMO_PASSWORD"  # noqa: S105 (the name of a variable)

@@ -18,8 +18,8 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from agent_desktop.auth.deps import CurrentUser, Role
 from agent_desktop.auth.sessions import SessionChange, SessionStore
+from agent_desktop.auth.users import CurrentUser, Role
 from callcenter.write_behind import WriteBehind
 from crm_core.models_auth import User, WebSession
 

@@ -12,10 +12,9 @@ import hashlib
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from agent_desktop.auth.deps import CurrentUser
+from agent_desktop.auth.users import CurrentUser, current_user_of
+from crm_core.users import UserView
 
 COOKIE_NAME = "cc_session"
 
@@ -111,3 +110,19 @@ class SessionStore:
 
     def __len__(self) -> int:
         return len(self._entries)
+
+
+class AccountSessions:
+    """:class:`callcenter.services.accounts.UserSessions` over the web app's session store."""
+
+    def __init__(self, store: SessionStore) -> None:
+        self._store = store
+
+    def open(self, user: UserView) -> str:
+        return self._store.create(current_user_of(user))
+
+    def revoke_user(self, user_id: int) -> None:
+        self._store.revoke_user(user_id)
+
+    def update_user(self, user: UserView) -> None:
+        self._store.update_user(current_user_of(user))

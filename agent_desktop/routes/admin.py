@@ -1,53 +1,35 @@
 """Administration: users (role, agent link, language, time zone), agents' routing profiles, queues.
 
-Agents' skills and capacities and the queues live in the database (:mod:`crm_core.routing_store`
-states the rule: the settings file only seeds them; stored rows win over it, also after a restart).
-Each change is validated, written with its audit entry in one transaction, then applied to the
-live router: a queue at once; an agent's profile at once if the agent is idle, else at their next
-login. The router cannot drop a queue: a deleted one serves the contacts already in it until restart.
+The rules live in :mod:`callcenter.services.routing_admin` and :mod:`callcenter.services.accounts`;
+these routes parse, authorize (admins only), call one use case and translate its refusal.
 """
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import json
-from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
-from sqlalchemy.orm import Session
 
 from acd.errors import AcdError
-from agent_desktop.auth.deps import CurrentUser, audit_async, require_role
-from agent_desktop.auth.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, hash_password
-from agent_desktop.auth.routes import current_user_of
+from agent_desktop.auth.deps import CurrentUser, actor_of, require_role
 from agent_desktop.errors import ApiError
 from agent_desktop.inputs import RowId
-from agent_desktop.state import DesktopState, desktop_of
-from callcenter.app import queue_config, routing_agent
+from agent_desktop.state import desktop_of
 from callcenter.i18n import translate
-from crm_core.audit import AuditLog
+from callcenter.services.accounts import NewUser as NewAccount
+from callcenter.services.routing_admin import AgentRow, QueueRow
 from crm_core.errors import CrmError, NotFound
-from crm_core.routing_profiles import (
-    AgentProfile,
-    QueueProfile,
-    agent_profile_from,
-    check_skills_known,
-    queue_profile_from,
-)
-from crm_core.routing_store import SEEDED_BY, RoutingProfileStore, Stored
-from crm_core.users import UserDraft, UserPatch, UserService, UserView
-
-if TYPE_CHECKING:
-    from callcenter.app import Engine
+from crm_core.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
+from crm_core.routing_profiles import AgentProfile, QueueProfile
+from crm_core.routing_store import SEEDED_BY, Stored
+from crm_core.users import UserView
 
 router = APIRouter(prefix="/api/admin")
 Admin = Annotated[CurrentUser, Depends(require_role("admin"))]
 _NAME = r"^[A-Za-z0-9_.-]{1,40}$"
-# Ids past what SQLite and PostgreSQL BIGINT hold are refused as input (the database would raise).
-T = TypeVar("T")
 # Error params naming a field or a channel are shown with the admin page's own labels.
 _LABELS = {
     "agent_id": "ui.agent_id",
@@ -61,14 +43,6 @@ _LABELS = {
     "chat": "ui.channel.chat",
     "email": "ui.channel.email",
 }
-
-
-class _Clock:
-    def __init__(self, request: Request) -> None:
-        self._desktop = desktop_of(request)
-
-    def now(self) -> float:
-        return self._desktop.clock()
 
 
 class NewUser(BaseModel):
@@ -98,54 +72,20 @@ def _user_json(view: UserView) -> dict[str, Any]:
 
 @router.get("/users")
 async def list_users(user: Admin, request: Request) -> list[dict[str, Any]]:
-    desktop, users = desktop_of(request), UserService(_Clock(request))
-
-    def read() -> list[UserView]:
-        with desktop.db() as session:
-            return users.list(session)
-
-    return [_user_json(v) for v in await asyncio.to_thread(read)]
+    return [_user_json(v) for v in await desktop_of(request).services.accounts.list_users()]
 
 
 @router.post("/users", status_code=201)
 async def create_user(body: NewUser, user: Admin, request: Request) -> dict[str, Any]:
-    desktop, users = desktop_of(request), UserService(_Clock(request))
-    hashed = await asyncio.to_thread(hash_password, body.password)
-    draft = UserDraft(
-        body.username, hashed, body.role, body.agent_id, body.display_name, body.language, body.timezone
-    )
-
-    def write() -> UserView:
-        with desktop.db.begin() as session:
-            return users.create(session, draft)
-
-    view = await asyncio.to_thread(write)
-    details = {"role": view.role, "agent_id": view.agent_id or ""}
-    await audit_async(request, user, "admin.user_create", f"user:{view.username}", details)
-    return _user_json(view)
+    new = NewAccount(**body.model_dump())
+    return _user_json(await desktop_of(request).services.accounts.create_user(actor_of(user), new))
 
 
 @router.patch("/users/{user_id}")
 async def change_user(user_id: RowId, body: UserChange, user: Admin, request: Request) -> dict[str, Any]:
-    desktop, users = desktop_of(request), UserService(_Clock(request))
-    if user_id == user.id and (body.role not in (None, user.role) or body.active is False):
-        raise ApiError(409, "desktop.own_account", user.language)  # the site would lose its admin
-    hashed = await asyncio.to_thread(hash_password, body.password) if body.password else None
     fields = body.model_dump(exclude_unset=True, exclude={"password"})
-    patch = UserPatch(**fields, password_hash=hashed)
-
-    def write() -> UserView:
-        with desktop.db.begin() as session:
-            return users.update(session, user_id, patch)
-
-    view = await asyncio.to_thread(write)
-    if not view.active or hashed:
-        desktop.sessions.revoke_user(view.id)
-    else:
-        desktop.sessions.update_user(current_user_of(view))
-    details = {k: str(v) for k, v in fields.items()} | ({"password": "changed"} if hashed else {})
-    await audit_async(request, user, "admin.user_change", f"user:{view.username}", details)
-    return _user_json(view)
+    accounts = desktop_of(request).services.accounts
+    return _user_json(await accounts.change_user(actor_of(user), user_id, fields, body.password))
 
 
 # ---- agents' routing profiles and queues ---------------------------------------------------
@@ -170,38 +110,6 @@ async def _json_object(request: Request, user: CurrentUser) -> dict[str, object]
     return data
 
 
-async def _in_transaction(desktop: DesktopState, user: CurrentUser, work: Callable[[Session], T]) -> T:
-    """``work`` in one database transaction, off the event loop; a refusal rolls all of it back."""
-
-    def run() -> T:
-        with desktop.db.begin() as session:
-            return work(session)
-
-    try:
-        return await asyncio.to_thread(run)
-    except (CrmError, AcdError) as exc:
-        raise _refusal(exc, user.language) from exc
-
-
-def _audit(
-    session: Session,
-    desktop: DesktopState,
-    user: CurrentUser,
-    action: str,
-    target: str,
-    details: dict[str, str],
-) -> None:
-    AuditLog().record(session, desktop.clock(), user.username, user.role, action, target, details)
-
-
-def _settings_details(created: bool, skills: Mapping[str, int], **values: object) -> dict[str, str]:
-    return (
-        {"change": "created" if created else "changed"}
-        | {f"skill.{k}": str(v) for k, v in skills.items()}
-        | {k: str(v) for k, v in values.items()}
-    )
-
-
 def _agent_json(profile: AgentProfile) -> dict[str, Any]:
     return {"agent_id": profile.agent_id, "skills": dict(profile.skills), "capacity": dict(profile.capacity)}
 
@@ -218,145 +126,68 @@ def _revision_json(stored: Stored[Any]) -> dict[str, Any]:
     }
 
 
+def _agent_row_json(row: AgentRow) -> dict[str, Any]:
+    return _agent_json(row.stored.profile) | _revision_json(row.stored) | {"state": row.state}
+
+
+def _queue_row_json(row: QueueRow) -> dict[str, Any]:
+    return _queue_json(row.stored.profile) | _revision_json(row.stored) | {"waiting": row.waiting}
+
+
 @router.get("/agents")
 async def list_agents(user: Admin, request: Request) -> list[dict[str, Any]]:
     """Every stored agent profile with the agent's live routing state."""
-    desktop, store = desktop_of(request), RoutingProfileStore(_Clock(request))
-
-    def read() -> list[Stored[AgentProfile]]:
-        with desktop.db() as session:
-            return store.agents(session)
-
-    stored = await asyncio.to_thread(read)
-    states = {a.agent_id: a.state.value for a in (await desktop.cc.snapshot()).agents}
-    return [
-        _agent_json(s.profile) | _revision_json(s) | {"state": states.get(s.profile.agent_id, "logged_out")}
-        for s in stored
-    ]
+    return [_agent_row_json(row) for row in await desktop_of(request).services.routing.list_agents()]
 
 
 @router.put("/agents/{agent_id}")
 async def save_agent(agent_id: str, user: Admin, request: Request) -> dict[str, Any]:
     """Create or change a profile: ``{"skills": {"sales": 3}, "capacity": {"chat": 2}}``. Settings
     left out keep their value (a new agent: no skills, voice 1, chat 3, email 5)."""
-    desktop, store = desktop_of(request), RoutingProfileStore(_Clock(request))
     data = await _json_object(request, user)
-
-    def write(session: Session) -> AgentProfile:
-        current = store.agent(session, agent_id)
-        profile = agent_profile_from(agent_id, data, current)
-        routing_agent(profile)  # the router's own checks, before anything is stored
-        check_skills_known(profile, current, (stored.profile for stored in store.queues(session)))
-        store.save_agent(session, profile, user.username)
-        capacity = {f"capacity.{k}": v for k, v in profile.capacity.items()}
-        details = _settings_details(current is None, profile.skills, **capacity)
-        _audit(session, desktop, user, "admin.agent_skills", f"agent:{agent_id}", details)
-        return profile
-
-    async with desktop.routing_lock:
-        profile = await _in_transaction(desktop, user, write)
-        desktop.remember_agent(profile)
-        desktop.engine.known_skills.update(profile.skills)
-        applied = await desktop.apply_agent_profile(agent_id)
+    try:
+        profile, applied = await desktop_of(request).services.routing.save_agent(
+            actor_of(user), agent_id, data
+        )
+    except (CrmError, AcdError) as exc:
+        raise _refusal(exc, user.language) from exc
     return _agent_json(profile) | {"applied_now": applied}
 
 
 @router.delete("/agents/{agent_id}")
 async def delete_agent(agent_id: str, user: Admin, request: Request) -> dict[str, Any]:
     """Remove the profile (it stays removed after restarts); an idle agent leaves routing now."""
-    desktop, store = desktop_of(request), RoutingProfileStore(_Clock(request))
-
-    def write(session: Session) -> None:
-        store.delete_agent(session, agent_id, user.username)
-        _audit(session, desktop, user, "admin.agent_delete", f"agent:{agent_id}", {})
-
-    async with desktop.routing_lock:
-        await _in_transaction(desktop, user, write)
-        desktop.forget_agent(agent_id)
-        applied = await desktop.log_out_if_idle(agent_id)
+    try:
+        applied = await desktop_of(request).services.routing.delete_agent(actor_of(user), agent_id)
+    except (CrmError, AcdError) as exc:
+        raise _refusal(exc, user.language) from exc
     return {"agent_id": agent_id, "deleted": True, "applied_now": applied}
 
 
 @router.get("/queues")
 async def list_queues(user: Admin, request: Request) -> list[dict[str, Any]]:
     """Every stored queue with the number of contacts waiting in it now."""
-    desktop, store = desktop_of(request), RoutingProfileStore(_Clock(request))
-
-    def read() -> list[Stored[QueueProfile]]:
-        with desktop.db() as session:
-            return store.queues(session)
-
-    stored = await asyncio.to_thread(read)
-    waiting = {q.queue: q.waiting for q in (await desktop.cc.snapshot()).queues}
-    return [
-        _queue_json(s.profile) | _revision_json(s) | {"waiting": waiting.get(s.profile.name, 0)}
-        for s in stored
-    ]
+    return [_queue_row_json(row) for row in await desktop_of(request).services.routing.list_queues()]
 
 
 @router.put("/queues/{name}")
 async def save_queue(name: str, user: Admin, request: Request) -> dict[str, Any]:
     """Create or change a queue (skills, wrap_up_s, offer_timeout_s, max_missed_offers,
     service_level_s); settings left out keep their value. Applied to the router at once."""
-    desktop, store = desktop_of(request), RoutingProfileStore(_Clock(request))
     data = await _json_object(request, user)
-
-    def write(session: Session) -> QueueProfile:
-        current = store.queue(session, name)
-        profile = queue_profile_from(name, data, current)
-        queue_config(profile)  # the router's own checks, before anything is stored
-        store.save_queue(session, profile, user.username)
-        numbers = {k: v for k, v in _queue_json(profile).items() if k not in ("name", "skills")}
-        details = _settings_details(current is None, profile.skills, **numbers)
-        _audit(session, desktop, user, "admin.queue", f"queue:{name}", details)
-        return profile
-
-    async with desktop.routing_lock:
-        profile = await _in_transaction(desktop, user, write)
-        await desktop.cc.router.add_queue(queue_config(profile))
-        desktop.engine.known_queues.add(profile.name)
-        desktop.engine.known_skills.update(profile.skills)
+    try:
+        profile = await desktop_of(request).services.routing.save_queue(actor_of(user), name, data)
+    except (CrmError, AcdError) as exc:
+        raise _refusal(exc, user.language) from exc
     return _queue_json(profile) | {"applied_now": True}
-
-
-def _flows_using_queue(engine: Engine, queue: str) -> list[str]:
-    """Published IVR flows that send callers to ``queue`` (a queue step or the flow's fallback)."""
-    flows = getattr(engine, "flows", None)  # only with settings.ivr.use_flows
-    if flows is None:
-        return []
-    return [
-        name
-        for name in flows.flow_names()
-        if (version := flows.published(name)) is not None
-        and _mentions_queue(flows.load(name, version.number).model_dump(), queue)
-    ]
-
-
-def _mentions_queue(value: object, queue: str) -> bool:
-    if isinstance(value, dict):
-        return any(
-            (key in ("queue", "fallback") and item == queue) or _mentions_queue(item, queue)
-            for key, item in value.items()
-        )
-    if isinstance(value, list | tuple):
-        return any(_mentions_queue(item, queue) for item in value)
-    return False
 
 
 @router.delete("/queues/{name}")
 async def delete_queue(name: str, user: Admin, request: Request) -> dict[str, Any]:
     """Remove a queue no published IVR flow uses. The router keeps serving the contacts already in
     it until the engine restarts (it has no way to drop a queue); new IVR flows cannot use it."""
-    desktop, store = desktop_of(request), RoutingProfileStore(_Clock(request))
-    flows = await asyncio.to_thread(_flows_using_queue, desktop.engine, name)
-    if flows:
-        raise ApiError(409, "desktop.queue_in_use", user.language, {"queue": name, "flow": ", ".join(flows)})
-
-    def write(session: Session) -> None:
-        store.delete_queue(session, name, user.username)
-        _audit(session, desktop, user, "admin.queue_delete", f"queue:{name}", {})
-
-    async with desktop.routing_lock:
-        await _in_transaction(desktop, user, write)
-        desktop.engine.known_queues.discard(name)
+    try:
+        await desktop_of(request).services.routing.delete_queue(actor_of(user), name)
+    except (CrmError, AcdError) as exc:
+        raise _refusal(exc, user.language) from exc
     return {"name": name, "deleted": True, "applied_now": False}

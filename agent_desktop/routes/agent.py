@@ -23,12 +23,6 @@ router = APIRouter(prefix="/api/agent")
 Agent = Annotated[CurrentUser, Depends(require_role("agent"))]
 
 PAUSE_REASONS = ("break", "lunch", "training", "meeting", "coaching", "technical")
-DEFAULT_DISPOSITIONS: dict[str, tuple[str, ...]] = {
-    "resolved": ("information_given", "order_placed", "problem_fixed"),
-    "follow_up": ("callback_promised", "ticket_opened", "escalated"),
-    "not_resolved": ("customer_hung_up", "wrong_queue", "technical_issue"),
-    "sales": ("sold", "quote_sent", "not_interested"),
-}
 
 
 class StateChange(BaseModel):
@@ -115,9 +109,9 @@ async def options(user: Agent, request: Request) -> dict[str, Any]:
         "pause_reasons": list(PAUSE_REASONS),
         "dispositions": {k: list(v) for k, v in desktop.dispositions.items()},
         "transfer_targets": sorted(a for a in desktop.agent_skills if a != user.agent_id),
-        "transfer_queues": [q.name for q in desktop.engine.settings.queues],
-        "wrap_up_s": {q.name: q.wrap_up_s for q in desktop.engine.settings.queues},
-        "disposition_required": {q.name: q.disposition_required for q in desktop.engine.settings.queues},
+        "transfer_queues": [q.name for q in desktop.settings.queues],
+        "wrap_up_s": {q.name: q.wrap_up_s for q in desktop.settings.queues},
+        "disposition_required": {q.name: q.disposition_required for q in desktop.settings.queues},
     }
 
 
@@ -161,7 +155,7 @@ async def hang_up(user: Agent, request: Request) -> dict[str, bool]:
 async def transfer(body: Transfer, user: Agent, request: Request) -> dict[str, bool]:
     """Blind transfer to an agent (reserved for them, then their queue), a queue, or a number."""
     desktop = desktop_of(request)
-    queues = {q.name for q in desktop.engine.settings.queues}
+    queues = {q.name for q in desktop.settings.queues}
     if (
         body.kind == "agent" and (body.target not in desktop.agent_skills or body.target == user.agent_id)
     ) or (body.kind == "queue" and body.target not in queues):

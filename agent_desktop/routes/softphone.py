@@ -48,8 +48,8 @@ def browser_phone_settings(phone: BrowserPhone, response: Response) -> dict[str,
 async def softphone(user: Agent, request: Request, response: Response) -> dict[str, Any]:
     """The phone's mode and, for the browser phone, where and how to register."""
     desktop = desktop_of(request)
-    settings, agent = desktop.engine.settings, _agent_id(user)
-    if desktop.engine.simulator_mode:
+    settings, agent = desktop.settings, _agent_id(user)
+    if desktop.simulator_mode:
         endpoint = settings.dialplan.agent_endpoint_template.format(agent=agent)
         return {"mode": "simulator", "endpoint": endpoint}
     try:

@@ -43,7 +43,6 @@ TransferKind = Literal["agent", "queue", "number"]
 
 class BadPhoneNumber(CallCenterError):
     code = "callcenter.bad_phone_number"
-    http_status = 422
 
     def __init__(self, number: str) -> None:
         self.number = number

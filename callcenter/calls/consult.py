@@ -21,13 +21,12 @@ back to the queue: never left on hold with nobody coming.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
-from typing import Literal
 
 from acd.errors import AcdError, IllegalTransition
 from acd.model import Channel, WorkItem
 from callcenter.caller_media import CallerMedia
 from callcenter.calls.agent_calls import AgentCalls, AgentPart, CallNotTransferable, PbxUnavailable
+from callcenter.calls.consultation import Consultation, ConsultKind
 from callcenter.calls.registry import CallPhase, LiveCall
 from callcenter.calls.service import CallService
 from callcenter.contacts import lifecycle
@@ -37,8 +36,6 @@ from callcenter.events import CallConnected, CallEnded, CallOffered, ConsultEnde
 from callcenter.pbx import PbxError
 
 log = logging.getLogger(__name__)
-
-ConsultKind = Literal["agent", "number"]
 
 
 class ConsultTargetBusy(CallCenterError):
@@ -55,19 +52,6 @@ class NoConsultation(CallCenterError):
     def __init__(self, agent_id: str, why: str) -> None:
         self.agent_id, self.why = agent_id, why
         super().__init__(f"agent {agent_id}: {why}")
-
-
-@dataclass(slots=True)
-class Consultation:
-    kind: ConsultKind
-    target: str  # agent id or E.164
-    by_agent: str
-    agent_leg: str  # the consulting agent's own channel
-    item_id: str | None = None  # the consulted agent's ACD item
-    target_leg: str | None = None
-    answered: bool = False
-    completing: bool = False
-    cancelled: bool = False
 
 
 def _stop_consulting(call: LiveCall, now: float) -> None:

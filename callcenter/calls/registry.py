@@ -12,7 +12,7 @@ from callcenter.contacts import lifecycle
 from callcenter.contacts.model import ContactKind, ContactState, ContactStatus, Outcome
 
 if TYPE_CHECKING:
-    from callcenter.calls.consult import Consultation
+    from callcenter.calls.consultation import Consultation
     from callcenter.calls.customers import CallerInfo
 
 

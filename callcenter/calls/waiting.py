@@ -17,7 +17,6 @@ log = logging.getLogger(__name__)
 
 class NotWaiting(CallCenterError):
     code = "callcenter.not_waiting"
-    http_status = 409
 
     def __init__(self, uniqueid: str) -> None:
         self.uniqueid = uniqueid

@@ -17,6 +17,7 @@ import asyncio
 from collections.abc import Callable
 
 from callcenter.pbxsim import events as ev
+from callcenter.pbxsim.agi_exec import Answer, exec_application
 from callcenter.pbxsim.agi_parse import split_command
 from callcenter.pbxsim.channels import STATE_UP, Channel
 from callcenter.pbxsim.dialplan import substitute
@@ -24,7 +25,6 @@ from callcenter.pbxsim.pbx import Pbx
 from callcenter.pbxsim.prompts import PromptLibrary, write_recording
 from callcenter.pbxsim.timing import SAMPLE_RATE
 
-Answer = tuple[str, tuple[str, str]]  # (line sent to the engine, (ResultCode, Result) of AGIExecEnd)
 OK = ("200", "Success")
 SAY_SECONDS_PER_CHAR = 0.75
 
@@ -240,8 +240,6 @@ class AgiCommands:
         return "200 result=1 (timeout) endpos=0", OK
 
     async def cmd_exec(self, args: list[str]) -> Answer:
-        from callcenter.pbxsim.agi_exec import exec_application
-
         return await exec_application(self, args[0] if args else "", " ".join(args[1:]))
 
     async def cmd_channel_status(self, args: list[str]) -> Answer:

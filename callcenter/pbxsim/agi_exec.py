@@ -8,18 +8,36 @@ pressed meanwhile never reach the AGI, they only show as AMI DTMFBegin/DTMFEnd (
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from callcenter.pbxsim import events as ev
+from callcenter.pbxsim.channels import Channel
 from callcenter.pbxsim.dial import dial_app
+from callcenter.pbxsim.pbx import Pbx
+from callcenter.pbxsim.prompts import PromptLibrary
 
-if TYPE_CHECKING:
-    from callcenter.pbxsim.agi_commands import AgiCommands, Answer
-
+Answer = tuple[str, tuple[str, str]]  # (line sent to the engine, (ResultCode, Result) of AGIExecEnd)
 OK = ("200", "Success")
 
 
-async def exec_application(cmds: AgiCommands, app: str, data: str) -> Answer:
+class ExecContext(Protocol):
+    """What EXEC needs of the AGI session (:class:`callcenter.pbxsim.agi_commands.AgiCommands`)."""
+
+    @property
+    def pbx(self) -> Pbx: ...
+
+    @property
+    def chan(self) -> Channel: ...
+
+    @property
+    def prompts(self) -> PromptLibrary: ...
+
+    def _heard(self, prompt: str) -> None: ...
+
+    async def _play(self, samples: int, escape: str) -> tuple[int, int]: ...
+
+
+async def exec_application(cmds: ExecContext, app: str, data: str) -> Answer:
     pbx, chan = cmds.pbx, cmds.chan
     name = app.lower()
     if chan.is_interrupted():

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Browser, Page, async_playwright, expect
 
-from agent_desktop.app import create_desktop_app
 from agent_desktop.auth.seed import seed_demo_users
 from agent_desktop.runner import running_server
 from callcenter.app import Engine
+from callcenter.composition import web_app
 from callcenter.settings import Settings
 from tests.integration.engine.conftest import engine_settings
 
@@ -56,7 +56,7 @@ async def live_desktop(settings: Settings) -> AsyncIterator[tuple[Engine, str]]:
     await engine.start()
     try:
         seed_demo_users(engine.contact_center.sessions, engine.settings, PASSWORD)
-        async with running_server(create_desktop_app(engine)) as url:
+        async with running_server(web_app(engine)) as url:
             yield engine, url
     finally:
         await engine.stop()

@@ -20,10 +20,10 @@ import httpx
 import pytest
 from playwright.async_api import Browser, async_playwright, expect
 
-from agent_desktop.app import create_desktop_app
 from agent_desktop.auth.seed import seed_demo_users
 from agent_desktop.runner import running_server
 from callcenter.app import Engine
+from callcenter.composition import web_app
 from telephony_config.webrtc import sip_password
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, PASSWORD, go_available, sign_in
 from tests.fakes.sip_ws_peer import SipMessage, SipWsPeer
@@ -63,7 +63,7 @@ async def _site(tmp_path: Path, peer_secret: str, engine_secret: str = SECRET) -
     await engine.start()
     try:
         seed_demo_users(engine.contact_center.sessions, engine.settings, PASSWORD)
-        async with running_server(create_desktop_app(engine)) as url:
+        async with running_server(web_app(engine)) as url:
             yield Site(engine, url, peer, ami)
     finally:
         await engine.stop()

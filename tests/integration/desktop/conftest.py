@@ -17,11 +17,11 @@ import pytest
 from fastapi import FastAPI
 from websockets.asyncio.client import ClientConnection, connect
 
-from agent_desktop.app import create_desktop_app
 from agent_desktop.auth.seed import seed_demo_users
 from agent_desktop.runner import running_server
 from callcenter.app import Engine
 from callcenter.clock import SystemClock
+from callcenter.composition import web_app
 from callcenter.settings import Settings
 from crm_core.callbacks import CallbackBook, CallbackRequest, CallbackSummary
 from tests.integration.engine.conftest import engine_settings, sign_in_agents
@@ -67,7 +67,7 @@ async def live_desktop(settings: Settings, trusted_proxies: tuple[str, ...] = ()
     try:
         seed_demo_users(engine.contact_center.sessions, engine.settings, PASSWORD)
         clock = StepClock()
-        app = create_desktop_app(
+        app = web_app(
             engine, clock=clock, idle_timeout_s=60, absolute_timeout_s=600, wallboard_interval_s=0.05
         )
         async with running_server(app, trusted_proxies=trusted_proxies) as url:

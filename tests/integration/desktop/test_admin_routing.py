@@ -12,11 +12,11 @@ import httpx
 import pytest
 
 from acd.model import AgentState, Channel, Customer, WorkItem
-from agent_desktop.app import create_desktop_app
 from agent_desktop.auth.seed import seed_demo_users
 from agent_desktop.runner import running_server
 from agent_desktop.state import desktop_of
 from callcenter.app import Engine
+from callcenter.composition import web_app
 from callcenter.errors import ConfigError
 from callcenter.settings import Settings
 from tests.integration.desktop.conftest import PASSWORD, Desktop, StepClock
@@ -37,7 +37,7 @@ async def running_desktop(settings: Settings) -> AsyncIterator[Desktop]:
     try:
         seed_demo_users(engine.contact_center.sessions, engine.settings, PASSWORD)
         clock = StepClock()
-        app = create_desktop_app(engine, clock=clock, wallboard_interval_s=0.05)
+        app = web_app(engine, clock=clock, wallboard_interval_s=0.05)
         async with running_server(app) as url:
             yield Desktop(engine, app, url, clock)
     finally:

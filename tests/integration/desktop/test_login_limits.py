@@ -11,8 +11,8 @@ import httpx
 
 from agent_desktop.auth.seed import seed_demo_users
 from agent_desktop.runner import serving
-from agent_desktop.server import web_server
 from callcenter.app import Engine
+from callcenter.composition import web_server
 from tests.integration.desktop.conftest import PASSWORD, Desktop
 from tests.integration.engine.conftest import engine_settings
 

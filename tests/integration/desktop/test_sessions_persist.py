@@ -10,8 +10,8 @@ from collections.abc import AsyncIterator
 import httpx
 from sqlalchemy import func, select
 
-from agent_desktop.app import create_desktop_app
 from agent_desktop.runner import running_server
+from callcenter.composition import web_app
 from crm_core.models_auth import WebSession
 from tests.integration.desktop.conftest import PASSWORD, Desktop
 
@@ -19,7 +19,7 @@ from tests.integration.desktop.conftest import PASSWORD, Desktop
 @contextlib.asynccontextmanager
 async def restarted(desktop: Desktop) -> AsyncIterator[str]:
     """A new web app on the same engine and database (as after a restart of the process)."""
-    app = create_desktop_app(desktop.engine, clock=desktop.clock, idle_timeout_s=60, absolute_timeout_s=600)
+    app = web_app(desktop.engine, clock=desktop.clock, idle_timeout_s=60, absolute_timeout_s=600)
     async with running_server(app) as url:
         yield url
 

@@ -12,7 +12,7 @@ import httpx
 
 from agent_desktop.auth.seed import seed_demo_users
 from agent_desktop.runner import serving
-from agent_desktop.server import web_server
+from callcenter.composition import web_server
 from tests.integration.desktop.conftest import PASSWORD, Desktop
 from tests.integration.engine.served import served
 

@@ -86,6 +86,7 @@ async def flow_engine(tmp_path: Path) -> AsyncIterator[Engine]:
     await engine.start()
     try:
         await sign_in_agents(engine)
+        assert engine.flows is not None
         version = engine.flows.save(CALLBACK_FLOW, author="test")
         engine.flows.publish(version.flow, version.number, author="test")
         yield engine

@@ -126,6 +126,7 @@ async def test_given_a_key_pressed_during_the_prompt_before_a_menu_then_the_menu
         "  support: {type: queue, queue: support}\n"
         "  general: {type: queue, queue: general}\n"
     )
+    assert open_hours.flows is not None
     version = open_hours.flows.save(flow, author="test")
     open_hours.flows.publish("intro", version.number, author="test")
     await open_hours.ami.wait_connected(5)
@@ -162,6 +163,7 @@ async def test_given_a_flow_with_a_missing_prompt_then_the_caller_still_reaches_
 ) -> None:
     assert open_hours.simulator is not None
     repo = open_hours.flows
+    assert repo is not None
     broken = (
         "name: broken\nnumbers: ['5550000']\nstart: hello\nfallback: support\n"
         "nodes:\n"
@@ -293,6 +295,7 @@ async def test_given_a_flow_transferring_to_an_e164_number_then_the_trunk_is_dia
 ) -> None:
     """The agent's transfer to a number dials the trunk with digits only; a flow's must dial the same."""
     assert open_hours.simulator is not None
+    assert open_hours.flows is not None
     flow = (
         "name: out\nnumbers: ['5550001']\nstart: out\nfallback: support\n"
         "nodes:\n"

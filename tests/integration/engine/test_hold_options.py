@@ -227,6 +227,7 @@ async def test_given_a_chinese_caller_from_the_flow_then_the_option_is_said_in_c
     try:
         assert engine.simulator is not None
         await engine.ami.wait_connected(5)
+        assert engine.flows is not None
         version = engine.flows.save(CHINESE_FLOW, author="test")
         engine.flows.publish(version.flow, version.number, author="test")
         handle = await engine.simulator.place_call(SimulatedCaller(dialed="5559100", patience_s=60))

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import httpx
 
-from agent_desktop.app import create_desktop_app
 from agent_desktop.auth.seed import seed_demo_users
 from agent_desktop.ivr_editor import EditorContext, make_router
 from agent_desktop.runner import running_server
 from callcenter.app import Engine
+from callcenter.composition import web_app
 from ivr_flows.store import FileFlowRepository
 from tests.integration.engine.conftest import engine_settings
 from tests.integration.ivr_editor.conftest import OPEN, StepClock, open_repository
@@ -43,7 +43,7 @@ async def live_editor(tmp_path: Path) -> AsyncIterator[LiveEditor]:
     await engine.start()
     try:
         seed_demo_users(engine.contact_center.sessions, engine.settings, PASSWORD)
-        app = create_desktop_app(engine)
+        app = web_app(engine)
         repo = open_repository(tmp_path / "editor-flows", StepClock(datetime(2026, 11, 23, 9, 0, tzinfo=UTC)))
         # What the composition root adds (there with engine.flows and engine.flow_crm).
         app.include_router(make_router(repo, EditorContext(clock=lambda: OPEN)))

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import httpx
 
-from agent_desktop.app import create_desktop_app
 from agent_desktop.auth.seed import seed_demo_users
 from agent_desktop.runner import running_server
 from callcenter.app import Engine
+from callcenter.composition import web_app
 from tests.integration.engine.conftest import engine_settings
 from tests.integration.ivr_editor.conftest import MAIN_YAML
 from tests.integration.ivr_editor.live import PASSWORD, live_editor
@@ -64,7 +64,7 @@ async def test_given_the_composition_roots_editor_when_a_crm_vip_is_dry_run_then
     try:
         seed_demo_users(engine.contact_center.sessions, engine.settings, PASSWORD)
         async with (
-            running_server(create_desktop_app(engine)) as url,
+            running_server(web_app(engine)) as url,
             httpx.AsyncClient(base_url=url) as admin,
         ):
             login = {"username": "admin", "password": PASSWORD}

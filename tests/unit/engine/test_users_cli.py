@@ -7,12 +7,12 @@ from pathlib import Path
 from sqlalchemy import select
 from typer.testing import CliRunner, Result
 
-from agent_desktop.auth.passwords import verify_password
 from agent_desktop.auth.seed import first_user_hint
 from callcenter.cli import app
 from crm_core.audit import AuditLog
 from crm_core.db import make_engine, make_session_factory, migrate
 from crm_core.models_auth import WebSession
+from crm_core.passwords import verify_password
 from crm_core.users import UserService
 
 
