@@ -12,8 +12,7 @@ import json
 from typing import Any, Final
 
 from acd.queries import Snapshot
-from agent_desktop.auth.deps import CurrentUser
-from agent_desktop.auth.routes import me_json
+from agent_desktop.auth.users import CurrentUser, me_json
 from agent_desktop.protocol.base import PROTOCOL_VERSION
 from agent_desktop.protocol.messages import Error, Hello, Pong, Wallboard
 from agent_desktop.protocol.messages import Snapshot as SnapshotMessage

@@ -118,7 +118,6 @@ class Measured:
 async def run(calls: int, agents: int, supervisors: int, ivr_s: float) -> Measured:
     workdir = Path(tempfile.mkdtemp(prefix="desktop-bench-"))
     values: dict[str, Any] = {
-        "mode": "simulator",
         "database": {"url": f"sqlite:///{workdir}/cc.sqlite3"},
         "agi": {"port": 0, "command_timeout_s": 30.0},
         "web": {"port": 0},

@@ -36,7 +36,7 @@ from callcenter.calls.consult import Consults
 from callcenter.calls.customers import CrmCallerLookup
 from callcenter.calls.flow_ivr import FlowIvr, open_flow_repository, warm_text_prompts
 from callcenter.calls.hold_options import WaitingOptions
-from callcenter.calls.inbound import InboundCalls, SkeletonMenu
+from callcenter.calls.inbound import InboundCalls, InboundOptions
 from callcenter.calls.interactions import CrmInteractionWriter
 from callcenter.calls.ivr_adapters import CrmFlowLookup, SoundPromptStore
 from callcenter.calls.ivr_adapters import SystemClock as FlowClock
@@ -227,10 +227,10 @@ class Engine:
 
     async def _build_inbound(self, sessions: sessionmaker[Session]) -> None:
         s = self.settings
-        menu = SkeletonMenu(
+        menu = InboundOptions(
             greeting_prompt=s.greeting_prompt,
             outbound_trunk=s.dialplan.outbound_trunk,
-            default_queue=self._default_queue(preferred=SkeletonMenu().default_queue),
+            default_queue=self._default_queue(preferred=InboundOptions().default_queue),
         )
         self.hold_prompts = SoundPromptStore(self.sounds_dir)
         self.hold_options = WaitingOptions(

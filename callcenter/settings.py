@@ -122,7 +122,7 @@ class DatabaseSettings(_Section):
 class IvrSettings(_Section):
     """IVR flows: the versioned flow repository and the sound files (shared with Asterisk)."""
 
-    use_flows: bool = True  # False: the fixed walking-skeleton menu (press 1 sales, 2 support)
+    use_flows: bool = True  # False: the fixed menu (press 1 sales, 2 support)
     flows_dir: str = "var/flows"
     sounds_dir: str = "var/sounds"
     language: Literal["en", "zh_CN"] = "en"
@@ -234,9 +234,7 @@ class Settings(BaseSettings):
         env_prefix="CC_", env_nested_delimiter="__", extra="forbid", frozen=True
     )
 
-    mode: Literal["asterisk", "simulator"] = "asterisk"
     default_region: str = "US"
-    language: Literal["en", "zh_CN"] = "en"
     greeting_prompt: str = "hello-world"
     ami: AmiSettings = AmiSettings()
     agi: AgiSettings = AgiSettings()

@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 
 from agent_desktop.auth.deps import ROLES, CurrentUser, require_role
 from agent_desktop.auth.sessions import COOKIE_NAME
-from agent_desktop.auth.users import current_user_of
+from agent_desktop.auth.users import current_user_of, me_json
 from agent_desktop.errors import ApiError, request_language
 from agent_desktop.state import desktop_of
 from callcenter.services.errors import BadCredentials, SignInThrottled
@@ -27,17 +27,6 @@ class Login(BaseModel):
 class Preferences(BaseModel):
     language: str | None = None
     timezone: str | None = None
-
-
-def me_json(user: CurrentUser) -> dict[str, Any]:
-    return {
-        "id": user.id,
-        "username": user.username,
-        "role": user.role,
-        "agent_id": user.agent_id,
-        "language": user.language,
-        "timezone": user.timezone,
-    }
 
 
 def _client_ip(request: Request) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal, cast
+from typing import Any, Literal, cast
 
 from crm_core.users import UserView
 
@@ -25,3 +25,14 @@ def current_user_of(view: UserView) -> CurrentUser:
     return CurrentUser(
         view.id, view.username, cast(Role, view.role), view.agent_id, view.language, view.timezone
     )
+
+
+def me_json(user: CurrentUser) -> dict[str, Any]:
+    return {
+        "id": user.id,
+        "username": user.username,
+        "role": user.role,
+        "agent_id": user.agent_id,
+        "language": user.language,
+        "timezone": user.timezone,
+    }

@@ -1,8 +1,8 @@
 """FastAGI routes for voice calls: ``ivr`` (a caller arrives) and ``connect-failed``.
 
-The walking-skeleton IVR answers, plays a greeting, reads one digit (1 sales, 2 support,
-anything else or nothing: the default queue) and queues the caller, who then waits on
-music on hold (:mod:`callcenter.caller_media`; in Asterisk, inside the AGI session). The IVR
+Without IVR flows (``ivr.use_flows: false``) a fixed menu answers, plays a greeting, reads one
+digit (1 sales, 2 support, anything else or nothing: the default queue) and queues the caller,
+who then waits on music on hold (:mod:`callcenter.caller_media`; in Asterisk, inside the AGI session). The IVR
 flow interpreter replaces the menu part.
 
 The connect context of the dialplan hands a caller back here when the agent's phone was
@@ -35,7 +35,10 @@ log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
-class SkeletonMenu:
+class InboundOptions:
+    """How inbound callers are greeted, held and sent on: the fixed menu's prompt and digits (used
+    without IVR flows), the default queue, music on hold, position announcements, the trunk."""
+
     greeting_prompt: str = "hello-world"
     digit_timeout_ms: int = 5000
     queues_by_digit: Mapping[str, str] = field(default_factory=lambda: {"1": "sales", "2": "support"})
@@ -64,7 +67,7 @@ class InboundCalls:
         self,
         service: CallService,
         clock: Clock,
-        menu: SkeletonMenu,
+        menu: InboundOptions,
         flows: FlowIvr | None = None,
         waiting_options: WaitingOptions | None = None,
     ) -> None:

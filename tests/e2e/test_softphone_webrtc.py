@@ -55,7 +55,6 @@ async def _site(tmp_path: Path, peer_secret: str, engine_secret: str = SECRET) -
     ami.handlers["originate"] = lambda c, a: c.answer(a, ("Message", "Originate successfully queued"))
     settings = engine_settings(
         tmp_path,
-        mode="asterisk",
         ami={"port": await ami.start(), "reconnect_initial_s": 0.5, "reconnect_max_s": 1.0},
         webrtc={"ws_url": ws_url, "sip_domain": "127.0.0.1", "password_secret": engine_secret},
     )

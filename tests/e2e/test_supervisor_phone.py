@@ -143,7 +143,6 @@ async def site(tmp_path: Path) -> AsyncIterator[Site]:
     pbx.install()
     settings = engine_settings(
         tmp_path,
-        mode="asterisk",
         ami={"port": await ami.start(), "reconnect_initial_s": 0.5, "reconnect_max_s": 1.0},
         webrtc={
             "ws_url": ws_url,

@@ -12,7 +12,6 @@ from callcenter.settings import Settings, load_settings
 
 def engine_settings(tmp_path: Path, **overrides: Any) -> Settings:
     base: dict[str, Any] = {
-        "mode": "simulator",
         "database": {"url": f"sqlite:///{tmp_path}/cc.sqlite3"},
         "agi": {"port": 0, "command_timeout_s": 5.0},
         "ami": {"reconnect_initial_s": 0.05, "reconnect_max_s": 0.2, "keepalive_s": 1.0},

@@ -28,7 +28,6 @@ async def served(tmp_path: Path, **overrides: Any) -> AsyncIterator[tuple[Engine
     sim = await start_demo_simulator(engine_settings(tmp_path), agi_port, traffic=False)
     settings = engine_settings(
         tmp_path,
-        mode="asterisk",
         agi={"port": agi_port, "command_timeout_s": 5.0},
         ami={"port": sim.ami_port, "reconnect_initial_s": 0.05, "reconnect_max_s": 0.2},
         **overrides,

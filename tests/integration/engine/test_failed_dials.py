@@ -38,7 +38,6 @@ async def test_given_a_wrong_ami_secret_then_the_engine_runs_reports_it_and_keep
     await sim.start()
     settings = engine_settings(
         tmp_path,
-        mode="asterisk",
         ami={
             "host": "127.0.0.1",
             "port": sim.ami_port,

@@ -45,7 +45,6 @@ def _settings(tmp_path: Path, sim: PbxSimulator, agi_port: int, **overrides: Any
     tmp_path.mkdir(parents=True, exist_ok=True)
     return engine_settings(
         tmp_path,
-        mode="asterisk",
         agi={"port": agi_port, "command_timeout_s": 5.0},
         ami={
             "host": "127.0.0.1",

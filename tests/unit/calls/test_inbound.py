@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from callcenter.caller_media import Arrival, MediaFailed
 from callcenter.calls.handback import QueuedState
-from callcenter.calls.inbound import InboundCalls, SkeletonMenu
+from callcenter.calls.inbound import InboundCalls, InboundOptions
 from callcenter.calls.registry import CallPhase
 from ivr_flows.errors import CallerGone
 from tests.fakes.caller_media import Answer, DialNumber, FakeCallerMedia, MusicOnHold, Play
@@ -13,7 +13,7 @@ from tests.fakes.pbx import ConnectToAgent
 from tests.unit.calls.desk import CALLER, LEG_1001, Desk, open_desk
 from tests.waiting import wait_until
 
-MENU = SkeletonMenu()
+MENU = InboundOptions()
 ALL_KEYS = "0123456789#*"
 
 
