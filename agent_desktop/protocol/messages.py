@@ -70,6 +70,7 @@ class AgentNow(Shape):
     in_state_seconds: float
     handled: int
     reason: str | None
+    pending_pause: str | None  # a pause that starts when the work in hand ends (its reason)
 
 
 class Snapshot(WireMessage):
@@ -94,6 +95,7 @@ class BoardAgent(Shape):
     state: AgentState
     in_state_seconds: float
     handled: int
+    pending_pause: str | None
     call: LiveCall | None
     supervision: Supervising | None
 
