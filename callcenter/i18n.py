@@ -10,14 +10,16 @@ from collections.abc import Mapping
 from typing import Final
 
 from callcenter.i18n_en import TEXTS_EN
+from callcenter.i18n_en_admin import TEXTS_EN_ADMIN
 from callcenter.i18n_errors import ERROR_CATALOGUES, PARAM_NAMES
 from callcenter.i18n_zh_cn import TEXTS_ZH_CN
+from callcenter.i18n_zh_cn_admin import TEXTS_ZH_CN_ADMIN
 
 SUPPORTED_LANGUAGES: Final = ("en", "zh_CN")
 
 _CATALOGUES: Final[Mapping[str, Mapping[str, str]]] = {
-    "en": TEXTS_EN,
-    "zh_CN": TEXTS_ZH_CN,
+    "en": TEXTS_EN | TEXTS_EN_ADMIN,
+    "zh_CN": TEXTS_ZH_CN | TEXTS_ZH_CN_ADMIN,
 }
 
 
