@@ -30,7 +30,7 @@ from agent_desktop.ivr_editor.access import Admin, Viewer
 from agent_desktop.ivr_editor.drawing import flow_drawing
 from agent_desktop.ivr_editor.errors import EditorError, status_of
 from agent_desktop.ivr_editor.node_form import apply_node_fields, node_fields
-from ivr_flows.dry_run import describe, dry_run, format_report
+from ivr_flows.dry_run import DryRunReport, describe, dry_run, format_report
 from ivr_flows.errors import FlowSchemaError, InvalidFlow, IvrError, UnknownFlow
 from ivr_flows.issues import ValidationIssue
 from ivr_flows.loader import parse_flow_yaml
@@ -120,33 +120,48 @@ def error_response(exc: IvrError | EditorError, language: str) -> JSONResponse:
 def make_router(
     repo: FileFlowRepository, context: EditorContext, *, audit: AuditWriter = audit_async
 ) -> APIRouter:
-    router = APIRouter()
     api = APIRouter(prefix="/api/ivr")
+    _add_reading_routes(api, repo)
+    _add_text_routes(api, repo)
+    _add_publishing_routes(api, repo, audit)
+    _add_dry_run_route(api, repo, context)
+    router = APIRouter()
+    router.include_router(api)
+    router.include_router(page.router)
+    return router
 
-    def known(flow: str) -> None:
-        """Only names a flow can have reach the repository (no ``..`` into the file system)."""
-        if not re.fullmatch(FLOW_NAME_PATTERN, flow):
-            raise UnknownFlow(flow=flow)
 
-    def published_number(flow: str) -> int | None:
-        current = repo.published(flow)
-        return current.number if current else None
+def _known(flow: str) -> None:
+    """Only names a flow can have reach the repository (no ``..`` into the file system)."""
+    if not re.fullmatch(FLOW_NAME_PATTERN, flow):
+        raise UnknownFlow(flow=flow)
 
-    def others(name: str) -> dict[str, Flow]:
-        """The other flows as a subflow call would reach them: published, else the latest save."""
-        out: dict[str, Flow] = {}
-        for other in repo.flow_names():
-            if other != name:
-                number = published_number(other) or len(repo.history(other))
-                out[other] = repo.load(other, number)
-        return out
 
-    def check_text(text: str) -> tuple[Flow | None, list[ValidationIssue]]:
-        try:
-            flow = parse_flow_yaml(text)
-        except FlowSchemaError as exc:
-            return None, list(exc.issues)
-        return flow, repo.check(flow, others(flow.name))
+def _published_number(repo: FileFlowRepository, flow: str) -> int | None:
+    current = repo.published(flow)
+    return current.number if current else None
+
+
+def _others(repo: FileFlowRepository, name: str) -> dict[str, Flow]:
+    """The other flows as a subflow call would reach them: published, else the latest save."""
+    out: dict[str, Flow] = {}
+    for other in repo.flow_names():
+        if other != name:
+            number = _published_number(repo, other) or len(repo.history(other))
+            out[other] = repo.load(other, number)
+    return out
+
+
+def _check_text(repo: FileFlowRepository, text: str) -> tuple[Flow | None, list[ValidationIssue]]:
+    try:
+        flow = parse_flow_yaml(text)
+    except FlowSchemaError as exc:
+        return None, list(exc.issues)
+    return flow, repo.check(flow, _others(repo, flow.name))
+
+
+def _add_reading_routes(api: APIRouter, repo: FileFlowRepository) -> None:
+    """The flow list, one version, a flow's history and the diff of two versions (admin or supervisor)."""
 
     @api.get("/flows", response_model=None)
     async def list_flows(user: Viewer) -> Response:
@@ -159,7 +174,7 @@ def make_router(
                     "name": name,
                     "description": latest.description,
                     "numbers": list(latest.numbers),
-                    "published": published_number(name),
+                    "published": _published_number(repo, name),
                     "latest": history[-1].number,
                 }
             )
@@ -168,10 +183,10 @@ def make_router(
     @api.get("/flows/{flow}/versions/{version}", response_model=None)
     async def get_version(flow: str, version: int, user: Viewer) -> Response:
         try:
-            known(flow)
+            _known(flow)
             v = repo.version(flow, version)
             drawing = flow_drawing(repo.load(flow, version))
-            published = published_number(flow)
+            published = _published_number(repo, flow)
         except IvrError as exc:
             return error_response(exc, user.language)
         return JSONResponse({**version_json(v, published), "yaml": v.content, "graph": drawing})
@@ -179,8 +194,8 @@ def make_router(
     @api.get("/flows/{flow}/history", response_model=None)
     async def history(flow: str, user: Viewer) -> Response:
         try:
-            known(flow)
-            published = published_number(flow)
+            _known(flow)
+            published = _published_number(repo, flow)
             versions = [version_json(v, published) for v in repo.history(flow)]
             audit_trail = [audit_json(a) for a in repo.audit(flow)]
         except IvrError as exc:
@@ -192,15 +207,19 @@ def make_router(
     @api.get("/flows/{flow}/diff", response_model=None)
     async def diff(flow: str, v1: int, v2: int, user: Viewer) -> Response:
         try:
-            known(flow)
+            _known(flow)
             text = repo.diff(flow, v1, v2)
         except IvrError as exc:
             return error_response(exc, user.language)
         return JSONResponse({"flow": flow, "from": v1, "to": v2, "diff": text})
 
+
+def _add_text_routes(api: APIRouter, repo: FileFlowRepository) -> None:
+    """Checks and form edits of the text being edited; nothing is stored (admin or supervisor)."""
+
     @api.post("/validate", response_model=None)
     async def validate_text(body: YamlText, user: Viewer) -> Response:
-        flow, issues = check_text(body.yaml)
+        flow, issues = _check_text(repo, body.yaml)
         return JSONResponse(
             {
                 "flow": flow.name if flow else None,
@@ -224,18 +243,22 @@ def make_router(
         except EditorError as exc:
             return error_response(exc, user.language)
 
+
+def _add_publishing_routes(api: APIRouter, repo: FileFlowRepository, audit: AuditWriter) -> None:
+    """Save, publish and roll back (admin only); publish and roll-back go to the audit trail."""
+
     @api.post("/flows", response_model=None)
     async def save(body: NewVersion, user: Admin) -> Response:
         try:
             v = await asyncio.to_thread(repo.save, body.yaml, user.username, body.comment)
         except IvrError as exc:
             return error_response(exc, user.language)
-        return JSONResponse(version_json(v, published_number(v.flow)), 201)
+        return JSONResponse(version_json(v, _published_number(repo, v.flow)), 201)
 
     @api.post("/flows/{flow}/publish", response_model=None)
     async def publish(flow: str, body: PublishRequest, request: Request, user: Admin) -> Response:
         try:
-            known(flow)
+            _known(flow)
             entry = await asyncio.to_thread(repo.publish, flow, body.version, user.username)
         except IvrError as exc:
             return error_response(exc, user.language)
@@ -245,31 +268,33 @@ def make_router(
     @api.post("/flows/{flow}/rollback", response_model=None)
     async def rollback(flow: str, request: Request, user: Admin) -> Response:
         try:
-            known(flow)
+            _known(flow)
             entry = await asyncio.to_thread(repo.rollback, flow, user.username)
         except IvrError as exc:
             return error_response(exc, user.language)
         await audit(request, user, "ivr.rollback", f"flow:{flow}", _audit_details(entry))
         return JSONResponse(audit_json(entry))
 
+
+def _add_dry_run_route(api: APIRouter, repo: FileFlowRepository, context: EditorContext) -> None:
     @api.post("/flows/{flow}/dry-run", response_model=None)
     async def run_dry(flow: str, body: DryRunRequest, user: Viewer) -> Response:
         now = body.at or context.clock()
         if now.tzinfo is None:
             return error_response(EditorError("ivr_editor.time_without_zone"), user.language)
         try:
-            known(flow)
+            _known(flow)
             if body.yaml is not None:
                 subject = parse_flow_yaml(body.yaml)
             else:
-                number = body.version or published_number(flow) or len(repo.history(flow))
+                number = body.version or _published_number(repo, flow) or len(repo.history(flow))
                 subject = repo.load(flow, number)
             report = await dry_run(
                 subject,
                 body.caller,
                 body.digits,
                 now=now,
-                other_flows=others(subject.name),
+                other_flows=_others(repo, subject.name),
                 customers=context.customers,
                 crm=context.crm,
                 prompts=context.prompts,
@@ -279,29 +304,27 @@ def make_router(
             )
         except IvrError as exc:
             return error_response(exc, user.language)
-        out = report.outcome
-        return JSONResponse(
-            {
-                "flow": report.flow,
-                "at": now.isoformat(),
-                "result": describe(out.action),
-                "action": type(out.action).__name__.lower(),
-                "path": list(out.path),
-                "prompts": list(out.prompts),
-                "digits": list(out.digits),
-                "variables": dict(out.variables),
-                "channel_variables": dict(report.channel_variables),
-                "unused_digits": list(report.unused_digits),
-                "errors": [
-                    {"flow": e.flow, "node": e.node, "code": e.code, "message": e.message} for e in out.errors
-                ],
-                "report": format_report(report),
-            }
-        )
+        return JSONResponse(_dry_run_json(report, now))
 
-    router.include_router(api)
-    router.include_router(page.router)
-    return router
+
+def _dry_run_json(report: DryRunReport, now: datetime) -> dict[str, Any]:
+    out = report.outcome
+    return {
+        "flow": report.flow,
+        "at": now.isoformat(),
+        "result": describe(out.action),
+        "action": type(out.action).__name__.lower(),
+        "path": list(out.path),
+        "prompts": list(out.prompts),
+        "digits": list(out.digits),
+        "variables": dict(out.variables),
+        "channel_variables": dict(report.channel_variables),
+        "unused_digits": list(report.unused_digits),
+        "errors": [
+            {"flow": e.flow, "node": e.node, "code": e.code, "message": e.message} for e in out.errors
+        ],
+        "report": format_report(report),
+    }
 
 
 def _audit_details(entry: AuditEntry) -> dict[str, str]:
