@@ -143,6 +143,12 @@ class _Generator:
         if fixed:
             row.update(fixed)
         self.rows["customers"].append(row)
+        numbers = self._contacts(cid, row, fixed)
+        self._history(cid, row["tier"], points, fixed, numbers[0], created)
+
+    def _contacts(self, cid: int, row: dict[str, Any], fixed: dict[str, Any] | None) -> list[str]:
+        """The customer's phones, e-mail, search terms and address; answers the phone numbers."""
+        rng = self.rng
         numbers = [KNOWN_PHONE] if fixed else [self.phone() for _ in range(2 if rng.random() < 0.2 else 1)]
         for index, number in enumerate(dict.fromkeys(numbers)):
             self.rows["customer_phones"].append(
@@ -151,6 +157,7 @@ class _Generator:
             )  # fmt: skip
         emails: list[str] = []
         if fixed or rng.random() < 0.7:
+            display = row["display_name"]
             local = "wei.zhang" if fixed else f"{display.lower().replace(' ', '.').replace(',', '')}{cid}"
             emails.append(f"{local}@example.com")
             self.rows["customer_emails"].append(
@@ -169,7 +176,14 @@ class _Generator:
                  "city": city, "region": region_, "postal_code": f"{rng.randrange(10000, 99999)}",
                  "country": "US"}
             )  # fmt: skip
-        if row["tier"] == "vip":
+        return numbers
+
+    def _history(
+        self, cid: int, tier: str, points: int, fixed: dict[str, Any] | None, number: str, created: datetime
+    ) -> None:
+        """The customer's tags, points, notes, tickets and past interactions."""
+        rng, now = self.rng, self.now
+        if tier == "vip":
             self.rows["customer_tags"].append({"customer_id": cid, "tag": "vip"})
         if points:
             self.rows["points_ledger"].append(
@@ -186,9 +200,9 @@ class _Generator:
             )
         if not fixed and rng.random() < 0.03:
             kind = rng.choice(list(names.TICKET_SUBJECTS))
-            self.ticket(cid, row["tier"], kind, rng.choice(names.TICKET_SUBJECTS[kind]))
+            self.ticket(cid, tier, kind, rng.choice(names.TICKET_SUBJECTS[kind]))
         for _ in range(3 if fixed else rng.choice((0, 0, 1, 1, 1, 2, 3))):
-            self.interaction(cid, numbers[0], created)
+            self.interaction(cid, number, created)
 
     def purchases(self, cid: int, created: datetime, vip: bool) -> list[dict[str, Any]]:
         rng = self.rng
