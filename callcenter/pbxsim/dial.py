@@ -163,6 +163,27 @@ async def _ring_until_answered(pbx: Pbx, caller: Channel, endpoint: str, ring_s:
 async def _bridge_call(
     pbx: Pbx, caller: Channel, agent: Channel, endpoint: str, talk_s: float | None, go_on: bool = False
 ) -> None:
+    bridge = _enter_bridge(pbx, caller, agent, endpoint)
+    loop = asyncio.get_running_loop()
+    answered = loop.time()
+    if caller.trace is not None:
+        caller.trace.agent = endpoint
+        caller.trace.talk_started = answered
+        caller.trace.bridged.set()
+    if talk_s is not None:
+        pbx.spawn(_agent_hangs_up_after(pbx, agent, talk_s))
+    moved_away = await _talk(caller, agent, bridge, go_on)
+    if caller.trace is not None:
+        caller.trace.talk_ended = loop.time()
+        if not caller.is_interrupted() and caller.trace.hung_up_by is None:
+            caller.trace.hung_up_by = agent.hangup_by or "agent"
+    _leave_bridge(pbx, caller, agent, bridge, moved_away)
+    talk_ms = int((loop.time() - answered) / (pbx.timing.time_scale or 1.0) * 1000)
+    _after_bridge(pbx, caller, agent, talk_ms, moved_away, go_on)
+
+
+def _enter_bridge(pbx: Pbx, caller: Channel, agent: Channel, endpoint: str) -> ev.BridgeInfo:
+    """The agent answers: dial ends, both legs enter a new bridge."""
     pbx.set_state(agent, STATE_UP)
     pbx.set_var(caller, "DIALSTATUS", "ANSWER")
     pbx.set_var(caller, "DIALEDPEERNAME", agent.name)
@@ -178,14 +199,11 @@ async def _bridge_call(
     pbx.set_var(agent, "BRIDGEPEER", caller.name)
     pbx.set_var(caller, "BRIDGEPEER", agent.name)
     pbx.device_state(agent.device, "INUSE")
-    loop = asyncio.get_running_loop()
-    answered = loop.time()
-    if caller.trace is not None:
-        caller.trace.agent = endpoint
-        caller.trace.talk_started = answered
-        caller.trace.bridged.set()
-    if talk_s is not None:
-        pbx.spawn(_agent_hangs_up_after(pbx, agent, talk_s))
+    return bridge
+
+
+async def _talk(caller: Channel, agent: Channel, bridge: ev.BridgeInfo, go_on: bool) -> bool:
+    """Wait while the two talk; answers whether the agent was moved into another bridge."""
 
     def agent_here() -> bool:
         return agent.bridge_id == bridge.uniqueid and not agent.is_interrupted() and not agent.is_gone()
@@ -200,10 +218,10 @@ async def _bridge_call(
             await wait_any([caller], None)
             continue
         await wait_any([caller, agent], None)
-    if caller.trace is not None:
-        caller.trace.talk_ended = loop.time()
-        if not caller.is_interrupted() and caller.trace.hung_up_by is None:
-            caller.trace.hung_up_by = agent.hangup_by or "agent"
+    return moved_away
+
+
+def _leave_bridge(pbx: Pbx, caller: Channel, agent: Channel, bridge: ev.BridgeInfo, moved_away: bool) -> None:
     # The side that left first leaves the bridge first.
     first, second = (agent, caller) if agent.is_interrupted() or agent.is_gone() else (caller, agent)
     if moved_away:
@@ -216,7 +234,12 @@ async def _bridge_call(
             pbx.emit(ev.bridge_event("BridgeLeave", bridge, 0 if moved_away else count, chan))
         chan.bridge_id = ""
     pbx.emit(ev.bridge_event("BridgeDestroy", bridge, 0))
-    talk_ms = int((loop.time() - answered) / (pbx.timing.time_scale or 1.0) * 1000)
+
+
+def _after_bridge(
+    pbx: Pbx, caller: Channel, agent: Channel, talk_ms: int, moved_away: bool, go_on: bool
+) -> None:
+    """Redirected legs run dialplan elsewhere; otherwise the caller goes on or the call ends."""
     if agent.redirect_to is not None and agent.hangup_cause is None and not agent.is_gone():
         # Redirected too (Redirect with ExtraChannel): the called leg runs dialplan from there.
         where, agent.redirect_to = agent.redirect_to, None

@@ -11,6 +11,7 @@ Recorded outcomes (fact 3, fact 16)::
 from __future__ import annotations
 
 import asyncio
+from typing import NamedTuple
 
 from callcenter.asterisk.ami_frames import AmiMessage
 from callcenter.pbxsim import events as ev
@@ -23,6 +24,7 @@ from callcenter.pbxsim.channels import (
     UNKNOWN,
     Channel,
     DialplanLocation,
+    Headers,
 )
 from callcenter.pbxsim.dial import new_callee
 from callcenter.pbxsim.pbx import Pbx
@@ -76,39 +78,22 @@ def _target(msg: AmiMessage) -> list[tuple[str, str]]:
     return [("Context", msg.get("Context") or ""), ("Exten", msg.get("Exten") or "")]
 
 
+class _Leg(NamedTuple):
+    """The called leg of an Originate and how its far end behaves."""
+
+    chan: Channel
+    behaviour: str
+    device: str
+    answer_delay: float
+    talk_s: float | None
+
+
 async def _outbound(pbx: Pbx, msg: AmiMessage, endpoint: str, via: str) -> bool:
     """Ring a customer (``<number>@pstn-out``) or an agent phone; on answer run the target."""
     aid = msg.action_id or ""
     requested = msg.get("Channel") or ""
     cid = parse_callerid(msg.get("CallerID") or "")
-    if via == "pstn-out":
-        behaviour: str = pbx.customers.get(endpoint, "answer")
-        device, answer_delay, talk_s = "pstn-out", 1.0, None
-        chan = pbx.new_channel(pbx.namer.pjsip("pstn-out"), pbx.config.inbound_context, "s", state=STATE_DOWN)
-        pbx.emit(ev.new_exten(chan, "AppDial2", "(Outgoing Line)"))
-        _set_variables(pbx, chan, msg)
-        chan.cid_num, chan.cid_name = cid
-        pbx.emit(
-            ev.channel_event(
-                "NewCallerid", chan, ("CID-CallingPres", "0 (Presentation Allowed, Not Screened)")
-            )
-        )
-        chan.conn_num, chan.conn_name = cid
-        pbx.emit(ev.channel_event("NewConnectedLine", chan))
-    else:
-        phone = pbx.phones[endpoint]
-        behaviour, device, answer_delay, talk_s = (
-            phone.behaviour,
-            endpoint,
-            phone.answer_delay_s,
-            phone.talk_s,
-        )
-        chan = new_callee(pbx, endpoint, None, cid, uniqueid=msg.get("ChannelId") or None)
-        if behaviour == "manual":
-            # An Originate to an agent's own phone is a call the agent started (click-to-dial):
-            # the desktop's softphone answers it by itself.
-            behaviour = "answer"
-        _set_variables(pbx, chan, msg)
+    chan, behaviour, device, answer_delay, talk_s = _outbound_leg(pbx, msg, endpoint, via, cid)
     pbx.emit(ev.dial("DialBegin", None, chan, ("DialString", f"{endpoint}@{via}" if via else endpoint)))
     timeout_s = int(msg.get("Timeout") or 30000) / 1000
     if behaviour == "busy" or behaviour == "unavailable":
@@ -132,7 +117,41 @@ async def _outbound(pbx: Pbx, msg: AmiMessage, endpoint: str, via: str) -> bool:
     pbx.set_state(chan, STATE_UP)
     pbx.emit(ev.dial("DialEnd", None, chan, ("DialStatus", "ANSWER")))
     pbx.device_state(f"PJSIP/{device}", "INUSE")
-    answered = ev.originate_response(aid, True, chan.name, _target(msg), 4, chan.uniqueid, *cid)
+    _run_target(
+        pbx, chan, msg, ev.originate_response(aid, True, chan.name, _target(msg), 4, chan.uniqueid, *cid)
+    )
+    if talk_s is not None:
+        pbx.spawn(_hang_up_after(pbx, chan, talk_s))
+    return True
+
+
+def _outbound_leg(pbx: Pbx, msg: AmiMessage, endpoint: str, via: str, cid: tuple[str, str]) -> _Leg:
+    if via == "pstn-out":
+        chan = pbx.new_channel(pbx.namer.pjsip("pstn-out"), pbx.config.inbound_context, "s", state=STATE_DOWN)
+        pbx.emit(ev.new_exten(chan, "AppDial2", "(Outgoing Line)"))
+        _set_variables(pbx, chan, msg)
+        chan.cid_num, chan.cid_name = cid
+        pbx.emit(
+            ev.channel_event(
+                "NewCallerid", chan, ("CID-CallingPres", "0 (Presentation Allowed, Not Screened)")
+            )
+        )
+        chan.conn_num, chan.conn_name = cid
+        pbx.emit(ev.channel_event("NewConnectedLine", chan))
+        return _Leg(chan, pbx.customers.get(endpoint, "answer"), "pstn-out", 1.0, None)
+    phone = pbx.phones[endpoint]
+    behaviour, answer_delay, talk_s = phone.behaviour, phone.answer_delay_s, phone.talk_s
+    chan = new_callee(pbx, endpoint, None, cid, uniqueid=msg.get("ChannelId") or None)
+    if behaviour == "manual":
+        # An Originate to an agent's own phone is a call the agent started (click-to-dial):
+        # the desktop's softphone answers it by itself.
+        behaviour = "answer"
+    _set_variables(pbx, chan, msg)
+    return _Leg(chan, behaviour, endpoint, answer_delay, talk_s)
+
+
+def _run_target(pbx: Pbx, chan: Channel, msg: AmiMessage, answered: Headers) -> None:
+    """The answered leg runs the Originate's application or dialplan."""
     if msg.get("Application"):
         pbx.emit(answered)
         pbx.spawn(_run_application(pbx, chan, msg.get("Application") or "", msg.get("Data") or ""))
@@ -143,9 +162,6 @@ async def _outbound(pbx: Pbx, msg: AmiMessage, endpoint: str, via: str) -> bool:
             msg.get("Context") or "", msg.get("Exten") or "", int(msg.get("Priority") or 1)
         )
         pbx.spawn(pbx.run(chan, where))
-    if talk_s is not None:
-        pbx.spawn(_hang_up_after(pbx, chan, talk_s))
-    return True
 
 
 def _set_variables(pbx: Pbx, chan: Channel, msg: AmiMessage) -> None:
