@@ -9,6 +9,7 @@ from callcenter.services.errors import BadTransferTarget, UnknownAgent
 from callcenter.services.routing_admin import RoutingAdmin, RoutingNames
 from callcenter.services.supervision import SupervisorDesk
 from crm_core.routing_profiles import AgentProfile
+from tests.fakes.pbx import Spy
 from tests.unit.calls.desk import LEG_1001
 from tests.unit.services.conftest import OUTBOUND, SUPERVISOR, Centre
 
@@ -82,3 +83,17 @@ async def test_given_a_waiting_caller_when_moved_to_the_click_to_dial_queue_then
         await _desk(centre).move_waiting_call(SUPERVISOR, "u1", OUTBOUND)
 
     assert centre.audit() == []
+
+
+async def test_given_an_agent_on_a_call_when_a_supervisor_listens_then_their_phone_spies_and_it_is_audited(
+    centre: Centre,
+) -> None:
+    await _on_a_call(centre)
+
+    await _desk(centre).supervise(SUPERVISOR, "1001", "listen")
+
+    [spy] = centre.desk.pbx.of_type(Spy)
+    assert (spy.supervisor_phone, spy.agent_channel, spy.mode) == ("PJSIP/sue", LEG_1001, "listen")
+    [entry] = centre.audit("supervise.")
+    assert (entry.action, entry.target) == ("supervise.listen", "agent:1001")
+    assert entry.details == {"call": "u1", "caller": "+14155550100"}

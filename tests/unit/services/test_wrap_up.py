@@ -7,18 +7,22 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import func, select
 
+from acd.model import AgentState, QueueConfig
 from callcenter.services.errors import BadDisposition, DispositionRequired, NotYourInteraction
 from callcenter.services.wrap_up import (
     DEFAULT_DISPOSITIONS,
+    CallbackAsk,
     QueueRules,
     TicketChange,
     WrapUpRequest,
     WrapUps,
 )
+from crm_core.callbacks import CallbackStatus
 from crm_core.errors import CrmError
 from crm_core.interactions import InteractionLog, InteractionRecord
 from crm_core.models import Interaction, Ticket
 from crm_core.tickets import TicketDraft, TicketService
+from tests.unit.calls.desk import CALLER, LEG_1001
 from tests.unit.services.conftest import OUTBOUND, Centre
 
 
@@ -127,3 +131,55 @@ async def test_given_a_sub_code_of_another_disposition_when_wrapped_up_then_refu
         await _wrap_ups(centre).wrap_up(WrapUpRequest("1001", "u1", "resolved", "sold"))
 
     assert _interaction(centre) == (None, None)
+
+
+async def _in_wrap_up(centre: Centre) -> None:
+    """1001 answers a caller of ``sales`` (30 s of wrap-up), who then hangs up."""
+    await centre.desk.router.add_queue(QueueConfig("sales", wrap_up_seconds=30.0))
+    await centre.cc.agent_pause("1002", "lunch")
+    await centre.desk.talking_to("1001", LEG_1001)
+    await centre.desk.service.channel_hung_up(CALLER)
+    _handled(centre)
+
+
+async def _state(centre: Centre, agent_id: str) -> AgentState:
+    return next(a.state for a in (await centre.cc.snapshot()).agents if a.agent_id == agent_id)
+
+
+async def test_given_an_agent_in_wrap_up_when_done_with_a_callback_then_it_is_promised_and_they_are_free(
+    centre: Centre,
+) -> None:
+    await _in_wrap_up(centre)
+    assert await _state(centre, "1001") is AgentState.WRAP_UP
+    ask = CallbackAsk("2026-03-03T10:00:00-05:00")
+
+    done = await _wrap_ups(centre).wrap_up(WrapUpRequest("1001", "u1", "follow_up", None, None, callback=ask))
+
+    assert done.left_wrap_up
+    assert await _state(centre, "1001") is AgentState.AVAILABLE
+    assert done.callback_id is not None
+    with centre.db.sessions() as session:
+        callback = centre.callbacks.book.get(session, done.callback_id)
+    assert (callback.number, callback.queue, callback.preferred_agent, callback.status) == (
+        "+14155550100",
+        "sales",
+        "1001",
+        CallbackStatus.PENDING,
+    )
+    assert callback.due_at == datetime(2026, 3, 3, 15, 0, tzinfo=UTC)
+
+
+async def test_given_a_callback_in_the_past_when_wrapping_up_then_refused_before_anything_is_stored(
+    centre: Centre,
+) -> None:
+    await _in_wrap_up(centre)
+    ask = CallbackAsk("2026-03-01T10:00:00+00:00")
+
+    with pytest.raises(CrmError):
+        await _wrap_ups(centre).wrap_up(
+            WrapUpRequest("1001", "u1", "resolved", None, "n", TicketChange(subject="S"), ask)
+        )
+
+    assert _interaction(centre) == (None, None)
+    assert _tickets(centre) == 0
+    assert await _state(centre, "1001") is AgentState.WRAP_UP
