@@ -17,6 +17,8 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, f
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from callcenter.errors import ConfigError
+from callcenter.settings_chat import ChatSettings
+from callcenter.settings_email import EmailSettings
 
 
 class _Section(BaseModel):
@@ -244,6 +246,8 @@ class Settings(BaseSettings):
     web: WebSettings = WebSettings()
     ivr: IvrSettings = IvrSettings()
     simulator: SimulatorSettings = SimulatorSettings()
+    chat: ChatSettings = ChatSettings()
+    email: EmailSettings = EmailSettings()
     agents: tuple[AgentSettings, ...] = _DEFAULT_AGENTS
     queues: tuple[QueueSettings, ...] = _DEFAULT_QUEUES
     log_format: Literal["json", "text"] = "text"

@@ -1,0 +1,7 @@
+"""English texts of statistics and wallboard per channel."""
+
+from __future__ import annotations
+
+from typing import Final
+
+TEXTS_EN_CHSTATS: Final[dict[str, str]] = {}

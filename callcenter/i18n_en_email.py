@@ -1,0 +1,7 @@
+"""English texts of the e-mail channel: intake, acknowledgements, replies, quarantine."""
+
+from __future__ import annotations
+
+from typing import Final
+
+TEXTS_EN_EMAIL: Final[dict[str, str]] = {}

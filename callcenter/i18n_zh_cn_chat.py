@@ -1,0 +1,7 @@
+"""Simplified Chinese texts of the chat and conversation core (work items, waiting, transcripts)."""
+
+from __future__ import annotations
+
+from typing import Final
+
+TEXTS_ZH_CN_CHAT: Final[dict[str, str]] = {}

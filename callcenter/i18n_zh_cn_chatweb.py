@@ -1,0 +1,7 @@
+"""Simplified Chinese texts of the web chat: visitor widget and page, agent pane, supervisor view."""
+
+from __future__ import annotations
+
+from typing import Final
+
+TEXTS_ZH_CN_CHATWEB: Final[dict[str, str]] = {}
