@@ -41,7 +41,8 @@ Queries::
     await router.position(item_id) -> int                     # 1-based, 0 once offered
     await router.estimated_wait(item_id) -> float              # seconds
     await router.explain(item_id) -> tuple[RouteDecision, ...] # .to_json() for the API
-    await router.snapshot() -> Snapshot                        # wallboard: QueueStats, AgentStats
+    await router.snapshot() -> Snapshot                        # wallboard: QueueStats, AgentStats,
+        # ChannelStats per queue × channel (service level per channel), the waiting items
     router.stats                                               # StatsBook fed by the events
 
 Rules: an arriving item goes to the eligible agent with (previous agent of the customer within

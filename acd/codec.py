@@ -47,6 +47,8 @@ def queue_to(q: QueueConfig) -> Json:
         "offer_timeout_seconds": q.offer_timeout_seconds,
         "max_missed_offers": q.max_missed_offers,
         "service_level_seconds": q.service_level_seconds,
+        "service_level_chat_seconds": q.service_level_chat_seconds,
+        "service_level_email_seconds": q.service_level_email_seconds,
         "previous_agent_wait_seconds": q.previous_agent_wait_seconds,
         "default_aht_seconds": q.default_aht_seconds,
     }
@@ -69,6 +71,9 @@ def queue_from(d: Json) -> QueueConfig:
         offer_timeout_seconds=d["offer_timeout_seconds"],
         max_missed_offers=d["max_missed_offers"],
         service_level_seconds=d["service_level_seconds"],
+        # Stored before the per-channel thresholds existed: their defaults.
+        service_level_chat_seconds=d.get("service_level_chat_seconds", 30.0),
+        service_level_email_seconds=d.get("service_level_email_seconds", 4 * 3600.0),
         previous_agent_wait_seconds=d["previous_agent_wait_seconds"],
         default_aht_seconds=d["default_aht_seconds"],
     )

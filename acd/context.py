@@ -81,7 +81,7 @@ class RouterContext:
 
     def remember_queue(self, queue: QueueConfig) -> None:
         self._queues[queue.name] = queue
-        self.stats.configure_queue(queue.name, queue.service_level_seconds)
+        self.stats.configure_queue(queue.name, queue.service_level_seconds, queue.channel_service_levels)
 
     async def queue(self, name: str) -> QueueConfig:
         q = self._queues.get(name)
@@ -96,7 +96,7 @@ class RouterContext:
         """Re-read queue configurations (another router process may have added some)."""
         self._queues = await self.store.get_queues()
         for q in self._queues.values():
-            self.stats.configure_queue(q.name, q.service_level_seconds)
+            self.stats.configure_queue(q.name, q.service_level_seconds, q.channel_service_levels)
 
     # ---- records -------------------------------------------------------------------------
     def waiting(

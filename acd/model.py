@@ -155,7 +155,9 @@ class QueueConfig:
     wrap_up_seconds: float = 0.0
     offer_timeout_seconds: float = 20.0
     max_missed_offers: int = 3  # 0: never auto-pause
-    service_level_seconds: float = 20.0
+    service_level_seconds: float = 20.0  # the phone's (voice, callback…)
+    service_level_chat_seconds: float = 30.0  # a chat answered within
+    service_level_email_seconds: float = 4 * 3600.0  # an e-mail's first response within
     previous_agent_wait_seconds: float = 0.0  # 0: no previous-agent preference
     default_aht_seconds: float = 180.0  # used by estimates until calls were handled
 
@@ -167,10 +169,25 @@ class QueueConfig:
             )
         if self.max_wait_seconds is not None and self.fallback is None:
             raise InvalidConfig(subject=f"queue {self.name!r}", problem="max_wait_seconds needs a fallback")
+        if (
+            min(self.service_level_seconds, self.service_level_chat_seconds, self.service_level_email_seconds)
+            <= 0
+        ):
+            raise InvalidConfig(
+                subject=f"queue {self.name!r}", problem="service level thresholds must be > 0"
+            )
         if self.offer_timeout_seconds <= 0 or self.wrap_up_seconds < 0 or self.max_missed_offers < 0:
             raise InvalidConfig(
                 subject=f"queue {self.name!r}", problem="timeouts and counts must be positive"
             )
+
+    @property
+    def channel_service_levels(self) -> Mapping[Channel, float]:
+        """The thresholds of the channels that have their own (the others: ``service_level_seconds``)."""
+        return {
+            Channel.CHAT: self.service_level_chat_seconds,
+            Channel.EMAIL: self.service_level_email_seconds,
+        }
 
     @property
     def aging_per_second(self) -> float:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from acd import agent_state
+from acd.channel_stats import ChannelStats, WaitingItem
 from acd.context import RouterContext
 from acd.decision import RouteDecision
 from acd.errors import UnknownItem
@@ -18,7 +19,8 @@ from acd.stats import AgentStats, QueueStats
 @dataclass(frozen=True, slots=True)
 class Snapshot:
     """Wallboard view: statistics per queue and agent, agent ids per state, paused agents' reasons
-    and the pauses waiting for a call or wrap-up to end."""
+    and the pauses waiting for a call or wrap-up to end; statistics per queue × channel and the
+    items waiting, whatever their channel (longest waiting first)."""
 
     at: float
     queues: tuple[QueueStats, ...]
@@ -26,6 +28,8 @@ class Snapshot:
     agents_by_state: dict[AgentState, tuple[str, ...]]
     pause_reasons: dict[str, str] = field(default_factory=dict)
     pending_pauses: dict[str, str] = field(default_factory=dict)  # agent id → reason, after the work
+    channels: tuple[ChannelStats, ...] = ()
+    waiting_items: tuple[WaitingItem, ...] = ()
 
 
 class Queries:
@@ -79,4 +83,6 @@ class Queries:
                 a.agent_id: a.pause_reason for a in agents if a.state == AgentState.PAUSED and a.pause_reason
             },
             pending_pauses={a.agent_id: a.pending_pause for a in agents if a.pending_pause},
+            channels=self._ctx.stats.channels.rows(names, now),
+            waiting_items=self._ctx.stats.channels.waiting_items(),
         )

@@ -1,7 +1,8 @@
 """Live statistics per queue and agent, updated from router events (pure; time is passed in).
 
 Definitions (over the items that left the queue: answered, abandoned or sent to fallback):
-service level = answered within the queue's threshold / left; abandon rate = abandoned / left;
+service level = answered within the queue's threshold for the item's channel (see
+:mod:`acd.channel_stats`) / left; abandon rate = abandoned / left;
 ASA = mean wait of answered items; AHT = mean handle time of completed items (``recent_aht``:
 last ``recent`` ones); occupancy = (reserved + busy + wrap-up time) / (that + available time).
 """
@@ -9,8 +10,10 @@ last ``recent`` ones); occupancy = (reserved + busy + wrap-up time) / (that + av
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from acd.channel_stats import ChannelBook
 from acd.events import (
     AcdEvent,
     AgentStateChanged,
@@ -24,7 +27,7 @@ from acd.events import (
     OfferMade,
     OfferReleased,
 )
-from acd.model import AgentState
+from acd.model import AgentState, Channel
 
 WORKING = frozenset({AgentState.RESERVED, AgentState.BUSY, AgentState.WRAP_UP})
 
@@ -81,9 +84,15 @@ class StatsBook:
     def __init__(self) -> None:
         self._queues: dict[str, _QueueCounters] = {}
         self._agents: dict[str, _AgentCounters] = {}
+        self.channels = ChannelBook()  # per queue × channel, and the waiting items
 
-    def configure_queue(self, queue: str, service_level_seconds: float) -> None:
+    def configure_queue(
+        self, queue: str, service_level_seconds: float, per_channel: Mapping[Channel, float] | None = None
+    ) -> None:
+        """The queue's service level threshold; ``per_channel``: the chat and e-mail ones (their
+        defaults: 30 s and 4 h)."""
         self._q(queue).sl_seconds = service_level_seconds
+        self.channels.configure_queue(queue, service_level_seconds, per_channel)
 
     def _q(self, queue: str) -> _QueueCounters:
         q = self._queues.get(queue)
@@ -92,6 +101,7 @@ class StatsBook:
         return q
 
     def apply(self, event: AcdEvent) -> None:
+        self.channels.apply(event)
         if isinstance(event, ItemQueued):
             q = self._q(event.queue)
             q.entered += 1
@@ -106,7 +116,9 @@ class StatsBook:
             q.waiting.pop(event.item_id, None)
             q.answered += 1
             q.wait_sum += event.waited
-            q.answered_in_sl += event.waited <= q.sl_seconds
+            q.answered_in_sl += event.waited <= self.channels.item_threshold(
+                event.queue, event.item_id, q.sl_seconds
+            )
         elif isinstance(event, ItemAbandoned):
             q = self._q(event.queue)
             q.waiting.pop(event.item_id, None)
