@@ -187,7 +187,7 @@ class ChannelBook:
         seen: dict[str, set[Channel]] = {}
         for q, ch in self._counters:
             seen.setdefault(q, set()).add(ch)
-        out = []
+        out: list[ChannelStats] = []
         for q in sorted(set(queues) | set(seen)):
             extra = sorted(seen.get(q, set()) - set(SHOWN_CHANNELS), key=list(Channel).index)
             out.extend(self.stats(q, ch, now) for ch in (*SHOWN_CHANNELS, *extra))
