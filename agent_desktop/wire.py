@@ -11,6 +11,7 @@ import dataclasses
 import json
 from typing import Any, Final
 
+from acd.model import Channel
 from acd.queries import Snapshot
 from agent_desktop.auth.users import CurrentUser, me_json
 from agent_desktop.protocol.base import PROTOCOL_VERSION
@@ -20,6 +21,8 @@ from agent_desktop.protocol.plain import plain_object
 from callcenter.contact_center import ContactCenter, LiveCallView
 
 PONG_TEXT: Final = json.dumps({"type": Pong.wire_name()})
+# Waiting callers are listed from the live calls (``waiting``), scheduled callbacks on their own.
+PHONE: Final = frozenset({Channel.VOICE, Channel.CALLBACK})
 
 
 def hello_json(user: CurrentUser) -> dict[str, Any]:
@@ -73,6 +76,8 @@ def wallboard_json(
             if c.phase == "queued"
         ],
         "calls_live": len(calls),
+        "channels": [dataclasses.asdict(c) for c in snapshot.channels],
+        "waiting_items": [dataclasses.asdict(w) for w in snapshot.waiting_items if w.channel not in PHONE],
     }
 
 

@@ -27,6 +27,7 @@ from agent_desktop.runner import uvicorn_config
 from agent_desktop.state import DesktopState
 from callcenter.app import Engine
 from callcenter.heap import freeze_startup_heap
+from callcenter.routing_config import channel_levels
 from callcenter.services import Services
 from callcenter.services.accounts import Accounts, SignInLimits, UserSessions
 from callcenter.services.callbacks import CallbackDesk
@@ -46,7 +47,8 @@ def build_services(
     s, cc = engine.settings, engine.contact_center
     db = cc.sessions
     names = RoutingNames(engine.known_queues, engine.known_skills)  # the engine's live sets
-    routing = RoutingAdmin(db, cc, now, names, engine.routing_profiles.agents, engine.flows)
+    levels = channel_levels(s)  # each queue's chat / e-mail service level thresholds
+    routing = RoutingAdmin(db, cc, now, names, engine.routing_profiles.agents, engine.flows, levels)
     rules = QueueRules(
         known=engine.known_queues,
         configured=[q.name for q in s.queues],

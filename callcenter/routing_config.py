@@ -6,6 +6,8 @@ file; see :mod:`crm_core.routing_store`); the engine adds the queues it needs it
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy.orm import Session, sessionmaker
 
 from acd.model import DEFAULT_CAPACITY, Agent, Channel, QueueConfig, SkillRequirement
@@ -16,7 +18,25 @@ from crm_core.routing_profiles import AgentProfile, QueueProfile, RoutingProfile
 from crm_core.routing_store import RoutingProfiles, seed_routing_profiles
 
 
+@dataclass(frozen=True, slots=True)
+class ChannelLevels:
+    """A queue's service level thresholds of chat and e-mail (from the settings file: the stored
+    queue profiles do not hold them)."""
+
+    chat_s: float = 30.0
+    email_s: float = 4 * 3600.0
+
+
+def channel_levels(settings: Settings) -> dict[str, ChannelLevels]:
+    """Queue name → its chat and e-mail thresholds, as the settings file says."""
+    return {
+        q.name: ChannelLevels(q.service_level_chat_s, q.service_level_email_h * 3600.0)
+        for q in settings.queues
+    }
+
+
 def _settings_queues(settings: Settings) -> list[QueueConfig]:
+    levels = channel_levels(settings)
     configured = [
         QueueConfig(
             name=q.name,
@@ -25,6 +45,8 @@ def _settings_queues(settings: Settings) -> list[QueueConfig]:
             offer_timeout_seconds=q.offer_timeout_s,
             max_missed_offers=q.max_missed_offers,
             service_level_seconds=q.service_level_s,
+            service_level_chat_seconds=levels[q.name].chat_s,
+            service_level_email_seconds=levels[q.name].email_s,
         )
         for q in settings.queues
     ]
@@ -35,8 +57,9 @@ def _settings_queues(settings: Settings) -> list[QueueConfig]:
     return configured
 
 
-def queue_config(profile: QueueProfile) -> QueueConfig:
-    """The ACD queue of a stored queue profile."""
+def queue_config(profile: QueueProfile, levels: ChannelLevels | None = None) -> QueueConfig:
+    """The ACD queue of a stored queue profile (``levels``: its chat and e-mail thresholds)."""
+    levels = levels or ChannelLevels()
     return QueueConfig(
         name=profile.name,
         skills=tuple(SkillRequirement(skill, level) for skill, level in profile.skills.items()),
@@ -44,6 +67,8 @@ def queue_config(profile: QueueProfile) -> QueueConfig:
         offer_timeout_seconds=profile.offer_timeout_s,
         max_missed_offers=profile.max_missed_offers,
         service_level_seconds=profile.service_level_s,
+        service_level_chat_seconds=levels.chat_s,
+        service_level_email_seconds=levels.email_s,
     )
 
 
@@ -71,6 +96,7 @@ def load_routing_profiles(settings: Settings, sessions: sessionmaker[Session]) -
 
 def queues_in_force(settings: Settings, profiles: RoutingProfiles) -> list[QueueConfig]:
     """The stored queues, plus the queues the engine adds itself (those not in the settings file)."""
-    stored = [queue_config(q) for q in profiles.queues]
+    levels = channel_levels(settings)
+    stored = [queue_config(q, levels.get(q.name)) for q in profiles.queues]
     taken = {q.name for q in settings.queues} | {q.name for q in stored}
     return stored + [q for q in _settings_queues(settings) if q.name not in taken]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+from acd.channel_stats import ChannelStats, WaitingItem
 from acd.model import AgentState
 from acd.stats import QueueStats
 from agent_desktop.protocol.base import Shape, WireMessage
@@ -117,3 +118,5 @@ class Wallboard(WireMessage):
     calls_waiting: int
     waiting: list[WaitingCall]
     calls_live: int
+    channels: list[ChannelStats]  # per queue × channel: voice, chat, email (+ any other seen)
+    waiting_items: list[WaitingItem]  # chats, e-mails… waiting (the callers are in ``waiting``)

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from acd.errors import AcdError
 from acd.model import AgentState
 from callcenter.contact_center import ContactCenter
-from callcenter.routing_config import queue_config, routing_agent
+from callcenter.routing_config import ChannelLevels, queue_config, routing_agent
 from callcenter.services.audit import Actor, Now, NowClock, record
 from callcenter.services.errors import QueueInUse
 from crm_core.routing_profiles import (
@@ -66,8 +66,10 @@ class RoutingAdmin:
         names: RoutingNames,
         agents: Iterable[AgentProfile],
         flows: FlowRepository | None = None,
+        channel_levels: Mapping[str, ChannelLevels] | None = None,
     ) -> None:
         self._db, self._cc, self._now, self.names, self._flows = db, cc, now, names, flows
+        self._levels = dict(channel_levels or {})  # queue → chat / e-mail thresholds (settings file)
         self._store = RoutingProfileStore(NowClock(now))
         self.profiles: dict[str, AgentProfile] = {}
         # Agent id → skills, kept in step with ``profiles`` (the desktop's transfer targets).
@@ -193,7 +195,7 @@ class RoutingAdmin:
 
         async with self._lock:
             profile = await self._in_transaction(write)
-            await self._cc.router.add_queue(queue_config(profile))
+            await self._cc.router.add_queue(queue_config(profile, self._levels.get(profile.name)))
             self.names.queues.add(profile.name)
             self.names.skills.update(profile.skills)
             return profile
