@@ -63,6 +63,13 @@ class Queries:
                 free += agent_state.can_take(a, rec.item.channel)
         return estimated_wait(pos, free, staffed, aht)
 
+    async def waiting_item(self, item_id: str) -> WaitingItem | None:
+        """The item, if it waits in a queue now (None when offered, active or unknown)."""
+        rec = await self._ctx.store.get_item(item_id)
+        if rec is None or rec.status != ItemStatus.WAITING:
+            return None
+        return WaitingItem(item_id, rec.item.queue, rec.item.channel, rec.item.arrived_at)
+
     async def explain(self, item_id: str) -> tuple[RouteDecision, ...]:
         return tuple(await self._ctx.store.decisions(item_id))
 

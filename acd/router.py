@@ -10,6 +10,7 @@ share one :class:`~acd.context.RouterContext` (store, clock, queue configuration
 
 from __future__ import annotations
 
+from acd.channel_stats import WaitingItem
 from acd.context import Clock, Listener, RouterContext
 from acd.core import RouterCore
 from acd.decision import Offer, RouteDecision
@@ -148,6 +149,10 @@ class Router:
 
     async def explain(self, item_id: str) -> tuple[RouteDecision, ...]:
         return await self._queries.explain(item_id)
+
+    async def waiting_item(self, item_id: str) -> WaitingItem | None:
+        """The item's queue, channel and arrival, if it waits in a queue now."""
+        return await self._queries.waiting_item(item_id)
 
     async def snapshot(self) -> Snapshot:
         return await self._queries.snapshot()

@@ -1,5 +1,6 @@
 """Supervisor console: listen / whisper / barge, forcing an agent's state, giving a waiting caller to
-an agent, moving them to another queue or removing a stuck one, the audit log.
+an agent, moving them (or a waiting chat or e-mail) to another queue or removing a stuck one, the
+audit log.
 
 Every intervention is audited before it is answered (who, which agent, which call, what mode).
 """
@@ -23,6 +24,7 @@ router = APIRouter(prefix="/api/supervisor")
 Supervisor = Annotated[CurrentUser, Depends(require_role("supervisor", "admin"))]
 _AGENT_ID = r"^[A-Za-z0-9_.-]{1,40}$"
 _UNIQUEID = r"^[A-Za-z0-9_.-]{1,64}$"
+_ITEM_ID = r"^[A-Za-z0-9_.:~-]{1,80}$"
 
 
 class Supervise(BaseModel):
@@ -96,6 +98,17 @@ async def move_waiting_call(
     """The waiting caller moves to another queue, keeping their wait time."""
     await desktop_of(request).services.supervision.move_waiting_call(actor_of(user), uniqueid, body.queue)
     return {"uniqueid": uniqueid, "queue": body.queue}
+
+
+@router.post("/items/{item_id}/queue")
+async def move_waiting_item(
+    item_id: Annotated[str, Path(pattern=_ITEM_ID)], body: MoveTo, user: Supervisor, request: Request
+) -> dict[str, Any]:
+    """A waiting chat or e-mail moves to another queue, keeping its wait time (audited). 409 when it
+    is no longer waiting, or when it is a caller (moved by ``/waiting/{uniqueid}/queue``)."""
+    desk = desktop_of(request).services.supervision
+    moved = await desk.move_waiting_item(actor_of(user), item_id, body.queue)
+    return {"item_id": item_id, "channel": moved.channel.value, "from": moved.queue, "queue": body.queue}
 
 
 @router.post("/waiting/{uniqueid}/remove")

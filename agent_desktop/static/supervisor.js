@@ -66,7 +66,7 @@ async function loadAudit() {
 }
 
 const W = CCWire.MSG;
-CC.on(W.WALLBOARD, (m) => { board = m; receivedAt = Date.now(); render(); Waiting.render(board, receivedAt); });
+CC.on(W.WALLBOARD, (m) => { board = m; receivedAt = Date.now(); render(); Channels.render(board, receivedAt); Waiting.render(board, receivedAt); });
 CC.on(W.SUPERVISION_CHANGED, () => loadAudit());
 CC.on(W.CALLBACK_CHANGED, () => setTimeout(loadAudit, 300));
 // The wallboard shows what these change (an agent's state, a call leaving its queue).
@@ -74,7 +74,7 @@ CC.ignore(W.AGENT_AUTO_PAUSED, W.FALLBACK_REQUIRED);
 
 Callbacks.mount("callbacks", { showAgent: true });
 Waiting.onAction(loadAudit);
-setInterval(() => { render(); if (board) Waiting.tick(board, receivedAt); }, 1000);
+setInterval(() => { render(); if (board) { Channels.render(board, receivedAt); Waiting.tick(board, receivedAt); } }, 1000);
 CCSoftphone.on("registration", (e) => CCSoftphone.showRegistration($("phone-reg"), e));
 CCSoftphone.on("ringing", () => phone && phone.decline()); // only the engine's own legs, answered above
 CCSoftphone.on("connected", () => showLine("talking"));

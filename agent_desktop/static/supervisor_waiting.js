@@ -1,6 +1,7 @@
-// The supervisor console's waiting callers: who, which queue, how long; give one to a named agent,
-// move them to another queue, or remove a stuck one (after a confirmation). Rebuilt when a wallboard
-// arrives (not while a choice is being made); the wait times tick every second in place.
+// The supervisor console's waiting contacts: callers (who, which queue, how long; give one to a named
+// agent, move them to another queue, or remove a stuck one after a confirmation) and the chats and
+// e-mails waiting (move one to another queue). Rebuilt when a wallboard arrives (not while a choice
+// is being made); the wait times tick every second in place.
 "use strict";
 const Waiting = (() => {
   const choice = {};  // uniqueid → { agent, queue } the supervisor picked, kept across rebuilds
@@ -27,8 +28,9 @@ const Waiting = (() => {
       CC.toast(CC.t(done));
       afterAction();
     };
-    return CC.el("tr", { "data-call": w.uniqueid },
+    return CC.el("tr", { "data-call": w.uniqueid, "data-channel": "voice" },
       CC.el("td", {}, w.caller_name ? w.caller_name + " · " + w.caller_number : w.caller_number),
+      CC.el("td", { class: "channel" }, CC.label("ui.chstats.channel.", "voice")),
       CC.el("td", { "data-queue": w.queue }, w.queue || ""),
       CC.el("td", { class: "waited", "data-since": w.queued_at }, ""),
       CC.el("td", { class: "actions" },
@@ -40,6 +42,27 @@ const Waiting = (() => {
           if (!confirm(CC.t("ui.confirm_remove_waiting", { caller: w.caller_number }))) return;
           await act("/remove", () => undefined, "ui.waiting_removed")();
         } }, CC.t("ui.remove_waiting"))));
+  }
+
+  // A waiting chat or e-mail: it can move to another queue (a caller's other actions need a call).
+  function itemRow(board, w) {
+    const picked = choice["item:" + w.item_id] || (choice["item:" + w.item_id] = {});
+    const queues = board.queues.map((q) => q.queue).filter((q) => q !== w.queue && q !== "outbound");
+    picked.queue = queues.includes(picked.queue) ? picked.queue : queues[0];
+    const queueSel = CC.el("select", { "data-role": "queue", "aria-label": CC.t("ui.queue"),
+      onchange: (e) => { picked.queue = e.target.value; } }, ...options(queues, picked.queue));
+    const move = async () => {
+      await CC.api("POST", "/api/supervisor/items/" + encodeURIComponent(w.item_id) + "/queue", { queue: picked.queue });
+      CC.toast(CC.t("ui.chstats.item_moved"));
+      afterAction();
+    };
+    return CC.el("tr", { "data-item": w.item_id, "data-channel": w.channel },
+      CC.el("td", {}, w.item_id),
+      CC.el("td", { class: "channel" }, CC.label("ui.chstats.channel.", w.channel)),
+      CC.el("td", { "data-queue": w.queue }, w.queue),
+      CC.el("td", { class: "waited", "data-since": w.arrived_at }, ""),
+      CC.el("td", { class: "actions" }, queueSel, CC.el("button", { "data-action": "move",
+        disabled: queues.length ? null : "disabled", onclick: move }, CC.t("ui.move_to_queue"))));
   }
 
   function tick(board, receivedAt) {
@@ -55,8 +78,9 @@ const Waiting = (() => {
       return;
     }
     pending = null;
-    table.tBodies[0].replaceChildren(...board.waiting.map((w) => row(board, w)));
-    document.getElementById("waiting-empty").classList.toggle("hidden", board.waiting.length > 0);
+    const items = board.waiting_items || [];
+    table.tBodies[0].replaceChildren(...board.waiting.map((w) => row(board, w)), ...items.map((w) => itemRow(board, w)));
+    document.getElementById("waiting-empty").classList.toggle("hidden", board.waiting.length + items.length > 0);
     tick(board, receivedAt);
   }
 

@@ -7,6 +7,8 @@ ServiceError (a CallCenterError)
  ├── NotYourCallback      an agent changes a callback neither promised by nor preferred for them
  ├── UnknownAgent         no routing profile for this agent id
  ├── BadTransferTarget    a waiting caller cannot move to the click-to-dial queue
+ ├── ItemNotWaiting       a chat / e-mail to move is no longer waiting (taken, offered or gone)
+ ├── PhoneItem            a caller is moved by their call, not as a bare work item
  ├── QueueInUse           a published IVR flow still sends callers to the queue
  ├── OwnAccount           an admin would lock themselves out (own role or deactivation)
  ├── SignInThrottled      too many wrong passwords: wait ``seconds``
@@ -71,3 +73,11 @@ class SignInThrottled(ServiceError):
 
 class BadCredentials(ServiceError):
     code = "auth.bad_credentials"
+
+
+class ItemNotWaiting(ServiceError):
+    code = "chstats.not_waiting"
+
+
+class PhoneItem(ServiceError):
+    code = "chstats.phone_item"

@@ -1,5 +1,6 @@
 """The supervisor's interventions: listen / whisper / barge, forcing an agent's state, giving a
-waiting caller to an agent, moving them to another queue or removing a stuck one; the audit log.
+waiting caller to an agent, moving them (or a waiting chat or e-mail) to another queue or removing a
+stuck one; the audit log.
 
 Every intervention is audited (who, which agent, which call, what mode) before it is answered.
 """
@@ -11,11 +12,13 @@ from typing import Literal
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from acd.model import AgentState
+from acd.channel_stats import WaitingItem
+from acd.errors import IllegalItemState, UnknownItem
+from acd.model import AgentState, Channel
 from callcenter.calls.supervision import SpyMode
 from callcenter.contact_center import ContactCenter
 from callcenter.services.audit import Actor, Now, record
-from callcenter.services.errors import BadTransferTarget, UnknownAgent
+from callcenter.services.errors import BadTransferTarget, ItemNotWaiting, PhoneItem, UnknownAgent
 from callcenter.services.routing_admin import RoutingAdmin
 from crm_core.audit import AuditLog, AuditView
 
@@ -84,6 +87,25 @@ class SupervisorDesk:
             raise BadTransferTarget()
         await self._cc.waiting.move(uniqueid, queue)
         await self._audit(actor, "waiting.move", f"call:{uniqueid}", {"queue": queue})
+
+    async def move_waiting_item(self, actor: Actor, item_id: str, queue: str) -> WaitingItem:
+        """A waiting chat or e-mail (any channel but the phone's) moves to another queue, keeping its
+        wait time. A caller moves by their call (``move_waiting_call``): the call follows its queue."""
+        if queue == self._outbound_queue:
+            raise BadTransferTarget()
+        router = self._cc.router
+        waiting = await router.waiting_item(item_id)
+        if waiting is None:
+            raise ItemNotWaiting(item_id=item_id)
+        if waiting.channel in (Channel.VOICE, Channel.CALLBACK):
+            raise PhoneItem(item_id=item_id)
+        try:
+            await router.move(item_id, queue)
+        except (IllegalItemState, UnknownItem) as exc:  # offered or gone meanwhile
+            raise ItemNotWaiting(item_id=item_id) from exc
+        details = {"queue": queue, "from": waiting.queue, "channel": waiting.channel.value}
+        await self._audit(actor, "waiting.move_item", f"{waiting.channel.value}:{item_id}", details)
+        return waiting
 
     async def remove_waiting_call(self, actor: Actor, uniqueid: str) -> bool:
         """A stuck waiting caller leaves the queue (counted as abandoned); True when Asterisk still
