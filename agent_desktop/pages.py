@@ -30,6 +30,7 @@ _ASSETS: Final = frozenset(
     {"wire.js", "common.js", "agent.js", "agent_wrapup.js", "callbacks.js", "softphone.js", "supervisor.js"}
     | {"admin.js", "login.js", "supervisor_waiting.js", "agent_customers.js"}
     | {"style.css", "favicon.svg"}
+    | {"supervisor_channels.js"}
 )
 # Build outputs of ./run.sh (agent_desktop/softphone/): absent when npm was missing.
 _VENDOR: Final = frozenset({"jssip.js"})
