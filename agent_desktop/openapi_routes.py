@@ -94,6 +94,7 @@ ROUTE_RESPONSES: Final[Mapping[tuple[str, str], Mapping[str, Any | None]]] = {
     ("POST", "/api/supervisor/waiting/{uniqueid}/agent"): {"404": _UNKNOWN, "409": _STATE, "503": _PBX},
     ("POST", "/api/supervisor/waiting/{uniqueid}/queue"): {"404": _UNKNOWN, "409": _STATE, "503": _PBX},
     ("POST", "/api/supervisor/waiting/{uniqueid}/remove"): {"409": _STATE, "503": _PBX},
+    ("POST", "/api/supervisor/items/{item_id}/queue"): {"409": _STATE},
     ("PATCH", "/api/admin/users/{user_id}"): {"404": _UNKNOWN, "409": _STATE},
     ("DELETE", "/api/admin/agents/{agent_id}"): {"404": _UNKNOWN},
     ("DELETE", "/api/admin/queues/{name}"): {"404": _UNKNOWN, "409": _STATE},
