@@ -151,7 +151,7 @@ class AgentSide(VisitorSide):
         ended = await self.store.change(conversation_id, None, status=status.value, ended_at=self.clock())
         assert ended is not None
         history = await self.store.messages(conversation_id, 0, 100_000)
-        await self.store.record_interaction(ended, rules.transcript(history))
+        await self.store.record_interaction(ended, rules.transcript(history, ended.language))
         self.status_changed(ended)
         return view_of(ended)
 
