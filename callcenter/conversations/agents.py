@@ -108,9 +108,11 @@ class AgentSide(VisitorSide):
         tracked = self.tracked[conversation_id]
         await self.router.complete(conversation_id)  # the agent's capacity comes back
         now = self.clock()
+        # To a queue: that queue's skills decide (the topic's skills were for the first queue).
+        skills = record.skills if to_queue is None else ()
         moved = await self.store.change(
             conversation_id, None, status=S.WAITING.value, agent_id=None, queue=to_queue or record.queue,
-            queued_at=now,
+            queued_at=now, skills=skills,
         )  # fmt: skip
         assert moved is not None
         await self.system(conversation_id, "conversation.system.transferred", author=agent_id)
