@@ -143,8 +143,10 @@ class AgentSide(VisitorSide):
         if by is Sender.AGENT and record.agent_id != who:
             raise NotYours(conversation_id=conversation_id)
         if record.status == S.LEFT_MESSAGE.value and by is Sender.CUSTOMER:
+            # The message stays for an agent to answer; the visitor's leaving is its end time.
             await self.system(conversation_id, "conversation.system.customer_left")
-            return view_of(record)  # the message stays for an agent to answer
+            left = await self.store.change(conversation_id, None, ended_at=self.clock())
+            return view_of(left or record)
         tracked = self.untrack(conversation_id)
         await self._leave_acd(conversation_id, record, tracked)
         code = "conversation.system.customer_left" if by is Sender.CUSTOMER else "conversation.system.ended"
