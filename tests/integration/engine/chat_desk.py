@@ -44,7 +44,10 @@ class Offers:
 
     def _read(self) -> None:
         for event in self._events.drain():
-            (self.seen if isinstance(event, ConversationOffered) else self.others).append(event)
+            if isinstance(event, ConversationOffered):
+                self.seen.append(event)
+            else:
+                self.others.append(event)
 
     async def next_for(self, conversation_id: str, timeout: float = 5.0) -> ConversationOffered:  # noqa: ASYNC109
         def seen() -> bool:
