@@ -9,7 +9,7 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import event, inspect
 
 import crm_core.models_conversations  # noqa: F401 - registers the tables on the metadata
 from crm_core import conversations as store
@@ -113,6 +113,26 @@ def test_given_attachments_when_sent_with_a_message_then_read_back_with_it_and_n
         assert [x.id for x in message.attachments] == ["a-1"]
         assert store.read_attachment(session, "c-1", "a-1")[1] == b"%PDF-1.4 x"
         assert store.get(session, "c-1").last_seq == 1
+
+
+def test_given_many_open_conversations_then_the_live_list_is_one_query(db: Db) -> None:
+    """The supervisor's view asks every 2 s: one statement whatever the number of chats."""
+    for n in range(60):
+        _open(db, f"c-{n:03d}", status=("waiting", "active", "ended")[n % 3])
+    statements: list[str] = []
+
+    def count(*args: object) -> None:
+        if not str(args[2]).startswith("BEGIN"):  # SQLite's explicit BEGIN is no query
+            statements.append(str(args[2]))
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        with db.sessions() as session:
+            live = store.in_statuses(session, ["waiting", "offered", "active", "wrap_up"])
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert len(live) == 40
+    assert len(statements) == 1
 
 
 def test_given_migration_0008_then_it_matches_the_models_and_downgrades_and_upgrades(db: Db) -> None:
