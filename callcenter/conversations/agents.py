@@ -85,11 +85,17 @@ class AgentSide(VisitorSide):
         stored = await self.append(
             conversation_id, Sender.AGENT, agent_id, text, (S.ACTIVE,), client_id, attachments
         )
-        if self._channel(conversation_id) is Channel.EMAIL and self.reply_sender is not None:
-            view = view_of(await self.store.get(conversation_id))
-            if view.channel is Channel.EMAIL:
-                await self.reply_sender.send_reply(view, stored)
+        if self._channel(conversation_id) is Channel.EMAIL:  # an e-mail, or a chat's left message
+            await self._answered_in_writing(conversation_id, stored)
         return stored
+
+    async def _answered_in_writing(self, conversation_id: str, stored: StoredMessage) -> None:
+        """The ticket's first response is now (its SLA timer stops); an e-mail reply goes out."""
+        view = view_of(await self.store.get(conversation_id))
+        if view.ticket_id is not None:
+            await self.store.ticket_responded(view.ticket_id)
+        if view.channel is Channel.EMAIL and self.reply_sender is not None:
+            await self.reply_sender.send_reply(view, stored)
 
     def _channel(self, conversation_id: str) -> Channel | None:
         tracked = self.tracked.get(conversation_id)
