@@ -139,7 +139,9 @@ class RoutingSide(ConversationCore):
 
     async def publish_waiting_places(self) -> None:
         """One round: each waiting visitor whose place or expected wait changed hears of it."""
-        for conversation_id, tracked in list(self.tracked.items()):
+        for n, (conversation_id, tracked) in enumerate(list(self.tracked.items())):
+            if n % 100 == 99:
+                await asyncio.sleep(0)  # a thousand waiting chats must not hold the loop at once
             if tracked.status is not S.WAITING:
                 continue
             wait = await self.place_of(conversation_id)
