@@ -35,7 +35,7 @@ from aiosmtpd.controller import Controller
 
 DOVECOT = "/usr/sbin/dovecot"
 IMAP_USER = "support"
-IMAP_PASSWORD = 'imap-"Se\\cret-7f3a'  # noqa: S105 (a quote and a backslash: the log test looks for it)
+IMAP_PASSWORD = 'imap-"Se\\cret-7f3a'  # a quote and a backslash: the log test
 
 
 def free_port() -> int:

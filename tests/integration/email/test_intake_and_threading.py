@@ -163,7 +163,8 @@ async def test_given_the_service_refuses_once_when_retried_then_one_conversation
     # The same mail delivered again (a copy in the folder) is not a second message.
     imap_server.deliver(make_mail(message_id="<once@customer.example>"))
     assert await _take_in(channel) == {Outcome.DUPLICATE: 1}
-    assert len(fake.opened) == 1 and fake.added == []
+    assert len(fake.opened) == 1
+    assert fake.added == []
     assert len(await smtp_server.wait_for(1)) == 1
     await channel.intake.close()
 

@@ -57,7 +57,10 @@ def test_given_a_mail_larger_than_allowed_when_parsed_then_quarantined_as_too_la
 
 
 def test_given_an_unknown_charset_when_parsed_then_quarantined_not_guessed() -> None:
-    raw = b"From: a@customer.example\r\nSubject: x\r\nContent-Type: text/plain; charset=x-no-such-charset\r\n\r\nbody\r\n"
+    raw = (
+        b"From: a@customer.example\r\nSubject: x\r\n"
+        b"Content-Type: text/plain; charset=x-no-such-charset\r\n\r\nbody\r\n"
+    )
     parsed = parse_mail(raw, 10_000)
     assert isinstance(parsed, Quarantine)
     assert parsed.reason == QUARANTINE_BROKEN_MIME
@@ -72,13 +75,15 @@ def test_given_html_only_when_parsed_then_text_is_the_markup_stripped_and_html_i
     assert isinstance(parsed, ParsedMail)
     assert parsed.text.splitlines()[0] == "Hello & welcome"
     assert "alert" not in parsed.text
-    assert parsed.html is not None and "<script>" in parsed.html
+    assert parsed.html is not None
+    assert "<script>" in parsed.html
 
 
 def test_given_no_message_id_when_parsed_then_a_stable_one_is_derived_from_the_bytes() -> None:
     raw = b"From: a@customer.example\r\nSubject: x\r\n\r\nbody\r\n"
     first, second = parse_mail(raw, 10_000), parse_mail(raw, 10_000)
-    assert isinstance(first, ParsedMail) and isinstance(second, ParsedMail)
+    assert isinstance(first, ParsedMail)
+    assert isinstance(second, ParsedMail)
     assert first.message_id == second.message_id
     assert first.message_id.endswith("@missing.invalid>")
 
