@@ -7,6 +7,7 @@ Every mail carries ``X-Loop: <our address>`` (a copy that comes back to us is re
 from __future__ import annotations
 
 import dataclasses
+import email.policy
 import email.utils
 from email.message import EmailMessage
 
@@ -24,6 +25,11 @@ class Envelope:
     to_name: str
     message_id: str
     at: float
+
+
+def wire_bytes(message: EmailMessage) -> bytes:
+    """The mail as sent: CRLF line ends (``policy.SMTP``)."""
+    return message.as_bytes(policy=email.policy.SMTP)
 
 
 def new_message_id(settings: EmailSettings, token: str) -> str:

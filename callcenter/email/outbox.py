@@ -15,6 +15,7 @@ from email.message import EmailMessage
 import aiosmtplib
 from sqlalchemy.orm import Session, sessionmaker
 
+from callcenter.email.composing import wire_bytes
 from callcenter.settings_email import EmailSettings
 from crm_core import mail_outbox
 from crm_core.clock import Clock, utc_now
@@ -32,7 +33,7 @@ class SmtpOutbox:
 
     async def queue(self, kind: str, conversation_id: str | None, message: EmailMessage) -> int:
         """Store the mail for sending (the caller's id is its Message-ID) and wake the sender."""
-        raw = message.as_bytes()
+        raw = wire_bytes(message)
         to_address = str(message["To"].addresses[0].addr_spec).lower()
 
         def write() -> int:

@@ -192,7 +192,7 @@ class MailProcessor:
             kind="ack",
             conversation_id=view.conversation_id,
             to_address=mail.from_address,
-            raw=ack.as_bytes(),
+            raw=composing.wire_bytes(ack),
             now=now,
         )
         header = mail_store.HeaderRecord(

@@ -68,7 +68,7 @@ class EmailReplies:
                 thread=chain,
             )
             now = utc_now(self._clock)
-            raw = mail.as_bytes()
+            raw = composing.wire_bytes(mail)
             mail_outbox.enqueue(
                 session,
                 message_id=message_id,
