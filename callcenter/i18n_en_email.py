@@ -13,6 +13,7 @@ TEXTS_EN_EMAIL: Final[dict[str, str]] = {
     "email.disabled": "The e-mail channel is not enabled.",
     "email.bad_customer_link": "Give either an existing customer or the name of a new one.",
     "email.empty_reply": "The reply is empty.",
+    "email.not_yours": "This e-mail conversation is not assigned to you.",
     # quarantine reasons
     "email.quarantine.unparsable": "The message could not be read at all.",
     "email.quarantine.broken_mime": "The message's MIME structure is broken.",

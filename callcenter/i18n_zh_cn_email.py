@@ -12,6 +12,7 @@ TEXTS_ZH_CN_EMAIL: Final[dict[str, str]] = {
     "email.disabled": "电子邮件渠道未启用。",
     "email.bad_customer_link": "请指定一个已有客户，或填写新客户的姓名。",
     "email.empty_reply": "回复内容为空。",
+    "email.not_yours": "此电子邮件会话未分配给您。",
     "email.quarantine.unparsable": "完全无法读取此邮件。",
     "email.quarantine.broken_mime": "此邮件的 MIME 结构已损坏。",
     "email.quarantine.no_sender": "此邮件没有可用的发件人地址。",

@@ -22,6 +22,7 @@ class OutgoingMail:
     raw: bytes
     status: str
     attempts: int
+    created_at: datetime
 
 
 def enqueue(
@@ -53,20 +54,20 @@ def pending(session: Session, limit: int = 100) -> list[OutgoingMail]:
     rows = session.scalars(
         select(OutboxMail).where(OutboxMail.status == "pending").order_by(OutboxMail.id).limit(limit)
     )
-    return [
-        OutgoingMail(r.id, r.message_id, r.kind, r.conversation_id, r.to_address, r.raw, r.status, r.attempts)
-        for r in rows
-    ]
+    return [_view(r) for r in rows]
+
+
+def _view(r: OutboxMail) -> OutgoingMail:
+    return OutgoingMail(
+        r.id, r.message_id, r.kind, r.conversation_id, r.to_address, r.raw, r.status, r.attempts, r.created_at
+    )
 
 
 def all_for(session: Session, conversation_id: str) -> list[OutgoingMail]:
     rows = session.scalars(
         select(OutboxMail).where(OutboxMail.conversation_id == conversation_id).order_by(OutboxMail.id)
     )
-    return [
-        OutgoingMail(r.id, r.message_id, r.kind, r.conversation_id, r.to_address, r.raw, r.status, r.attempts)
-        for r in rows
-    ]
+    return [_view(r) for r in rows]
 
 
 def mark_sent(session: Session, outbox_id: int, now: datetime) -> bool:
