@@ -7,7 +7,8 @@ inline. Reading a quarantined mail's raw bytes is admin-only and audited.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from collections.abc import Awaitable
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from pydantic import BaseModel, Field
@@ -16,12 +17,13 @@ from agent_desktop.auth.deps import CurrentUser, audit_async, require_role
 from agent_desktop.errors import ApiError
 from agent_desktop.state import desktop_of
 from callcenter.conversations.api import ConversationView
-from callcenter.email.desk import EmailDesk, MailView
+from callcenter.email.desk import BadCustomerLink, EmailDesk, EmptyReply, MailView, NotYourEmail
 from callcenter.email.errors import MailNotFound
 from callcenter.errors import CallCenterError
 from callcenter.i18n import translate
 
 router = APIRouter()
+T = TypeVar("T")
 Staff = Annotated[CurrentUser, Depends(require_role("agent", "supervisor", "admin"))]
 Admin = Annotated[CurrentUser, Depends(require_role("admin"))]
 ConversationId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
@@ -54,6 +56,22 @@ def _scope(user: CurrentUser) -> str | None:
 
 def _not_found(user: CurrentUser) -> ApiError:
     return ApiError(404, MailNotFound.code, user.language)
+
+
+_STATUS: dict[type[Exception], int] = {
+    MailNotFound: 404,
+    NotYourEmail: 403,
+    EmptyReply: 422,
+    BadCustomerLink: 422,
+}
+
+
+async def _ask(user: CurrentUser, call: Awaitable[T]) -> T:
+    """The desk's answer, its refusals as this API's statuses (others: the domain handler, 409)."""
+    try:
+        return await call
+    except (MailNotFound, NotYourEmail, EmptyReply, BadCustomerLink) as exc:
+        raise ApiError(_STATUS[type(exc)], exc.code, user.language) from None
 
 
 def _conversation_json(view: ConversationView) -> dict[str, Any]:
@@ -90,7 +108,7 @@ def _mail_json(mail: MailView) -> dict[str, Any]:
 
 @router.get("/api/agent/emails/{conversation_id}")
 async def read_email(conversation_id: ConversationId, user: Staff, request: Request) -> dict[str, Any]:
-    view, mails = await _desk(request, user).mails(conversation_id, _scope(user))
+    view, mails = await _ask(user, _desk(request, user).mails(conversation_id, _scope(user)))
     return {"conversation": _conversation_json(view), "mails": [_mail_json(m) for m in mails]}
 
 
@@ -102,12 +120,8 @@ async def download_attachment(
     user: Staff,
     request: Request,
 ) -> Response:
-    try:
-        filename, _type, data = await _desk(request, user).attachment(
-            conversation_id, _scope(user), raw_id, index
-        )
-    except MailNotFound:
-        raise _not_found(user) from None
+    desk = _desk(request, user)
+    filename, _type, data = await _ask(user, desk.attachment(conversation_id, _scope(user), raw_id, index))
     safe_name = "".join(c if c.isalnum() or c in "._-" else "_" for c in filename)[:100] or "attachment"
     return Response(
         data,
@@ -125,13 +139,14 @@ async def reply(
 ) -> dict[str, Any]:
     if not user.agent_id:
         raise ApiError(409, "desktop.no_agent_link", user.language)
-    message = await _desk(request, user).reply(conversation_id, user.agent_id, body.text, body.client_id)
+    desk = _desk(request, user)
+    message = await _ask(user, desk.reply(conversation_id, user.agent_id, body.text, body.client_id))
     return {"seq": message.seq, "message_id": message.message_id, "at": message.at}
 
 
 @router.get("/api/agent/emails/{conversation_id}/suggestions")
 async def suggestions(conversation_id: ConversationId, user: Staff, request: Request) -> list[dict[str, Any]]:
-    hits = await _desk(request, user).suggestions(conversation_id, _scope(user))
+    hits = await _ask(user, _desk(request, user).suggestions(conversation_id, _scope(user)))
     return [{"id": h.id, "title": h.title, "snippet": h.snippet} for h in hits]
 
 
@@ -140,12 +155,10 @@ async def link_sender(
     conversation_id: ConversationId, body: SenderLink, user: Staff, request: Request
 ) -> dict[str, Any]:
     """Unknown sender: add the address to an existing customer, or create a customer with it."""
-    try:
-        customer_id = await _desk(request, user).link_sender(
-            conversation_id, _scope(user), body.customer_id, body.name
-        )
-    except MailNotFound:
-        raise _not_found(user) from None
+    desk = _desk(request, user)
+    customer_id = await _ask(
+        user, desk.link_sender(conversation_id, _scope(user), body.customer_id, body.name)
+    )
     await audit_async(
         request, user, "email.link_sender", f"customer:{customer_id}", {"conversation": conversation_id}
     )
