@@ -9,10 +9,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from typing import Protocol
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from callcenter.conversations.api import ConversationPort, ReplySender, TranscriptMailer
+from callcenter.email.desk import EmailDesk
 from callcenter.email.imap_wire import ImapCredentialFilter, guard_imap_logs, unguard_imap_logs
 from callcenter.email.intake import ImapIntake
 from callcenter.email.outbox import SmtpOutbox
@@ -38,6 +40,7 @@ class EmailChannel:
         self._stored = asyncio.Event()
         self.intake = ImapIntake(settings, sessions, clock, self._stored.set)
         self._replies = EmailReplies(settings, sessions, self.outbox, clock)
+        self.desk = EmailDesk(settings, sessions, conversations, clock)
         self._tasks: list[asyncio.Task[None]] = []
         self._guard: ImapCredentialFilter | None = None
 
@@ -84,6 +87,31 @@ class EmailChannel:
         if self._guard is not None:
             unguard_imap_logs(self._guard)
             self._guard = None
+
+
+class _TakesEmailPorts(ConversationPort, Protocol):
+    def set_reply_sender(self, port: ReplySender) -> None: ...
+
+    def set_transcript_mailer(self, port: TranscriptMailer) -> None: ...
+
+
+async def attach_email_channel(
+    settings: EmailSettings,
+    sessions: sessionmaker[Session],
+    conversations: _TakesEmailPorts,
+    clock: Clock,
+    stack: contextlib.AsyncExitStack,
+) -> EmailChannel | None:
+    """The engine's one call: with ``email.enabled``, build and start the channel, give the
+    conversation service its mail ports, and stop it with the engine. None when disabled."""
+    if not settings.enabled:
+        return None
+    channel = build_email_channel(settings, sessions, conversations, clock)
+    conversations.set_reply_sender(channel.replies)
+    conversations.set_transcript_mailer(channel.transcripts)
+    await channel.start()
+    stack.push_async_callback(channel.stop)
+    return channel
 
 
 def build_email_channel(
