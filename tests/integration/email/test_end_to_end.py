@@ -1,0 +1,143 @@
+"""The e-mail channel end to end: the engine (simulator, real conversation service and ACD) with a
+real dovecot mailbox and a real SMTP server.
+
+New mail → acknowledgement with the ticket number → ticket → ``email`` work item offered to an agent
+→ the agent's reply goes out by SMTP in the thread → the customer's answer joins the same
+conversation and ticket. An auto-reply gets no acknowledgement; a broken MIME mail is quarantined
+and kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from acd.model import Channel
+from callcenter.app import Engine
+from callcenter.conversations.api import ConversationStatus, Sender
+from callcenter.email.rules import tagged_ticket
+from crm_core import mail_store
+from crm_core.models import Ticket
+from crm_core.models_mail import RawMail
+from tests.email_servers import ImapServer, SmtpServer, make_mail
+from tests.unit.email.test_parsing import BROKEN_MULTIPART
+from tests.integration.engine.chat_desk import Offers
+from tests.integration.engine.conftest import engine_settings, sign_in_agents
+from tests.waiting import wait_until
+
+
+@pytest.fixture
+async def engine(tmp_path: Path, imap_server: ImapServer, smtp_server: SmtpServer) -> AsyncIterator[Engine]:
+    email = {
+        "enabled": True,
+        "address": "support@example.com",
+        "imap_host": imap_server.host,
+        "imap_port": imap_server.port,
+        "imap_ssl": False,
+        "imap_user": imap_server.user,
+        "imap_password": imap_server.password,
+        "smtp_host": smtp_server.host,
+        "smtp_port": smtp_server.port,
+        "smtp_starttls": False,
+        "poll_interval_s": 0.5,
+        "retry_interval_s": 0.2,
+        "signatures": {"support": "Example Ltd. support"},
+    }
+    running = Engine(engine_settings(tmp_path, email=email), simulator_mode=True)
+    await running.start()
+    try:
+        yield running
+    finally:
+        await running.stop()
+
+
+async def test_given_a_new_mail_then_ack_ticket_offer_reply_and_the_answer_threads_back(
+    engine: Engine, imap_server: ImapServer, smtp_server: SmtpServer
+) -> None:
+    await sign_in_agents(engine, "1002")
+    offers = Offers(engine.bus.subscribe())
+    imap_server.deliver(make_mail(message_id="<kettle-1@customer.example>", subject="Broken kettle"))
+
+    [ack] = await smtp_server.wait_for(1)
+    ticket_id = tagged_ticket(str(ack.message["Subject"]))
+    assert ticket_id is not None
+    assert ack.rcpt_tos == ("alice@customer.example",)
+    assert ack.message["In-Reply-To"] == "<kettle-1@customer.example>"
+    with engine.contact_center.sessions() as session:
+        ticket = session.get(Ticket, ticket_id)
+        assert ticket is not None
+        assert ticket.subject == "Broken kettle"
+        raw = session.scalars(select(RawMail)).one()
+    cid = raw.conversation_id
+    assert cid is not None
+    offer = await offers.next_for(cid)
+    assert (offer.agent_id, offer.channel, offer.subject) == ("1002", Channel.EMAIL, "Broken kettle")
+    view = await engine.conversations.accept("1002", offer.offer_id)
+    assert (view.status, view.ticket_id) == (ConversationStatus.ACTIVE, ticket_id)
+
+    assert engine.email is not None
+    await engine.email.desk.reply(cid, "1002", "A new kettle is on its way.", "r-1")
+    reply = (await smtp_server.wait_for(2))[1].message
+    assert reply["Subject"] == f"Re: Broken kettle [#T-{ticket_id}]"
+    assert reply["In-Reply-To"] == "<kettle-1@customer.example>"
+    assert (
+        reply.get_content()
+        .replace("\r\n", "\n")
+        .startswith("A new kettle is on its way.\n\n-- \nExample Ltd. support\n")
+    )
+
+    imap_server.deliver(
+        make_mail(
+            subject=f"Re: Broken kettle [#T-{ticket_id}]",
+            body="Thank you!",
+            message_id="<kettle-2@customer.example>",
+            headers={"In-Reply-To": str(reply["Message-ID"]), "References": str(reply["Message-ID"])},
+        )
+    )
+
+    async def answered() -> bool:
+        return any(m.text == "Thank you!" for m in await engine.conversations.messages(cid))
+
+    await wait_until(answered, timeout=10, what="the customer's answer in the conversation")
+    texts = [(m.sender, m.text) for m in await engine.conversations.messages(cid)]
+    assert texts[-2:] == [
+        (Sender.AGENT, "A new kettle is on its way."),
+        (Sender.CUSTOMER, "Thank you!"),
+    ]
+    assert (await engine.conversations.view(cid)).ticket_id == ticket_id
+    assert len(smtp_server.received) == 2  # the answer got no second acknowledgement
+
+
+async def test_given_an_auto_reply_then_it_is_queued_but_never_acknowledged(
+    engine: Engine, imap_server: ImapServer, smtp_server: SmtpServer
+) -> None:
+    imap_server.deliver(make_mail(subject="Out of office", headers={"Auto-Submitted": "auto-replied"}))
+    imap_server.deliver(make_mail(sender="Bob <bob@customer.example>", subject="A real question"))
+
+    [ack] = await smtp_server.wait_for(1)
+    assert ack.rcpt_tos == ("bob@customer.example",)
+    live = await engine.conversations.live()
+    assert sorted(v.subject for v in live) == ["A real question", "Out of office"]
+    assert engine.email is not None
+    assert engine.email.processor.acknowledgements_refused == {"auto_submitted": 1}
+
+
+async def test_given_a_broken_mime_mail_then_it_is_quarantined_kept_and_nothing_is_queued(
+    engine: Engine, imap_server: ImapServer, smtp_server: SmtpServer
+) -> None:
+    imap_server.deliver(BROKEN_MULTIPART)
+
+    def quarantined() -> bool:
+        with engine.contact_center.sessions() as session:
+            return bool(mail_store.quarantined(session))
+
+    await wait_until(quarantined, timeout=10, what="the broken mail in quarantine")
+    with engine.contact_center.sessions() as session:
+        [kept] = mail_store.quarantined(session)
+    assert kept.raw == BROKEN_MULTIPART
+    assert kept.reason == "email.quarantine.broken_mime"
+    assert await engine.conversations.live() == []
+    assert smtp_server.received == []
