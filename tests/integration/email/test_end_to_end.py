@@ -23,9 +23,9 @@ from crm_core import mail_store
 from crm_core.models import Ticket
 from crm_core.models_mail import RawMail
 from tests.email_servers import ImapServer, SmtpServer, make_mail
-from tests.unit.email.test_parsing import BROKEN_MULTIPART
 from tests.integration.engine.chat_desk import Offers
 from tests.integration.engine.conftest import engine_settings, sign_in_agents
+from tests.unit.email.test_parsing import BROKEN_MULTIPART
 from tests.waiting import wait_until
 
 
