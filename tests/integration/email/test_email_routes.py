@@ -72,7 +72,7 @@ async def _offered_to_1002(desktop: Desktop, imap: ImapServer) -> str:
     return cid
 
 
-async def test_given_an_accepted_mail_when_the_agent_reads_it_then_html_is_sanitized_and_the_attachment_downloads(
+async def test_given_an_accepted_mail_when_read_then_html_is_sanitized_and_the_attachment_downloads(
     desktop: Desktop, imap_server: ImapServer
 ) -> None:
     cid = await _offered_to_1002(desktop, imap_server)
@@ -80,7 +80,7 @@ async def test_given_an_accepted_mail_when_the_agent_reads_it_then_html_is_sanit
         answer = await agent.get(f"/api/agent/emails/{cid}")
         assert answer.status_code == 200, answer.text
         mails = answer.json()["mails"]
-        assert [(m["direction"], m["status"]) for m in mails][0] == ("in", "processed")
+        assert (mails[0]["direction"], mails[0]["status"]) == ("in", "processed")
         assert {m["direction"] for m in mails[1:]} == {"out"}  # our acknowledgement
         mail = mails[0]
         html = mail["safe_html"]
