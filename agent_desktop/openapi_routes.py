@@ -113,6 +113,7 @@ ROUTE_RESPONSES: Final[Mapping[tuple[str, str], Mapping[str, Any | None]]] = {
     ("POST", "/api/ivr/flows/{flow}/rollback"): {"404": _UNKNOWN, "409": _STATE},
     ("POST", "/api/ivr/flows/{flow}/dry-run"): {"404": _UNKNOWN},
     # The e-mail channel (agent_desktop/routes/email.py): 404 also while it is off (email.disabled).
+    ("GET", "/api/agent/emails"): {"404": _UNKNOWN},
     ("GET", "/api/agent/emails/{conversation_id}"): _EMAIL,
     ("GET", "/api/agent/emails/{conversation_id}/mails/{raw_id}/attachments/{index}"): {
         **_EMAIL,

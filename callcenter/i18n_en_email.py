@@ -45,5 +45,7 @@ TEXTS_EN_EMAIL: Final[dict[str, str]] = {
     "ui.email.create_customer": "Create customer",
     "ui.email.linked": "Linked to the customer",
     "ui.email.open": "Open e-mail",
+    "ui.email.none": "No e-mail waiting for you.",
+    "ui.email.new_name": "New customer's name",
     "ui.email.quarantine": "Quarantined mails",
 }

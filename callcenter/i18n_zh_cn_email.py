@@ -41,5 +41,7 @@ TEXTS_ZH_CN_EMAIL: Final[dict[str, str]] = {
     "ui.email.create_customer": "新建客户",
     "ui.email.linked": "已关联到客户",
     "ui.email.open": "打开邮件",
+    "ui.email.none": "没有等待您处理的邮件。",
+    "ui.email.new_name": "新客户姓名",
     "ui.email.quarantine": "隔离的邮件",
 }

@@ -106,6 +106,12 @@ def _mail_json(mail: MailView) -> dict[str, Any]:
     }
 
 
+@router.get("/api/agent/emails")
+async def my_emails(user: Staff, request: Request) -> list[dict[str, Any]]:
+    """The signed-in agent's open e-mail conversations (supervisors and admins: all of them)."""
+    return [_conversation_json(v) for v in await _desk(request, user).mine(_scope(user))]
+
+
 @router.get("/api/agent/emails/{conversation_id}")
 async def read_email(conversation_id: ConversationId, user: Staff, request: Request) -> dict[str, Any]:
     view, mails = await _ask(user, _desk(request, user).mails(conversation_id, _scope(user)))

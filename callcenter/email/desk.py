@@ -124,6 +124,11 @@ class EmailDesk:
             raise NotYourEmail
         return view
 
+    async def mine(self, agent_id: str | None) -> list[ConversationView]:
+        """The open e-mail conversations of this agent (None: everyone's), oldest first."""
+        views = await self._conversations.live(agent_id)
+        return sorted((v for v in views if v.channel == Channel.EMAIL), key=lambda v: v.opened_at)
+
     async def mails(
         self, conversation_id: str, agent_id: str | None
     ) -> tuple[ConversationView, list[MailView]]:
