@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import dataclasses
 import logging
 import random
@@ -24,23 +25,27 @@ import secrets
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
 from pydantic import SecretStr
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from callcenter.app import Engine
 from callcenter.conversations.api import ConversationPort
 from callcenter.email.channel import EmailChannel, build_email_channel
 from callcenter.settings_email import EmailSettings
 from crm_core import mail_store
 from crm_core.db import make_engine, make_session_factory, migrate
+from crm_core.models_conversations import Conversation, ConversationMessage
 from tests.email_servers import SmtpServer, make_mail, running_dovecot
 from tests.fakes.conversations import FakeConversations
+from tests.integration.engine.conftest import engine_settings
 from tests.unit.email.test_parsing import BROKEN_MULTIPART
 
 PG_ADMIN = "host=127.0.0.1 port=5432 user=postgres dbname=test"
@@ -101,10 +106,32 @@ def corpus(count: int, replies: float, broken: float, seed: int = 14) -> tuple[l
     return mails, answering, broken_count
 
 
-def _port(kind: str) -> ConversationPort:
+@contextlib.asynccontextmanager
+async def conversation_service(kind: str, url: str, directory: str) -> AsyncIterator[ConversationPort]:
+    """``engine``: the real service of a started engine (simulator, ACD, this database); ``fake``:
+    the recording fake (the channel alone)."""
     if kind == "fake":
-        return FakeConversations()
-    raise SystemExit(f"unknown service {kind!r}")
+        yield FakeConversations()
+        return
+    settings = engine_settings(Path(directory), database={"url": url})
+    engine = Engine(settings, simulator_mode=True)
+    await engine.start()
+    try:
+        yield engine.conversations
+    finally:
+        await engine.stop()
+
+
+def _handed_over(sessions: sessionmaker[Session]) -> tuple[int, int]:
+    """(conversations, customer messages) the conversation service stored."""
+    with sessions() as session:
+        conversations = session.scalar(select(func.count()).select_from(Conversation)) or 0
+        messages = session.scalar(
+            select(func.count())
+            .select_from(ConversationMessage)
+            .where(ConversationMessage.sender == "customer")
+        )
+    return int(conversations), int(messages or 0)
 
 
 async def run(count: int, pg: bool, replies: float, broken: float, service: str) -> int:
@@ -130,12 +157,14 @@ async def run(count: int, pg: bool, replies: float, broken: float, service: str)
                 smtp_port=smtp.port,
                 smtp_starttls=False,
             )
-            port = _port(service)
-            channel = build_email_channel(settings, sessions, port, _Clock())
-            backend = "postgresql" if pg else "sqlite"
-            return await _measure(
-                _Run(channel, sessions, port, count, answering, broken_count, smtp, backend)
-            )
+            with tempfile.TemporaryDirectory(prefix="email-bench-engine-") as directory:
+                async with conversation_service(service, url, directory) as port:
+                    channel = build_email_channel(settings, sessions, port, _Clock())
+                    backend = "postgresql" if pg else "sqlite"
+                    run = _Run(
+                        channel, sessions, port, count, answering, broken_count, smtp, backend, service
+                    )
+                    return await _measure(run)
     finally:
         smtp.stop()
 
@@ -150,6 +179,7 @@ class _Run:
     broken: int
     smtp: SmtpServer
     backend: str
+    service: str
 
 
 async def _measure(run: _Run) -> int:
@@ -168,19 +198,22 @@ async def _measure(run: _Run) -> int:
     with sessions() as session:
         by_status = mail_store.count_by_status(session)
     total_s = done - started
-    print(f"backend: {backend}")
+    print(f"backend: {backend}, conversation service: {run.service}")
     print(f"fetched and stored raw: {fetched} in {fetched_at - started:.2f} s")
     print(f"processed: {dict((k.value, v) for k, v in outcomes.items())} in {done - fetched_at:.2f} s")
     print(f"intake total: {count} mails in {total_s:.2f} s = {count / total_s:.0f} mails/s (target >= 50)")
     print(f"acknowledgements sent over SMTP: {len(smtp.received)} in {sent_s:.2f} s")
     stored = sum(by_status.values())
-    handed = len(getattr(port, "opened", ())) + len(getattr(port, "added", ()))
+    conversations, handed = _handed_over(sessions) if run.service == "engine" else (0, 0)
+    if run.service == "fake":
+        handed = len(getattr(port, "opened", ())) + len(getattr(port, "added", ()))
+        conversations = len(getattr(port, "opened", ()))
     lost = (count - stored) + by_status.get("new", 0) + (count - broken_count - by_status.get("processed", 0))
     print(
         f"raw stored: {stored}, by status: {by_status}; answers threaded: {answering}; broken: {broken_count}"
     )
-    if handed:
-        print(f"handed to the conversation service: {handed}")
+    print(f"conversation service ({run.service}): {conversations} conversations, {handed} customer messages")
+    lost += count - broken_count - handed
     print(f"lost: {lost}")
     return 0 if lost == 0 and count / total_s >= 50 else 1
 
@@ -193,7 +226,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pg", action="store_true", help="PostgreSQL instead of SQLite")
     parser.add_argument("--replies", type=float, default=0.3, help="share of mails answering an earlier one")
     parser.add_argument("--broken", type=float, default=0.005, help="share of broken MIME mails")
-    parser.add_argument("--service", default="fake", help="conversation service: fake")
+    parser.add_argument(
+        "--service", default="engine", choices=("engine", "fake"), help="conversation service"
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.ERROR)  # the broken mails' quarantine warnings are expected
     return asyncio.run(run(args.mails, args.pg, args.replies, args.broken, args.service))
