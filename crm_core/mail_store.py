@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from crm_core import limits
+from crm_core.models import Ticket
 from crm_core.models_mail import HEADER, MailHeader, MailThread, RawMail
 
 
@@ -149,6 +150,26 @@ def conversation_mails(session: Session, conversation_id: str) -> list[RawMailVi
 def count_by_status(session: Session) -> dict[str, int]:
     rows = session.execute(select(RawMail.status, func.count()).group_by(RawMail.status)).all()
     return {status: int(n) for status, n in rows}
+
+
+# -- the ticket's first-response timer --------------------------------------------------------------
+
+
+def start_first_response_timer(session: Session, ticket_id: int, due: datetime) -> bool:
+    """The e-mail channel's SLA: the first answer is due at ``due`` (False: no such ticket)."""
+    ticket = session.get(Ticket, ticket_id)
+    if ticket is None:
+        return False
+    ticket.first_response_due_at = due
+    return True
+
+
+def first_response_given(session: Session, ticket_id: int, at: datetime) -> None:
+    """Stop the first-response timer once (the first reply that went out)."""
+    ticket = session.get(Ticket, ticket_id)
+    if ticket is not None and ticket.first_responded_at is None:
+        ticket.first_responded_at = at
+        ticket.updated_at = at
 
 
 # -- threads and headers ------------------------------------------------------------------------

@@ -15,6 +15,7 @@ import asyncio
 import enum
 import logging
 import secrets
+from datetime import timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -110,7 +111,7 @@ class MailProcessor:
             await asyncio.to_thread(self._record_reply, raw_id, thread_id, parsed, stored.seq)
             return Outcome.THREADED
         view = await self._conversations.open_email(incoming)
-        await asyncio.to_thread(self._record_new, raw_id, view, parsed, queue)
+        await asyncio.to_thread(self._record_new, row, view, parsed, queue)
         self._outbox.kick()
         return Outcome.OPENED
 
@@ -159,7 +160,10 @@ class MailProcessor:
             mail_store.add_header(session, self._header(conversation_id, mail, seq, raw_id), now)
             mail_store.mark_processed(session, raw_id, conversation_id, mail.from_address, mail.subject, now)
 
-    def _record_new(self, raw_id: int, view: ConversationView, mail: ParsedMail, queue: str) -> None:
+    def _record_new(
+        self, row: mail_store.RawMailView, view: ConversationView, mail: ParsedMail, queue: str
+    ) -> None:
+        raw_id = row.id
         cid = view.conversation_id
         with self._sessions.begin() as session:
             now = utc_now(self._clock)
@@ -168,6 +172,9 @@ class MailProcessor:
             )
             mail_store.save_thread(session, thread, now)
             mail_store.add_header(session, self._header(cid, mail, view.last_seq or None, raw_id), now)
+            if view.ticket_id is not None:
+                due = row.received_at + timedelta(hours=self._settings.first_response_sla_h)  # from intake
+                mail_store.start_first_response_timer(session, view.ticket_id, due)
             self._acknowledge(session, view, mail)
             mail_store.mark_processed(session, raw_id, cid, mail.from_address, mail.subject, now)
 

@@ -78,6 +78,8 @@ class EmailReplies:
                 raw=raw,
                 now=now,
             )
+            if conversation.ticket_id is not None:
+                mail_store.first_response_given(session, conversation.ticket_id, now)
             if thread is not None:
                 record = mail_store.HeaderRecord(
                     cid, "out", message_id, chain[0], " ".join(chain[1][-20:]) or None, seq=message.seq

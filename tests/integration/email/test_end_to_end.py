@@ -10,6 +10,7 @@ and kept.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -71,6 +72,9 @@ async def test_given_a_new_mail_then_ack_ticket_offer_reply_and_the_answer_threa
         assert ticket is not None
         assert ticket.subject == "Broken kettle"
         raw = session.scalars(select(RawMail)).one()
+        # The e-mail first-response SLA (email.first_response_sla_h, 4 h by default) runs from intake.
+        assert ticket.first_response_due_at - raw.received_at == timedelta(hours=4)
+        assert ticket.first_responded_at is None
     cid = raw.conversation_id
     assert cid is not None
     offer = await offers.next_for(cid)
@@ -88,6 +92,10 @@ async def test_given_a_new_mail_then_ack_ticket_offer_reply_and_the_answer_threa
         .replace("\r\n", "\n")
         .startswith("A new kettle is on its way.\n\n-- \nExample Ltd. support\n")
     )
+    with engine.contact_center.sessions() as session:
+        answered_ticket = session.get(Ticket, ticket_id)
+        assert answered_ticket is not None
+        assert answered_ticket.first_responded_at is not None  # the timer stopped at the reply
 
     imap_server.deliver(
         make_mail(
