@@ -172,6 +172,13 @@ def first_response_given(session: Session, ticket_id: int, at: datetime) -> None
         ticket.updated_at = at
 
 
+def ticket_customer(session: Session, ticket_id: int, customer_id: int) -> None:
+    """An unknown sender's ticket goes to the customer they were linked to (only when it had none)."""
+    ticket = session.get(Ticket, ticket_id)
+    if ticket is not None and ticket.customer_id is None:
+        ticket.customer_id = customer_id
+
+
 # -- threads and headers ------------------------------------------------------------------------
 
 

@@ -20,6 +20,7 @@ from callcenter.conversations.api import ConversationPort, ConversationView, Sto
 from callcenter.email.errors import EmailError, MailNotFound, NotAnEmailConversation
 from callcenter.email.parsing import ParsedMail, parse_mail
 from callcenter.settings_email import EmailSettings
+from crm_core import conversations as conversation_store
 from crm_core import mail_outbox, mail_store
 from crm_core.clock import Clock
 from crm_core.customers import CustomerDraft, CustomerService
@@ -218,11 +219,16 @@ class EmailDesk:
                     raise MailNotFound
                 if customer_id is not None:
                     service.add_email(session, customer_id, address)
-                    return customer_id
-                assert new_name is not None
-                return service.create(
-                    session, CustomerDraft(display_name=new_name.strip(), emails=(address,))
-                )
+                    linked = customer_id
+                else:
+                    assert new_name is not None
+                    draft = CustomerDraft(display_name=new_name.strip(), emails=(address,))
+                    linked = service.create(session, draft)
+                # This conversation and its ticket are the customer's now too (the CRM timeline).
+                conversation_store.change(session, conversation_id, customer_id=linked)
+                if view.ticket_id is not None:
+                    mail_store.ticket_customer(session, view.ticket_id, linked)
+                return linked
 
         return await asyncio.to_thread(write)
 

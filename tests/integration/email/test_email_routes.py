@@ -134,6 +134,7 @@ async def test_given_an_agent_when_replying_and_linking_the_sender_then_mail_goe
             select(AuditEntry.action).where(AuditEntry.action == "email.link_sender")
         ).all()
     assert owners == [customer_id]
+    assert (await desktop.engine.conversations.view(cid)).customer_id == customer_id
     assert audited == ["email.link_sender"]
 
 
