@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from crm_core import limits
 from crm_core.models import Ticket
+from crm_core.models_conversations import Conversation, ConversationMessage
 from crm_core.models_mail import HEADER, MailHeader, MailThread, RawMail
 
 
@@ -82,6 +83,7 @@ def store_raw(
         sha256=hashlib.sha256(raw).hexdigest(),
         received_at=now,
         status="new",
+        attempts=0,
     )
     session.add(row)
     session.flush()
@@ -104,6 +106,26 @@ def unprocessed(session: Session, limit: int = 500) -> list[int]:
 def raw_mail(session: Session, raw_id: int) -> RawMailView | None:
     row = session.get(RawMail, raw_id)
     return None if row is None else _raw_view(row)
+
+
+def begin_attempt(session: Session, raw_id: int) -> int:
+    """Count a hand-over about to start; the attempts before this one."""
+    row = session.get(RawMail, raw_id)
+    if row is None:
+        return 0
+    row.attempts += 1
+    return row.attempts - 1
+
+
+def conversation_of_mail(session: Session, address: str, client_id: str) -> str | None:
+    """The conversation the service stored this mail in (its ``client_id`` from the Message-ID), if
+    an earlier attempt got through before the channel could record it."""
+    return session.scalar(
+        select(Conversation.id)
+        .join(ConversationMessage, ConversationMessage.conversation_id == Conversation.id)
+        .where(Conversation.customer_address == address, ConversationMessage.client_id == client_id)
+        .limit(1)
+    )
 
 
 def quarantine(session: Session, raw_id: int, reason: str, detail: str, now: datetime) -> None:

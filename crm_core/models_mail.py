@@ -44,6 +44,7 @@ class RawMail(Base):
     __table_args__ = (
         UniqueConstraint("source", "uidvalidity", "uid", name="uq_mail_raw_source_uid"),
         CheckConstraint("status IN ('new', 'processed', 'quarantined')", name="ck_mail_raw_status"),
+        CheckConstraint("attempts >= 0", name="ck_mail_raw_attempts"),
         Index("ix_mail_raw_status", "status", "id"),
     )
 
@@ -56,6 +57,8 @@ class RawMail(Base):
     sha256: Mapped[str] = mapped_column(String(SHA256_HEX))
     received_at: Mapped[datetime] = mapped_column(UTCDateTime())
     status: Mapped[str] = mapped_column(String(16))
+    # Hand-overs to the conversation service begun: above 0, an earlier try may have got through.
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
     reason: Mapped[str | None] = mapped_column(String(limits.CODE))
     detail: Mapped[str | None] = mapped_column(String(limits.REASON))
     from_address: Mapped[str | None] = mapped_column(String(limits.EMAIL))

@@ -20,6 +20,7 @@ from datetime import timedelta
 from sqlalchemy.orm import Session, sessionmaker
 
 from callcenter.conversations.api import ConversationPort, ConversationView, IncomingEmail
+from callcenter.conversations.email import mail_client_id
 from callcenter.email import composing
 from callcenter.email.outbox import SmtpOutbox
 from callcenter.email.parsing import ParsedMail, Quarantine, parse_mail
@@ -106,11 +107,16 @@ class MailProcessor:
             queue=queue,
             skills=skills,
         )
-        if thread_id is not None:
+        earlier = await asyncio.to_thread(self._begin_attempt, raw_id)
+        if thread_id is not None:  # the service stores a Message-ID once: a retry is harmless
             stored = await self._conversations.add_customer_email(thread_id, incoming)
             await asyncio.to_thread(self._record_reply, raw_id, thread_id, parsed, stored.seq)
             return Outcome.THREADED
-        view = await self._conversations.open_email(incoming)
+        got_through = await asyncio.to_thread(self._got_through, parsed) if earlier else None
+        if got_through is not None:  # opened before a crash, not recorded: no second conversation
+            view = await self._conversations.view(got_through)
+        else:
+            view = await self._conversations.open_email(incoming)
         await asyncio.to_thread(self._record_new, row, view, parsed, queue)
         self._outbox.kick()
         return Outcome.OPENED
@@ -118,6 +124,16 @@ class MailProcessor:
     def _read(self, raw_id: int) -> mail_store.RawMailView | None:
         with self._sessions() as session:
             return mail_store.raw_mail(session, raw_id)
+
+    def _begin_attempt(self, raw_id: int) -> int:
+        with self._sessions.begin() as session:
+            return mail_store.begin_attempt(session, raw_id)
+
+    def _got_through(self, mail: ParsedMail) -> str | None:
+        with self._sessions() as session:
+            return mail_store.conversation_of_mail(
+                session, mail.from_address, mail_client_id(mail.message_id)
+            )
 
     def _quarantine(self, raw_id: int, quarantine: Quarantine) -> None:
         with self._sessions.begin() as session:

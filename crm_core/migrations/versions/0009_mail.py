@@ -31,6 +31,7 @@ def upgrade() -> None:
         sa.Column("sha256", sa.String(length=64), nullable=False),
         sa.Column("received_at", _WHEN, nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column("reason", sa.String(length=32), nullable=True),
         sa.Column("detail", sa.String(length=200), nullable=True),
         sa.Column("from_address", sa.String(length=254), nullable=True),
@@ -38,6 +39,7 @@ def upgrade() -> None:
         sa.Column("conversation_id", sa.String(length=64), nullable=True),
         sa.Column("processed_at", _WHEN, nullable=True),
         sa.CheckConstraint("status IN ('new', 'processed', 'quarantined')", name="ck_mail_raw_status"),
+        sa.CheckConstraint("attempts >= 0", name="ck_mail_raw_attempts"),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("source", "uidvalidity", "uid", name="uq_mail_raw_source_uid"),
     )

@@ -15,15 +15,21 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
 
 from acd.model import Channel
 from callcenter.app import Engine
-from callcenter.conversations.api import ConversationStatus, Sender
+from callcenter.clock import SystemClock
+from callcenter.conversations.api import ConversationStatus, IncomingEmail, Sender
+from callcenter.email.channel import build_email_channel
+from callcenter.email.parsing import ParsedMail, parse_mail
+from callcenter.email.processing import Outcome
 from callcenter.email.rules import tagged_ticket
 from crm_core import mail_store
 from crm_core.models import Ticket
 from crm_core.models_mail import RawMail
 from tests.email_servers import ImapServer, SmtpServer, make_mail
+from tests.integration.email.conftest import email_settings
 from tests.integration.engine.chat_desk import Offers
 from tests.integration.engine.conftest import engine_settings, sign_in_agents
 from tests.unit.email.test_parsing import BROKEN_MULTIPART
@@ -149,3 +155,48 @@ async def test_given_a_broken_mime_mail_then_it_is_quarantined_kept_and_nothing_
     assert kept.reason == "email.quarantine.broken_mime"
     assert await engine.conversations.live() == []
     assert smtp_server.received == []
+
+
+async def test_given_a_crash_after_the_service_took_a_mail_when_processed_again_then_no_second_conversation(
+    tmp_path: Path, imap_server: ImapServer, smtp_server: SmtpServer
+) -> None:
+    """The state a crash between ``open_email`` and the channel's own commit leaves: the mail is
+    stored raw and still ``new`` with one attempt counted, and the service has the conversation."""
+    running = Engine(engine_settings(tmp_path), simulator_mode=True)  # e-mail off: the test drives it
+    await running.start()
+    try:
+        sessions = running.contact_center.sessions
+        channel = build_email_channel(
+            email_settings(imap_server, smtp_server), sessions, running.conversations, SystemClock()
+        )
+        imap_server.deliver(make_mail(message_id="<crash-1@customer.example>"))
+        await channel.intake.fetch_new()
+        with sessions.begin() as session:
+            [raw_id] = mail_store.unprocessed(session)
+            mail_store.begin_attempt(session, raw_id)
+        parsed = parse_mail(stored_raw(sessions, raw_id), 10_000_000)
+        assert isinstance(parsed, ParsedMail)
+        first = await running.conversations.open_email(
+            IncomingEmail("support@example.com", parsed.from_address, parsed.from_name, parsed.subject,
+                          parsed.text, parsed.message_id, parsed.language, "support")
+        )  # fmt: skip
+
+        assert await channel.processor.process_pending() == {Outcome.OPENED: 1}
+        await channel.outbox.flush()
+
+        assert [v.conversation_id for v in await running.conversations.live()] == [first.conversation_id]
+        [ack] = await smtp_server.wait_for(1)
+        assert ack.message["Subject"] == f"We received your message [#T-{first.ticket_id}]"
+        with sessions() as session:
+            thread = mail_store.thread(session, first.conversation_id)
+        assert thread is not None
+        await channel.intake.close()
+    finally:
+        await running.stop()
+
+
+def stored_raw(sessions: sessionmaker[Session], raw_id: int) -> bytes:
+    with sessions() as session:
+        row = mail_store.raw_mail(session, raw_id)
+    assert row is not None
+    return row.raw
