@@ -79,6 +79,13 @@ def mark_sent(session: Session, outbox_id: int, now: datetime) -> bool:
     return True
 
 
+def mark_rejected(session: Session, outbox_id: int, error: str) -> None:
+    """The server refused this mail for good (a 5xx): it is kept, and no longer tried."""
+    row = session.get(OutboxMail, outbox_id)
+    if row is not None and row.status == "pending":
+        row.status, row.attempts, row.last_error = "rejected", row.attempts + 1, error[: limits.REASON]
+
+
 def mark_failed(session: Session, outbox_id: int, error: str) -> None:
     row = session.get(OutboxMail, outbox_id)
     if row is not None and row.status == "pending":

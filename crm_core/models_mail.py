@@ -7,7 +7,8 @@
   tag ``[#T-123]`` is trusted only from that address).
 - ``mail_headers``: Message-ID / In-Reply-To / References of every mail in a conversation, both ways.
 - ``mail_outbox``: what we send, written before the SMTP attempt; ``message_id`` is fixed when the
-  row is written, so a retry after a failure sends the same mail, and a sent row is never sent again.
+  row is written, so a retry after a failure sends the same mail, and a sent row is never sent again;
+  ``rejected``: the server refused it for good (5xx), kept with the server's answer.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from crm_core.db_types import IdType, UTCDateTime
 from crm_core.models import Base
 
 RAW_STATUSES = ("new", "processed", "quarantined")
-OUTBOX_STATUSES = ("pending", "sent")
+OUTBOX_STATUSES = ("pending", "sent", "rejected")
 OUTBOX_KINDS = ("ack", "reply", "transcript")
 CONVERSATION_ID = 64
 HEADER = 998  # RFC 5322's line limit: longer Message-IDs are cut, never rejected
@@ -102,7 +103,7 @@ class MailHeader(Base):
 class OutboxMail(Base):
     __tablename__ = "mail_outbox"
     __table_args__ = (
-        CheckConstraint("status IN ('pending', 'sent')", name="ck_mail_outbox_status"),
+        CheckConstraint("status IN ('pending', 'sent', 'rejected')", name="ck_mail_outbox_status"),
         CheckConstraint("kind IN ('ack', 'reply', 'transcript')", name="ck_mail_outbox_kind"),
         CheckConstraint("attempts >= 0", name="ck_mail_outbox_attempts"),
         Index("ix_mail_outbox_status", "status", "id"),

@@ -218,6 +218,14 @@ class _Recorder:
     def __init__(self, server: SmtpServer) -> None:
         self.server = server
 
+    async def handle_RCPT(
+        self, _server: Any, _session: Any, envelope: Any, address: str, _options: list[str]
+    ) -> str:
+        if address.lower() in self.server.refuse:
+            return "550 5.1.1 no such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
     async def handle_DATA(self, _server: Any, _session: Any, envelope: Any) -> str:
         self.server.received.append(
             ReceivedMail(envelope.mail_from, tuple(envelope.rcpt_tos), bytes(envelope.original_content))
@@ -232,6 +240,7 @@ class SmtpServer:
         self.host = "127.0.0.1"
         self.port = free_port()
         self.received: list[ReceivedMail] = []
+        self.refuse: set[str] = set()  # recipients answered with 550
         self._controller: Controller | None = None
 
     def start(self) -> None:

@@ -69,24 +69,41 @@ class SmtpOutbox:
         )
 
     async def flush(self) -> int:
-        """Send what is pending, oldest first; stop at the first failure (the server is down)."""
+        """Send everything pending, oldest first; stop at the first failure that is not this mail's
+        own (the server is down: the loop retries). A mail the server refuses for good (5xx) is
+        marked rejected and the others go on."""
         async with self._lock:
-            batch = await asyncio.to_thread(self._pending)
-            if not batch:
-                return 0
             sent = 0
-            try:
-                async with self._client() as smtp:
-                    for mail in batch:
+            while True:
+                batch = await asyncio.to_thread(self._pending)
+                if not batch:
+                    return sent
+                done, stopped = await self._send(batch)
+                sent += done
+                if stopped:
+                    return sent
+
+    async def _send(self, batch: list[mail_outbox.OutgoingMail]) -> tuple[int, bool]:
+        sent, current = 0, batch[0]
+        try:
+            async with self._client() as smtp:
+                for mail in batch:
+                    current = mail
+                    try:
                         await smtp.sendmail(self._settings.address, [mail.to_address], mail.raw)
-                        await asyncio.to_thread(self._mark_sent, mail.id)
-                        sent += 1
-            except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
-                failed = batch[sent] if sent < len(batch) else None
-                if failed is not None:
-                    await asyncio.to_thread(self._mark_failed, failed.id, type(exc).__name__)
-                log.warning("smtp send failed; will retry", extra={"error": type(exc).__name__, "sent": sent})
-            return sent
+                    except (aiosmtplib.SMTPRecipientsRefused, aiosmtplib.SMTPResponseException) as exc:
+                        if not _permanent(exc):
+                            raise
+                        await asyncio.to_thread(self._mark_rejected, mail.id, _answer(exc))
+                        log.warning("smtp refused a mail for good", extra={"outbox_id": mail.id})
+                        continue
+                    await asyncio.to_thread(self._mark_sent, mail.id)
+                    sent += 1
+        except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
+            await asyncio.to_thread(self._mark_failed, current.id, type(exc).__name__)
+            log.warning("smtp send failed; will retry", extra={"error": type(exc).__name__, "sent": sent})
+            return sent, True
+        return sent, False
 
     def _pending(self) -> list[mail_outbox.OutgoingMail]:
         with self._sessions() as session:
@@ -95,6 +112,10 @@ class SmtpOutbox:
     def _mark_sent(self, outbox_id: int) -> None:
         with self._sessions.begin() as session:
             mail_outbox.mark_sent(session, outbox_id, utc_now(self._clock))
+
+    def _mark_rejected(self, outbox_id: int, answer: str) -> None:
+        with self._sessions.begin() as session:
+            mail_outbox.mark_rejected(session, outbox_id, answer)
 
     def _mark_failed(self, outbox_id: int, error: str) -> None:
         with self._sessions.begin() as session:
@@ -110,3 +131,19 @@ class SmtpOutbox:
                 await self.flush()
             except Exception:  # the loop must outlive a database hiccup; the row stays pending
                 log.exception("outbox flush failed")
+
+
+def _permanent(exc: aiosmtplib.SMTPException) -> bool:
+    """A 5xx answer about this mail (a 4xx, or anything else, is worth another try)."""
+    if isinstance(exc, aiosmtplib.SMTPRecipientsRefused):
+        return all(500 <= r.code < 600 for r in exc.recipients)
+    return isinstance(exc, aiosmtplib.SMTPResponseException) and 500 <= exc.code < 600
+
+
+def _answer(exc: aiosmtplib.SMTPException) -> str:
+    if isinstance(exc, aiosmtplib.SMTPRecipientsRefused) and exc.recipients:
+        first = exc.recipients[0]
+        return f"{first.code} {first.message}"
+    if isinstance(exc, aiosmtplib.SMTPResponseException):
+        return f"{exc.code} {exc.message}"
+    return type(exc).__name__

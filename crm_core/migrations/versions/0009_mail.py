@@ -93,7 +93,7 @@ def _headers_and_outbox() -> None:
         sa.Column("last_error", sa.String(length=200), nullable=True),
         sa.Column("created_at", _WHEN, nullable=False),
         sa.Column("sent_at", _WHEN, nullable=True),
-        sa.CheckConstraint("status IN ('pending', 'sent')", name="ck_mail_outbox_status"),
+        sa.CheckConstraint("status IN ('pending', 'sent', 'rejected')", name="ck_mail_outbox_status"),
         sa.CheckConstraint("kind IN ('ack', 'reply', 'transcript')", name="ck_mail_outbox_kind"),
         sa.CheckConstraint("attempts >= 0", name="ck_mail_outbox_attempts"),
         sa.PrimaryKeyConstraint("id"),

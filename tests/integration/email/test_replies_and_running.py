@@ -136,6 +136,43 @@ async def test_given_a_chat_transcript_when_mailed_then_it_lists_the_messages_in
     assert lines[3].endswith("1001: 您好，请问有什么可以帮您？")
 
 
+async def test_given_a_recipient_refused_for_good_when_sending_then_it_is_rejected_and_the_rest_goes_out(
+    db: Db, imap_server: ImapServer, smtp_server: SmtpServer, clock: FakeClock
+) -> None:
+    channel = build_email_channel(
+        email_settings(imap_server, smtp_server), db.sessions, FakeConversations(), clock
+    )
+    smtp_server.refuse.add("gone@customer.example")
+    view = ConversationView(
+        "chat-2",
+        Channel.CHAT,
+        ConversationStatus.ENDED,
+        "support",
+        "en",
+        None,
+        "Ann",
+        None,
+        "",
+        "1001",
+        (),
+        None,
+        0.0,
+        0,
+    )
+    await channel.transcripts.send_transcript(view, (), "gone@customer.example")
+    await channel.transcripts.send_transcript(view, (), "ann@customer.example")
+
+    assert await channel.outbox.flush() == 1
+    assert await channel.outbox.flush() == 0  # the refused one is not tried again
+
+    [mail] = smtp_server.received
+    assert mail.rcpt_tos == ("ann@customer.example",)
+    with db.sessions() as session:
+        assert mail_outbox.pending(session) == []
+        statuses = [(m.to_address, m.status) for m in mail_outbox.all_for(session, "chat-2")]
+    assert statuses == [("gone@customer.example", "rejected"), ("ann@customer.example", "sent")]
+
+
 async def test_given_the_started_channel_when_mail_arrives_then_idle_takes_it_in_and_no_secret_is_logged(
     db: Db,
     imap_server: ImapServer,
