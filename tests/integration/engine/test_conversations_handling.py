@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 from sqlalchemy import select
 
+from acd.model import AgentState
 from callcenter.app import Engine
 from callcenter.conversations.api import ConversationStatus, Sender
 from callcenter.pbxsim import SimulatedCaller
@@ -139,3 +141,28 @@ async def test_given_waiting_and_active_chats_when_the_engine_restarts_then_they
         assert "anyone there?" in history
     finally:
         await second.stop()
+
+
+async def test_given_both_sides_ending_at_once_then_it_ends_once_and_the_agent_is_free(
+    engine: Engine,
+) -> None:
+    await sign_in_agents(engine, "1002")
+    offers = Offers(engine.bus.subscribe())
+    chats = engine.conversations
+    cid = (await chats.open_chat(visitor())).conversation.conversation_id
+    await chats.accept("1002", (await offers.next_for(cid)).offer_id)
+
+    views = await asyncio.gather(chats.end(cid, Sender.CUSTOMER, "Ann"), chats.end(cid, Sender.AGENT, "1002"))
+    assert {v.status for v in views} == {ConversationStatus.WRAP_UP}
+    endings = [
+        m
+        for m in await chats.messages(cid)
+        if m.text.startswith(("conversation.system.customer_left", "conversation.system.ended"))
+    ]
+    assert len(endings) == 1
+    await chats.wrap_up(cid, "1002", None, None)
+
+    async def free() -> bool:
+        return "1002" in (await engine.router.snapshot()).agents_by_state[AgentState.AVAILABLE]
+
+    await wait_until(free, what="the agent free again")

@@ -184,3 +184,19 @@ async def test_given_offers_then_only_their_agent_takes_them_and_only_once(engin
     assert (await chats.view(cid)).status is ConversationStatus.WRAP_UP
     with pytest.raises(ConversationClosed):
         await chats.post_customer(cid, "still there?", "v-9")
+
+
+async def test_given_the_queue_closed_when_a_visitor_chats_then_a_left_message_though_agents_are_in(
+    tmp_path: Path,
+) -> None:
+    closed = {"support": {"timezone": "Asia/Shanghai", "days": []}}  # open on no day
+    engine = Engine(engine_settings(tmp_path, chat={"hours": closed}), simulator_mode=True)
+    await engine.start()
+    try:
+        await sign_in_agents(engine, "1002")
+        opened = await engine.conversations.open_chat(visitor())
+        assert opened.conversation.status is ConversationStatus.LEFT_MESSAGE
+        general = await engine.conversations.open_chat(visitor(topic="general", address="198.51.100.5"))
+        assert general.conversation.status is not ConversationStatus.LEFT_MESSAGE  # no hours: always open
+    finally:
+        await engine.stop()
