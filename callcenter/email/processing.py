@@ -101,7 +101,7 @@ class MailProcessor:
             from_address=parsed.from_address,
             from_name=parsed.from_name,
             subject=parsed.subject,
-            text=parsed.text,
+            text=parsed.text or parsed.subject,  # a photo alone: the agent still sees what it is about
             message_id=parsed.message_id,
             language=parsed.language,
             queue=queue,

@@ -200,3 +200,25 @@ def stored_raw(sessions: sessionmaker[Session], raw_id: int) -> bytes:
         row = mail_store.raw_mail(session, raw_id)
     assert row is not None
     return row.raw
+
+
+async def test_given_mails_without_text_then_they_open_and_join_conversations_all_the_same(
+    engine: Engine, imap_server: ImapServer, smtp_server: SmtpServer
+) -> None:
+    imap_server.deliver(
+        make_mail(subject="Photo of the damage", body="", message_id="<empty-1@customer.example>")
+    )
+    [ack] = await smtp_server.wait_for(1)
+    imap_server.deliver(
+        make_mail(subject="Re: more", body="", headers={"In-Reply-To": "<empty-1@customer.example>"})
+    )
+
+    def all_processed() -> bool:
+        with engine.contact_center.sessions() as session:
+            return mail_store.count_by_status(session) == {"processed": 2}
+
+    await wait_until(all_processed, timeout=10, what="both mails processed")
+    [view] = await engine.conversations.live()
+    texts = [m.text for m in await engine.conversations.messages(view.conversation_id)]
+    assert texts == ["Photo of the damage", "Re: more"]  # the subject stands in for a missing text
+    assert ack.message["Subject"].endswith(f"[#T-{view.ticket_id}]")
