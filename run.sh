@@ -32,6 +32,8 @@ system_deps() {
   if [ "${1:-}" = test ]; then
     command -v chromium >/dev/null 2>&1 || missing+=(chromium)
     fc-list 2>/dev/null | grep -qi "noto.*cjk" || missing+=(fonts-noto-cjk)
+    # The e-mail tests start a real IMAP server (tests/email_servers.py).
+    [ -x /usr/sbin/dovecot ] || missing+=(dovecot-imapd)
   fi
   [ ${#missing[@]} -eq 0 ] && return 0
   echo "installing ${missing[*]} (apt-get)"

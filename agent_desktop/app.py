@@ -30,7 +30,7 @@ from agent_desktop.errors import (
 from agent_desktop.ivr_editor import EditorContext
 from agent_desktop.ivr_editor import make_router as make_ivr_editor_router
 from agent_desktop.openapi import install_openapi
-from agent_desktop.routes import admin, agent, callbacks, crm, softphone, supervisor, wrap_up
+from agent_desktop.routes import admin, agent, callbacks, crm, email, softphone, supervisor, wrap_up
 from agent_desktop.server import add_status_routes
 from agent_desktop.state import DesktopState, desktop_of
 from ivr_flows.store import FileFlowRepository
@@ -60,6 +60,7 @@ def create_desktop_app(desktop: DesktopState, flow_editor: FlowEditor | None = N
         crm.router,
         supervisor.router,
         admin.router,
+        email.router,
         ws.router,
     ):
         app.include_router(router)

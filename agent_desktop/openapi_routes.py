@@ -36,6 +36,13 @@ _PBX: Final = error_response("The PBX (Asterisk) could not do it now (asterisk.*
 _SCRIPTS: Final = ("text/javascript", "application/javascript")
 _EDITOR: Final = error_response("The flow text or the node asked for cannot be edited (ivr_editor.*).")
 _CALL_CONTROL: Final = {"409": _STATE, "503": _PBX}
+_EMAIL: Final = {
+    "404": _UNKNOWN,
+    "403": error_response(
+        "Not signed in with a role for this route, or another agent's e-mail (email.not_yours)."
+    ),
+    "409": _STATE,
+}
 _CALL_ACTIONS: Final = (
     *("call/recording", "call/hangup", "call/transfer", "call/consult", "call/consult/{step}"),
     *("call/hold", "call/mute", "call/dtmf", "dial"),
@@ -106,4 +113,16 @@ ROUTE_RESPONSES: Final[Mapping[tuple[str, str], Mapping[str, Any | None]]] = {
     ("POST", "/api/ivr/flows/{flow}/publish"): {"404": _UNKNOWN},
     ("POST", "/api/ivr/flows/{flow}/rollback"): {"404": _UNKNOWN, "409": _STATE},
     ("POST", "/api/ivr/flows/{flow}/dry-run"): {"404": _UNKNOWN},
+    # The e-mail channel (agent_desktop/routes/email.py): 404 also while it is off (email.disabled).
+    ("GET", "/api/agent/emails"): {"404": _UNKNOWN},
+    ("GET", "/api/agent/emails/{conversation_id}"): _EMAIL,
+    ("GET", "/api/agent/emails/{conversation_id}/mails/{raw_id}/attachments/{index}"): {
+        **_EMAIL,
+        "200": _file(("application/octet-stream",)),
+    },
+    ("POST", "/api/agent/emails/{conversation_id}/reply"): _EMAIL,
+    ("GET", "/api/agent/emails/{conversation_id}/suggestions"): _EMAIL,
+    ("POST", "/api/agent/emails/{conversation_id}/customer"): _EMAIL,
+    ("GET", "/api/admin/email/quarantine"): {"404": _UNKNOWN},
+    ("GET", "/api/admin/email/raw/{raw_id}"): {"404": _UNKNOWN, "200": _file(("message/rfc822",))},
 }

@@ -28,7 +28,7 @@ _PAGES: Final = {
 _HOME: Final = {"agent": "/agent", "supervisor": "/supervisor", "admin": "/admin"}
 _ASSETS: Final = frozenset(
     {"wire.js", "common.js", "agent.js", "agent_wrapup.js", "callbacks.js", "softphone.js", "supervisor.js"}
-    | {"admin.js", "login.js", "supervisor_waiting.js", "agent_customers.js"}
+    | {"admin.js", "login.js", "supervisor_waiting.js", "agent_customers.js", "agent_email.js"}
     | {"style.css", "favicon.svg"}
     | {"supervisor_channels.js"}
 )

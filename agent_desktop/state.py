@@ -16,6 +16,7 @@ from agent_desktop.auth.session_journal import SessionJournal
 from agent_desktop.auth.sessions import SessionStore
 from agent_desktop.hub import Hub
 from callcenter.contact_center import ContactCenter
+from callcenter.email.desk import EmailDesk
 from callcenter.services import Services
 from callcenter.settings import Settings
 
@@ -34,6 +35,8 @@ class DesktopState:
     # Extra origins allowed to open the WebSocket / post (besides the app's own host).
     allowed_origins: frozenset[str] = frozenset()
     cookie_secure: bool = False
+    # The e-mail channel's desk (callcenter.email.desk); None while ``email.enabled`` is off.
+    email: EmailDesk | None = None
 
     @property
     def dispositions(self) -> dict[str, tuple[str, ...]]:

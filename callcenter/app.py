@@ -49,6 +49,7 @@ from callcenter.clock import SystemClock
 from callcenter.contact_center import ContactCenter
 from callcenter.conversations.service import ConversationService, build_conversations
 from callcenter.demo import OfficeHoursClock, SimulatedPhones, seed_demo_customers, start_demo_simulator
+from callcenter.email.channel import EmailChannel, attach_email_channel
 from callcenter.errors import ConfigError, SpeechModelUnavailable
 from callcenter.pbxsim import PbxSimulator
 from callcenter.routing_config import load_routing_profiles, queues_in_force, routing_agent
@@ -94,6 +95,7 @@ class Engine:
         self.bus = EventBus()
         # Chats and e-mails (built with the calls; None only while the engine starts).
         self._conversations: ConversationService | None = None
+        self.email: EmailChannel | None = None  # with ``email.enabled``
 
     async def start(self) -> None:
         try:
@@ -121,6 +123,9 @@ class Engine:
         )
         # The ACD is in memory: the open conversations wait again (their agents are back by now).
         await self.conversations.restore()
+        self.email = await attach_email_channel(
+            self.settings.email, sessions, self.conversations, SystemClock(), self._stack
+        )
         self._run_task(self.conversations.run_waiting_places(), "conversation-waiting-places")
         self._run_task(self._tick_forever(), "acd-tick")
         self._run_task(self.callbacks.run(), "callback-scheduler")

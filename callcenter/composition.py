@@ -108,6 +108,7 @@ def web_app(
         session_journal=journal,
         allowed_origins=frozenset(web.allowed_origins),
         cookie_secure=web.cookie_secure,
+        email=engine.email.desk if engine.email is not None else None,
     )
     return create_desktop_app(desktop, _flow_editor(engine))
 

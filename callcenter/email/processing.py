@@ -1,0 +1,224 @@
+"""Stored raw mail → conversation: parse, thread, hand to the ConversationPort, acknowledge.
+
+Raw first: the intake has already committed the bytes. Here a mail is ``new`` until the one
+transaction that records its thread, headers, acknowledgement (in the outbox) and the ``processed``
+marker, so a crash before that commit processes it again. A second copy of a Message-ID we already
+took in is marked processed without a second conversation message.
+
+Threading, in order: a stored Message-ID among In-Reply-To / References; else a subject tag
+``[#T-123]`` whose ticket was opened by this very sender address; else a new conversation.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import enum
+import logging
+import secrets
+from datetime import timedelta
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from callcenter.conversations.api import ConversationPort, ConversationView, IncomingEmail
+from callcenter.conversations.email import mail_client_id
+from callcenter.email import composing
+from callcenter.email.outbox import SmtpOutbox
+from callcenter.email.parsing import ParsedMail, Quarantine, parse_mail
+from callcenter.email.rules import acknowledgement_refused, route, tagged_ticket
+from callcenter.errors import CallCenterError
+from callcenter.settings_email import EmailSettings
+from crm_core import mail_outbox, mail_store
+from crm_core.clock import Clock, utc_now
+
+log = logging.getLogger(__name__)
+
+
+class Outcome(enum.StrEnum):
+    OPENED = "opened"
+    THREADED = "threaded"
+    DUPLICATE = "duplicate"
+    QUARANTINED = "quarantined"
+    SKIPPED = "skipped"  # already processed, or not found
+
+
+class MailProcessor:
+    def __init__(
+        self,
+        settings: EmailSettings,
+        sessions: sessionmaker[Session],
+        conversations: ConversationPort,
+        outbox: SmtpOutbox,
+        clock: Clock,
+    ) -> None:
+        self._settings = settings
+        self._sessions = sessions
+        self._conversations = conversations
+        self._outbox = outbox
+        self._clock = clock
+        self._lock = asyncio.Lock()
+        self.acknowledgements_refused: dict[str, int] = {}
+
+    async def process_pending(self) -> dict[Outcome, int]:
+        """Process every stored mail not processed yet, oldest first."""
+        counts: dict[Outcome, int] = {}
+        async with self._lock:
+            while True:
+                ids = await asyncio.to_thread(self._unprocessed)
+                progressed = False
+                for raw_id in ids:
+                    try:
+                        outcome = await self.process_one(raw_id)
+                    except CallCenterError as exc:
+                        log.warning(
+                            "mail not handed over; retried later", extra={"raw_id": raw_id, "code": exc.code}
+                        )
+                        continue
+                    progressed = True
+                    counts[outcome] = counts.get(outcome, 0) + 1
+                if not ids or not progressed:
+                    return counts
+
+    def _unprocessed(self) -> list[int]:
+        with self._sessions() as session:
+            return mail_store.unprocessed(session)
+
+    async def process_one(self, raw_id: int) -> Outcome:
+        row = await asyncio.to_thread(self._read, raw_id)
+        if row is None or row.status != "new":
+            return Outcome.SKIPPED
+        parsed = parse_mail(row.raw, self._settings.max_mail_bytes)
+        if isinstance(parsed, Quarantine):
+            await asyncio.to_thread(self._quarantine, raw_id, parsed)
+            log.warning("mail quarantined", extra={"raw_id": raw_id, "reason": parsed.reason})
+            return Outcome.QUARANTINED
+        known, thread_id = await asyncio.to_thread(self._thread_of, parsed)
+        if known is not None:
+            await asyncio.to_thread(self._mark, raw_id, known, parsed)
+            return Outcome.DUPLICATE
+        queue, skills = route(self._settings, parsed.from_address, parsed.subject)
+        incoming = IncomingEmail(
+            mailbox=self._settings.address,
+            from_address=parsed.from_address,
+            from_name=parsed.from_name,
+            subject=parsed.subject,
+            text=parsed.text or parsed.subject,  # a photo alone: the agent still sees what it is about
+            message_id=parsed.message_id,
+            language=parsed.language,
+            queue=queue,
+            skills=skills,
+        )
+        earlier = await asyncio.to_thread(self._begin_attempt, raw_id)
+        if thread_id is not None:  # the service stores a Message-ID once: a retry is harmless
+            stored = await self._conversations.add_customer_email(thread_id, incoming)
+            await asyncio.to_thread(self._record_reply, raw_id, thread_id, parsed, stored.seq)
+            return Outcome.THREADED
+        got_through = await asyncio.to_thread(self._got_through, parsed) if earlier else None
+        if got_through is not None:  # opened before a crash, not recorded: no second conversation
+            view = await self._conversations.view(got_through)
+        else:
+            view = await self._conversations.open_email(incoming)
+        await asyncio.to_thread(self._record_new, row, view, parsed, queue)
+        self._outbox.kick()
+        return Outcome.OPENED
+
+    def _read(self, raw_id: int) -> mail_store.RawMailView | None:
+        with self._sessions() as session:
+            return mail_store.raw_mail(session, raw_id)
+
+    def _begin_attempt(self, raw_id: int) -> int:
+        with self._sessions.begin() as session:
+            return mail_store.begin_attempt(session, raw_id)
+
+    def _got_through(self, mail: ParsedMail) -> str | None:
+        with self._sessions() as session:
+            return mail_store.conversation_of_mail(
+                session, mail.from_address, mail_client_id(mail.message_id)
+            )
+
+    def _quarantine(self, raw_id: int, quarantine: Quarantine) -> None:
+        with self._sessions.begin() as session:
+            mail_store.quarantine(session, raw_id, quarantine.reason, quarantine.detail, utc_now(self._clock))
+
+    def _thread_of(self, mail: ParsedMail) -> tuple[str | None, str | None]:
+        """(conversation that already has this very mail, conversation this mail answers)."""
+        with self._sessions() as session:
+            known = mail_store.known_incoming(session, mail.message_id)
+            if known is not None:
+                return known, None
+            found = mail_store.thread_by_reference(session, (*mail.in_reply_to, *mail.references))
+            if found is None:
+                ticket = tagged_ticket(mail.subject)
+                if ticket is not None:
+                    found = mail_store.thread_by_ticket(session, ticket, mail.from_address)
+            return None, found
+
+    def _mark(self, raw_id: int, conversation_id: str, mail: ParsedMail) -> None:
+        with self._sessions.begin() as session:
+            now = utc_now(self._clock)
+            mail_store.mark_processed(session, raw_id, conversation_id, mail.from_address, mail.subject, now)
+
+    def _header(
+        self, conversation_id: str, mail: ParsedMail, seq: int | None, raw_id: int
+    ) -> mail_store.HeaderRecord:
+        return mail_store.HeaderRecord(
+            conversation_id=conversation_id,
+            direction="in",
+            message_id=mail.message_id,
+            in_reply_to=mail.in_reply_to[0] if mail.in_reply_to else None,
+            references=" ".join(mail.references) or None,
+            seq=seq,
+            raw_id=raw_id,
+        )
+
+    def _record_reply(self, raw_id: int, conversation_id: str, mail: ParsedMail, seq: int) -> None:
+        with self._sessions.begin() as session:
+            now = utc_now(self._clock)
+            mail_store.add_header(session, self._header(conversation_id, mail, seq, raw_id), now)
+            mail_store.mark_processed(session, raw_id, conversation_id, mail.from_address, mail.subject, now)
+
+    def _record_new(
+        self, row: mail_store.RawMailView, view: ConversationView, mail: ParsedMail, queue: str
+    ) -> None:
+        raw_id = row.id
+        cid = view.conversation_id
+        with self._sessions.begin() as session:
+            now = utc_now(self._clock)
+            thread = mail_store.ThreadView(
+                cid, view.ticket_id, mail.from_address, mail.subject, mail.language, queue
+            )
+            mail_store.save_thread(session, thread, now)
+            mail_store.add_header(session, self._header(cid, mail, view.last_seq or None, raw_id), now)
+            if view.ticket_id is not None:
+                due = row.received_at + timedelta(hours=self._settings.first_response_sla_h)  # from intake
+                mail_store.start_first_response_timer(session, view.ticket_id, due)
+            self._acknowledge(session, view, mail)
+            mail_store.mark_processed(session, raw_id, cid, mail.from_address, mail.subject, now)
+
+    def _acknowledge(self, session: Session, view: ConversationView, mail: ParsedMail) -> None:
+        refused = acknowledgement_refused(mail, self._settings.ours())
+        if not self._settings.acknowledge or view.ticket_id is None:
+            refused = refused or "disabled"
+        if refused is not None:
+            self.acknowledgements_refused[refused] = self.acknowledgements_refused.get(refused, 0) + 1
+            log.info("no acknowledgement", extra={"conversation_id": view.conversation_id, "why": refused})
+            return
+        assert view.ticket_id is not None
+        message_id = composing.new_message_id(self._settings, "ack-" + secrets.token_hex(12))
+        envelope = composing.Envelope(mail.from_address, mail.from_name, message_id, self._clock.now())
+        ack = composing.acknowledgement(
+            self._settings, envelope, view.ticket_id, mail.language, mail.message_id
+        )
+        now = utc_now(self._clock)
+        mail_outbox.enqueue(
+            session,
+            message_id=message_id,
+            kind="ack",
+            conversation_id=view.conversation_id,
+            to_address=mail.from_address,
+            raw=composing.wire_bytes(ack),
+            now=now,
+        )
+        header = mail_store.HeaderRecord(
+            view.conversation_id, "out", message_id, mail.message_id, mail.message_id
+        )
+        mail_store.add_header(session, header, now)
