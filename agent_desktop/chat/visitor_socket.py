@@ -33,7 +33,7 @@ from agent_desktop.chat.wire import (
     visitor_typing,
     wait_json,
 )
-from agent_desktop.errors import translate_code
+from agent_desktop.errors import ApiError, translate_code
 from callcenter.conversations.api import ConversationPort, ConversationView, Sender
 from callcenter.conversations.events import (
     ConversationMessageAdded,
@@ -59,19 +59,22 @@ async def serve_visitor(websocket: WebSocket) -> None:
     if not chat_origin_allowed(websocket, websocket.headers.get("origin")):
         raise WebSocketException(4403, "origin not allowed")
     relay = relay_of(websocket)
+    try:
+        port = conversations(websocket)
+    except ApiError as exc:
+        raise WebSocketException(1013, "chat is not available") from exc
     await websocket.accept()
     try:
-        hello = await _authenticate(websocket)
+        hello = await _authenticate(websocket, port)
         if hello is None:
             return
         view, last_seq = hello
-        session = _VisitorSession(websocket, conversations(websocket), view, relay)
-        await session.run(last_seq)
+        await _VisitorSession(websocket, port, view, relay).run(last_seq)
     except WebSocketDisconnect:
         pass
 
 
-async def _authenticate(websocket: WebSocket) -> tuple[ConversationView, int] | None:
+async def _authenticate(websocket: WebSocket, port: ConversationPort) -> tuple[ConversationView, int] | None:
     try:
         async with asyncio.timeout(AUTH_TIMEOUT_S):
             text = await websocket.receive_text()
@@ -97,7 +100,7 @@ async def _authenticate(websocket: WebSocket) -> tuple[ConversationView, int] | 
         await websocket.close(4401, "authenticate first")
         return None
     try:
-        view = await conversations(websocket).authenticate_visitor(conversation_id, key)
+        view = await port.authenticate_visitor(conversation_id, key)
     except (CallCenterError, CrmError):
         await websocket.close(4403, "unknown conversation or wrong key")
         return None
