@@ -47,6 +47,7 @@ from callcenter.calls.supervision import Supervision
 from callcenter.calls.tracker import AmiCallTracker
 from callcenter.clock import SystemClock
 from callcenter.contact_center import ContactCenter
+from callcenter.conversations.service import ConversationService, build_conversations
 from callcenter.demo import OfficeHoursClock, SimulatedPhones, seed_demo_customers, start_demo_simulator
 from callcenter.errors import ConfigError, SpeechModelUnavailable
 from callcenter.pbxsim import PbxSimulator
@@ -91,6 +92,8 @@ class Engine:
         self.flows: FileFlowRepository | None = None
         self._stack = contextlib.AsyncExitStack()
         self.bus = EventBus()
+        # Chats and e-mails (built with the calls; None only while the engine starts).
+        self._conversations: ConversationService | None = None
 
     async def start(self) -> None:
         try:
@@ -107,6 +110,7 @@ class Engine:
         self._build_calls(sessions)
         await self._build_inbound(sessions)
         self._build_callbacks(sessions)
+        self._build_conversations(sessions)
         self._run_task(self.calls.deliver_offers(), "offer-delivery")
         self._run_task(self.tracker.run(), "ami-call-tracker")
         await self.ami.start()
@@ -115,6 +119,9 @@ class Engine:
         self.unseen_agents = await restore_agent_states(
             self.router, self.agent_journal, map(routing_agent, self.routing_profiles.agents)
         )
+        # The ACD is in memory: the open conversations wait again (their agents are back by now).
+        await self.conversations.restore()
+        self._run_task(self.conversations.run_waiting_places(), "conversation-waiting-places")
         self._run_task(self._tick_forever(), "acd-tick")
         self._run_task(self.callbacks.run(), "callback-scheduler")
         log.info("engine started", extra={"agi_port": self.agi.port, "ami": f"{ami_host}:{ami_port}"})
@@ -266,6 +273,30 @@ class Engine:
         self.ami.subscribe(self.callback_delivery.on_ami_event)
         self._stack.push_async_callback(self.callback_delivery.close)
 
+    def _build_conversations(self, sessions: sessionmaker[Session]) -> None:
+        """Web chats and e-mails: work items in the same router as the calls."""
+        self._conversations = build_conversations(
+            self.settings.chat,
+            sessions,
+            self.router,
+            SystemClock(),
+            self.bus.publish,
+            self.settings.default_region,
+            queues=lambda: self.known_queues,
+            agent_skills=lambda: {a.agent_id: a.skills for a in self.routing_profiles.agents},
+            queue_skills=lambda name: next(
+                (q.skills for q in self.routing_profiles.queues if q.name == name), None
+            ),
+        )
+        self._stack.push_async_callback(self._conversations.drain)
+
+    @property
+    def conversations(self) -> ConversationService:
+        """The conversation service (``ConversationPort``) of a started engine."""
+        if self._conversations is None:
+            raise RuntimeError("the engine is not started")
+        return self._conversations
+
     def _flow_ivr(self, sessions: sessionmaker[Session], speech: KeywordRecognizer | None) -> FlowIvr:
         s = self.settings
         ports = RunPorts(
@@ -327,6 +358,8 @@ class Engine:
     def _on_acd_event(self, event: AcdEvent) -> None:
         # Queue configuration emits nothing; the first events (logins) come after ``calls`` exists.
         self.calls.on_acd_event(event)
+        if self._conversations is not None:
+            self._conversations.on_acd_event(event)
         self.agent_journal.record(event)
         self.bus.publish(event)
 

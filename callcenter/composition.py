@@ -60,6 +60,7 @@ def build_services(
         supervision=SupervisorDesk(db, cc, routing, now, s.dialplan.outbound_queue),
         accounts=Accounts(db, now, limits, sessions),
         status=EngineStatus(cc, engine.calls, lambda: engine.ami.connected),
+        conversations=engine.conversations,
     )
 
 

@@ -200,6 +200,7 @@ class Interaction(Base):
     recording_path: Mapped[str | None] = mapped_column(String(limits.PATH))
     transcript_path: Mapped[str | None] = mapped_column(String(limits.PATH))
     document_path: Mapped[str | None] = mapped_column(String(limits.PATH))
+    transcript: Mapped[str | None] = mapped_column(Text)  # a chat's or e-mail thread's text
 
 
 class Ticket(Base):

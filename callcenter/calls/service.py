@@ -61,6 +61,9 @@ class CallbackPort(Protocol):
     async def from_ivr(self, call: LiveCall, queue: str, number: str) -> bool: ...
 
 
+# The channels this service puts through to an agent's phone.
+PHONE_CHANNELS = frozenset({Channel.VOICE, Channel.CALLBACK})
+
 # A caller who spent longer than this in the IVR is looked up again when they queue: the agent
 # must see the tickets and notes of now, not of their arrival.
 EARLY_LOOKUP_FRESH_S = 60.0
@@ -102,7 +105,8 @@ class CallService(CallEndings):
         """
         if self.callbacks is not None:
             self.callbacks.on_acd_event(event)  # a callback offer: its screen pop, its agent's phone
-        if isinstance(event, OfferMade):
+        # Chats and e-mails are delivered by the conversation service, never rung as calls.
+        if isinstance(event, OfferMade) and event.offer.item.channel in PHONE_CHANNELS:
             if event.offer.item.channel is not Channel.CALLBACK:
                 self._mark_offered(event.offer)
             self._offers.put_nowait(event.offer)

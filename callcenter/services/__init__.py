@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from callcenter.conversations.api import ConversationPort
 from callcenter.services.accounts import Accounts
 from callcenter.services.callbacks import CallbackDesk
 from callcenter.services.routing_admin import RoutingAdmin
@@ -24,3 +25,4 @@ class Services:
     supervision: SupervisorDesk
     accounts: Accounts
     status: EngineStatus
+    conversations: ConversationPort  # web chat and e-mail (the engine's conversation service)
