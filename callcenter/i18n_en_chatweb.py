@@ -6,13 +6,9 @@ from typing import Final
 
 TEXTS_EN_CHATWEB: Final[dict[str, str]] = {
     # -- errors of the chat API (chat.*) ---------------------------------------------------------
-    "chat.unavailable": "Chat is not available on this server right now.",
     "chat.key_required": "This chat needs its visitor key (X-Chat-Key).",
     "chat.not_your_chat": "This chat does not exist or is not yours.",
-    "chat.name_required": "Please tell us your name.",
-    "chat.empty_message": "A message needs some text or a file.",
     "chat.attachment_too_large": "The file is too large (at most {max_kb} KB).",
-    "chat.attachment_empty": "The file is empty.",
     "chat.bad_socket_message": "The chat only understands typing and ping messages on this connection.",
     "chat.join_first": "Join the chat before writing in it.",
     # -- the visitor's widget and page (ui.chat.*) -----------------------------------------------
@@ -23,6 +19,9 @@ TEXTS_EN_CHATWEB: Final[dict[str, str]] = {
     "ui.chat.field.email": "E-mail (optional)",
     "ui.chat.field.phone": "Phone (optional)",
     "ui.chat.field.topic": "Topic",
+    "ui.chat.topic.sales": "Sales",
+    "ui.chat.topic.support": "Support",
+    "ui.chat.topic.general": "Something else",
     "ui.chat.start": "Start chat",
     "ui.chat.type_message": "Type a message…",
     "ui.chat.attach": "File",

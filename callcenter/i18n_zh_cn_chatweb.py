@@ -6,13 +6,9 @@ from typing import Final
 
 TEXTS_ZH_CN_CHATWEB: Final[dict[str, str]] = {
     # -- errors of the chat API (chat.*) ---------------------------------------------------------
-    "chat.unavailable": "本服务器目前无法提供在线聊天。",
     "chat.key_required": "此会话需要访客密钥（X-Chat-Key）。",
     "chat.not_your_chat": "此会话不存在或不属于您。",
-    "chat.name_required": "请填写您的姓名。",
-    "chat.empty_message": "消息需要包含文字或文件。",
     "chat.attachment_too_large": "文件过大（最多 {max_kb} KB）。",
-    "chat.attachment_empty": "文件为空。",
     "chat.bad_socket_message": "此连接上只接受“正在输入”和心跳消息。",
     "chat.join_first": "请先加入会话再发言。",
     # -- the visitor's widget and page (ui.chat.*) -----------------------------------------------
@@ -23,6 +19,9 @@ TEXTS_ZH_CN_CHATWEB: Final[dict[str, str]] = {
     "ui.chat.field.email": "电子邮箱（可选）",
     "ui.chat.field.phone": "电话（可选）",
     "ui.chat.field.topic": "咨询主题",
+    "ui.chat.topic.sales": "销售咨询",
+    "ui.chat.topic.support": "技术支持",
+    "ui.chat.topic.general": "其他问题",
     "ui.chat.start": "开始聊天",
     "ui.chat.type_message": "输入消息…",
     "ui.chat.attach": "文件",

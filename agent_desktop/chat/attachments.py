@@ -12,19 +12,17 @@ from agent_desktop.errors import ApiError
 from agent_desktop.state import desktop_of
 from callcenter.conversations.api import AttachmentRef
 
-DEFAULT_MAX_BYTES: Final = 5 * 1024 * 1024
 _MULTIPART_OVERHEAD: Final = 16 * 1024
 _INLINE: Final = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
 
 
 def max_attachment_bytes(request: Request) -> int:
-    limit = getattr(desktop_of(request).settings.chat, "max_attachment_bytes", DEFAULT_MAX_BYTES)
-    return int(limit)
+    return desktop_of(request).settings.chat.max_attachment_bytes
 
 
 async def read_upload(request: Request, file: UploadFile, language: str) -> bytes:
-    """The file's bytes; 413 ``chat.attachment_too_large`` above the limit, 422
-    ``chat.attachment_empty`` for nothing."""
+    """The file's bytes (at most the limit: 413 ``chat.attachment_too_large`` above it, before
+    the whole body is read); an empty file or a wrong type is the service's to refuse."""
     limit = max_attachment_bytes(request)
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit + _MULTIPART_OVERHEAD:
@@ -32,8 +30,6 @@ async def read_upload(request: Request, file: UploadFile, language: str) -> byte
     data = await file.read(limit + 1)
     if len(data) > limit:
         raise ApiError(413, "chat.attachment_too_large", language, {"max_kb": limit // 1024})
-    if not data:
-        raise ApiError(422, "chat.attachment_empty", language)
     return data
 
 

@@ -20,7 +20,7 @@ _ALLOW_HEADERS: Final = b"content-type, x-chat-key, x-chat-lang"
 
 def chat_origins(holder: Any) -> frozenset[str]:
     desktop = desktop_of(holder)
-    return frozenset(getattr(desktop.settings.chat, "allowed_origins", ())) | desktop.allowed_origins
+    return frozenset(desktop.settings.chat.allowed_origins) | desktop.allowed_origins
 
 
 def chat_origin_allowed(holder: Any, origin: str | None) -> bool:

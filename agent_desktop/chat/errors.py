@@ -1,42 +1,55 @@
 """The conversation service's refusals as the chat API answers them: a status and the translated text
-in the language the visitor chose (not the browser's), with the code unchanged."""
+in the language of the person asking (a visitor's choice in the widget, not only their browser's),
+with the code unchanged."""
 
 from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
+from typing import Final
 
 from acd.errors import AcdError
 from agent_desktop.errors import ApiError
+from callcenter.conversations.errors import (
+    BadAttachment,
+    BadInput,
+    BadVisitorKey,
+    ConversationNotFound,
+    NotYours,
+    RateLimited,
+    Unavailable,
+)
 from callcenter.errors import CallCenterError
 from crm_core.errors import CrmError, NotFound
 
-# By the last part of a ``conversation.*`` code: rate limits, sizes, missing things.
-_STATUS_BY_SUFFIX: dict[str, int] = {
-    "rate_limited": 429,
-    "too_many_chats": 429,
-    "too_many_open": 429,
-    "too_long": 422,
-    "too_large": 413,
-    "bad_type": 415,
-    "not_found": 404,
-    "unknown": 404,
-    "bad_key": 403,
-    "forbidden": 403,
-    "not_yours": 403,
+_STATUS_BY_CODE: Final[dict[str, int]] = {
+    "conversation.attachment_too_large": 413,
+    "conversation.attachment_type": 415,
+    "conversation.attachment_mismatch": 415,
+    "conversation.unknown_attachment": 404,
+    "conversation.unknown_queue": 422,
+    "conversation.unknown_topic": 422,
+    "conversation.transcript_unavailable": 503,
 }
+_STATUS_BY_KIND: Final[tuple[tuple[type[Exception], int], ...]] = (
+    (ConversationNotFound, 404),
+    (BadVisitorKey, 403),
+    (NotYours, 403),
+    (RateLimited, 429),
+    (BadAttachment, 422),
+    (BadInput, 422),
+    (Unavailable, 503),
+    (NotFound, 404),
+    (CrmError, 422),
+)
 
 
 def status_of(exc: Exception) -> int:
-    code = str(getattr(exc, "code", ""))
-    for suffix, status in _STATUS_BY_SUFFIX.items():
-        if code.endswith(suffix) or f".{suffix}." in code or code.split(".")[-1].startswith(suffix):
-            return status
-    if isinstance(exc, NotFound):
-        return 404
-    if isinstance(exc, CrmError):
-        return 422
-    return 409
+    """``conversation.closed``, ``offer_gone``, ``not_ended``…: 409 (not in this state)."""
+    status = _STATUS_BY_CODE.get(str(getattr(exc, "code", "")))
+    if status is not None:
+        return status
+    return next((s for kind, s in _STATUS_BY_KIND if isinstance(exc, kind)), 409)
 
 
 @contextlib.contextmanager

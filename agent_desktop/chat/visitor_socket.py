@@ -33,7 +33,7 @@ from agent_desktop.chat.wire import (
     visitor_typing,
     wait_json,
 )
-from agent_desktop.errors import ApiError, translate_code
+from agent_desktop.errors import translate_code
 from callcenter.conversations.api import ConversationPort, ConversationView, Sender
 from callcenter.conversations.events import (
     ConversationMessageAdded,
@@ -58,11 +58,7 @@ def relay_of(websocket: WebSocket) -> ChatRelay:
 async def serve_visitor(websocket: WebSocket) -> None:
     if not chat_origin_allowed(websocket, websocket.headers.get("origin")):
         raise WebSocketException(4403, "origin not allowed")
-    relay = relay_of(websocket)
-    try:
-        port = conversations(websocket)
-    except ApiError as exc:
-        raise WebSocketException(1013, "chat is not available") from exc
+    relay, port = relay_of(websocket), conversations(websocket)
     await websocket.accept()
     try:
         hello = await _authenticate(websocket, port)

@@ -27,7 +27,7 @@ class SupervisorPost(BaseModel):
 
 @router.get("")
 async def live_chats(user: Supervisor, request: Request) -> dict[str, Any]:
-    port = conversations(request, user.language)
+    port = conversations(request)
     with refusals_in(user.language):
         live = await port.live()
     return {"chats": [conversation_json(v) for v in live]}
@@ -41,7 +41,7 @@ async def read_chat(
     after: Annotated[int, Query(ge=0, le=10**9)] = 0,
 ) -> dict[str, Any]:
     """The conversation and its messages after ``after`` (reading is not an intervention)."""
-    port = conversations(request, user.language)
+    port = conversations(request)
     with refusals_in(user.language):
         view = await port.view(conversation_id)
         found = await port.messages(conversation_id, after, 500)
@@ -50,7 +50,7 @@ async def read_chat(
 
 @router.post("/{conversation_id}/join")
 async def join(conversation_id: ConversationId, user: Supervisor, request: Request) -> dict[str, Any]:
-    port = conversations(request, user.language)
+    port = conversations(request)
     await audit_async(request, user, "chat.join", f"conversation:{conversation_id}", {})
     with refusals_in(user.language):
         view = await port.join(conversation_id, user.username)
@@ -61,9 +61,9 @@ async def join(conversation_id: ConversationId, user: Supervisor, request: Reque
 async def post(
     conversation_id: ConversationId, body: SupervisorPost, user: Supervisor, request: Request
 ) -> dict[str, Any]:
-    port = conversations(request, user.language)
+    port = conversations(request)
     if not body.text.strip():
-        raise ApiError(422, "chat.empty_message", user.language)
+        raise ApiError(422, "conversation.empty_message", user.language)
     with refusals_in(user.language):
         view = await port.view(conversation_id)
     if user.username not in view.supervisors:

@@ -20,9 +20,10 @@ from agent_desktop.chat.port import conversations
 from agent_desktop.chat.visitor_socket import serve_visitor
 from agent_desktop.chat.wire import message_json, visitor_conversation_json, wait_json
 from agent_desktop.errors import ApiError, request_language
+from agent_desktop.state import desktop_of
 from callcenter.conversations.api import ChatRequest, ConversationPort, ConversationView, Sender
 from callcenter.errors import CallCenterError
-from callcenter.i18n import SUPPORTED_LANGUAGES, catalogue
+from callcenter.i18n import SUPPORTED_LANGUAGES, catalogue, translate
 from crm_core.errors import CrmError
 
 router = APIRouter(prefix="/api/chat")
@@ -60,7 +61,7 @@ async def _visitor(
 ) -> Visitor:
     """401 ``chat.key_required`` without a key, 403 ``chat.not_your_chat`` with a wrong one or an
     unknown conversation (the two are not told apart)."""
-    port = conversations(request, language)
+    port = conversations(request)
     if not x_chat_key:
         raise ApiError(401, "chat.key_required", language)
     try:
@@ -100,9 +101,7 @@ def _address(request: Request) -> str:
 async def start(body: StartChat, request: Request, language: Language) -> dict[str, Any]:
     """A new chat: the pre-chat form (``name`` and ``topic`` at least, or a ``customer_token``)."""
     name = body.name.strip()
-    if not name and not body.customer_token:
-        raise ApiError(422, "chat.name_required", body.language)
-    port = conversations(request, body.language)
+    port = conversations(request)
     chat = ChatRequest(
         name=name,
         topic=body.topic,
@@ -140,8 +139,6 @@ async def messages(visitor: VisitorOf, after: Annotated[int, Query(ge=0, le=10**
 @router.post("/{conversation_id}/messages")
 async def post_message(body: PostMessage, visitor: VisitorOf) -> dict[str, Any]:
     """Stored once per ``client_id``: a retry after a network drop answers with the same message."""
-    if not body.text.strip() and not body.attachments:
-        raise ApiError(422, "chat.empty_message", visitor.language)
     with refusals_in(visitor.language):
         stored = await visitor.port.post_customer(
             visitor.conversation_id, body.text, body.client_id, tuple(body.attachments)
@@ -197,6 +194,14 @@ async def download(visitor: VisitorOf, attachment_id: Annotated[str, Path(patter
     with refusals_in(visitor.language):
         ref, data = await visitor.port.read_attachment(visitor.conversation_id, attachment_id)
     return attachment_response(ref, data)
+
+
+@router.get("/topics/{language}")
+async def topics(language: str, request: Request) -> dict[str, Any]:
+    """The pre-chat form's topics (``chat.topics``) with their names in ``language``."""
+    lang = language if language in SUPPORTED_LANGUAGES else "en"
+    names = desktop_of(request).settings.chat.topics
+    return {"topics": [{"topic": t, "label": translate(f"ui.chat.topic.{t}", lang)} for t in names]}
 
 
 @router.get("/i18n/{language}")
