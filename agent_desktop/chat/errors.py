@@ -59,5 +59,13 @@ def refusals_in(language: str) -> Iterator[None]:
         yield
     except (CallCenterError, CrmError, AcdError) as exc:
         code = str(getattr(exc, "code", "callcenter.error"))
-        params = getattr(exc, "params", None) or {k: v for k, v in vars(exc).items() if isinstance(v, str)}
-        raise ApiError(status_of(exc), code, language, params) from exc
+        raise ApiError(status_of(exc), code, language, error_params(exc)) from exc
+
+
+def error_params(exc: Exception) -> dict[str, object]:
+    """The parameters of a coded error's text: its ``params``, else its string attributes (never
+    ``code``, which :func:`callcenter.i18n.translate` takes as its own argument)."""
+    params = getattr(exc, "params", None)
+    if params is None:
+        params = {k: v for k, v in vars(exc).items() if isinstance(v, str)}
+    return {k: v for k, v in dict(params).items() if k != "code"}

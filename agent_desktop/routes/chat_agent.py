@@ -29,7 +29,7 @@ from crm_core.knowledge import KnowledgeBase
 
 router = APIRouter(prefix="/api/agent/chats")
 Agent = Annotated[CurrentUser, Depends(require_role("agent"))]
-OfferId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_.:-]{1,80}$")]
+OfferId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_.:~-]{1,120}$")]  # "<item id>~<n>"
 
 
 class ChatTransfer(BaseModel):

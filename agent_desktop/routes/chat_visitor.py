@@ -77,7 +77,7 @@ VisitorOf = Annotated[Visitor, Depends(_visitor)]
 class StartChat(BaseModel):
     name: str = Field("", max_length=100)
     topic: str = Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_.-]+$")
-    language: Literal["en", "zh_CN"] = "en"
+    language: Literal["en", "zh_CN"] | None = None  # else X-Chat-Lang, else the browser's
     phone: str | None = Field(None, max_length=40, pattern=r"^[0-9+() .-]*$")
     email: str | None = Field(None, max_length=254, pattern=r"^[^@\s<>]+@[^@\s<>]+$")
     customer_token: str | None = Field(None, max_length=512, pattern=r"^[A-Za-z0-9_.:=-]+$")
@@ -100,18 +100,18 @@ def _address(request: Request) -> str:
 @router.post("/start")
 async def start(body: StartChat, request: Request, language: Language) -> dict[str, Any]:
     """A new chat: the pre-chat form (``name`` and ``topic`` at least, or a ``customer_token``)."""
-    name = body.name.strip()
+    name, lang = body.name.strip(), body.language or language
     port = conversations(request)
     chat = ChatRequest(
         name=name,
         topic=body.topic,
-        language=body.language,
+        language=lang,
         address=_address(request),
         phone=body.phone or None,
         email=body.email or None,
         customer_token=body.customer_token or None,
     )
-    with refusals_in(body.language):
+    with refusals_in(lang):
         opened = await port.open_chat(chat)
         wait = await port.wait_info(opened.conversation.conversation_id)
     return {
