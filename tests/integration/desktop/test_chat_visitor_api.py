@@ -104,20 +104,24 @@ async def test_given_a_bad_message_then_refused_with_its_code(
 
 
 async def test_given_too_many_messages_then_rate_limited(tmp_path: Path) -> None:
-    async with live_desktop(chat_settings(tmp_path, messages_per_10s=3)) as running:
-        async with running.client() as client:
-            visitor = await start_chat(client)
-            answers = [await visitor.post(f"m{i}", f"m-{i}") for i in range(5)]
+    async with (
+        live_desktop(chat_settings(tmp_path, messages_per_10s=3)) as running,
+        running.client() as client,
+    ):
+        visitor = await start_chat(client)
+        answers = [await visitor.post(f"m{i}", f"m-{i}") for i in range(5)]
     assert [a.status_code for a in answers] == [200, 200, 200, 429, 429]
     assert answers[-1].json()["code"] == "conversation.rate_limited"
 
 
 async def test_given_too_many_chats_from_one_address_then_refused(tmp_path: Path) -> None:
-    async with live_desktop(chat_settings(tmp_path, max_open_per_address=2)) as running:
-        async with running.client() as client:
-            await start_chat(client)
-            await start_chat(client)
-            third = await client.post("/api/chat/start", json={"name": "C", "topic": "support"})
+    async with (
+        live_desktop(chat_settings(tmp_path, max_open_per_address=2)) as running,
+        running.client() as client,
+    ):
+        await start_chat(client)
+        await start_chat(client)
+        third = await client.post("/api/chat/start", json={"name": "C", "topic": "support"})
     assert (third.status_code, third.json()["code"]) == (429, "conversation.too_many_open_chats")
 
 
