@@ -44,11 +44,15 @@ async def _messages_until(ws: ClientConnection, last_seq: int, timeout: float = 
     return got
 
 
+async def _drain(ws: ClientConnection) -> None:
+    async with asyncio.timeout(15):
+        while True:
+            await ws.recv()
+
+
 async def _close_code(ws: ClientConnection) -> tuple[int, str]:
     with pytest.raises(ConnectionClosed) as closed:
-        async with asyncio.timeout(15):
-            while True:
-                await ws.recv()
+        await _drain(ws)
     assert closed.value.rcvd is not None
     return closed.value.rcvd.code, closed.value.rcvd.reason
 
