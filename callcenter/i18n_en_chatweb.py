@@ -76,6 +76,6 @@ TEXTS_EN_CHATWEB: Final[dict[str, str]] = {
     "ui.chat.read": "Read",
     "ui.chat.join": "Join",
     "ui.chat.joined": "Joined",
-    "ui.audit.chat.join": "Joined a chat",
+    "ui.audit.conversation.join": "Joined a chat",
     "ui.audit.chat.post": "Wrote in a chat",
 }

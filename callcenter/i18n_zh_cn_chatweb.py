@@ -74,6 +74,6 @@ TEXTS_ZH_CN_CHATWEB: Final[dict[str, str]] = {
     "ui.chat.read": "查看",
     "ui.chat.join": "加入",
     "ui.chat.joined": "已加入",
-    "ui.audit.chat.join": "加入了聊天",
+    "ui.audit.conversation.join": "加入了聊天",
     "ui.audit.chat.post": "在聊天中发言",
 }

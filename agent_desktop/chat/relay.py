@@ -27,6 +27,16 @@ from callcenter.conversations.events import (
     ConversationTyping,
 )
 
+# A status that ends any offer. ``waiting`` does not: a transfer re-offers the chat before it says
+# it waits again, so an offer that timed out is dropped when read (:meth:`ChatRelay.offers_for`).
+_OFFER_OVER: Final = frozenset(
+    {
+        ConversationStatus.ACTIVE,
+        ConversationStatus.WRAP_UP,
+        ConversationStatus.ENDED,
+        ConversationStatus.LEFT_MESSAGE,
+    }
+)
 CATCH_UP: Final = object()  # queued instead of a dropped backlog: read the missed messages by seq
 CLOSED: Final = object()
 
@@ -88,7 +98,8 @@ class ChatRelay:
         return len(self._visitors.get(conversation_id, ()))
 
     def offers_for(self, agent_id: str) -> list[dict[str, Any]]:
-        """The chat and e-mail offers the agent has not answered yet, oldest first."""
+        """The chat and e-mail offers the agent has not answered yet, oldest first (the caller keeps
+        those whose conversation is still offered)."""
         return list(self._offers.get(agent_id, {}).values())
 
     def forget_offer(self, agent_id: str, offer_id: str) -> None:
@@ -101,9 +112,10 @@ class ChatRelay:
             self._to_visitor(event.conversation_id, event)
         elif isinstance(event, ConversationStatusChanged):
             self._to_visitor(event.conversation_id, event)
-            if event.status is not ConversationStatus.OFFERED:
+            if event.status in _OFFER_OVER:
                 self._drop_offers_of(event.conversation_id)
         elif isinstance(event, ConversationOffered):
+            self._drop_offers_of(event.conversation_id)  # offered anew: the older offer is gone
             self._offers.setdefault(event.agent_id, {})[event.offer_id] = event_json(event)
 
     def _to_visitor(self, conversation_id: str, event: object) -> None:

@@ -24,7 +24,7 @@ from agent_desktop.errors import ApiError
 from agent_desktop.routes.chat_visitor import CLIENT_ID, ConversationId, PostMessage
 from agent_desktop.state import desktop_of
 from callcenter.clock import SystemClock
-from callcenter.conversations.api import ConversationPort, ConversationView, Sender
+from callcenter.conversations.api import ConversationPort, ConversationStatus, ConversationView, Sender
 from crm_core.knowledge import KnowledgeBase
 
 router = APIRouter(prefix="/api/agent/chats")
@@ -75,12 +75,16 @@ Me = Annotated[AgentChat, Depends(_agent_chat)]
 @router.get("")
 async def my_chats(me: Me, request: Request) -> dict[str, Any]:
     """The agent's open conversations and the offers they have not answered yet."""
+    relay = relay_of(request)
     with refusals_in(me.user.language):
         live = await me.port.live(me.agent_id)
-    return {
-        "chats": [conversation_json(v) for v in live],
-        "offers": relay_of(request).offers_for(me.agent_id),
-    }
+        offers = []
+        for offer in relay.offers_for(me.agent_id):
+            if (await me.port.view(offer["conversation_id"])).status is ConversationStatus.OFFERED:
+                offers.append(offer)
+            else:  # timed out or taken back meanwhile
+                relay.forget_offer(me.agent_id, offer["offer_id"])
+    return {"chats": [conversation_json(v) for v in live], "offers": offers}
 
 
 @router.post("/offers/{offer_id}/accept")

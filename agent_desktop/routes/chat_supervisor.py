@@ -1,6 +1,6 @@
 """The supervisor's view of live chats: the list, one conversation's messages, joining it and
-writing in it (the chat counterpart of listen and barge). Joining and posting are audited before
-they are answered."""
+writing in it (the chat counterpart of listen and barge). Joining is audited by the service, each
+post here before it is stored."""
 
 from __future__ import annotations
 
@@ -51,8 +51,7 @@ async def read_chat(
 @router.post("/{conversation_id}/join")
 async def join(conversation_id: ConversationId, user: Supervisor, request: Request) -> dict[str, Any]:
     port = conversations(request)
-    await audit_async(request, user, "chat.join", f"conversation:{conversation_id}", {})
-    with refusals_in(user.language):
+    with refusals_in(user.language):  # the service audits the join (``conversation.join``)
         view = await port.join(conversation_id, user.username)
     return conversation_json(view)
 

@@ -12,6 +12,7 @@ const AgentChat = (() => {
   let current = null;
   let dispositions = [];
   let flushTimer = null;
+  const OVER = new Set(["active", "wrap_up", "ended", "left_message"]);
   const me = () => CC.me && CC.me.agent_id;
   const newId = () => (crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random()).replace(/[^A-Za-z0-9-]/g, "");
   const path = (cid, rest) => "/api/agent/chats/" + encodeURIComponent(cid) + (rest || "");
@@ -35,9 +36,13 @@ const AgentChat = (() => {
     renderEmpty();
   }
   async function accept(o) {
-    const view = await CC.api("POST", "/api/agent/chats/offers/" + encodeURIComponent(o.offer_id) + "/accept");
-    offers.delete(o.offer_id);
-    renderOffers();
+    let view;
+    try {
+      view = await CC.api("POST", "/api/agent/chats/offers/" + encodeURIComponent(o.offer_id) + "/accept");
+    } finally {  // taken or gone (the toast said which): the card goes either way
+      offers.delete(o.offer_id);
+      renderOffers();
+    }
     await open(view, o.customer);
     select(view.conversation_id);
   }
@@ -249,7 +254,11 @@ const AgentChat = (() => {
     for (const view of body.chats) await open(view, null);
     flushAll();
   }
-  CC.on(W.CONVERSATION_OFFERED, (m) => { offers.set(m.offer_id, m); renderOffers(); });
+  CC.on(W.CONVERSATION_OFFERED, (m) => {
+    for (const [id, o] of offers) if (o.conversation_id === m.conversation_id) offers.delete(id);  // offered anew
+    offers.set(m.offer_id, m);
+    renderOffers();
+  });
   CC.on(W.CONVERSATION_MESSAGE_ADDED, async (m) => {
     const chat = chats.get(m.message.conversation_id);
     if (chat) await receive(chat, [m.message]);
@@ -262,8 +271,13 @@ const AgentChat = (() => {
     chat.typingTimer = setTimeout(() => chat.els.typing.classList.add("hidden"), 4000);
   });
   CC.on(W.CONVERSATION_STATUS_CHANGED, async (m) => {
-    for (const [id, o] of offers) if (o.conversation_id === m.conversation_id && m.status !== "offered") offers.delete(id);
-    renderOffers();
+    // "waiting" does not end an offer by itself (a transfer re-offers first, then says it waits): the
+    // server's list, which keeps only offers still open, is read again instead.
+    const shown = [...offers.values()].some((o) => o.conversation_id === m.conversation_id);
+    if (shown && OVER.has(m.status)) {
+      for (const [id, o] of offers) if (o.conversation_id === m.conversation_id) offers.delete(id);
+      renderOffers();
+    } else if (shown && m.status === "waiting") setTimeout(sync, 300);
     const chat = chats.get(m.conversation_id);
     if (m.agent_id !== me()) { if (chat && m.previous_agent_id === me()) close(m.conversation_id); return; }
     if (chat) setStatus(chat, m.status);
