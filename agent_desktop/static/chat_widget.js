@@ -340,7 +340,11 @@
     paint();
     if (OPT.name) ui.name.value = OPT.name;
     await loadTopics();
-    if (W.st.conversation_id) { showChat(); if (PAGE) connect(); else toggle(true); }
+    if (W.st.conversation_id) {
+      W.st.last_seq = 0;  // a new page shows the whole chat again (the outbox is kept: ids make it safe)
+      showChat();
+      if (PAGE) connect(); else toggle(true);
+    }
     window.CCChat = { state: W.st, reconnect: () => W.ws && W.ws.close() };  // for the site and the tests
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", boot); else boot();

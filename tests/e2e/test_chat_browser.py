@@ -4,14 +4,18 @@ supervisor joining, a transfer to a colleague, and the transcript in the CRM."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from fastapi import FastAPI
+from fastapi.responses import HTMLResponse
 from playwright.async_api import Browser, BrowserContext, Page, expect
 from sqlalchemy import select
 
+from agent_desktop.runner import running_server
 from callcenter.app import Engine
 from callcenter.clock import SystemClock
 from callcenter.i18n import translate
@@ -60,7 +64,9 @@ async def _visitor(browser: Browser, url: str, language: str) -> tuple[BrowserCo
 
 async def _texts(log: object) -> list[str]:
     locator = log  # a Locator of the rendered, stored messages
-    texts: list[str] = await locator.evaluate_all("(els) => els.map((e) => e.querySelector('[class$=text]').textContent)")  # type: ignore[attr-defined]
+    texts: list[str] = await locator.evaluate_all(
+        "(els) => els.map((e) => e.querySelector('[class$=text]').textContent)"
+    )  # type: ignore[attr-defined]
     return texts
 
 
@@ -129,7 +135,9 @@ async def test_given_a_visitor_and_an_agent_when_they_chat_then_everything_arriv
     await expect(visitor.locator("li.ccw-pending")).to_have_count(0, timeout=20_000)
     await expect(view.locator("li.pending")).to_have_count(0, timeout=20_000)
     stored = await _stored_texts(engine, cid)
-    assert stored.count("offline one") == stored.count("offline two") == stored.count("agent while offline") == 1
+    assert (
+        stored.count("offline one") == stored.count("offline two") == stored.count("agent while offline") == 1
+    )
     visitor_log = visitor.locator("#ccw-messages li[data-seq]:not([data-sender='system'])")
     agent_log = view.locator(".chat-log li[data-seq]:not([data-sender='system'])")
     await expect(visitor_log).to_have_count(len(stored), timeout=20_000)
@@ -155,7 +163,9 @@ async def test_given_a_visitor_and_an_agent_when_they_chat_then_everything_arriv
     await expect(agent.locator(f".chat-view[data-conversation='{cid}']")).to_have_count(0)
     await colleague.locator(".chat-offer .chat-accept").click(timeout=10_000)
     theirs = colleague.locator(f".chat-view[data-conversation='{cid}']")
-    await expect(theirs.locator(".chat-msg.customer .chat-text").first).to_have_text("Hello <b>there</b> 你好")
+    await expect(theirs.locator(".chat-msg.customer .chat-text").first).to_have_text(
+        "Hello <b>there</b> 你好"
+    )
     await theirs.locator(".chat-end").click()
     await expect(visitor.locator("#ccw-status")).to_have_text(t("ui.chat.status.wrap_up"), timeout=10_000)
     await theirs.locator(".chat-disposition").select_option(index=1)
@@ -168,5 +178,63 @@ async def test_given_a_visitor_and_an_agent_when_they_chat_then_everything_arriv
     assert row_.agent_id == "1003"
     assert row_.disposition
     assert row_.transcript is not None
-    for text in ("Hello <b>there</b> 你好", answer, "offline one", "agent while offline", "I am the team lead"):
+    for text in (
+        "Hello <b>there</b> 你好",
+        answer,
+        "offline one",
+        "agent while offline",
+        "I am the team lead",
+    ):
         assert text in row_.transcript
+
+
+@contextlib.asynccontextmanager
+async def shop_site(page_html: dict[str, str]) -> AsyncIterator[str]:
+    """Another site (another origin on this host) serving ``page_html["/"]``."""
+    shop = FastAPI()
+
+    @shop.get("/", response_class=HTMLResponse)
+    async def home() -> str:
+        return page_html["/"]
+
+    async with running_server(shop) as url:
+        yield url
+
+
+async def test_given_a_site_with_the_widget_tag_then_a_visitor_chats_from_it_across_origins(
+    browser: Browser, tmp_path: Path
+) -> None:
+    """One <script> tag on another site: the button opens the panel and the chat reaches the agent."""
+    html: dict[str, str] = {}
+    async with shop_site(html) as shop_url:
+        settings = engine_settings(tmp_path, chat={**ROOMY_LIMITS, "allowed_origins": [shop_url]})
+        async with live_desktop(settings) as (_engine, url):
+            html["/"] = (
+                f"<!doctype html><title>Shop</title><h1>Shop</h1>"
+                f'<script src="{url}/chat/widget.js" data-topic="support"></script>'
+            )
+            await _chat_from_the_shop(browser, url, shop_url)
+
+
+async def _chat_from_the_shop(browser: Browser, url: str, shop_url: str) -> None:
+    agent = await _agent(browser, url, "agent1002", "en")
+    context = await browser.new_context(locale="en-US")
+    page = await context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    await page.goto(shop_url + "/")
+    await page.click("#ccw-open")
+    await expect(page.locator("#ccw-topic")).to_have_value("support")
+    await page.fill("#ccw-name", "Bo Chen")
+    await page.click("#ccw-start")
+    await agent.locator(".chat-offer .chat-accept").click(timeout=10_000)
+    await expect(page.locator("#ccw-status")).to_have_text(
+        translate("ui.chat.status.active", "en"), timeout=10_000
+    )
+    await page.fill("#ccw-input", "from the shop")
+    await page.press("#ccw-input", "Enter")
+    await expect(agent.locator(".chat-msg.customer .chat-text")).to_have_text(["from the shop"])
+    # A reload of the site's page resumes the same chat (the key is kept by the widget).
+    await page.reload()
+    await expect(page.locator("#ccw-messages li.ccw-customer .ccw-text")).to_have_text(["from the shop"])
+    assert errors == []
