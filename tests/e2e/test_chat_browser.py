@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from fastapi import FastAPI
 from fastapi.responses import HTMLResponse
-from playwright.async_api import Browser, BrowserContext, Page, expect
+from playwright.async_api import Browser, BrowserContext, Locator, Page, WebSocketRoute, expect
 from sqlalchemy import select
 
 from agent_desktop.runner import running_server
@@ -44,29 +44,64 @@ async def chat_server(tmp_path: Path) -> AsyncIterator[tuple[Engine, str]]:
         yield engine, url
 
 
-async def _agent(browser: Browser, url: str, username: str, language: str) -> Page:
+class Network:
+    """A browser context's network, dropped and restored by the test: HTTP through Chromium's offline
+    mode, WebSockets (which that mode leaves open) through Playwright's WebSocket routing: open ones
+    are cut, new ones refused until the network is back."""
+
+    def __init__(self, context: BrowserContext) -> None:
+        self.context = context
+        self.down = False
+        self.sockets: list[WebSocketRoute] = []
+
+    async def install(self, pattern: str) -> None:
+        await self.context.route_web_socket(pattern, self._socket)
+
+    async def _socket(self, ws: WebSocketRoute) -> None:
+        if self.down:
+            await ws.close(code=4000, reason="network down")
+            return
+        ws.connect_to_server()
+        self.sockets.append(ws)
+
+    async def drop(self) -> None:
+        self.down = True
+        await self.context.set_offline(True)
+        for ws in self.sockets:
+            await ws.close(code=4000, reason="network down")
+        self.sockets.clear()
+
+    async def restore(self) -> None:
+        self.down = False
+        await self.context.set_offline(False)
+
+
+async def _agent(browser: Browser, url: str, username: str, language: str) -> tuple[Page, Network]:
     page = await sign_in(browser, url, username)
     await page.evaluate("(lang) => CC.api('PATCH', '/api/auth/me', { language: lang })", language)
+    network = Network(page.context)
+    await network.install("**/ws")
     await page.reload()
     await expect(page.locator("#live")).to_have_class(re.compile(r"\bon\b"), timeout=10_000)
     await go_available(page)
-    return page
+    return page, network
 
 
-async def _visitor(browser: Browser, url: str, language: str) -> tuple[BrowserContext, Page]:
+async def _visitor(browser: Browser, url: str, language: str) -> tuple[Page, Network]:
     """The visitor's browser speaks ``language``: the chat page follows it with no choice made."""
     context = await browser.new_context(locale="zh-CN" if language == "zh_CN" else "en-US")
     page = await context.new_page()
+    network = Network(context)
+    await network.install("**/api/chat/ws")
     await page.goto(url + "/chat")
     await expect(page.locator("#ccw-start")).to_have_text(translate("ui.chat.start", language))
-    return context, page
+    return page, network
 
 
-async def _texts(log: object) -> list[str]:
-    locator = log  # a Locator of the rendered, stored messages
-    texts: list[str] = await locator.evaluate_all(
-        "(els) => els.map((e) => e.querySelector('[class$=text]').textContent)"
-    )  # type: ignore[attr-defined]
+async def _texts(log: Locator) -> list[str]:
+    """The texts of rendered, stored messages."""
+    script = "(els) => els.map((e) => e.querySelector('[class$=text]').textContent)"
+    texts: list[str] = await log.evaluate_all(script)
     return texts
 
 
@@ -79,9 +114,12 @@ async def test_given_a_visitor_and_an_agent_when_they_chat_then_everything_arriv
     browser: Browser, chat_server: tuple[Engine, str], language: str, tmp_path: Path
 ) -> None:
     engine, url = chat_server
-    t = lambda code, **p: translate(code, language, **p)  # noqa: E731
-    agent = await _agent(browser, url, "agent1002", language)
-    visitor_context, visitor = await _visitor(browser, url, language)
+
+    def t(code: str) -> str:
+        return translate(code, language)
+
+    agent, agent_network = await _agent(browser, url, "agent1002", language)
+    visitor, visitor_network = await _visitor(browser, url, language)
 
     # The pre-chat form; the agent gets the offer with the CRM pop.
     await visitor.fill("#ccw-name", "Ann Lee")
@@ -120,9 +158,10 @@ async def test_given_a_visitor_and_an_agent_when_they_chat_then_everything_arriv
     await expect(visitor.locator(".ccw-agent .ccw-attachment")).to_have_text(["📎 parcel.png"])
 
     # Both sides lose the network; both write meanwhile; nothing is lost or doubled.
-    await visitor_context.set_offline(True)
-    await agent.context.set_offline(True)
-    await visitor.evaluate("CCChat.reconnect()")
+    await visitor_network.drop()
+    await agent_network.drop()
+    await expect(agent.locator("#live")).to_have_class(re.compile(r"\boff\b"), timeout=10_000)
+    await expect(visitor.locator("#ccw")).to_have_attribute("data-live", "off")
     await visitor.fill("#ccw-input", "offline one")
     await visitor.press("#ccw-input", "Enter")
     await visitor.fill("#ccw-input", "offline two")
@@ -130,10 +169,12 @@ async def test_given_a_visitor_and_an_agent_when_they_chat_then_everything_arriv
     await view.locator(".chat-input").fill("agent while offline")
     await view.locator(".chat-send").click()
     await expect(visitor.locator("li.ccw-pending")).to_have_count(2)
-    await visitor_context.set_offline(False)
-    await agent.context.set_offline(False)
+    await expect(view.locator("li.pending")).to_have_count(1)
+    await visitor_network.restore()  # the visitor's messages go while the agent is still away
     await expect(visitor.locator("li.ccw-pending")).to_have_count(0, timeout=20_000)
+    await agent_network.restore()
     await expect(view.locator("li.pending")).to_have_count(0, timeout=20_000)
+    await expect(agent.locator("#live")).to_have_class(re.compile(r"\bon\b"), timeout=20_000)
     stored = await _stored_texts(engine, cid)
     assert (
         stored.count("offline one") == stored.count("offline two") == stored.count("agent while offline") == 1
@@ -156,7 +197,7 @@ async def test_given_a_visitor_and_an_agent_when_they_chat_then_everything_arriv
     await expect(visitor.locator("li.ccw-supervisor .ccw-text")).to_have_text(["I am the team lead"])
 
     # Transfer to a colleague, who ends it and wraps it up.
-    colleague = await _agent(browser, url, "agent1003", language)
+    colleague, _ = await _agent(browser, url, "agent1003", language)
     await view.locator(".chat-transfer-kind").select_option("agent")
     await view.locator(".chat-transfer-target").fill("1003")
     await view.locator(".chat-transfer-go").click()
@@ -217,7 +258,7 @@ async def test_given_a_site_with_the_widget_tag_then_a_visitor_chats_from_it_acr
 
 
 async def _chat_from_the_shop(browser: Browser, url: str, shop_url: str) -> None:
-    agent = await _agent(browser, url, "agent1002", "en")
+    agent, _ = await _agent(browser, url, "agent1002", "en")
     context = await browser.new_context(locale="en-US")
     page = await context.new_page()
     errors: list[str] = []
