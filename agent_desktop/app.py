@@ -18,6 +18,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from agent_desktop import pages, ws
 from agent_desktop.auth import routes as auth_routes
+from agent_desktop.chat.cors import ChatCors
+from agent_desktop.chat.relay import ChatRelay
 from agent_desktop.errors import (
     DOMAIN_ERRORS,
     ApiError,
@@ -30,7 +32,20 @@ from agent_desktop.errors import (
 from agent_desktop.ivr_editor import EditorContext
 from agent_desktop.ivr_editor import make_router as make_ivr_editor_router
 from agent_desktop.openapi import install_openapi
-from agent_desktop.routes import admin, agent, callbacks, crm, email, softphone, supervisor, wrap_up
+from agent_desktop.routes import (
+    admin,
+    agent,
+    callbacks,
+    chat_agent,
+    chat_pages,
+    chat_supervisor,
+    chat_visitor,
+    crm,
+    email,
+    softphone,
+    supervisor,
+    wrap_up,
+)
 from agent_desktop.server import add_status_routes
 from agent_desktop.state import DesktopState, desktop_of
 from ivr_flows.store import FileFlowRepository
@@ -49,6 +64,8 @@ def create_desktop_app(desktop: DesktopState, flow_editor: FlowEditor | None = N
 
     app = FastAPI(title="callcenter", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
     app.state.desktop = desktop
+    app.state.chat_relay = ChatRelay(desktop.cc.bus)
+    app.state.chat_relay.start()
     _add_error_handlers(app)
     add_status_routes(app, desktop.services.status, public=desktop.simulator_mode)
     for router in (
@@ -62,12 +79,17 @@ def create_desktop_app(desktop: DesktopState, flow_editor: FlowEditor | None = N
         admin.router,
         email.router,
         ws.router,
+        chat_visitor.router,
+        chat_agent.router,
+        chat_supervisor.router,
+        chat_pages.router,
     ):
         app.include_router(router)
     if flow_editor is not None:
         app.include_router(make_ivr_editor_router(*flow_editor))
     install_openapi(app)  # /api/openapi.json and /api/docs (FastAPI's own stay off)
     app.include_router(pages.router)
+    app.add_middleware(ChatCors)
     if desktop.cookie_secure:
         app.add_middleware(StrictTransportSecurity)
     return app
@@ -105,5 +127,6 @@ class StrictTransportSecurity:
 
 async def close_desktop(app: FastAPI) -> None:
     desktop = desktop_of(app.state)
+    app.state.chat_relay.stop()
     await desktop.hub.stop()
     await desktop.session_journal.close()

@@ -78,3 +78,8 @@ class ChatSettings(_Section):
     wait_update_s: float = Field(2.0, gt=0)
     # A chat transferred to a named agent waits for them alone this long.
     transfer_reserve_s: float = Field(30.0, gt=0)
+
+    # -- the web chat's pages (chatweb) ------------------------------------------------------------
+    # Sites allowed to embed the widget and call the visitor API from their pages
+    # (origins as https://host[:port]); the app's own origin is always allowed.
+    allowed_origins: tuple[str, ...] = ()

@@ -10,6 +10,8 @@ from datetime import UTC, datetime
 from acd.events import AgentAutoPaused, AgentStateChanged, FallbackRequired
 from acd.model import AgentState, Channel, Customer, Fallback, FallbackAction, SkillRequirement, WorkItem
 from callcenter import events as ev
+from callcenter.conversations import events as chat_ev
+from callcenter.conversations.api import AttachmentRef, ConversationStatus, Sender, StoredMessage
 from crm_core.interactions import InteractionView
 from crm_core.lookup import CustomerView360, KnownCaller, TimelineEntry, UnknownCaller
 from crm_core.views import CustomerSummary, TicketSummary
@@ -68,3 +70,26 @@ def sample_events() -> Iterator[object]:
     yield AgentAutoPaused("1002", 3, 4.5)
     item = WorkItem("u3", Channel.VOICE, "sales", Customer("c9"), 1.0, (SkillRequirement("zh", 3),))
     yield FallbackRequired(item, "sales", Fallback(FallbackAction.TRANSFER, "+14155550000"), 60.0, 61.0)
+    yield from _conversation_events()
+
+
+def _conversation_events() -> Iterator[object]:
+    offer = chat_ev.ConversationOffered(
+        "1001", "co1", "c1", Channel.CHAT, "sales", "Li", "", 3.0, _known_caller(), ("vip_first",), 5.0
+    )
+    yield offer
+    yield dataclasses.replace(offer, customer=UnknownCaller("email", "li@example.com", "li@example.com"))
+    yield dataclasses.replace(offer, customer=None)
+    attachment = AttachmentRef("a1", "photo.png", "image/png", 1234)
+    message = StoredMessage("c1", 1, "m1", "k1", Sender.CUSTOMER, "Li", "<b>hi</b>", (attachment,), 6.0)
+    yield chat_ev.ConversationMessageAdded(message, Channel.CHAT, "1001", ("sup",))
+    yield chat_ev.ConversationMessageAdded(
+        dataclasses.replace(message, client_id=None), Channel.CHAT, None, ()
+    )
+    yield chat_ev.ConversationTyping("c1", Sender.CUSTOMER, "Li", "1001", 6.5)
+    yield chat_ev.ConversationStatusChanged(
+        "c1", Channel.CHAT, ConversationStatus.WAITING, "sales", None, None, 2, 30.0, 4.0
+    )
+    yield chat_ev.ConversationStatusChanged(
+        "c1", Channel.CHAT, ConversationStatus.ACTIVE, "sales", "1001", "1002", None, None, 7.0
+    )

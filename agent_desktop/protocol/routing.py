@@ -13,6 +13,12 @@ from typing import Any, Final
 
 from acd.events import AgentAutoPaused, AgentStateChanged, FallbackRequired
 from agent_desktop.protocol.base import WireMessage
+from agent_desktop.protocol.chat_messages import (
+    ConversationMessageAddedMessage,
+    ConversationOfferedMessage,
+    ConversationStatusChangedMessage,
+    ConversationTypingMessage,
+)
 from agent_desktop.protocol.event_messages import (
     AgentAutoPausedMessage,
     AgentStateChangedMessage,
@@ -32,6 +38,7 @@ from agent_desktop.protocol.event_messages import (
 )
 from agent_desktop.protocol.plain import plain, plain_object
 from callcenter import events as call_events
+from callcenter.conversations import events as chat_events
 from crm_core.lookup import KnownCaller, LookupResult
 
 
@@ -63,6 +70,14 @@ ROUTES: Final[Mapping[type, Route]] = {
     call_events.SupervisionChanged: Route(SupervisionChangedMessage, to_agent=False, to_supervisors=True),
     AgentAutoPaused: Route(AgentAutoPausedMessage, to_agent=False, to_supervisors=True),
     FallbackRequired: Route(FallbackRequiredMessage, to_agent=False, to_supervisors=True),
+    # Conversations: the agent who has one gets all of it; supervisors get status changes (the live
+    # chats list) and read a conversation's messages when they open it.
+    chat_events.ConversationOffered: _agent(ConversationOfferedMessage),
+    chat_events.ConversationMessageAdded: _agent(ConversationMessageAddedMessage),
+    chat_events.ConversationTyping: _agent(ConversationTypingMessage),
+    chat_events.ConversationStatusChanged: Route(
+        ConversationStatusChangedMessage, to_agent=True, to_supervisors=True
+    ),
 }
 
 

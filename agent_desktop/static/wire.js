@@ -13,6 +13,8 @@ const CCWire = Object.freeze({
     AGENT_STATE_CHANGED: "AgentStateChanged", CALLBACK_CHANGED: "CallbackChanged",
     SUPERVISION_CHANGED: "SupervisionChanged", AGENT_AUTO_PAUSED: "AgentAutoPaused",
     FALLBACK_REQUIRED: "FallbackRequired",
+    CONVERSATION_OFFERED: "ConversationOffered", CONVERSATION_MESSAGE_ADDED: "ConversationMessageAdded",
+    CONVERSATION_TYPING: "ConversationTyping", CONVERSATION_STATUS_CHANGED: "ConversationStatusChanged",
   }),
   // The screen pop's customer card (``CallOffered.customer.type``).
   CARD: Object.freeze({ KNOWN: "KnownCaller", UNKNOWN: "UnknownCaller" }),

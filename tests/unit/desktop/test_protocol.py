@@ -45,6 +45,10 @@ WIRE_NAMES_V1 = {
     "SupervisionChanged": ("to_browser", ["supervisor"]),
     "AgentAutoPaused": ("to_browser", ["supervisor"]),
     "FallbackRequired": ("to_browser", ["supervisor"]),
+    "ConversationOffered": ("to_browser", ["agent"]),
+    "ConversationMessageAdded": ("to_browser", ["agent"]),
+    "ConversationTyping": ("to_browser", ["agent"]),
+    "ConversationStatusChanged": ("to_browser", ["agent", "supervisor"]),
 }
 
 
