@@ -129,20 +129,27 @@ async def _post(http: httpx.AsyncClient, cid: str, key: str, client_id: str, log
 
 async def _clients_main(url: str, tokens: list[str], args: dict[str, Any], pipe: Connection) -> None:
     log = Log()
-    limits = httpx.Limits(max_connections=200, max_keepalive_connections=200)
+    # Idle connections are dropped before uvicorn closes them (after 5 s): reusing one it is closing
+    # would fail the request.
+    limits = httpx.Limits(max_connections=200, max_keepalive_connections=200, keepalive_expiry=2.0)
     async with httpx.AsyncClient(base_url=url, limits=limits, timeout=60) as http:
         readies = [asyncio.Event() for _ in tokens]
         agents = [
             asyncio.create_task(_agent(url, t, http, log, r)) for t, r in zip(tokens, readies, strict=True)
         ]
         await asyncio.wait_for(asyncio.gather(*(r.wait() for r in readies)), 120)
+        print(f"{len(tokens)} agents connected", file=sys.stderr, flush=True)
         gate = asyncio.Semaphore(50)
 
         async def one(i: int) -> tuple[str, str, ClientConnection]:
             async with gate:
-                return await _visitor(url, http, i)
+                visitor = await _visitor(url, http, i)
+            if i % 100 == 99:
+                print(f"{time.strftime('%X')} visitor {i + 1}, {len(log.accepted)} accepted", file=sys.stderr, flush=True)
+            return visitor
 
         visitors = await asyncio.gather(*(one(i) for i in range(args["visitors"])))
+        print(f"{len(visitors)} visitors connected, {len(log.accepted)} accepted", file=sys.stderr, flush=True)
         readers = [asyncio.create_task(_drain(ws)) for _cid, _key, ws in visitors]
         deadline = time.monotonic() + 120
         while len(log.accepted) < len(visitors) and time.monotonic() < deadline:  # noqa: ASYNC110
