@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import Row, Table, func, select, update
+from sqlalchemy import Row, Table, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from crm_core.errors import CrmError, NotFound
@@ -335,7 +335,10 @@ def read_attachment(
 
 
 def count_open_by_address(session: Session, address: str) -> int:
-    query = select(func.count()).where(_TABLE.c.address == address, _TABLE.c.status.in_(list(OPEN_STATUSES)))
+    """Chats a visitor at ``address`` still has open (a left message counts until they leave it)."""
+    c = _TABLE.c
+    still_there = or_(c.status.in_(["waiting", "offered", "active"]), c.ended_at.is_(None))
+    query = select(func.count()).where(c.address == address, c.status.in_(list(OPEN_STATUSES)), still_there)
     return int(session.execute(query).scalar_one())
 
 

@@ -19,7 +19,8 @@ from crm_core import conversations as db
 
 log = logging.getLogger(__name__)
 S = ConversationStatus
-LIVE = (S.WAITING, S.OFFERED, S.ACTIVE, S.WRAP_UP)
+# The supervisors' list: conversations in progress (an agent's own list adds those in wrap-up).
+LIVE = (S.WAITING, S.OFFERED, S.ACTIVE)
 MAX_PAGE = 500
 
 
@@ -37,9 +38,14 @@ class AgentSide(VisitorSide):
         before = await self.store.get(conversation_id)
         answered = before.answered_at if before.answered_at is not None else self.clock()
         record = await self.store.change(
-            conversation_id, None, status=S.ACTIVE.value, agent_id=agent_id, answered_at=answered
-        )
-        assert record is not None
+            conversation_id, [S.WAITING.value, S.OFFERED.value, S.LEFT_MESSAGE.value],
+            status=S.ACTIVE.value, agent_id=agent_id, answered_at=answered,
+        )  # fmt: skip
+        if record is None:  # the customer left while the agent was accepting: capacity back
+            self.untrack(conversation_id)
+            with contextlib.suppress(AcdError):
+                await self.router.complete(conversation_id)
+            raise ConversationClosed(conversation_id=conversation_id, status=before.status)
         await self.system(conversation_id, "conversation.system.agent_joined", author=agent_id)
         self.status_changed(record, previous_agent=before.agent_id)
         return view_of(record)
@@ -85,11 +91,17 @@ class AgentSide(VisitorSide):
         stored = await self.append(
             conversation_id, Sender.AGENT, agent_id, text, (S.ACTIVE,), client_id, attachments
         )
-        if self._channel(conversation_id) is Channel.EMAIL and self.reply_sender is not None:
-            view = view_of(await self.store.get(conversation_id))
-            if view.channel is Channel.EMAIL:
-                await self.reply_sender.send_reply(view, stored)
+        if self._channel(conversation_id) is Channel.EMAIL:  # an e-mail, or a chat's left message
+            await self._answered_in_writing(conversation_id, stored)
         return stored
+
+    async def _answered_in_writing(self, conversation_id: str, stored: StoredMessage) -> None:
+        """The ticket's first response is now (its SLA timer stops); an e-mail reply goes out."""
+        view = view_of(await self.store.get(conversation_id))
+        if view.ticket_id is not None:
+            await self.store.ticket_responded(view.ticket_id)
+        if view.channel is Channel.EMAIL and self.reply_sender is not None:
+            await self.reply_sender.send_reply(view, stored)
 
     def _channel(self, conversation_id: str) -> Channel | None:
         tracked = self.tracked.get(conversation_id)
@@ -108,9 +120,11 @@ class AgentSide(VisitorSide):
         tracked = self.tracked[conversation_id]
         await self.router.complete(conversation_id)  # the agent's capacity comes back
         now = self.clock()
+        # To a queue: that queue's skills decide (the topic's skills were for the first queue).
+        skills = record.skills if to_queue is None else ()
         moved = await self.store.change(
             conversation_id, None, status=S.WAITING.value, agent_id=None, queue=to_queue or record.queue,
-            queued_at=now,
+            queued_at=now, skills=skills,
         )  # fmt: skip
         assert moved is not None
         await self.system(conversation_id, "conversation.system.transferred", author=agent_id)
@@ -141,17 +155,21 @@ class AgentSide(VisitorSide):
         if by is Sender.AGENT and record.agent_id != who:
             raise NotYours(conversation_id=conversation_id)
         if record.status == S.LEFT_MESSAGE.value and by is Sender.CUSTOMER:
+            # The message stays for an agent to answer; the visitor's leaving is its end time.
             await self.system(conversation_id, "conversation.system.customer_left")
-            return view_of(record)  # the message stays for an agent to answer
-        tracked = self.untrack(conversation_id)
-        await self._leave_acd(conversation_id, record, tracked)
+            left = await self.store.change(conversation_id, None, ended_at=self.clock())
+            return view_of(left or record)
+        status = S.WRAP_UP if record.agent_id is not None else S.ENDED
+        ended = await self.store.change(
+            conversation_id, [record.status], status=status.value, ended_at=self.clock()
+        )
+        if ended is None:  # ended (or taken) by someone else meanwhile: theirs is the last word
+            return view_of(await self.store.get(conversation_id))
+        await self._leave_acd(conversation_id, record, self.untrack(conversation_id))
         code = "conversation.system.customer_left" if by is Sender.CUSTOMER else "conversation.system.ended"
         await self.system(conversation_id, code, author=who[:200] if by is not Sender.CUSTOMER else "system")
-        status = S.WRAP_UP if record.agent_id is not None else S.ENDED
-        ended = await self.store.change(conversation_id, None, status=status.value, ended_at=self.clock())
-        assert ended is not None
         history = await self.store.messages(conversation_id, 0, 100_000)
-        await self.store.record_interaction(ended, rules.transcript(history))
+        await self.store.record_interaction(ended, rules.transcript(history, ended.language))
         self.status_changed(ended)
         return view_of(ended)
 

@@ -8,11 +8,12 @@ import logging
 import math
 
 from acd.errors import AcdError
-from acd.events import AcdEvent, ItemMoved, OfferMade, OfferReleased
+from acd.events import AcdEvent, FallbackRequired, ItemCancelled, ItemMoved, OfferMade, OfferReleased
 from acd.model import Channel, ValueTier
 from callcenter.conversations.api import ConversationStatus
 from callcenter.conversations.core import CONVERSATION_CHANNELS, ConversationCore, Tracked
 from callcenter.conversations.events import ConversationOffered
+from callcenter.conversations.rules import transcript
 from crm_core import conversations as db
 
 log = logging.getLogger(__name__)
@@ -29,6 +30,13 @@ class RoutingSide(ConversationCore):
             self._released(event)
         elif isinstance(event, ItemMoved) and event.item_id in self.tracked:
             self.spawn(self._moved(event.item_id, event.to_queue), "conversation-moved")
+        elif isinstance(event, ItemCancelled) and event.item_id in self.tracked:
+            self.untrack(event.item_id)
+            self.spawn(self._cancelled(event.item_id), "conversation-cancelled")
+        elif isinstance(event, FallbackRequired) and event.item.item_id in self.tracked:
+            tracked = self.untrack(event.item.item_id)
+            assert tracked is not None
+            self.spawn(self._waited_too_long(event.item.item_id, tracked), "conversation-left-message")
 
     def _offered(self, event: OfferMade) -> None:
         offer = event.offer
@@ -83,6 +91,32 @@ class RoutingSide(ConversationCore):
         if record is not None:
             self.status_changed(record)
 
+    async def _cancelled(self, conversation_id: str) -> None:
+        """Taken out of its queue by a person: the conversation ends (a chat is told so)."""
+        await self.system(conversation_id, "conversation.system.ended")
+        record = await self.store.change(
+            conversation_id, [S.WAITING.value, S.OFFERED.value, S.LEFT_MESSAGE.value],
+            status=S.ENDED.value, ended_at=self.clock(),
+        )  # fmt: skip
+        if record is not None:
+            history = await self.store.messages(conversation_id, 0, 100_000)
+            await self.store.record_interaction(record, transcript(history, record.language))
+            self.status_changed(record)
+
+    async def _waited_too_long(self, conversation_id: str, tracked: Tracked) -> None:
+        """The queue's maximum wait passed: the chat becomes a left message (a ticket, an e-mail item)."""
+        record = await self.store.change(
+            conversation_id, [S.WAITING.value, S.OFFERED.value], status=S.LEFT_MESSAGE.value
+        )
+        if record is None:
+            return
+        if record.ticket_id is None:
+            subject = f"Chat ({record.subject}): {record.customer_name}"
+            await self.store.open_ticket(conversation_id, subject, record.customer_id, "")
+        await self.system(conversation_id, "conversation.system.left_message")
+        await self.route(record, Channel.EMAIL, tracked.pop, tracked.item.customer.tier)
+        self.status_changed(record)
+
     async def _withdraw(self, offer_id: str) -> None:
         try:
             await self.router.withdraw(offer_id)
@@ -105,7 +139,9 @@ class RoutingSide(ConversationCore):
 
     async def publish_waiting_places(self) -> None:
         """One round: each waiting visitor whose place or expected wait changed hears of it."""
-        for conversation_id, tracked in list(self.tracked.items()):
+        for n, (conversation_id, tracked) in enumerate(list(self.tracked.items())):
+            if n % 100 == 99:
+                await asyncio.sleep(0)  # a thousand waiting chats must not hold the loop at once
             if tracked.status is not S.WAITING:
                 continue
             wait = await self.place_of(conversation_id)

@@ -13,6 +13,7 @@ from collections import deque
 
 from callcenter.conversations.api import Sender, StoredMessage
 from callcenter.conversations.errors import BadAttachment, BadInput, RateLimited
+from callcenter.i18n import translate
 from callcenter.settings_chat import OpeningHours
 
 LANGUAGES = ("en", "zh_CN")
@@ -160,12 +161,14 @@ class RateWindow:
 
 
 # -- transcript --------------------------------------------------------------------------------
-def transcript(messages: list[StoredMessage] | tuple[StoredMessage, ...]) -> str:
-    """Plain text, one block per message: ``[2026-12-06 10:00:05 UTC] agent 1001: text``."""
+def transcript(messages: list[StoredMessage] | tuple[StoredMessage, ...], language: str) -> str:
+    """Plain text, one block per message: ``[2026-12-06 10:00:05 UTC] agent 1001: text``; the
+    system's messages in ``language``."""
     lines = []
     for m in messages:
         at = dt.datetime.fromtimestamp(m.at, tz=dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
         files = "".join(f"\n  [file: {a.filename}, {a.size} bytes]" for a in m.attachments)
         who = "system" if m.sender is Sender.SYSTEM else f"{m.sender.value} {m.author}"
-        lines.append(f"[{at}] {who}: {m.text}{files}")
+        text = translate(m.text, language) if m.sender is Sender.SYSTEM else m.text
+        lines.append(f"[{at}] {who}: {text}{files}")
     return "\n".join(lines)

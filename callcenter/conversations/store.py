@@ -171,6 +171,9 @@ class ConversationStore:
 
         return await self._write(work)
 
+    async def ticket_responded(self, ticket_id: int) -> None:
+        await self._write(lambda s: self._tickets.respond(s, ticket_id))
+
     async def record_interaction(self, record: db.ConversationRecord, transcript: str) -> None:
         interaction = InteractionRecord(
             external_ref=record.interaction_ref or f"{record.channel}:{record.id}",

@@ -49,7 +49,7 @@ class VisitorSide(RoutingSide):
         name = rules.check_name(request.name)
         language = rules.check_language(request.language)
         topic = self.settings.topics.get(request.topic)
-        if topic is None:
+        if topic is None or topic.queue not in self.queues():  # a topic whose queue was removed
             raise BadInput("conversation.unknown_topic", topic=request.topic[:40])
         address = request.address[:64]
         email, phone = _contact(request)

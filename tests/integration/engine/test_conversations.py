@@ -16,6 +16,7 @@ from callcenter.conversations.events import (
     ConversationMessageAdded,
     ConversationOffered,
     ConversationStatusChanged,
+    ConversationTyping,
 )
 from crm_core.models import Interaction, Ticket
 from tests.integration.engine.conftest import engine_settings, sign_in_agents
@@ -79,6 +80,9 @@ async def test_given_a_signed_in_agent_when_a_visitor_chats_then_offered_accepte
         (Sender.AGENT, "Let me check <b>that</b>"),
     ]
     assert [m.seq for m in await chats.messages(cid, after_seq=first.seq)][-1] == reply.seq
+    await chats.typing(cid, Sender.CUSTOMER, "Ann Lee")
+    [typing] = [e for e in events.drain() if isinstance(e, ConversationTyping)]
+    assert (typing.conversation_id, typing.sender, typing.agent_id) == (cid, Sender.CUSTOMER, "1002")
     assert [v.conversation_id for v in await chats.live("1002")] == [cid]
     assert cid in [v.conversation_id for v in await chats.live()]
 
