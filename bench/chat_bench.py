@@ -127,6 +127,10 @@ async def _post(http: httpx.AsyncClient, cid: str, key: str, client_id: str, log
         log.refused += 1
 
 
+def _progress(line: str) -> None:
+    print(f"{time.strftime('%X')} {line}", file=sys.stderr, flush=True)
+
+
 async def _clients_main(url: str, tokens: list[str], args: dict[str, Any], pipe: Connection) -> None:
     log = Log()
     # Idle connections are dropped before uvicorn closes them (after 5 s): reusing one it is closing
@@ -138,18 +142,18 @@ async def _clients_main(url: str, tokens: list[str], args: dict[str, Any], pipe:
             asyncio.create_task(_agent(url, t, http, log, r)) for t, r in zip(tokens, readies, strict=True)
         ]
         await asyncio.wait_for(asyncio.gather(*(r.wait() for r in readies)), 120)
-        print(f"{len(tokens)} agents connected", file=sys.stderr, flush=True)
+        _progress(f"{len(tokens)} agents connected")
         gate = asyncio.Semaphore(50)
 
         async def one(i: int) -> tuple[str, str, ClientConnection]:
             async with gate:
                 visitor = await _visitor(url, http, i)
             if i % 100 == 99:
-                print(f"{time.strftime('%X')} visitor {i + 1}, {len(log.accepted)} accepted", file=sys.stderr, flush=True)
+                _progress(f"visitor {i + 1}, {len(log.accepted)} accepted")
             return visitor
 
         visitors = await asyncio.gather(*(one(i) for i in range(args["visitors"])))
-        print(f"{len(visitors)} visitors connected, {len(log.accepted)} accepted", file=sys.stderr, flush=True)
+        _progress(f"{len(visitors)} visitors connected, {len(log.accepted)} accepted")
         readers = [asyncio.create_task(_drain(ws)) for _cid, _key, ws in visitors]
         deadline = time.monotonic() + 120
         while len(log.accepted) < len(visitors) and time.monotonic() < deadline:  # noqa: ASYNC110
