@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, File, Header, Path, Query, Request, Response, UploadFile
 from pydantic import BaseModel, Field
 
+from agent_desktop.chat import responses
 from agent_desktop.chat.attachments import attachment_response, read_upload
 from agent_desktop.chat.errors import refusals_in
 from agent_desktop.chat.port import conversations
@@ -27,7 +28,7 @@ from callcenter.errors import CallCenterError
 from callcenter.i18n import SUPPORTED_LANGUAGES, catalogue, translate
 from crm_core.errors import CrmError
 
-router = APIRouter(prefix="/api/chat")
+router = APIRouter(prefix="/api/chat", responses=responses.VISITOR)
 router.add_api_websocket_route("/ws", serve_visitor)
 
 CONVERSATION_ID = r"^[A-Za-z0-9_-]{1,64}$"
