@@ -102,6 +102,7 @@ async def domain_error_handler(request: Request, exc: Exception) -> JSONResponse
     """The cores' and the engine's errors: their stable code, translated for the person asking."""
     code = str(getattr(exc, "code", "callcenter.error"))
     params = getattr(exc, "params", None) or {k: v for k, v in vars(exc).items() if isinstance(v, str)}
+    params = {k: v for k, v in params.items() if k != "code"}  # a code given when raised is no parameter
     message = translate_code(code, request_language(request), params)
     return JSONResponse({"code": code, "message": message}, _status_of(exc))
 

@@ -5,8 +5,8 @@
 
 One node: the engine (simulator mode, no phones needed) with ``--agents`` agents of 4 chats each,
 and the web app served by uvicorn on an ephemeral port. In another process (browsers are elsewhere),
-every agent holds its desktop's ``/ws`` and accepts each chat offered to it (``POST …/accept``), and
-``--visitors`` visitors start a chat each (``POST /api/chat/start``) and hold their own socket
+every agent holds its desktop's ``/ws`` and accepts each chat offered to it (``POST …/accept``); in a
+third, ``--visitors`` visitors start a chat each (``POST /api/chat/start``) and hold their own socket
 (``/api/chat/ws``). Once every chat has an agent, visitors post ``--rate`` messages a second in
 total for ``--seconds`` (``POST /api/chat/{id}/messages``), spread over all of them.
 
@@ -44,6 +44,7 @@ from agent_desktop.runner import running_server
 from agent_desktop.state import desktop_of
 from callcenter.app import Engine
 from callcenter.composition import web_app
+from callcenter.conversations.api import ConversationStatus
 from callcenter.heap import freeze_startup_heap
 from callcenter.services.audit import Actor
 from callcenter.settings import load_settings
@@ -127,32 +128,56 @@ async def _post(http: httpx.AsyncClient, cid: str, key: str, client_id: str, log
         log.refused += 1
 
 
-async def _clients_main(url: str, tokens: list[str], args: dict[str, Any], pipe: Connection) -> None:
+def _progress(line: str) -> None:
+    print(f"{time.strftime('%X')} {line}", file=sys.stderr, flush=True)
+
+
+def _http(url: str) -> httpx.AsyncClient:
+    # Idle connections are dropped before uvicorn closes them (after 5 s): reusing one it is closing
+    # would fail the request.
+    limits = httpx.Limits(max_connections=200, max_keepalive_connections=200, keepalive_expiry=2.0)
+    return httpx.AsyncClient(base_url=url, limits=limits, timeout=60)
+
+
+async def _agents_main(url: str, tokens: list[str], pipe: Connection) -> None:
+    """Every agent's desktop socket: accepts its offers, notes when each visitor message arrives."""
     log = Log()
-    limits = httpx.Limits(max_connections=200, max_keepalive_connections=200)
-    async with httpx.AsyncClient(base_url=url, limits=limits, timeout=60) as http:
+    async with _http(url) as http:
         readies = [asyncio.Event() for _ in tokens]
         agents = [
             asyncio.create_task(_agent(url, t, http, log, r)) for t, r in zip(tokens, readies, strict=True)
         ]
         await asyncio.wait_for(asyncio.gather(*(r.wait() for r in readies)), 120)
+        _progress(f"{len(tokens)} agents connected")
+        pipe.send("ready")
+        await asyncio.to_thread(pipe.recv)  # "stop"
+        for task in agents:
+            task.cancel()
+        await asyncio.gather(*agents, return_exceptions=True)
+    pipe.send(log)
+
+
+async def _visitors_main(url: str, args: dict[str, Any], pipe: Connection) -> None:
+    """Every visitor starts a chat and holds its socket; on "go", the messages at the given rate."""
+    log = Log()
+    async with _http(url) as http:
         gate = asyncio.Semaphore(50)
 
         async def one(i: int) -> tuple[str, str, ClientConnection]:
             async with gate:
-                return await _visitor(url, http, i)
+                visitor = await _visitor(url, http, i)
+            if i % 200 == 199:
+                _progress(f"visitor {i + 1} started")
+            return visitor
 
         visitors = await asyncio.gather(*(one(i) for i in range(args["visitors"])))
         readers = [asyncio.create_task(_drain(ws)) for _cid, _key, ws in visitors]
-        deadline = time.monotonic() + 120
-        while len(log.accepted) < len(visitors) and time.monotonic() < deadline:  # noqa: ASYNC110
-            await asyncio.sleep(0.2)  # polled with a deadline: a count over 300 sockets
-        pipe.send(f"{len(log.accepted)} of {len(visitors)} chats accepted by an agent")
+        pipe.send("ready")
+        await asyncio.to_thread(pipe.recv)  # "go": every chat has its agent
         await _load(http, visitors, args, log)
-        await asyncio.sleep(3)  # the last messages reach their agents
-        for task in [*agents, *readers]:
+        for task in readers:
             task.cancel()
-        await asyncio.gather(*agents, *readers, return_exceptions=True)
+        await asyncio.gather(*readers, return_exceptions=True)
     pipe.send(log)
 
 
@@ -171,8 +196,12 @@ async def _load(
     await asyncio.gather(*tasks)
 
 
-def clients_process(url: str, tokens: list[str], args: dict[str, Any], pipe: Connection) -> None:
-    asyncio.run(_clients_main(url, tokens, args, pipe))
+def agents_process(url: str, tokens: list[str], pipe: Connection) -> None:
+    asyncio.run(_agents_main(url, tokens, pipe))
+
+
+def visitors_process(url: str, args: dict[str, Any], pipe: Connection) -> None:
+    asyncio.run(_visitors_main(url, args, pipe))
 
 
 # -- the server process ------------------------------------------------------------------------
@@ -215,18 +244,42 @@ async def run(args: dict[str, Any]) -> tuple[Log, str]:
             for i, a in enumerate(settings.agents)
         ]
         async with running_server(app) as url:
-            ctx = multiprocessing.get_context("spawn")
-            here, there = ctx.Pipe()
-            child = ctx.Process(target=clients_process, args=(url, tokens, args, there))
-            child.start()
-            assert await asyncio.to_thread(here.poll, 300), "the clients did not get going"
-            accepted = here.recv()
-            print(accepted, flush=True)
-            assert await asyncio.to_thread(here.poll, args["seconds"] + 120), "the clients did not finish"
-            log: Log = here.recv()
-            await asyncio.to_thread(child.join, 30)
+            log, accepted = await _drive(engine, url, tokens, args)
     finally:
         await engine.stop()
+    return log, accepted
+
+
+async def _drive(engine: Engine, url: str, tokens: list[str], args: dict[str, Any]) -> tuple[Log, str]:
+    """The agents' process, then the visitors'; once every chat is active, the load; both logs merged."""
+    ctx = multiprocessing.get_context("spawn")
+    to_agents, agents_end = ctx.Pipe()
+    to_visitors, visitors_end = ctx.Pipe()
+    agents = ctx.Process(target=agents_process, args=(url, tokens, agents_end))
+    visitors = ctx.Process(target=visitors_process, args=(url, args, visitors_end))
+    agents.start()
+    assert await asyncio.to_thread(to_agents.poll, 180), "the agents did not connect"
+    assert to_agents.recv() == "ready"
+    visitors.start()
+    assert await asyncio.to_thread(to_visitors.poll, 300), "the visitors did not start their chats"
+    assert to_visitors.recv() == "ready"
+    deadline = time.monotonic() + 120
+    active = 0
+    while active < args["visitors"] and time.monotonic() < deadline:
+        await asyncio.sleep(0.5)
+        live = await engine.conversations.live()
+        active = sum(1 for v in live if v.status is ConversationStatus.ACTIVE)
+    accepted = f"{active} of {args['visitors']} chats accepted by an agent"
+    print(accepted, flush=True)
+    to_visitors.send("go")
+    assert await asyncio.to_thread(to_visitors.poll, args["seconds"] + 120), "the visitors did not finish"
+    log: Log = to_visitors.recv()
+    await asyncio.sleep(3)  # the last messages reach their agents
+    to_agents.send("stop")
+    received: Log = await asyncio.to_thread(to_agents.recv)
+    log.received = received.received
+    for child in (agents, visitors):
+        await asyncio.to_thread(child.join, 30)
     return log, accepted
 
 

@@ -15,6 +15,7 @@ from fastapi import APIRouter, Depends, File, Path, Query, Request, UploadFile
 from pydantic import BaseModel, Field
 
 from agent_desktop.auth.deps import CurrentUser, require_role
+from agent_desktop.chat import responses
 from agent_desktop.chat.attachments import attachment_response, read_upload
 from agent_desktop.chat.errors import refusals_in
 from agent_desktop.chat.port import conversations
@@ -27,7 +28,7 @@ from callcenter.clock import SystemClock
 from callcenter.conversations.api import ConversationPort, ConversationStatus, ConversationView, Sender
 from crm_core.knowledge import KnowledgeBase
 
-router = APIRouter(prefix="/api/agent/chats")
+router = APIRouter(prefix="/api/agent/chats", responses=responses.AGENT)
 Agent = Annotated[CurrentUser, Depends(require_role("agent"))]
 OfferId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_.:~-]{1,120}$")]  # "<item id>~<n>"
 

@@ -9,6 +9,7 @@ from typing import Final
 from fastapi import APIRouter
 from fastapi.responses import FileResponse, Response
 
+from agent_desktop.chat.responses import page
 from agent_desktop.pages import STATIC
 
 router = APIRouter()
@@ -24,16 +25,16 @@ _PAGE_HEADERS: Final = {
 _ASSET_HEADERS: Final = {"X-Content-Type-Options": "nosniff", "Cache-Control": "public, max-age=300"}
 
 
-@router.get("/chat", response_model=None)
+@router.get("/chat", response_model=None, responses=page("text/html", "The standalone chat page."))
 async def chat_page() -> Response:
     return FileResponse(STATIC / "chat.html", headers=_PAGE_HEADERS)
 
 
-@router.get("/chat/widget.js", response_model=None)
+@router.get("/chat/widget.js", response_model=None, responses=page("text/javascript", "The widget."))
 async def widget_script() -> Response:
     return FileResponse(STATIC / "chat_widget.js", media_type="text/javascript", headers=_ASSET_HEADERS)
 
 
-@router.get("/chat/widget.css", response_model=None)
+@router.get("/chat/widget.css", response_model=None, responses=page("text/css", "The widget's style."))
 async def widget_style() -> Response:
     return FileResponse(STATIC / "chat_widget.css", media_type="text/css", headers=_ASSET_HEADERS)

@@ -10,13 +10,14 @@ from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
 
 from agent_desktop.auth.deps import CurrentUser, audit_async, require_role
+from agent_desktop.chat import responses
 from agent_desktop.chat.errors import refusals_in
 from agent_desktop.chat.port import conversations
 from agent_desktop.chat.wire import conversation_json, message_json
 from agent_desktop.errors import ApiError
 from agent_desktop.routes.chat_visitor import CLIENT_ID, ConversationId
 
-router = APIRouter(prefix="/api/supervisor/chats")
+router = APIRouter(prefix="/api/supervisor/chats", responses=responses.SUPERVISOR)
 Supervisor = Annotated[CurrentUser, Depends(require_role("supervisor", "admin"))]
 
 

@@ -14,9 +14,11 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, File, Header, Path, Query, Request, Response, UploadFile
 from pydantic import BaseModel, Field
 
+from agent_desktop.chat import responses
 from agent_desktop.chat.attachments import attachment_response, read_upload
 from agent_desktop.chat.errors import refusals_in
 from agent_desktop.chat.port import conversations
+from agent_desktop.chat.visitor_keys import VisitorKeys
 from agent_desktop.chat.visitor_socket import serve_visitor
 from agent_desktop.chat.wire import message_json, visitor_conversation_json, wait_json
 from agent_desktop.errors import ApiError, request_language
@@ -26,12 +28,19 @@ from callcenter.errors import CallCenterError
 from callcenter.i18n import SUPPORTED_LANGUAGES, catalogue, translate
 from crm_core.errors import CrmError
 
-router = APIRouter(prefix="/api/chat")
+router = APIRouter(prefix="/api/chat", responses=responses.VISITOR)
 router.add_api_websocket_route("/ws", serve_visitor)
 
 CONVERSATION_ID = r"^[A-Za-z0-9_-]{1,64}$"
 CLIENT_ID = r"^[A-Za-z0-9_-]{1,64}$"
 ConversationId = Annotated[str, Path(pattern=CONVERSATION_ID)]
+
+
+def visitor_keys(request: Request) -> VisitorKeys:
+    keys = getattr(request.app.state, "chat_visitor_keys", None)
+    if not isinstance(keys, VisitorKeys):
+        keys = request.app.state.chat_visitor_keys = VisitorKeys()
+    return keys
 
 
 def visitor_language(request: Request) -> str:
@@ -65,7 +74,7 @@ async def _visitor(
     if not x_chat_key:
         raise ApiError(401, "chat.key_required", language)
     try:
-        view = await port.authenticate_visitor(conversation_id, x_chat_key)
+        view = await visitor_keys(request).authenticate(port, conversation_id, x_chat_key)
     except (CallCenterError, CrmError):  # either way the caller learns nothing about the conversation
         raise ApiError(403, "chat.not_your_chat", language) from None
     return Visitor(port, view, language)
@@ -124,8 +133,9 @@ async def start(body: StartChat, request: Request, language: Language) -> dict[s
 @router.get("/{conversation_id}")
 async def conversation(visitor: VisitorOf) -> dict[str, Any]:
     with refusals_in(visitor.language):
+        view = await visitor.port.view(visitor.conversation_id)
         wait = await visitor.port.wait_info(visitor.conversation_id)
-    return {"conversation": visitor_conversation_json(visitor.view), "wait": wait_json(wait)}
+    return {"conversation": visitor_conversation_json(view), "wait": wait_json(wait)}
 
 
 @router.get("/{conversation_id}/messages")

@@ -262,8 +262,7 @@
       e.preventDefault();
       const r = await api("GET", chatPath("/attachments/" + encodeURIComponent(a.attachment_id)), undefined, true);
       const url = URL.createObjectURL(await r.blob());
-      const save = el("a", { href: url, download: a.filename });
-      save.click();
+      el("a", { href: url, download: a.filename }).click();
       setTimeout(() => URL.revokeObjectURL(url), 10000);
     });
     return link;

@@ -264,13 +264,16 @@ async def _chat_from_the_shop(browser: Browser, url: str, shop_url: str) -> None
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     await page.goto(shop_url + "/")
+    await expect(page.locator("#ccw-open")).to_have_text(translate("ui.chat.open", "en"))
     await page.click("#ccw-open")
+    await page.select_option("#ccw-lang", "zh_CN")  # the visitor's own choice wins over the browser's
+    await expect(page.locator("#ccw-start")).to_have_text(translate("ui.chat.start", "zh_CN"))
     await expect(page.locator("#ccw-topic")).to_have_value("support")
     await page.fill("#ccw-name", "Bo Chen")
     await page.click("#ccw-start")
     await agent.locator(".chat-offer .chat-accept").click(timeout=10_000)
     await expect(page.locator("#ccw-status")).to_have_text(
-        translate("ui.chat.status.active", "en"), timeout=10_000
+        translate("ui.chat.status.active", "zh_CN"), timeout=10_000
     )
     await page.fill("#ccw-input", "from the shop")
     await page.press("#ccw-input", "Enter")

@@ -189,3 +189,18 @@ async def test_given_a_live_chat_then_a_supervisor_reads_joins_audited_and_write
         actions = [a.action for a in AuditLog().recent(session, 20)]
     assert "conversation.join" in actions
     assert "chat.post" in actions
+
+
+async def test_given_an_offer_when_declined_then_it_is_gone_from_the_agents_list_and_the_chat_waits(
+    desktop: Desktop,
+) -> None:
+    await desktop.engine.router.pause("1003", "break")
+    async with desktop.client() as client, desktop.signed_in("agent1002") as agent:
+        visitor = await start_chat(client)
+        offer = await offer_for(agent, visitor)
+        declined = await agent.post(f"/api/agent/chats/offers/{offer['offer_id']}/decline")
+        again = await agent.post(f"/api/agent/chats/offers/{offer['offer_id']}/accept")
+        offers = [o["offer_id"] for o in (await agent.get("/api/agent/chats")).json()["offers"]]
+    assert declined.status_code == 200, declined.text
+    assert (again.status_code, again.json()["code"]) == (409, "conversation.offer_gone")
+    assert offer["offer_id"] not in offers

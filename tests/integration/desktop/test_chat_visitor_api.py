@@ -64,6 +64,7 @@ async def test_given_a_wrong_or_missing_key_then_nothing_of_the_chat_is_told(des
     async with desktop.client() as client:
         visitor = await start_chat(client)
         other = await start_chat(client, name="Bob")
+        assert (await visitor.messages()) != []  # the right key first: it is remembered as proven
         missing = await client.get(f"/api/chat/{visitor.cid}/messages")
         wrong = await client.get(f"/api/chat/{visitor.cid}/messages", headers={"X-Chat-Key": other.key})
         unknown = await client.get("/api/chat/nosuchchat/messages", headers={"X-Chat-Key": visitor.key})

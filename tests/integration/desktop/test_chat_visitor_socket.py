@@ -169,3 +169,20 @@ async def test_given_an_agent_typing_and_a_status_change_then_the_visitor_hears_
     assert kinds["status"]["status"] in ("offered", "active")
     assert [a["type"] for a in answers] == ["pong", "error"]
     assert answers[1]["code"] == "chat.bad_socket_message"
+
+
+async def test_given_a_waiting_visitor_then_their_place_comes_on_the_socket(desktop: Desktop) -> None:
+    await desktop.engine.router.pause("1002", "break")  # signed in, so the chat waits for them
+    async with desktop.client() as client:
+        first = await start_chat(client)
+        second = await start_chat(client, name="Bob")
+        async with visitor_socket(desktop) as ws:
+            welcome = await authenticate(ws, second)
+            await desktop.engine.conversations.publish_waiting_places()
+            async with asyncio.timeout(10):
+                while (frame := json.loads(await ws.recv()))["type"] != "status":
+                    pass
+    assert first.opened["wait"]["position"] == 1
+    assert (welcome["wait"]["status"], welcome["wait"]["position"]) == ("waiting", 2)
+    assert (frame["status"], frame["position"]) == ("waiting", 2)
+    assert frame["expected_wait_s"] is None or frame["expected_wait_s"] >= 0
