@@ -17,6 +17,7 @@ import itertools
 import logging
 import random
 import uuid
+from collections import deque
 from collections.abc import Callable, Collection, Coroutine, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -100,7 +101,8 @@ class DemoConversations:
         self._rng = random.Random(settings.simulator.seed)
         self._addresses = itertools.cycle(ADDRESSES)
         self._tasks: set[asyncio.Task[None]] = set()
-        self.opened: list[str] = []  # conversation ids the simulated visitors and senders opened
+        # The latest conversations the simulated visitors and senders opened (their ids)
+        self.opened: deque[str] = deque(maxlen=1000)
 
     async def run(self) -> None:
         events = self._bus.subscribe()
@@ -193,6 +195,7 @@ class DemoConversations:
         await self._sleep(self._settings.agent_answer_delay_s)
         if self._is_person(agent):
             return
+        await self._port.typing(conversation_id, Sender.AGENT, agent)
         code = "demo.agent.email_answer" if offer.channel is Channel.EMAIL else "demo.agent.chat_answer"
         answer = translate(code, view.language, name=view.customer_name)
         await self._port.post_agent(conversation_id, agent, answer, f"demo-{uuid.uuid4().hex[:16]}")

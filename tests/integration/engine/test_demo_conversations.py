@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from callcenter.app import Engine
 from callcenter.conversations.api import ChatRequest, ConversationStatus, Sender
-from callcenter.conversations.events import ConversationOffered
+from callcenter.conversations.events import ConversationOffered, ConversationTyping
 from callcenter.demo_conversations import DemoConversations
 from callcenter.i18n import translate
 from crm_core.models import Interaction
@@ -71,6 +71,7 @@ async def test_given_a_simulated_agent_when_a_chat_is_offered_then_accepted_answ
     tmp_path: Path,
 ) -> None:
     async with demo_engine(tmp_path, "1002") as (engine, _demo):
+        events = engine.bus.subscribe()
         chats = engine.conversations
         opened = await chats.open_chat(chat("zh_CN"))
         cid = opened.conversation.conversation_id
@@ -96,6 +97,8 @@ async def test_given_a_simulated_agent_when_a_chat_is_offered_then_accepted_answ
         assert row.transcript is not None
         assert "我的订单在哪里？" in row.transcript
         assert answer in row.transcript
+        typing = [e for e in events.drain() if isinstance(e, ConversationTyping)]
+        assert [(t.conversation_id, t.sender, t.who) for t in typing] == [(cid, Sender.AGENT, "1002")]
 
 
 async def test_given_a_person_signed_in_as_the_agent_when_a_chat_is_offered_then_the_simulation_leaves_it(
@@ -127,7 +130,7 @@ async def test_given_arrival_rates_of_zero_when_the_demo_runs_then_no_chat_and_n
 ) -> None:
     async with demo_engine(tmp_path, "1001", "1002", "1003") as (engine, demo):
         await asyncio.sleep(0.5)  # at 1/min x 0.05, a visitor would arrive every 50 ms
-        assert demo.opened == []
+        assert not demo.opened
         with engine.contact_center.sessions() as session:
             assert session.scalar(select(func.count()).select_from(Conversation)) == 0
 
