@@ -29,6 +29,7 @@ async def demo_engine(
     chat_rate: float = 0.0,
     email_rate: float = 0.0,
     people: Callable[[str], bool] | None = None,
+    patience_s: float = 600.0,
 ) -> AsyncIterator[tuple[Engine, DemoConversations]]:
     """The engine on the simulator, ``agents`` signed in, the demo's conversations running."""
     simulator = {
@@ -36,7 +37,7 @@ async def demo_engine(
         "arrival_rate_per_min": 0,
         "agent_answer_delay_s": 1.0,
         "talk_time_s": 2.0,
-        "caller_patience_s": 600.0,
+        "caller_patience_s": patience_s,
         "chat_arrival_rate_per_min": chat_rate,
         "email_arrival_rate_per_min": email_rate,
         "demo_customers": 20,
@@ -157,3 +158,28 @@ async def test_given_arrival_rates_when_the_demo_runs_then_visitors_and_mails_ar
         mail = next(v for v in ended if v.channel.value == "email")
         texts = [m.text for m in await chats.messages(mail.conversation_id) if m.sender is Sender.AGENT]
         assert texts == [translate("demo.agent.email_answer", mail.language, name=mail.customer_name)]
+
+
+async def test_given_nobody_takes_a_simulated_visitors_chat_then_the_visitor_gives_up_after_patience(
+    tmp_path: Path,
+) -> None:
+    # Every agent is a person who does not answer: the simulated visitors wait, then leave.
+    async with demo_engine(tmp_path, "1002", chat_rate=60.0, people=lambda _agent: True, patience_s=10.0) as (
+        engine,
+        demo,
+    ):
+        chats = engine.conversations
+
+        async def one_left() -> bool:
+            views = [await chats.view(cid) for cid in list(demo.opened)]
+            return any(v.status is ConversationStatus.ENDED for v in views)
+
+        await wait_until(one_left, timeout=5, what="a simulated visitor giving up")
+        left = [
+            v
+            for v in [await chats.view(c) for c in list(demo.opened)]
+            if v.status is ConversationStatus.ENDED
+        ]
+        assert all(v.agent_id is None for v in left)
+        texts = [m.text for m in await chats.messages(left[0].conversation_id)]
+        assert texts[-1] == "conversation.system.customer_left"
