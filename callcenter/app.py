@@ -13,7 +13,7 @@ import contextlib
 import logging
 import random
 import time
-from collections.abc import Coroutine, Iterable
+from collections.abc import Callable, Coroutine, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +49,7 @@ from callcenter.clock import SystemClock
 from callcenter.contact_center import ContactCenter
 from callcenter.conversations.service import ConversationService, build_conversations
 from callcenter.demo import OfficeHoursClock, SimulatedPhones, seed_demo_customers, start_demo_simulator
+from callcenter.demo_conversations import DemoConversations
 from callcenter.email.channel import EmailChannel, attach_email_channel
 from callcenter.errors import ConfigError, SpeechModelUnavailable
 from callcenter.pbxsim import PbxSimulator
@@ -96,6 +97,8 @@ class Engine:
         # Chats and e-mails (built with the calls; None only while the engine starts).
         self._conversations: ConversationService | None = None
         self.email: EmailChannel | None = None  # with ``email.enabled``
+        # Is a person signed in as this agent on the web desktop? (The composition root sets it.)
+        self.people_at_desks: Callable[[str], bool] = lambda _agent_id: False
 
     async def start(self) -> None:
         try:
@@ -367,6 +370,15 @@ class Engine:
             self._conversations.on_acd_event(event)
         self.agent_journal.record(event)
         self.bus.publish(event)
+
+    def start_demo_conversations(self) -> DemoConversations:
+        """The demo's simulated chat visitors, e-mail senders and agents (simulator mode)."""
+        demo = DemoConversations(
+            self.conversations, self.bus, self.settings, self.contact_center.sessions,
+            self.known_queues, lambda agent_id: self.people_at_desks(agent_id),
+        )  # fmt: skip
+        self._run_task(demo.run(), "demo-conversations")
+        return demo
 
     async def sign_in(self, agent_ids: Iterable[str]) -> None:
         """Log these agents in as available with their profiles (the demo's simulated agents)."""

@@ -59,10 +59,15 @@ def demo(
     port: Annotated[int | None, typer.Option(help="Web port (default 8080).")] = None,
 ) -> None:
     """Run the whole system on embedded defaults against the built-in PBX simulator."""
-    overrides: dict[str, object] = {"mode": "simulator"}
+    _run(demo_settings(config, port), simulator=True)
+
+
+def demo_settings(config: Path | None, port: int | None) -> Settings:
+    """The demo's settings: the file and environment, with ``--port`` for the web port."""
+    overrides: dict[str, object] = {}
     if port is not None:
         overrides["web"] = {"port": port}
-    _run(_load(config, **overrides), simulator=True)
+    return _load(config, **overrides)
 
 
 @app.command("check-config")

@@ -94,6 +94,11 @@ def web_app(
         listener=journal.record,
     )
     journal.restore(sessions)
+    hub = Hub(engine.contact_center, wallboard_interval_s)
+    # The demo's simulated agents leave alone an agent a person is signed in as, or has a desktop open for.
+    engine.people_at_desks = lambda agent_id: sessions.has_agent(agent_id) or any(
+        c.user.agent_id == agent_id for c in hub.connections
+    )
     per_user, per_ip, window = login_limits
     limiter = LoginRateLimiter(clock, per_user, per_ip, window)
     desktop = DesktopState(
@@ -104,7 +109,7 @@ def web_app(
         sessions=sessions,
         limiter=limiter,
         clock=clock,
-        hub=Hub(engine.contact_center, wallboard_interval_s),
+        hub=hub,
         session_journal=journal,
         allowed_origins=frozenset(web.allowed_origins),
         cookie_secure=web.cookie_secure,
@@ -149,6 +154,7 @@ async def run_server(settings: Settings, simulator: bool) -> None:
     await engine.start()
     if simulator:  # the demo's simulated agents start at their desks, the first time only
         await engine.sign_in(sorted(engine.unseen_agents))
+        engine.start_demo_conversations()
     try:
         await serve_web(engine, settings)
     finally:

@@ -14,6 +14,7 @@ from callcenter.i18n_en_admin import TEXTS_EN_ADMIN
 from callcenter.i18n_en_chat import TEXTS_EN_CHAT
 from callcenter.i18n_en_chatweb import TEXTS_EN_CHATWEB
 from callcenter.i18n_en_chstats import TEXTS_EN_CHSTATS
+from callcenter.i18n_en_demo import TEXTS_EN_DEMO
 from callcenter.i18n_en_email import TEXTS_EN_EMAIL
 from callcenter.i18n_errors import ERROR_CATALOGUES, PARAM_NAMES
 from callcenter.i18n_zh_cn import TEXTS_ZH_CN
@@ -21,18 +22,26 @@ from callcenter.i18n_zh_cn_admin import TEXTS_ZH_CN_ADMIN
 from callcenter.i18n_zh_cn_chat import TEXTS_ZH_CN_CHAT
 from callcenter.i18n_zh_cn_chatweb import TEXTS_ZH_CN_CHATWEB
 from callcenter.i18n_zh_cn_chstats import TEXTS_ZH_CN_CHSTATS
+from callcenter.i18n_zh_cn_demo import TEXTS_ZH_CN_DEMO
 from callcenter.i18n_zh_cn_email import TEXTS_ZH_CN_EMAIL
 
 SUPPORTED_LANGUAGES: Final = ("en", "zh_CN")
 
 _CATALOGUES: Final[Mapping[str, Mapping[str, str]]] = {
-    "en": TEXTS_EN | TEXTS_EN_ADMIN | TEXTS_EN_CHAT | TEXTS_EN_CHATWEB | TEXTS_EN_EMAIL | TEXTS_EN_CHSTATS,
+    "en": TEXTS_EN
+    | TEXTS_EN_ADMIN
+    | TEXTS_EN_CHAT
+    | TEXTS_EN_CHATWEB
+    | TEXTS_EN_EMAIL
+    | TEXTS_EN_CHSTATS
+    | TEXTS_EN_DEMO,
     "zh_CN": TEXTS_ZH_CN
     | TEXTS_ZH_CN_ADMIN
     | TEXTS_ZH_CN_CHAT
     | TEXTS_ZH_CN_CHATWEB
     | TEXTS_ZH_CN_EMAIL
-    | TEXTS_ZH_CN_CHSTATS,
+    | TEXTS_ZH_CN_CHSTATS
+    | TEXTS_ZH_CN_DEMO,
 }
 
 

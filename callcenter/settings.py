@@ -211,6 +211,10 @@ class SimulatorSettings(_Section):
     agent_phones: Literal["auto", "desktop"] = "auto"
     talk_time_s: float = Field(25.0, gt=0)
     caller_patience_s: float = Field(90.0, gt=0)
+    # Simulated web chat visitors and e-mails (per minute; 0 turns them off). Simulated agents take
+    # chats and e-mails offered to them, except agents a person signed in to on the web desktop.
+    chat_arrival_rate_per_min: float = Field(1.0, ge=0)
+    email_arrival_rate_per_min: float = Field(0.5, ge=0)
     # "office_hours": the demo's IVR believes it is 10:00 on a weekday in Shanghai, so callers reach
     # agents whatever the time here; "real": the IVR uses the real time (after hours → voicemail).
     ivr_clock: Literal["office_hours", "real"] = "office_hours"

@@ -108,6 +108,11 @@ class SessionStore:
                 del self._entries[key]
         self.listener(SessionChange("user_revoked", user_id=user_id))
 
+    def has_agent(self, agent_id: str) -> bool:
+        """Is someone signed in (a session not expired) as this agent?"""
+        now = self._clock()
+        return any(e.user.agent_id == agent_id and not self._expired(e, now) for e in self._entries.values())
+
     def __len__(self) -> int:
         return len(self._entries)
 
