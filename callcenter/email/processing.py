@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from callcenter.conversations.api import ConversationPort, ConversationView, IncomingEmail
 from callcenter.conversations.email import mail_client_id
 from callcenter.email import composing
+from callcenter.email.ordering import MailKey, mail_key, waits_for
 from callcenter.email.outbox import SmtpOutbox
 from callcenter.email.parsing import ParsedMail, Quarantine, parse_mail
 from callcenter.email.rules import acknowledgement_refused, route, tagged_ticket
@@ -77,28 +78,49 @@ class MailProcessor:
         self.acknowledgements_refused: dict[str, int] = {}
 
     async def process_pending(self) -> dict[Outcome, int]:
-        """Process every stored mail not processed yet, oldest first."""
+        """Process every stored mail not processed yet: ``process_concurrency`` at a time, each
+        after the mails it depends on (:mod:`callcenter.email.ordering`)."""
         counts: dict[Outcome, int] = {}
         async with self._lock:
             while True:
-                ids = await asyncio.to_thread(self._unprocessed)
-                progressed = False
-                for raw_id in ids:
-                    try:
-                        outcome = await self.process_one(raw_id)
-                    except CallCenterError as exc:
-                        log.warning(
-                            "mail not handed over; retried later", extra={"raw_id": raw_id, "code": exc.code}
-                        )
-                        continue
-                    progressed = True
-                    counts[outcome] = counts.get(outcome, 0) + 1
-                if not ids or not progressed:
+                keys = await asyncio.to_thread(self._unprocessed)
+                if not keys:
                     return counts
+                outcomes = await self._batch(keys)
+                for outcome in outcomes:
+                    if outcome is not None:
+                        counts[outcome] = counts.get(outcome, 0) + 1
+                if all(outcome is None for outcome in outcomes):
+                    return counts  # nothing moved: the service refuses; the next round retries
 
-    def _unprocessed(self) -> list[int]:
+    async def _batch(self, keys: list[MailKey]) -> list[Outcome | None]:
+        after = waits_for(keys)
+        gate = asyncio.Semaphore(self._settings.process_concurrency)
+        tasks: dict[int, asyncio.Task[Outcome | None]] = {}
+
+        async def one(raw_id: int) -> Outcome | None:
+            if after[raw_id]:  # finished, whichever way (a refused one is retried next round)
+                await asyncio.wait([tasks[earlier] for earlier in after[raw_id]])
+            async with gate:
+                try:
+                    return await self.process_one(raw_id)
+                except CallCenterError as exc:
+                    log.warning(
+                        "mail not handed over; retried later", extra={"raw_id": raw_id, "code": exc.code}
+                    )
+                    return None
+
+        for key in keys:
+            tasks[key.raw_id] = asyncio.create_task(one(key.raw_id))
+        try:
+            return list(await asyncio.gather(*tasks.values()))
+        finally:
+            for task in tasks.values():
+                task.cancel()
+
+    def _unprocessed(self) -> list[MailKey]:
         with self._sessions() as session:
-            return mail_store.unprocessed(session)
+            return [mail_key(row.id, row.raw) for row in mail_store.unprocessed_mails(session)]
 
     async def process_one(self, raw_id: int) -> Outcome:
         prepared = await asyncio.to_thread(self._prepare, raw_id)
