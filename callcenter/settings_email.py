@@ -65,6 +65,7 @@ class EmailSettings(BaseModel):
     acknowledge: bool = True
     first_response_sla_h: float = Field(4.0, gt=0)
     max_mail_bytes: int = Field(25_000_000, gt=0)  # larger mails are quarantined
+    process_concurrency: int = Field(4, ge=1, le=64)  # mails handed over side by side (in order per thread)
 
     @field_validator("address", "own_addresses")
     @classmethod

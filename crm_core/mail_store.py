@@ -103,6 +103,11 @@ def unprocessed(session: Session, limit: int = 500) -> list[int]:
     )
 
 
+def unprocessed_mails(session: Session, limit: int = 500) -> list[RawMailView]:
+    rows = session.scalars(select(RawMail).where(RawMail.status == "new").order_by(RawMail.id).limit(limit))
+    return [_raw_view(row) for row in rows]
+
+
 def raw_mail(session: Session, raw_id: int) -> RawMailView | None:
     row = session.get(RawMail, raw_id)
     return None if row is None else _raw_view(row)

@@ -78,11 +78,13 @@ class EmailChannel:
 
     async def stop(self) -> None:
         tasks, self._tasks = self._tasks, []
-        for task in tasks:
-            task.cancel()
-        for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        pending = set(tasks)
+        while pending:
+            # Cancel again until they end: on Python 3.11 ``asyncio.wait_for`` can swallow a
+            # cancellation that lands as its own timeout fires (the loops would run on forever).
+            for task in pending:
+                task.cancel()
+            _done, pending = await asyncio.wait(pending, timeout=1.0)
         await self.intake.close()
         if self._guard is not None:
             unguard_imap_logs(self._guard)

@@ -56,13 +56,17 @@ class ImapIntake:
             )
         else:
             client = aioimaplib.IMAP4(settings.imap_host, settings.imap_port, timeout=30)
-        await client.wait_hello_from_server()
-        login = await client.login(settings.imap_user, settings.imap_password.get_secret_value())
-        if login.result != "OK":
-            raise ImapUnavailable("login refused")
-        selected = await client.select(settings.imap_folder)
-        if selected.result != "OK":
-            raise ImapUnavailable("select refused")
+        try:
+            await client.wait_hello_from_server()
+            login = await client.login(settings.imap_user, settings.imap_password.get_secret_value())
+            if login.result != "OK":
+                raise ImapUnavailable("login refused")
+            selected = await client.select(settings.imap_folder)
+            if selected.result != "OK":
+                raise ImapUnavailable("select refused")
+        except BaseException:
+            _drop(client)
+            raise
         self._uidvalidity = uidvalidity(selected.lines)
         return client
 
@@ -123,6 +127,7 @@ class ImapIntake:
         if client is not None:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(client.logout(), 5)
+            _drop(client)  # a logout that failed or timed out leaves the socket open
 
     async def run(self) -> None:
         """Fetch, wait, fetch… until cancelled; reconnect after any failure (with a pause)."""
@@ -136,3 +141,10 @@ class ImapIntake:
                 log.warning("imap intake failed; retrying", extra={"error": type(exc).__name__})
                 await self.close()
                 await asyncio.sleep(min(self._settings.poll_interval_s, 5.0))
+
+
+def _drop(client: aioimaplib.IMAP4) -> None:
+    """Close the client's socket whatever state its protocol is in."""
+    transport = getattr(client.protocol, "transport", None)
+    if transport is not None:
+        transport.close()

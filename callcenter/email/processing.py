@@ -12,6 +12,7 @@ Threading, in order: a stored Message-ID among In-Reply-To / References; else a 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import enum
 import logging
 import secrets
@@ -22,6 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from callcenter.conversations.api import ConversationPort, ConversationView, IncomingEmail
 from callcenter.conversations.email import mail_client_id
 from callcenter.email import composing
+from callcenter.email.ordering import MailKey, mail_key, waits_for
 from callcenter.email.outbox import SmtpOutbox
 from callcenter.email.parsing import ParsedMail, Quarantine, parse_mail
 from callcenter.email.rules import acknowledgement_refused, route, tagged_ticket
@@ -39,6 +41,23 @@ class Outcome(enum.StrEnum):
     DUPLICATE = "duplicate"
     QUARANTINED = "quarantined"
     SKIPPED = "skipped"  # already processed, or not found
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Prepared:
+    row: mail_store.RawMailView
+    mail: ParsedMail
+    answers: str | None  # the conversation this mail answers
+    got_through: str | None  # the conversation an earlier, unrecorded attempt opened
+
+
+def _answered_conversation(session: Session, mail: ParsedMail) -> str | None:
+    found = mail_store.thread_by_reference(session, (*mail.in_reply_to, *mail.references))
+    if found is None:
+        ticket = tagged_ticket(mail.subject)
+        if ticket is not None:
+            found = mail_store.thread_by_ticket(session, ticket, mail.from_address)
+    return found
 
 
 class MailProcessor:
@@ -59,42 +78,55 @@ class MailProcessor:
         self.acknowledgements_refused: dict[str, int] = {}
 
     async def process_pending(self) -> dict[Outcome, int]:
-        """Process every stored mail not processed yet, oldest first."""
+        """Process every stored mail not processed yet: ``process_concurrency`` at a time, each
+        after the mails it depends on (:mod:`callcenter.email.ordering`)."""
         counts: dict[Outcome, int] = {}
         async with self._lock:
             while True:
-                ids = await asyncio.to_thread(self._unprocessed)
-                progressed = False
-                for raw_id in ids:
-                    try:
-                        outcome = await self.process_one(raw_id)
-                    except CallCenterError as exc:
-                        log.warning(
-                            "mail not handed over; retried later", extra={"raw_id": raw_id, "code": exc.code}
-                        )
-                        continue
-                    progressed = True
-                    counts[outcome] = counts.get(outcome, 0) + 1
-                if not ids or not progressed:
+                keys = await asyncio.to_thread(self._unprocessed)
+                if not keys:
                     return counts
+                outcomes = await self._batch(keys)
+                for outcome in outcomes:
+                    if outcome is not None:
+                        counts[outcome] = counts.get(outcome, 0) + 1
+                if all(outcome is None for outcome in outcomes):
+                    return counts  # nothing moved: the service refuses; the next round retries
 
-    def _unprocessed(self) -> list[int]:
+    async def _batch(self, keys: list[MailKey]) -> list[Outcome | None]:
+        after = waits_for(keys)
+        gate = asyncio.Semaphore(self._settings.process_concurrency)
+        tasks: dict[int, asyncio.Task[Outcome | None]] = {}
+
+        async def one(raw_id: int) -> Outcome | None:
+            if after[raw_id]:  # finished, whichever way (a refused one is retried next round)
+                await asyncio.wait([tasks[earlier] for earlier in after[raw_id]])
+            async with gate:
+                try:
+                    return await self.process_one(raw_id)
+                except CallCenterError as exc:
+                    log.warning(
+                        "mail not handed over; retried later", extra={"raw_id": raw_id, "code": exc.code}
+                    )
+                    return None
+
+        for key in keys:
+            tasks[key.raw_id] = asyncio.create_task(one(key.raw_id))
+        try:
+            return list(await asyncio.gather(*tasks.values()))
+        finally:
+            for task in tasks.values():
+                task.cancel()
+
+    def _unprocessed(self) -> list[MailKey]:
         with self._sessions() as session:
-            return mail_store.unprocessed(session)
+            return [mail_key(row.id, row.raw) for row in mail_store.unprocessed_mails(session)]
 
     async def process_one(self, raw_id: int) -> Outcome:
-        row = await asyncio.to_thread(self._read, raw_id)
-        if row is None or row.status != "new":
-            return Outcome.SKIPPED
-        parsed = parse_mail(row.raw, self._settings.max_mail_bytes)
-        if isinstance(parsed, Quarantine):
-            await asyncio.to_thread(self._quarantine, raw_id, parsed)
-            log.warning("mail quarantined", extra={"raw_id": raw_id, "reason": parsed.reason})
-            return Outcome.QUARANTINED
-        known, thread_id = await asyncio.to_thread(self._thread_of, parsed)
-        if known is not None:
-            await asyncio.to_thread(self._mark, raw_id, known, parsed)
-            return Outcome.DUPLICATE
+        prepared = await asyncio.to_thread(self._prepare, raw_id)
+        if isinstance(prepared, Outcome):
+            return prepared
+        row, parsed = prepared.row, prepared.mail
         queue, skills = route(self._settings, parsed.from_address, parsed.subject)
         incoming = IncomingEmail(
             mailbox=self._settings.address,
@@ -107,55 +139,41 @@ class MailProcessor:
             queue=queue,
             skills=skills,
         )
-        earlier = await asyncio.to_thread(self._begin_attempt, raw_id)
-        if thread_id is not None:  # the service stores a Message-ID once: a retry is harmless
-            stored = await self._conversations.add_customer_email(thread_id, incoming)
-            await asyncio.to_thread(self._record_reply, raw_id, thread_id, parsed, stored.seq)
+        if prepared.answers is not None:  # the service stores a Message-ID once: a retry is harmless
+            stored = await self._conversations.add_customer_email(prepared.answers, incoming)
+            await asyncio.to_thread(self._record_reply, row.id, prepared.answers, parsed, stored.seq)
             return Outcome.THREADED
-        got_through = await asyncio.to_thread(self._got_through, parsed) if earlier else None
-        if got_through is not None:  # opened before a crash, not recorded: no second conversation
-            view = await self._conversations.view(got_through)
+        if prepared.got_through is not None:  # opened before a crash, not recorded: not twice
+            view = await self._conversations.view(prepared.got_through)
         else:
             view = await self._conversations.open_email(incoming)
         await asyncio.to_thread(self._record_new, row, view, parsed, queue)
         self._outbox.kick()
         return Outcome.OPENED
 
-    def _read(self, raw_id: int) -> mail_store.RawMailView | None:
-        with self._sessions() as session:
-            return mail_store.raw_mail(session, raw_id)
-
-    def _begin_attempt(self, raw_id: int) -> int:
+    def _prepare(self, raw_id: int) -> _Prepared | Outcome:
+        """One transaction: read, parse (or quarantine), find the thread, count the attempt."""
         with self._sessions.begin() as session:
-            return mail_store.begin_attempt(session, raw_id)
-
-    def _got_through(self, mail: ParsedMail) -> str | None:
-        with self._sessions() as session:
-            return mail_store.conversation_of_mail(
-                session, mail.from_address, mail_client_id(mail.message_id)
-            )
-
-    def _quarantine(self, raw_id: int, quarantine: Quarantine) -> None:
-        with self._sessions.begin() as session:
-            mail_store.quarantine(session, raw_id, quarantine.reason, quarantine.detail, utc_now(self._clock))
-
-    def _thread_of(self, mail: ParsedMail) -> tuple[str | None, str | None]:
-        """(conversation that already has this very mail, conversation this mail answers)."""
-        with self._sessions() as session:
-            known = mail_store.known_incoming(session, mail.message_id)
-            if known is not None:
-                return known, None
-            found = mail_store.thread_by_reference(session, (*mail.in_reply_to, *mail.references))
-            if found is None:
-                ticket = tagged_ticket(mail.subject)
-                if ticket is not None:
-                    found = mail_store.thread_by_ticket(session, ticket, mail.from_address)
-            return None, found
-
-    def _mark(self, raw_id: int, conversation_id: str, mail: ParsedMail) -> None:
-        with self._sessions.begin() as session:
+            row = mail_store.raw_mail(session, raw_id)
+            if row is None or row.status != "new":
+                return Outcome.SKIPPED
             now = utc_now(self._clock)
-            mail_store.mark_processed(session, raw_id, conversation_id, mail.from_address, mail.subject, now)
+            parsed = parse_mail(row.raw, self._settings.max_mail_bytes)
+            if isinstance(parsed, Quarantine):
+                mail_store.quarantine(session, raw_id, parsed.reason, parsed.detail, now)
+                log.warning("mail quarantined", extra={"raw_id": raw_id, "reason": parsed.reason})
+                return Outcome.QUARANTINED
+            known = mail_store.known_incoming(session, parsed.message_id)
+            if known is not None:  # a second copy of a mail we have
+                mail_store.mark_processed(session, raw_id, known, parsed.from_address, parsed.subject, now)
+                return Outcome.DUPLICATE
+            answers = _answered_conversation(session, parsed)
+            earlier = mail_store.begin_attempt(session, raw_id)
+            got_through = None
+            if earlier and answers is None:
+                client_id = mail_client_id(parsed.message_id)
+                got_through = mail_store.conversation_of_mail(session, parsed.from_address, client_id)
+            return _Prepared(row, parsed, answers, got_through)
 
     def _header(
         self, conversation_id: str, mail: ParsedMail, seq: int | None, raw_id: int
