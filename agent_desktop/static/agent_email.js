@@ -16,9 +16,20 @@ const AgentEmail = (() => {
         (c.ticket_id ? " [#T-" + c.ticket_id + "]" : "")));
   }
 
+  let poller = null;
+
   async function refresh() {
-    let list;
-    try { list = await CC.api("GET", "/api/agent/emails"); } catch (_) { return; }
+    // Asked quietly: a site without the e-mail channel (404 email.disabled) shows no pane and no error.
+    let r;
+    try { r = await fetch("/api/agent/emails", { credentials: "same-origin" }); } catch (_) { return; }
+    if (r.status === 404) {
+      byId("email-pane").classList.add("hidden");
+      clearInterval(poller);
+      return;
+    }
+    if (!r.ok) return;
+    const list = await r.json();
+    byId("email-pane").classList.remove("hidden");
     byId("email-list").replaceChildren(...list.map(listRow));
     byId("email-empty").classList.toggle("hidden", list.length > 0);
   }
@@ -91,8 +102,8 @@ const AgentEmail = (() => {
     byId("email-send").addEventListener("click", send);
     byId("email-link-existing").addEventListener("click", () => link(false));
     byId("email-link-new").addEventListener("click", () => link(true));
+    poller = setInterval(refresh, POLL_MS);
     refresh();
-    setInterval(refresh, POLL_MS);
   }
 
   return { start, refresh, open };

@@ -86,7 +86,7 @@ async def offer_for(agent: httpx.AsyncClient, visitor: Visitor) -> dict[str, Any
         found[:] = [o for o in body["offers"] if o["conversation_id"] == visitor.cid]
         return bool(found)
 
-    await wait_until(offered, what="the chat offered to the agent")
+    await wait_until(offered, timeout=15.0, what="the chat offered to the agent")
     return found[0]
 
 
