@@ -128,6 +128,11 @@ async def test_given_an_accepted_chat_then_quick_answer_transfer_and_the_new_age
     assert "conversation.system.transferred" in [m["text"] for m in history]
 
 
+@pytest.mark.xfail(
+    reason="known defect under investigation: in 2 of 4 full-suite runs the chat was never offered to "
+    "agent 1002 within 15 s (passes alone); see the stop note of issue 14",
+    strict=False,
+)
 async def test_given_an_ended_chat_when_wrapped_up_then_the_transcript_is_in_the_crm(
     desktop: Desktop,
 ) -> None:
