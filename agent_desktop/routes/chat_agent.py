@@ -25,7 +25,7 @@ from agent_desktop.errors import ApiError
 from agent_desktop.routes.chat_visitor import CLIENT_ID, ConversationId, PostMessage
 from agent_desktop.state import desktop_of
 from callcenter.clock import SystemClock
-from callcenter.conversations.api import ConversationPort, ConversationStatus, ConversationView, Sender
+from callcenter.conversations.api import ConversationPort, ConversationView, Sender
 from crm_core.knowledge import KnowledgeBase
 
 router = APIRouter(prefix="/api/agent/chats", responses=responses.AGENT)
@@ -81,7 +81,7 @@ async def my_chats(me: Me, request: Request) -> dict[str, Any]:
         live = await me.port.live(me.agent_id)
         offers = []
         for offer in relay.offers_for(me.agent_id):
-            if (await me.port.view(offer["conversation_id"])).status is ConversationStatus.OFFERED:
+            if me.port.offer_open(me.agent_id, offer["offer_id"]):
                 offers.append(offer)
             else:  # timed out or taken back meanwhile
                 relay.forget_offer(me.agent_id, offer["offer_id"])

@@ -149,6 +149,8 @@ class ConversationPort(Protocol):
 
     async def decline(self, agent_id: str, offer_id: str) -> None: ...
 
+    def offer_open(self, agent_id: str, offer_id: str) -> bool: ...
+
     async def post_agent(
         self,
         conversation_id: str,

@@ -67,6 +67,12 @@ class RoutingSide(ConversationCore):
             tracked.status = S.OFFERED
             self.spawn(self._set_status(offer.item.item_id, S.WAITING, S.OFFERED), "conversation-offered")
 
+    def offer_open(self, agent_id: str, offer_id: str) -> bool:
+        """Is ``offer_id`` still ringing for ``agent_id``? Read from memory: the offer goes out before
+        the database says "offered" (a desktop that asked in between must still see it)."""
+        tracked = self.tracked.get(self.offers.get(offer_id, ""))
+        return tracked is not None and tracked.offer_id == offer_id and tracked.offer_agent == agent_id
+
     def _released(self, event: OfferReleased) -> None:
         tracked = self.tracked[event.item_id]
         if tracked.offer_id != event.offer_id:

@@ -70,6 +70,11 @@ class SimulatedCallHandle:
         return self._trace.finished.is_set()
 
     @property
+    def listening(self) -> bool:
+        """True while the running AGI command collects digits (a key pressed now is heard)."""
+        return self._chan.collecting and not self._chan.is_gone()
+
+    @property
     def outcome(self) -> CallOutcome:
         t = self._trace
         talk = None

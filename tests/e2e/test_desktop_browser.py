@@ -13,9 +13,8 @@ import pytest
 from playwright.async_api import Browser, expect
 
 from callcenter.app import Engine
-from callcenter.pbxsim import SimulatedCaller
 from crm_core.interactions import InteractionLog
-from tests.e2e.conftest import go_available, sign_in
+from tests.e2e.conftest import call_choosing, go_available, sign_in
 from tests.integration.engine.conftest import sign_in_agents
 from tests.waiting import wait_until
 
@@ -47,7 +46,7 @@ async def test_given_a_vip_call_when_worked_in_the_browser_then_pop_wallboard_an
     row = supervisor.locator("#agents tr[data-agent='1001']")
     await expect(row.locator("td[data-state]")).to_have_attribute("data-state", "available")
 
-    await engine.simulator.place_call(SimulatedCaller(number="4155550100", digits=[(0.2, "1")], talk_s=None))
+    await call_choosing(engine, "4155550100", "1")
     await expect(agent.locator("#pop-customer")).to_contain_text("Wei Zhang", timeout=10_000)
     await expect(agent.locator("#pop-tier")).to_have_text("VIP")
     await expect(agent.locator(".pop-alert").first).to_contain_text(re.compile("peanut", re.IGNORECASE))

@@ -7,8 +7,7 @@ import pytest
 from playwright.async_api import Browser, expect
 
 from callcenter.app import Engine
-from callcenter.pbxsim import SimulatedCaller
-from tests.e2e.conftest import go_available, sign_in
+from tests.e2e.conftest import call_choosing, go_available, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -25,7 +24,7 @@ async def test_given_an_agent_on_a_call_when_the_supervisor_pauses_her_then_both
     row = supervisor.locator("#agents tr[data-agent='1001']")
     await expect(row.locator("td[data-state]")).to_have_attribute("data-state", "available")
 
-    await engine.simulator.place_call(SimulatedCaller(number="4155550100", digits=[(0.2, "1")], talk_s=None))
+    await call_choosing(engine, "4155550100", "1")
     await expect(agent.locator("#call-status")).to_have_attribute("data-phase", "offering", timeout=10_000)
     await agent.click("#answer")
     await expect(agent.locator("#call-status")).to_have_attribute("data-phase", "talking", timeout=10_000)

@@ -9,8 +9,7 @@ import pytest
 from playwright.async_api import Browser, Dialog, expect
 
 from callcenter.app import Engine
-from callcenter.pbxsim import SimulatedCaller
-from tests.e2e.conftest import go_available, sign_in
+from tests.e2e.conftest import call_choosing, go_available, sign_in
 from tests.integration.engine.conftest import sign_in_agents
 
 pytestmark = pytest.mark.browser
@@ -30,7 +29,7 @@ async def test_given_a_caller_waiting_for_sales_when_given_to_1002_in_the_consol
     boss = await sign_in(browser, url, "supervisor")
     await expect(boss.locator("#waiting-empty")).to_be_visible()
 
-    await engine.simulator.place_call(SimulatedCaller(number="4155550100", digits=[(0.2, "1")], talk_s=None))
+    await call_choosing(engine, "4155550100", "1")
     row = boss.locator("#waiting tbody tr")
     await expect(row).to_have_count(1, timeout=10_000)
     await expect(row).to_contain_text("4155550100")
@@ -61,9 +60,7 @@ async def test_given_a_caller_waiting_when_removed_in_the_console_after_confirmi
     for agent_id in ("1001", "1002", "1003"):
         await engine.router.pause(agent_id, "break")
     boss = await sign_in(browser, url, "supervisor")
-    handle = await engine.simulator.place_call(
-        SimulatedCaller(number="4155550100", digits=[(0.2, "1")], talk_s=None)
-    )
+    handle = await call_choosing(engine, "4155550100", "1")
     row = boss.locator("#waiting tbody tr")
     await expect(row).to_have_count(1, timeout=10_000)
     remove = row.locator("button[data-action='remove']")

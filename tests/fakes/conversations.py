@@ -129,6 +129,9 @@ class FakeConversations:
     async def decline(self, agent_id: str, offer_id: str) -> None:
         raise NotImplementedError
 
+    def offer_open(self, agent_id: str, offer_id: str) -> bool:
+        raise NotImplementedError
+
     async def transfer(
         self, conversation_id: str, agent_id: str, to_queue: str | None = None, to_agent: str | None = None
     ) -> ConversationView:

@@ -5,6 +5,7 @@ join (audited) and write."""
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -128,11 +129,6 @@ async def test_given_an_accepted_chat_then_quick_answer_transfer_and_the_new_age
     assert "conversation.system.transferred" in [m["text"] for m in history]
 
 
-@pytest.mark.xfail(
-    reason="known defect under investigation: in 2 of 4 full-suite runs the chat was never offered to "
-    "agent 1002 within 15 s (passes alone); see the stop note of issue 14",
-    strict=False,
-)
 async def test_given_an_ended_chat_when_wrapped_up_then_the_transcript_is_in_the_crm(
     desktop: Desktop,
 ) -> None:
@@ -161,6 +157,33 @@ async def test_given_an_ended_chat_when_wrapped_up_then_the_transcript_is_in_the
     assert (row.channel, row.agent_id, row.disposition) == ("chat", "1002", "resolved")
     assert row.transcript is not None
     assert "My parcel is late" in row.transcript
+
+
+async def test_given_an_offer_not_yet_written_when_the_agent_lists_chats_then_the_offer_is_there(
+    desktop: Desktop,
+) -> None:
+    # The offer goes out at once and the database learns "offered" a moment later. A desktop that
+    # listed its chats in between used to read "waiting", took the offer for gone and forgot it for
+    # good: under load the chat was never offered (it failed 2 of 4 full-suite runs). Another writer
+    # holding the SQLite database makes "a moment later" last as long as this test needs.
+    engine = desktop.engine
+    await engine.router.pause("1002", "break")
+    await engine.router.pause("1003", "break")
+    async with desktop.client() as client, desktop.signed_in("agent1002") as agent:
+        visitor = await start_chat(client)
+        writer = sqlite3.connect(engine.settings.database.url.removeprefix("sqlite:///"), timeout=10)
+        try:
+            writer.execute("BEGIN IMMEDIATE")
+            await engine.router.set_available("1002")
+            offer = await offer_for(agent, visitor)
+            listed_again = (await agent.get("/api/agent/chats")).json()["offers"]
+        finally:
+            writer.rollback()
+            writer.close()
+        accepted = await agent.post(f"/api/agent/chats/offers/{offer['offer_id']}/accept")
+    assert [o["offer_id"] for o in listed_again] == [offer["offer_id"]]
+    assert accepted.status_code == 200, accepted.text
+    assert accepted.json()["status"] == "active"
 
 
 async def test_given_a_live_chat_then_a_supervisor_reads_joins_audited_and_writes(desktop: Desktop) -> None:
