@@ -31,6 +31,20 @@ async def test_given_an_agent_socket_when_it_opens_then_hello_says_protocol_1(de
         await next_message(ws, "snapshot")  # valid against its schema too (next_message checks)
 
 
+async def test_given_a_client_offering_compression_when_the_socket_opens_then_frames_stay_plain(
+    desktop: Desktop,
+) -> None:
+    """The messages are small JSON: deflating each cost CPU on the relay path for no gain."""
+    async with desktop.signed_in("agent1001") as agent, live_socket(desktop, agent) as ws:
+        await next_message(ws, "hello")
+        assert ws.request is not None
+        assert ws.response is not None
+        offered = ws.request.headers.get("Sec-WebSocket-Extensions", "")
+        accepted = ws.response.headers.get("Sec-WebSocket-Extensions")
+    assert "permessage-deflate" in offered
+    assert accepted is None
+
+
 async def test_given_a_customer_with_an_open_ticket_when_viewed_then_the_ticket_keeps_its_own_type(
     desktop: Desktop,
 ) -> None:
