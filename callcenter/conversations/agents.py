@@ -93,6 +93,8 @@ class AgentSide(VisitorSide):
         )
         if self._channel(conversation_id) is Channel.EMAIL:  # an e-mail, or a chat's left message
             await self._answered_in_writing(conversation_id, stored)
+            # The e-mail service level is met (or missed) by the first reply, not by the accept.
+            self.router.stats.first_response(conversation_id, self.clock())
         return stored
 
     async def _answered_in_writing(self, conversation_id: str, stored: StoredMessage) -> None:
