@@ -113,7 +113,7 @@ const AgentChat = (() => {
   }
   function fillSubs(els) {
     els.sub.replaceChildren(CC.el("option", { value: "" }, "–"),
-      (options.dispositions[els.disposition.value] || []).map((d) => CC.el("option", { value: d }, CC.t("ui.disp." + d))));
+      ...(options.dispositions[els.disposition.value] || []).map((d) => CC.el("option", { value: d }, CC.t("ui.disp." + d))));
   }
   // The queue's rule for a call applies to a chat or e-mail in that queue too (the server checks it as well).
   const dispositionRequired = (chat) => Boolean(options.disposition_required[chat.view.queue]);
