@@ -5,8 +5,14 @@ offered = items that entered the queue; answered = offers accepted; abandoned = 
 left while waiting or being offered; service level = answered within the channel's threshold /
 items that left the queue (answered, abandoned or sent to fallback). The threshold is the
 queue's: ``service_level_seconds`` for the phone, ``service_level_chat_seconds`` for chats (a chat
-answered within N s) and ``service_level_email_seconds`` for e-mails (the first response, i.e. an
-agent taking the mail, within N h). ASA = mean wait of the answered items.
+answered within N s) and ``service_level_email_seconds`` for e-mails. ASA = mean wait of the
+answered items.
+
+An e-mail is answered by its first response, the first reply sent to the customer, not by an
+agent taking it: the router knows nothing of replies, so whoever sends them (the conversation
+service) tells the book with :meth:`ChannelBook.first_response`; its wait runs from the item's
+arrival in the queue to that reply. An e-mail an agent has taken but not answered yet is neither
+waiting nor answered; one closed without any reply (a transfer re-queues it) is not counted.
 
 The events that do not name the channel (accepted, abandoned, moved…) are attributed by the item's
 channel, learnt from ``ItemQueued`` / ``OfferMade`` / ``FallbackRequired``; an item this book never
@@ -37,6 +43,8 @@ from acd.model import Channel
 SHOWN_CHANNELS: tuple[Channel, ...] = (Channel.VOICE, Channel.CHAT, Channel.EMAIL)
 DEFAULT_THRESHOLDS: Mapping[Channel, float] = {Channel.CHAT: 30.0, Channel.EMAIL: 4 * 3600.0}
 DEFAULT_SECONDS = 20.0
+# Answered by the first reply sent (``first_response``), not by the offer accepted.
+ANSWERED_BY_REPLY = frozenset({Channel.EMAIL})
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,12 +82,28 @@ class _Counters:
     fallbacks: int = 0
     wait_sum: float = 0.0
 
+    def answered_after(self, waited: float, threshold: float) -> None:
+        self.answered += 1
+        self.wait_sum += waited
+        self.answered_in_sl += waited <= threshold
+
+
+@dataclass(frozen=True, slots=True)
+class FirstResponse:
+    """An e-mail's first reply: counted as answered in ``queue`` after ``waited`` seconds."""
+
+    item_id: str
+    queue: str
+    waited: float
+    in_service_level: bool
+
 
 class ChannelBook:
     def __init__(self) -> None:
         self._counters: dict[tuple[str, Channel], _Counters] = {}
         self._channel_of: dict[str, Channel] = {}  # items queued, offered or active
         self._thresholds: dict[str, dict[Channel, float]] = {}
+        self._awaiting_reply: dict[str, tuple[str, float]] = {}  # item id → (queue, arrived at)
 
     def configure_queue(
         self, queue: str, default_seconds: float, per_channel: Mapping[Channel, float] | None = None
@@ -99,6 +123,23 @@ class ChannelBook:
         """The threshold of the item's channel in ``queue`` (``default`` for an item never seen)."""
         channel = self._channel_of.get(item_id)
         return default if channel is None else self.threshold(queue, channel)
+
+    def answered_by_reply(self, item_id: str) -> bool:
+        """Whether the item (known to this book) counts as answered at its first reply."""
+        return self._channel_of.get(item_id) in ANSWERED_BY_REPLY
+
+    def first_response(self, item_id: str, at: float) -> FirstResponse | None:
+        """The first reply on an item taken by an agent; None for a later reply, or an item that
+        is not (or no longer) waiting for one."""
+        awaited = self._awaiting_reply.pop(item_id, None)
+        channel = self._channel_of.get(item_id)
+        if awaited is None or channel is None:
+            return None
+        queue, arrived_at = awaited
+        waited = max(0.0, at - arrived_at)
+        threshold = self.threshold(queue, channel)
+        self._c(queue, channel).answered_after(waited, threshold)
+        return FirstResponse(item_id, queue, waited, waited <= threshold)
 
     def _c(self, queue: str, channel: Channel) -> _Counters:
         c = self._counters.get((queue, channel))
@@ -128,6 +169,7 @@ class ChannelBook:
         """The events that name only the item: counted under the item's known channel."""
         if isinstance(event, ItemCompleted):
             self._channel_of.pop(event.item_id, None)
+            self._awaiting_reply.pop(event.item_id, None)  # closed without a reply: not counted
             return
         if not isinstance(
             event,
@@ -149,9 +191,10 @@ class ChannelBook:
         c = self._c(event.queue, channel)
         if isinstance(event, OfferAccepted):
             c.waiting.pop(event.item_id, None)
-            c.answered += 1
-            c.wait_sum += event.waited
-            c.answered_in_sl += event.waited <= self.threshold(event.queue, channel)
+            if channel in ANSWERED_BY_REPLY:
+                self._awaiting_reply[event.item_id] = (event.queue, event.at - event.waited)
+            else:
+                c.answered_after(event.waited, self.threshold(event.queue, channel))
         elif isinstance(event, OfferReleased):
             if event.requeued:
                 c.waiting[event.item_id] = event.arrived_at
@@ -164,6 +207,7 @@ class ChannelBook:
             c.waiting.pop(event.item_id, None)
             c.abandoned += isinstance(event, ItemAbandoned)
             self._channel_of.pop(event.item_id, None)
+            self._awaiting_reply.pop(event.item_id, None)
 
     def stats(self, queue: str, channel: Channel, now: float) -> ChannelStats:
         c = self._counters.get((queue, channel)) or _Counters()

@@ -2,7 +2,8 @@
 
 Definitions (over the items that left the queue: answered, abandoned or sent to fallback):
 service level = answered within the queue's threshold for the item's channel (see
-:mod:`acd.channel_stats`) / left; abandon rate = abandoned / left;
+:mod:`acd.channel_stats`; an e-mail is answered by its first reply, told by
+:meth:`StatsBook.first_response`) / left; abandon rate = abandoned / left;
 ASA = mean wait of answered items; AHT = mean handle time of completed items (``recent_aht``:
 last ``recent`` ones); occupancy = (reserved + busy + wrap-up time) / (that + available time).
 """
@@ -114,6 +115,8 @@ class StatsBook:
         elif isinstance(event, OfferAccepted):
             q = self._q(event.queue)
             q.waiting.pop(event.item_id, None)
+            if self.channels.answered_by_reply(event.item_id):
+                return  # counted at its first reply
             q.answered += 1
             q.wait_sum += event.waited
             q.answered_in_sl += event.waited <= self.channels.item_threshold(
@@ -149,6 +152,17 @@ class StatsBook:
                 return  # a new pause reason or pending pause: the state (and its clock) goes on
             a.seconds[a.state] = a.seconds.get(a.state, 0.0) + (event.at - a.since)
             a.state, a.since = event.new, event.at
+
+    def first_response(self, item_id: str, at: float) -> None:
+        """The first reply sent to the customer on an e-mail item an agent has (later ones and
+        other items change nothing): the e-mail is answered now, in its queue and channel."""
+        response = self.channels.first_response(item_id, at)
+        if response is None:
+            return
+        q = self._q(response.queue)
+        q.answered += 1
+        q.wait_sum += response.waited
+        q.answered_in_sl += response.in_service_level
 
     def queue_stats(self, queue: str, now: float) -> QueueStats:
         q = self._q(queue)

@@ -26,6 +26,7 @@ from agent_desktop.ivr_editor import EditorContext
 from agent_desktop.runner import uvicorn_config
 from agent_desktop.state import DesktopState
 from callcenter.app import Engine
+from callcenter.conversations.dispositions import DispositionRules
 from callcenter.heap import freeze_startup_heap
 from callcenter.routing_config import channel_levels
 from callcenter.services import Services
@@ -55,9 +56,14 @@ def build_services(
         outbound=s.dialplan.outbound_queue,
         disposition_required={q.name: q.disposition_required for q in s.queues},
     )
+    wrap_ups = WrapUps(db, cc, engine.callbacks, now, dict(DEFAULT_DISPOSITIONS), rules)
+    # A chat's or e-mail's wrap-up follows the call's rules in the same queue.
+    engine.conversations.set_disposition_rules(
+        DispositionRules(wrap_ups.dispositions, rules.disposition_required)
+    )
     return Services(
         routing=routing,
-        wrap_ups=WrapUps(db, cc, engine.callbacks, now, dict(DEFAULT_DISPOSITIONS), rules),
+        wrap_ups=wrap_ups,
         callbacks=CallbackDesk(db, engine.callbacks, now),
         supervision=SupervisorDesk(db, cc, routing, now, s.dialplan.outbound_queue),
         accounts=Accounts(db, now, limits, sessions),

@@ -189,10 +189,10 @@ class QueueSettings(_Section):
     max_missed_offers: int = Field(3, ge=0)
     service_level_s: float = Field(20.0, gt=0)
     # Service level of the other channels in this queue: a chat answered within this many seconds,
-    # an e-mail's first response (an agent taking it) within this many hours.
+    # an e-mail's first response (the first reply sent) within this many hours.
     service_level_chat_s: float = Field(30.0, gt=0)
     service_level_email_h: float = Field(4.0, gt=0)
-    # Wrap-up cannot be finished without a disposition code.
+    # Wrap-up (of a call, chat or e-mail in this queue) cannot be finished without a disposition code.
     disposition_required: bool = False
     # Callers waiting in this queue hear "press 1 to be called back" (with the expected wait) between
     # hold segments, and keep their place as a callback item when they press it.

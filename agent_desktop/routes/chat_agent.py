@@ -39,8 +39,17 @@ class ChatTransfer(BaseModel):
 
 
 class ChatWrapUp(BaseModel):
+    """As a call's wrap-up: ``disposition`` a code of the list (or ``code/sub-code``), with an
+    optional ``sub_disposition``; required where the chat's queue says so."""
+
     disposition: str | None = Field(None, max_length=80, pattern=r"^[A-Za-z0-9_/-]*$")
+    sub_disposition: str | None = Field(None, max_length=40, pattern=r"^[A-Za-z0-9_-]*$")
     notes: str | None = Field(None, max_length=4000)
+
+    def code(self) -> str | None:
+        if not self.disposition:
+            return None
+        return self.disposition + (f"/{self.sub_disposition}" if self.sub_disposition else "")
 
 
 def relay_of(request: Request) -> ChatRelay:
@@ -207,5 +216,5 @@ async def end(conversation_id: ConversationId, me: Me) -> dict[str, Any]:
 async def wrap_up(conversation_id: ConversationId, body: ChatWrapUp, me: Me) -> dict[str, bool]:
     await me.own(conversation_id)
     with refusals_in(me.user.language):
-        await me.port.wrap_up(conversation_id, me.agent_id, body.disposition or None, body.notes or None)
+        await me.port.wrap_up(conversation_id, me.agent_id, body.code(), body.notes or None)
     return {"ok": True}

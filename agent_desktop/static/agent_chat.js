@@ -1,5 +1,6 @@
 // The agent's chat pane: offers with the screen pop, several conversations at once (one tab each), typing,
-// quick answers from the knowledge base, files both ways, transfer, end and wrap-up.
+// quick answers from the knowledge base, files both ways, transfer, end and wrap-up (a disposition of the
+// same two-level list as a call's, required where the conversation's queue says so, as for a call).
 // Messages arrive on /ws (ConversationMessageAdded); each conversation remembers the last seq shown, so a
 // repeat is dropped and a gap (the desktop was offline) is read from GET …/messages?after=<seq>, in order.
 // What the agent sends has a client id and stays in the chat's outbox until the server has stored it.
@@ -10,7 +11,7 @@ const AgentChat = (() => {
   const chats = new Map();  // conversation id → {view, lastSeq, outbox, els}
   const offers = new Map(); // offer id → the ConversationOffered message
   let current = null;
-  let dispositions = [];
+  let options = { dispositions: {}, disposition_required: {} };  // GET /api/agent/options, as the call wrap-up
   let flushTimer = null;
   const OVER = new Set(["active", "wrap_up", "ended", "left_message"]);
   const me = () => CC.me && CC.me.agent_id;
@@ -84,10 +85,15 @@ const AgentChat = (() => {
     els.kind = CC.el("select", { class: "chat-transfer-kind" },
       CC.el("option", { value: "agent" }, CC.t("ui.chat.transfer_to_agent")), CC.el("option", { value: "queue" }, CC.t("ui.chat.transfer_to_queue")));
     els.target = CC.el("input", { class: "chat-transfer-target", maxlength: "40" });
-    els.disposition = CC.el("select", { class: "chat-disposition" }, CC.el("option", { value: "" }, CC.t("ui.choose")),
-      dispositions.map((d) => CC.el("option", { value: d }, CC.t("ui.disp." + d))));
+    els.disposition = CC.el("select", { class: "chat-disposition", "aria-label": CC.t("ui.disposition"), onchange: () => fillSubs(els) },
+      CC.el("option", { value: "" }, CC.t("ui.choose")),
+      Object.keys(options.dispositions).map((d) => CC.el("option", { value: d }, CC.t("ui.disp." + d))));
+    els.sub = CC.el("select", { class: "chat-sub-disposition", "aria-label": CC.t("ui.sub_disposition") });
+    fillSubs(els);
+    els.required = CC.el("span", { class: "required chat-disposition-required hidden" }, CC.t("ui.required"));
     els.notes = CC.el("textarea", { class: "chat-notes", maxlength: "4000", placeholder: CC.t("ui.notes") });
-    els.wrap = CC.el("div", { class: "chat-wrap hidden" }, CC.el("h4", {}, CC.t("ui.chat.wrap_up")), els.disposition, els.notes,
+    els.wrap = CC.el("div", { class: "chat-wrap hidden" }, CC.el("h4", {}, CC.t("ui.chat.wrap_up")),
+      CC.el("p", {}, els.disposition, " ", els.sub, " ", els.required), els.notes,
       CC.el("button", { type: "button", class: "primary chat-wrap-save", onclick: () => wrapUp(cid) }, CC.t("ui.chat.finish_wrap_up")));
     els.pop = CC.el("div", { class: "chat-pop" });
     if (customer && customer.type === CCWire.CARD.KNOWN) for (const m of customer.matches) els.pop.append(customerCard(m));
@@ -105,6 +111,12 @@ const AgentChat = (() => {
     byId("chat-views").append(els.view);
     return els;
   }
+  function fillSubs(els) {
+    els.sub.replaceChildren(CC.el("option", { value: "" }, "–"),
+      ...(options.dispositions[els.disposition.value] || []).map((d) => CC.el("option", { value: d }, CC.t("ui.disp." + d))));
+  }
+  // The queue's rule for a call applies to a chat or e-mail in that queue too (the server checks it as well).
+  const dispositionRequired = (chat) => Boolean(options.disposition_required[chat.view.queue]);
   function select(cid) {
     current = cid;
     for (const [id, chat] of chats) {
@@ -130,6 +142,8 @@ const AgentChat = (() => {
     const over = status === "ended" || status === "wrap_up";
     chat.els.input.disabled = chat.els.send.disabled = over;
     chat.els.wrap.classList.toggle("hidden", !over);
+    chat.els.required.classList.toggle("hidden", !dispositionRequired(chat));
+    chat.els.disposition.toggleAttribute("required", dispositionRequired(chat));
     if (over) chat.els.typing.classList.add("hidden");
   }
 
@@ -240,7 +254,11 @@ const AgentChat = (() => {
   }
   async function wrapUp(cid) {
     const chat = chats.get(cid);
-    await CC.api("POST", path(cid, "/wrap-up"), { disposition: chat.els.disposition.value || null, notes: chat.els.notes.value || null });
+    const disposition = chat.els.disposition.value;
+    if (!disposition && dispositionRequired(chat)) { CC.toast(CC.t("ui.disposition_required"), true); return; }
+    await CC.api("POST", path(cid, "/wrap-up"), {
+      disposition: disposition || null, sub_disposition: chat.els.sub.value || null, notes: chat.els.notes.value || null,
+    });
     CC.toast(CC.t("ui.saved"));
     close(cid);
   }
@@ -288,7 +306,8 @@ const AgentChat = (() => {
   CC.on(W.SNAPSHOT, async () => {
     if (!optionsLoaded) {
       optionsLoaded = true;
-      dispositions = Object.keys((await CC.api("GET", "/api/agent/options")).dispositions || {});
+      const loaded = await CC.api("GET", "/api/agent/options");
+      options = { dispositions: loaded.dispositions || {}, disposition_required: loaded.disposition_required || {} };
     }
     await sync();
   });

@@ -11,6 +11,7 @@ from acd.model import Channel
 from callcenter.conversations import rules
 from callcenter.conversations.api import ConversationStatus, ConversationView, Sender, StoredMessage
 from callcenter.conversations.core import CUSTOMER_WRITES, Tracked
+from callcenter.conversations.dispositions import DispositionRules
 from callcenter.conversations.errors import BadInput, ConversationClosed, NotYours, OfferGone
 from callcenter.conversations.events import ConversationTyping
 from callcenter.conversations.store import view_of
@@ -25,6 +26,11 @@ MAX_PAGE = 500
 
 
 class AgentSide(VisitorSide):
+    disposition_rules = DispositionRules()  # a call's wrap-up rules (set by the composition root)
+
+    def set_disposition_rules(self, rules: DispositionRules) -> None:
+        self.disposition_rules = rules
+
     async def accept(self, agent_id: str, offer_id: str) -> ConversationView:
         tracked = self._offer_of(agent_id, offer_id)
         conversation_id = tracked.item.item_id
@@ -93,6 +99,8 @@ class AgentSide(VisitorSide):
         )
         if self._channel(conversation_id) is Channel.EMAIL:  # an e-mail, or a chat's left message
             await self._answered_in_writing(conversation_id, stored)
+            # The e-mail service level is met (or missed) by the first reply, not by the accept.
+            self.router.stats.first_response(conversation_id, self.clock())
         return stored
 
     async def _answered_in_writing(self, conversation_id: str, stored: StoredMessage) -> None:
@@ -194,10 +202,9 @@ class AgentSide(VisitorSide):
             raise NotYours(conversation_id=conversation_id)
         if record.status not in (S.WRAP_UP.value, S.ENDED.value):
             raise BadInput("conversation.not_ended")
-        if disposition:
-            await self.store.set_wrap_up(
-                record.interaction_ref or f"chat:{conversation_id}", disposition, notes
-            )
+        code = self.disposition_rules.checked(record.queue, disposition)
+        if code is not None:
+            await self.store.set_wrap_up(record.interaction_ref or f"chat:{conversation_id}", code, notes)
         done = await self.store.change(conversation_id, [S.WRAP_UP.value], status=S.ENDED.value)
         # Still busy with other conversations, or the queue's wrap-up time already ended: nothing to do.
         with contextlib.suppress(AcdError):

@@ -1,6 +1,6 @@
 """Statistics per queue × channel: offered, answered, abandoned, service level against the channel's
-own threshold (chat answered within N s, e-mail taken within N h), and the waiting items of every
-channel, from the router's real events."""
+own threshold (chat answered within N s, e-mail's first reply within N h), and the waiting items of
+every channel, from the router's real events."""
 
 from __future__ import annotations
 
@@ -28,18 +28,41 @@ def test_each_channel_is_measured_against_its_own_threshold() -> None:
     book.apply(OfferAccepted("o0", "i0", "a", "q", 25.0, 25.0))  # a call after 25 s: late (20 s)
     book.apply(OfferAccepted("o1", "i1", "a", "q", 25.0, 25.0))  # a chat after 25 s: in time (30 s)
     book.apply(ItemAbandoned("i2", "q", 40.0, 40.0))  # the other visitor left
-    book.apply(OfferAccepted("o3", "i3", "a", "q", 3 * 3600.0, 3 * 3600.0))  # a mail after 3 h
-    book.apply(OfferAccepted("o4", "i4", "a", "q", 5 * 3600.0, 5 * 3600.0))  # and one after 5 h
+    book.apply(OfferAccepted("o3", "i3", "a", "q", 3600.0, 3600.0))  # two mails taken after 1 h,
+    book.apply(OfferAccepted("o4", "i4", "a", "q", 3600.0, 3600.0))
+    book.first_response("i3", 3 * 3600.0)  # one answered after 3 h
+    book.first_response("i4", 5 * 3600.0)  # and one after 5 h
     rows = book.channels.rows(["q"], now=6 * 3600.0)
     voice, chat, email = (_row(rows, "q", ch) for ch in (Channel.VOICE, Channel.CHAT, Channel.EMAIL))
     assert (voice.offered, voice.answered, voice.answered_in_sl, voice.service_level) == (1, 1, 0, 0.0)
     assert (chat.offered, chat.answered, chat.abandoned, chat.service_level) == (2, 1, 1, 0.5)
     assert (chat.service_level_seconds, chat.asa) == (30, 25.0)
     assert (email.offered, email.answered, email.answered_in_sl, email.service_level) == (2, 2, 1, 0.5)
-    assert email.service_level_seconds == 4 * 3600
+    assert (email.service_level_seconds, email.asa) == (4 * 3600, 4 * 3600.0)
     # The queue as a whole: each item against its channel's threshold (chat and one mail in time).
     whole = book.queue_stats("q", 6 * 3600.0)
     assert (whole.answered, whole.service_level) == (4, 2 / 5)
+
+
+def test_an_email_is_answered_by_its_first_reply_not_by_an_agent_taking_it() -> None:
+    book = StatsBook()
+    book.configure_queue("q", 20, {Channel.EMAIL: 4 * 3600})
+    for n in range(3):
+        book.apply(ItemQueued(f"m{n}", "q", Channel.EMAIL, 0.0, 0.0))
+        book.apply(OfferAccepted(f"o{n}", f"m{n}", "a", "q", 60.0, 60.0))  # all taken after a minute
+    taken = _row(book.channels.rows(["q"], 120.0), "q", Channel.EMAIL)
+    assert (taken.answered, taken.service_level, taken.asa) == (0, None, None)  # nobody answered yet
+    book.first_response("m0", 2 * 3600.0)  # answered in time
+    book.first_response("m0", 9 * 3600.0)  # a later reply changes nothing
+    book.first_response("m1", 5 * 3600.0)  # taken in time, answered late
+    book.apply(ItemCompleted("m2", "a", "q", 600.0, 700.0))  # closed without a reply: not counted
+    book.first_response("m2", 800.0)
+    book.first_response("ghost", 800.0)  # an item this book never saw
+    email = _row(book.channels.rows(["q"], 6 * 3600.0), "q", Channel.EMAIL)
+    assert (email.offered, email.answered, email.answered_in_sl, email.service_level) == (3, 2, 1, 0.5)
+    assert email.asa == 3.5 * 3600
+    whole = book.queue_stats("q", 6 * 3600.0)
+    assert (whole.answered, whole.service_level, whole.asa) == (2, 0.5, 3.5 * 3600)
 
 
 def test_unconfigured_queues_use_the_default_thresholds_and_every_queue_shows_voice_chat_email() -> None:
