@@ -10,6 +10,7 @@ A mail arrives in one IMAP folder (``imap_folder``) of one mailbox (``address``)
       imap_user: support
       imap_password: "…"
       smtp_host: smtp.example.com
+      tls_ca_file: /etc/callcenter/internal-ca.pem   # optional: a private CA, trusted besides the system's
       routes:
         - {from_domain: bigcorp.example, queue: vip, skills: {english: 2}}
         - {subject_contains: invoice, queue: billing}
@@ -17,6 +18,9 @@ A mail arrives in one IMAP folder (``imap_folder``) of one mailbox (``address``)
 """
 
 from __future__ import annotations
+
+import ssl
+from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
@@ -58,6 +62,9 @@ class EmailSettings(BaseModel):
     smtp_starttls: bool = True
     smtp_user: str = ""
     smtp_password: SecretStr = SecretStr("")
+    # PEM bundle of CAs trusted for IMAP and SMTP besides the system store (a private/internal CA).
+    # Certificates and host names are always verified; there is no setting to turn that off.
+    tls_ca_file: str | None = None
     retry_interval_s: float = Field(30.0, gt=0)  # outgoing mail while the SMTP server is down
     default_queue: str = "support"
     routes: tuple[EmailRoute, ...] = ()
@@ -74,5 +81,48 @@ class EmailSettings(BaseModel):
             return value.strip().lower()
         return tuple(v.strip().lower() for v in value)
 
+    @field_validator("tls_ca_file")
+    @classmethod
+    def _readable_pem(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        path = Path(value).expanduser().resolve()
+        try:
+            text = path.read_text(encoding="ascii", errors="replace")
+        except OSError as exc:
+            raise ValueError(f"cannot read the CA file {value!r}: {exc.strerror}") from exc
+        if "-----BEGIN CERTIFICATE-----" not in text:
+            raise ValueError(f"the CA file {value!r} holds no PEM certificate (-----BEGIN CERTIFICATE-----)")
+        try:
+            ssl.create_default_context(cafile=str(path))
+        except ssl.SSLError as exc:
+            raise ValueError(f"the CA file {value!r} is not a valid PEM certificate bundle: {exc}") from exc
+        return str(path)
+
+    def tls_context(self) -> ssl.SSLContext:
+        """The client TLS context for IMAP and SMTP: the system's CAs plus ``tls_ca_file``, with
+        certificate and host-name verification (the default context's) always on."""
+        context = ssl.create_default_context()
+        if self.tls_ca_file:
+            context.load_verify_locations(cafile=self.tls_ca_file)
+        return context
+
     def ours(self) -> frozenset[str]:
         return frozenset((self.address, *self.own_addresses))
+
+
+def tls_failure(exc: BaseException) -> str | None:
+    """Why TLS failed, when ``exc`` (or what caused it) is a TLS error; None otherwise.
+
+    A certificate the CAs do not vouch for, or one made out to another host name, reads e.g.
+    ``certificate verify failed: unable to get local issuer certificate``."""
+    seen: BaseException | None = exc
+    for _depth in range(10):  # a chain of causes can loop
+        if seen is None:
+            break
+        if isinstance(seen, ssl.SSLCertVerificationError):
+            return f"certificate verify failed: {seen.verify_message}"
+        if isinstance(seen, ssl.SSLError):
+            return str(seen.reason or seen)
+        seen = seen.__cause__ or seen.__context__
+    return None

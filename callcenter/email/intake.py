@@ -12,14 +12,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import ssl
 from collections.abc import Callable
 
 import aioimaplib
 from sqlalchemy.orm import Session, sessionmaker
 
 from callcenter.email.imap_wire import fetched_messages, searched_uids, uidvalidity
-from callcenter.settings_email import EmailSettings
+from callcenter.settings_email import EmailSettings, tls_failure
 from crm_core import mail_store
 from crm_core.clock import Clock, utc_now
 
@@ -46,13 +45,14 @@ class ImapIntake:
         self.source = f"{settings.imap_user}@{settings.imap_host}:{settings.imap_port}/{settings.imap_folder}"
         self._client: aioimaplib.IMAP4 | None = None
         self._uidvalidity = 0
+        self._tls_reason: str | None = None  # the TLS failure last logged
 
     async def _connect(self) -> aioimaplib.IMAP4:
         settings = self._settings
         client: aioimaplib.IMAP4
         if settings.imap_ssl:
             client = aioimaplib.IMAP4_SSL(
-                settings.imap_host, settings.imap_port, ssl_context=ssl.create_default_context(), timeout=30
+                settings.imap_host, settings.imap_port, ssl_context=settings.tls_context(), timeout=30
             )
         else:
             client = aioimaplib.IMAP4(settings.imap_host, settings.imap_port, timeout=30)
@@ -134,13 +134,27 @@ class ImapIntake:
         while True:
             try:
                 await self.fetch_new()
+                self._tls_reason = None
                 await self.wait_for_mail()
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
-                log.warning("imap intake failed; retrying", extra={"error": type(exc).__name__})
+                self._log_failure(exc)
                 await self.close()
                 await asyncio.sleep(min(self._settings.poll_interval_s, 5.0))
+
+    def _log_failure(self, exc: Exception) -> None:
+        reason = tls_failure(exc)
+        if reason is None:
+            log.warning("imap intake failed; retrying", extra={"error": type(exc).__name__})
+            return
+        # No mail is lost, but none comes in until someone acts: an error, once (until it changes).
+        log.log(
+            logging.DEBUG if reason == self._tls_reason else logging.ERROR,
+            "imap server failed TLS verification; check email.imap_host and email.tls_ca_file",
+            extra={"error": type(exc).__name__, "reason": reason, "server": self.source},
+        )
+        self._tls_reason = reason
 
 
 def _drop(client: aioimaplib.IMAP4) -> None:

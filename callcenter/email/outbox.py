@@ -16,7 +16,7 @@ import aiosmtplib
 from sqlalchemy.orm import Session, sessionmaker
 
 from callcenter.email.composing import wire_bytes
-from callcenter.settings_email import EmailSettings
+from callcenter.settings_email import EmailSettings, tls_failure
 from crm_core import mail_outbox
 from crm_core.clock import Clock, utc_now
 
@@ -30,6 +30,8 @@ class SmtpOutbox:
         self._clock = clock
         self._kick = asyncio.Event()
         self._lock = asyncio.Lock()
+        self._server = f"{settings.smtp_host}:{settings.smtp_port}"
+        self._tls_reason: str | None = None  # the TLS failure last logged
 
     async def queue(self, kind: str, conversation_id: str | None, message: EmailMessage) -> int:
         """Store the mail for sending (the caller's id is its Message-ID) and wake the sender."""
@@ -63,6 +65,7 @@ class SmtpOutbox:
             hostname=settings.smtp_host,
             port=settings.smtp_port,
             start_tls=settings.smtp_starttls,
+            tls_context=settings.tls_context() if settings.smtp_starttls else None,
             username=settings.smtp_user or None,
             password=password if settings.smtp_user else None,
             timeout=15,
@@ -87,6 +90,7 @@ class SmtpOutbox:
         sent, current = 0, batch[0]
         try:
             async with self._client() as smtp:
+                self._tls_reason = None
                 for mail in batch:
                     current = mail
                     try:
@@ -100,8 +104,17 @@ class SmtpOutbox:
                     await asyncio.to_thread(self._mark_sent, mail.id)
                     sent += 1
         except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
-            await asyncio.to_thread(self._mark_failed, current.id, type(exc).__name__)
-            log.warning("smtp send failed; will retry", extra={"error": type(exc).__name__, "sent": sent})
+            reason = tls_failure(exc)
+            await asyncio.to_thread(self._mark_failed, current.id, reason or type(exc).__name__)
+            if reason is not None:  # nothing goes out until someone acts; logged once until it changes
+                log.log(
+                    logging.DEBUG if reason == self._tls_reason else logging.ERROR,
+                    "smtp server failed TLS verification; check email.smtp_host and email.tls_ca_file",
+                    extra={"error": type(exc).__name__, "reason": reason, "server": self._server},
+                )
+                self._tls_reason = reason
+            else:
+                log.warning("smtp send failed; will retry", extra={"error": type(exc).__name__, "sent": sent})
             return sent, True
         return sent, False
 
