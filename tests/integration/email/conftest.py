@@ -2,50 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 from pydantic import SecretStr
 
 from callcenter.settings_email import EmailSettings
-from tests.crm_conftest_helpers import (
-    Db,
-    FakeClock,
-    create_pg_database,
-    create_sqlite_template,
-    drop_pg_database,
-    postgres_db,
-    sqlite_db,
-)
+from tests.db_fixtures import clock, db, pg_url, sqlite_template
 from tests.email_servers import ImapServer, SmtpServer, imap_server, smtp_server
 
-__all__ = ["imap_server", "smtp_server"]
-
-
-@pytest.fixture(scope="session")
-def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return create_sqlite_template(tmp_path_factory.mktemp("mail_template"))
-
-
-@pytest.fixture(scope="session")
-def pg_url() -> Iterator[str]:
-    url = create_pg_database()
-    yield url
-    drop_pg_database(url)
-
-
-@pytest.fixture(params=[pytest.param("sqlite"), pytest.param("postgresql", marks=pytest.mark.postgres)])
-def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Db]:
-    if request.param == "sqlite":
-        yield from sqlite_db(request.getfixturevalue("sqlite_template"), tmp_path)
-    else:
-        yield from postgres_db(request.getfixturevalue("pg_url"))
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
+__all__ = ["clock", "db", "imap_server", "pg_url", "smtp_server", "sqlite_template"]
 
 
 def email_settings(imap: ImapServer, smtp: SmtpServer, **overrides: object) -> EmailSettings:
