@@ -15,7 +15,7 @@ from crm_core import mail_outbox
 from tests.crm_conftest_helpers import Db, FakeClock
 from tests.email_servers import ImapServer, SmtpServer, make_mail
 from tests.fakes.conversations import FakeConversations
-from tests.integration.email.conftest import email_settings
+from tests.integration.email.mail_helpers import email_settings
 
 
 async def _opened(
