@@ -6,6 +6,8 @@ from __future__ import annotations
 from email.message import EmailMessage
 
 from callcenter.app import Engine
+from callcenter.email.channel import EmailChannel
+from callcenter.email.processing import Outcome
 from callcenter.settings_email import EmailSettings
 from tests.email_servers import ImapServer, SmtpServer
 from tests.integration.engine.chat_desk import Offers
@@ -39,6 +41,14 @@ def email_settings(imap: ImapServer, smtp: SmtpServer, **overrides: object) -> E
         **overrides,
     }
     return EmailSettings.model_validate(email_options(imap, smtp, **values))
+
+
+async def take_in(channel: EmailChannel) -> dict[Outcome, int]:
+    """One round of the channel by hand: fetch what is new, process it, send what that wrote."""
+    await channel.intake.fetch_new()
+    outcomes = await channel.processor.process_pending()
+    await channel.outbox.flush()
+    return outcomes
 
 
 def html_mail() -> bytes:
