@@ -47,10 +47,11 @@ from callcenter.calls.supervision import Supervision
 from callcenter.calls.tracker import AmiCallTracker
 from callcenter.clock import SystemClock
 from callcenter.contact_center import ContactCenter
-from callcenter.conversations.service import ConversationService, build_conversations
+from callcenter.conversation_wiring import build_conversation_service, start_conversation_channels
+from callcenter.conversations.service import ConversationService
 from callcenter.demo import OfficeHoursClock, SimulatedPhones, seed_demo_customers, start_demo_simulator
 from callcenter.demo_conversations import DemoConversations
-from callcenter.email.channel import EmailChannel, attach_email_channel
+from callcenter.email.channel import EmailChannel
 from callcenter.errors import ConfigError, SpeechModelUnavailable
 from callcenter.pbxsim import PbxSimulator
 from callcenter.routing_config import load_routing_profiles, queues_in_force, routing_agent
@@ -115,7 +116,11 @@ class Engine:
         self._build_calls(sessions)
         await self._build_inbound(sessions)
         self._build_callbacks(sessions)
-        self._build_conversations(sessions)
+        # Web chats and e-mails: work items in the same router as the calls.
+        self._conversations = build_conversation_service(
+            self.settings, sessions, self.router, self.bus.publish,
+            self.routing_profiles, self.known_queues, self._stack,
+        )  # fmt: skip
         self._run_task(self.calls.deliver_offers(), "offer-delivery")
         self._run_task(self.tracker.run(), "ami-call-tracker")
         await self.ami.start()
@@ -124,12 +129,9 @@ class Engine:
         self.unseen_agents = await restore_agent_states(
             self.router, self.agent_journal, map(routing_agent, self.routing_profiles.agents)
         )
-        # The ACD is in memory: the open conversations wait again (their agents are back by now).
-        await self.conversations.restore()
-        self.email = await attach_email_channel(
-            self.settings.email, sessions, self.conversations, SystemClock(), self._stack
+        self.email = await start_conversation_channels(
+            self.settings, sessions, self.conversations, self._stack, self._run_task
         )
-        self._run_task(self.conversations.run_waiting_places(), "conversation-waiting-places")
         self._run_task(self._tick_forever(), "acd-tick")
         self._run_task(self.callbacks.run(), "callback-scheduler")
         log.info("engine started", extra={"agi_port": self.agi.port, "ami": f"{ami_host}:{ami_port}"})
@@ -280,23 +282,6 @@ class Engine:
         self.calls.callbacks = self.callback_delivery
         self.ami.subscribe(self.callback_delivery.on_ami_event)
         self._stack.push_async_callback(self.callback_delivery.close)
-
-    def _build_conversations(self, sessions: sessionmaker[Session]) -> None:
-        """Web chats and e-mails: work items in the same router as the calls."""
-        self._conversations = build_conversations(
-            self.settings.chat,
-            sessions,
-            self.router,
-            SystemClock(),
-            self.bus.publish,
-            self.settings.default_region,
-            queues=lambda: self.known_queues,
-            agent_skills=lambda: {a.agent_id: a.skills for a in self.routing_profiles.agents},
-            queue_skills=lambda name: next(
-                (q.skills for q in self.routing_profiles.queues if q.name == name), None
-            ),
-        )
-        self._stack.push_async_callback(self._conversations.drain)
 
     @property
     def conversations(self) -> ConversationService:

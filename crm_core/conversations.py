@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import Row, Table, func, or_, select, update
+from sqlalchemy import Row, Table, Update, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from crm_core.errors import CrmError, NotFound
@@ -210,23 +210,26 @@ def change(
         values["supervisors"] = json.dumps(list(values["supervisors"]))
     if "skills" in values:
         values["skills"] = json.dumps([[s, n] for s, n in values["skills"]])
-    query = update(_TABLE).where(_TABLE.c.id == conversation_id)
-    if only_from is not None:
-        query = query.where(_TABLE.c.status.in_(list(only_from)))
-    row = session.execute(query.values(**values).returning(*_COLUMNS)).one_or_none()
+    row = session.execute(
+        _update_row(conversation_id, only_from).values(**values).returning(*_COLUMNS)
+    ).one_or_none()
     if row is None:
         get(session, conversation_id)  # raises when it does not exist at all
         return None
     return _record(row)
 
 
+def _update_row(conversation_id: str, statuses: Sequence[str] | None = None) -> Update:
+    """An UPDATE of one conversation's row (it locks the row until commit); with ``statuses``, only
+    while its status is one of those."""
+    query = update(_TABLE).where(_TABLE.c.id == conversation_id)
+    return query if statuses is None else query.where(_TABLE.c.status.in_(list(statuses)))
+
+
 def append(session: Session, conversation_id: str, message: NewMessage, statuses: Sequence[str]) -> Appended:
     """Store ``message`` as the next ``seq`` while the conversation is in one of ``statuses``."""
     bumped = session.execute(
-        update(_TABLE)
-        .where(_TABLE.c.id == conversation_id, _TABLE.c.status.in_(list(statuses)))
-        .values(last_seq=_TABLE.c.last_seq + 1)
-        .returning(*_COLUMNS)
+        _update_row(conversation_id, statuses).values(last_seq=_TABLE.c.last_seq + 1).returning(*_COLUMNS)
     ).one_or_none()
     if bumped is None:
         current = get(session, conversation_id)
@@ -241,9 +244,7 @@ def append(session: Session, conversation_id: str, message: NewMessage, statuses
             )
         ).one_or_none()
         if earlier is not None:
-            session.execute(
-                update(_TABLE).where(_TABLE.c.id == conversation_id).values(last_seq=_TABLE.c.last_seq - 1)
-            )
+            session.execute(_update_row(conversation_id).values(last_seq=_TABLE.c.last_seq - 1))
             attachments = _attachments_of(session, conversation_id, earlier.seq, earlier.seq)
             stored = _message(earlier, attachments.get(earlier.seq, ()))
             return Appended(stored, replace(conversation, last_seq=conversation.last_seq - 1), True)

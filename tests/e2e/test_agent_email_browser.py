@@ -15,10 +15,8 @@ from callcenter.clock import SystemClock
 from crm_core.knowledge import ArticleDraft, KnowledgeBase
 from tests.e2e.conftest import live_desktop, sign_in
 from tests.email_servers import ImapServer, SmtpServer, imap_server, smtp_server
-from tests.integration.email.test_email_routes import html_mail
-from tests.integration.engine.chat_desk import Offers
-from tests.integration.engine.conftest import engine_settings, sign_in_agents
-from tests.waiting import wait_until
+from tests.integration.email.mail_helpers import accepted_mail, email_options
+from tests.integration.engine.conftest import engine_settings
 
 __all__ = ["imap_server", "smtp_server"]
 
@@ -27,36 +25,10 @@ __all__ = ["imap_server", "smtp_server"]
 async def server(
     tmp_path: Path, imap_server: ImapServer, smtp_server: SmtpServer
 ) -> AsyncIterator[tuple[Engine, str]]:
-    email = {
-        "enabled": True,
-        "imap_host": imap_server.host,
-        "imap_port": imap_server.port,
-        "imap_ssl": False,
-        "imap_user": imap_server.user,
-        "imap_password": imap_server.password,
-        "smtp_host": smtp_server.host,
-        "smtp_port": smtp_server.port,
-        "smtp_starttls": False,
-        "poll_interval_s": 0.5,
-        "default_queue": "general",  # no skills asked: Li Na (sales) and Bob (support) both take it
-    }
+    # No skills asked: Li Na (sales) and Bob (support) both take it.
+    email = email_options(imap_server, smtp_server, default_queue="general")
     async with live_desktop(engine_settings(tmp_path, email=email)) as running:
         yield running
-
-
-async def _accepted_by(engine: Engine, imap: ImapServer, agent_id: str) -> str:
-    await sign_in_agents(engine, agent_id)
-    offers = Offers(engine.bus.subscribe())
-    imap.deliver(html_mail())
-
-    async def opened() -> bool:
-        return bool(await engine.conversations.live())
-
-    await wait_until(opened, timeout=10, what="the mail's conversation")
-    cid = (await engine.conversations.live())[0].conversation_id
-    offer = await offers.next_for(cid)
-    await engine.conversations.accept(agent_id, offer.offer_id)
-    return cid
 
 
 @pytest.mark.parametrize(
@@ -77,7 +49,7 @@ async def test_given_an_email_for_the_agent_when_read_and_answered_in_the_browse
         KnowledgeBase(SystemClock()).add(
             session, ArticleDraft("Kettle refunds", "We refund a kettle within 30 days.")
         )
-    cid = await _accepted_by(engine, imap_server, agent)
+    cid = await accepted_mail(engine, imap_server, agent)
     page = await sign_in(browser, url, f"agent{agent}")
     dialogs: list[str] = []
     page.on("dialog", lambda d: dialogs.append(d.message))

@@ -2,43 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
+from tests.db_fixtures import clock, db, pg_url, sqlite_template
 
-import pytest
-
-from tests.crm_conftest_helpers import (
-    Db,
-    FakeClock,
-    create_pg_database,
-    create_sqlite_template,
-    drop_pg_database,
-    postgres_db,
-    sqlite_db,
-)
-
-
-@pytest.fixture(scope="session")
-def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return create_sqlite_template(tmp_path_factory.mktemp("crm_template"))
-
-
-@pytest.fixture(scope="session")
-def pg_url() -> Iterator[str]:
-    # No skip: if PostgreSQL is down this raises and every postgres test fails.
-    url = create_pg_database()
-    yield url
-    drop_pg_database(url)
-
-
-@pytest.fixture(params=[pytest.param("sqlite"), pytest.param("postgresql", marks=pytest.mark.postgres)])
-def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Db]:
-    if request.param == "sqlite":
-        yield from sqlite_db(request.getfixturevalue("sqlite_template"), tmp_path)
-    else:
-        yield from postgres_db(request.getfixturevalue("pg_url"))
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
+__all__ = ["clock", "db", "pg_url", "sqlite_template"]

@@ -77,6 +77,15 @@ async def authenticate(ws: ClientConnection, visitor: Visitor, last_seq: int = 0
     return welcome
 
 
+async def agent_writes(
+    agent: httpx.AsyncClient, visitor: Visitor, text: str, client_id: str
+) -> httpx.Response:
+    """The agent writes in the visitor's chat (the agent's side of :meth:`Visitor.post`)."""
+    return await agent.post(
+        f"/api/agent/chats/{visitor.cid}/messages", json={"text": text, "client_id": client_id}
+    )
+
+
 async def offer_for(agent: httpx.AsyncClient, visitor: Visitor) -> dict[str, Any]:
     """The visitor's chat among the agent's open offers (as a reloaded desktop reads them)."""
     found: list[dict[str, Any]] = []

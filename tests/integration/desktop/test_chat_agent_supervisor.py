@@ -17,7 +17,13 @@ from crm_core.audit import AuditLog
 from crm_core.customers import CustomerDraft, CustomerService
 from crm_core.knowledge import ArticleDraft, KnowledgeBase
 from crm_core.models import Interaction
-from tests.integration.desktop.chat_helpers import accepted_by, chat_settings, offer_for, start_chat
+from tests.integration.desktop.chat_helpers import (
+    accepted_by,
+    agent_writes,
+    chat_settings,
+    offer_for,
+    start_chat,
+)
 from tests.integration.desktop.conftest import Desktop, live_desktop, live_socket, next_message
 from tests.integration.engine.conftest import sign_in_agents
 
@@ -111,9 +117,7 @@ async def test_given_an_accepted_chat_then_quick_answer_transfer_and_the_new_age
         await accepted_by(agent, visitor)
         answers = (await agent.get("/api/agent/chats/quick-answers?q=refund")).json()["answers"]
         body = answers[0]["body"]
-        sent = await agent.post(
-            f"/api/agent/chats/{visitor.cid}/messages", json={"text": body, "client_id": "a-1"}
-        )
+        sent = await agent_writes(agent, visitor, body, "a-1")
         await desktop.engine.router.set_available("1003")
         moved = await agent.post(
             f"/api/agent/chats/{visitor.cid}/transfer", json={"kind": "agent", "target": "1003"}
@@ -137,13 +141,9 @@ async def test_given_an_ended_chat_when_wrapped_up_then_the_transcript_is_in_the
         visitor = await start_chat(client)
         await accepted_by(agent, visitor)
         await visitor.post("My parcel is late", "v-1")
-        await agent.post(
-            f"/api/agent/chats/{visitor.cid}/messages", json={"text": "Sending a new one", "client_id": "a-1"}
-        )
+        await agent_writes(agent, visitor, "Sending a new one", "a-1")
         ended = await agent.post(f"/api/agent/chats/{visitor.cid}/end")
-        early = await agent.post(
-            f"/api/agent/chats/{visitor.cid}/messages", json={"text": "x", "client_id": "a-2"}
-        )
+        early = await agent_writes(agent, visitor, "x", "a-2")
         done = await agent.post(
             f"/api/agent/chats/{visitor.cid}/wrap-up", json={"disposition": "resolved", "notes": "new parcel"}
         )

@@ -17,6 +17,7 @@ from websockets.exceptions import ConnectionClosed
 from tests.integration.desktop.chat_helpers import (
     Visitor,
     accepted_by,
+    agent_writes,
     authenticate,
     chat_settings,
     start_chat,
@@ -91,9 +92,7 @@ async def test_given_a_dropped_socket_when_resumed_then_what_was_missed_comes_ex
         last_seen = seen[-1]["seq"]
         # Offline: the agent writes twice, the visitor's retry of a message lands once.
         for i in range(2):
-            reply = await agent.post(
-                f"/api/agent/chats/{visitor.cid}/messages", json={"text": f"reply {i}", "client_id": f"a-{i}"}
-            )
+            reply = await agent_writes(agent, visitor, f"reply {i}", f"a-{i}")
             assert reply.status_code == 200, reply.text
         await visitor.post("while away", "v-2")
         await visitor.post("while away", "v-2")
@@ -101,9 +100,7 @@ async def test_given_a_dropped_socket_when_resumed_then_what_was_missed_comes_ex
         async with visitor_socket(desktop) as ws:
             await authenticate(ws, visitor, last_seq=last_seen)
             resumed = await _messages_until(ws, everything[-1]["seq"])
-            live = await agent.post(
-                f"/api/agent/chats/{visitor.cid}/messages", json={"text": "live", "client_id": "a-9"}
-            )
+            live = await agent_writes(agent, visitor, "live", "a-9")
             after = await _messages_until(ws, live.json()["seq"])
     assert [m["seq"] for m in seen] == list(range(1, last_seen + 1))
     assert [m["seq"] for m in resumed] == list(range(last_seen + 1, everything[-1]["seq"] + 1))
@@ -117,14 +114,12 @@ async def test_given_messages_arriving_while_resuming_then_none_is_lost_or_repea
         visitor = await start_chat(client)
         await accepted_by(agent, visitor)
 
-        async def agent_writes(n: int) -> None:
+        async def keep_writing(n: int) -> None:
             for i in range(n):
-                response = await agent.post(
-                    f"/api/agent/chats/{visitor.cid}/messages", json={"text": f"r{i}", "client_id": f"r-{i}"}
-                )
+                response = await agent_writes(agent, visitor, f"r{i}", f"r-{i}")
                 assert response.status_code == 200
 
-        writer = asyncio.create_task(agent_writes(60))
+        writer = asyncio.create_task(keep_writing(60))
         sockets_seen: list[list[int]] = []
         for _ in range(3):  # reconnect three times while the agent writes
             async with visitor_socket(desktop) as ws:

@@ -7,8 +7,8 @@ import asyncio
 from pathlib import Path
 
 from callcenter.conversations.api import ChatRequest, ConversationStatus
-from callcenter.conversations.events import ConversationOffered
 from tests.integration.desktop.conftest import live_desktop
+from tests.integration.engine.chat_desk import Offers
 from tests.integration.engine.conftest import engine_settings, sign_in_agents
 from tests.waiting import wait_until
 
@@ -36,23 +36,16 @@ async def test_given_a_person_signed_in_on_the_desktop_then_their_chats_wait_for
         await sign_in_agents(engine, "1002")
         engine.start_demo_conversations()
         chats = engine.conversations
-        events = engine.bus.subscribe()
+        offers = Offers(engine.bus.subscribe())
         assert not engine.people_at_desks("1002")
         async with desktop.signed_in("agent1002") as person:
             assert engine.people_at_desks("1002")
             assert not engine.people_at_desks("1001")
             mine = (await chats.open_chat(chat("203.0.113.1"))).conversation.conversation_id
-
-            offers: list[ConversationOffered] = []
-
-            def offered() -> bool:
-                offers.extend(e for e in events.drain() if isinstance(e, ConversationOffered))
-                return bool(offers)
-
-            await wait_until(offered, what="the chat offered to 1002")
+            offer = await offers.next_for(mine)
             await asyncio.sleep(20 * SCALE)  # ten times the simulated agents' answer delay
             assert (await chats.view(mine)).status is ConversationStatus.OFFERED
-            await chats.accept("1002", offers[0].offer_id)  # the person takes it
+            await chats.accept("1002", offer.offer_id)  # the person takes it
             assert (await person.post("/api/auth/logout")).status_code in (200, 204)
         assert not engine.people_at_desks("1002")
 

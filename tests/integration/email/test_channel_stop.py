@@ -9,7 +9,7 @@ from callcenter.email.channel import build_email_channel
 from tests.crm_conftest_helpers import Db, FakeClock
 from tests.email_servers import ImapServer, SmtpServer
 from tests.fakes.conversations import FakeConversations
-from tests.integration.email.conftest import email_settings
+from tests.integration.email.mail_helpers import email_settings
 
 
 async def test_given_very_short_waits_when_the_channel_is_stopped_many_times_then_it_always_stops(

@@ -4,7 +4,6 @@ sanitized HTML, attachments, reply, suggestions, sender linking, the admin quara
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
@@ -16,66 +15,23 @@ from crm_core.models import CustomerEmail
 from crm_core.models_auth import AuditEntry
 from tests.email_servers import ImapServer, SmtpServer
 from tests.integration.desktop.conftest import Desktop, live_desktop
-from tests.integration.engine.chat_desk import Offers
-from tests.integration.engine.conftest import engine_settings, sign_in_agents
+from tests.integration.email.mail_helpers import accepted_mail, email_options
+from tests.integration.engine.conftest import engine_settings
 from tests.unit.email.test_parsing import BROKEN_MULTIPART
 from tests.waiting import wait_until
 
 
 @pytest.fixture
 async def desktop(tmp_path: Path, imap_server: ImapServer, smtp_server: SmtpServer) -> AsyncIterator[Desktop]:
-    email = {
-        "enabled": True,
-        "imap_host": imap_server.host,
-        "imap_port": imap_server.port,
-        "imap_ssl": False,
-        "imap_user": imap_server.user,
-        "imap_password": imap_server.password,
-        "smtp_host": smtp_server.host,
-        "smtp_port": smtp_server.port,
-        "smtp_starttls": False,
-        "poll_interval_s": 0.5,
-    }
+    email = email_options(imap_server, smtp_server)
     async with live_desktop(engine_settings(tmp_path, email=email)) as running:
         yield running
-
-
-def html_mail() -> bytes:
-    message = EmailMessage()
-    message["From"] = "Carol <carol@newcustomer.example>"
-    message["To"] = "support@example.com"
-    message["Subject"] = "Refund for my kettle"
-    message["Message-ID"] = "<html-1@newcustomer.example>"
-    message.set_content("Please refund my kettle.")
-    message.add_alternative(
-        '<p onclick="steal()">Please <b>refund</b> my kettle.</p><script>alert(1)</script>'
-        '<img src="https://tracker.example/pixel.gif"><a href="javascript:alert(2)">x</a>',
-        subtype="html",
-    )
-    message.add_attachment(b"%PDF-1.4 receipt", maintype="application", subtype="pdf", filename="receipt.pdf")
-    return message.as_bytes()
-
-
-async def _offered_to_1002(desktop: Desktop, imap: ImapServer) -> str:
-    engine = desktop.engine
-    await sign_in_agents(engine, "1002")
-    offers = Offers(engine.bus.subscribe())
-    imap.deliver(html_mail())
-
-    async def opened() -> bool:
-        return bool(await engine.conversations.live())
-
-    await wait_until(opened, timeout=10, what="the mail's conversation")
-    cid = (await engine.conversations.live())[0].conversation_id
-    offer = await offers.next_for(cid)
-    await engine.conversations.accept("1002", offer.offer_id)
-    return cid
 
 
 async def test_given_an_accepted_mail_when_read_then_html_is_sanitized_and_the_attachment_downloads(
     desktop: Desktop, imap_server: ImapServer
 ) -> None:
-    cid = await _offered_to_1002(desktop, imap_server)
+    cid = await accepted_mail(desktop.engine, imap_server, "1002")
     async with desktop.signed_in("agent1002") as agent:
         answer = await agent.get(f"/api/agent/emails/{cid}")
         assert answer.status_code == 200, answer.text
@@ -105,7 +61,7 @@ async def test_given_an_accepted_mail_when_read_then_html_is_sanitized_and_the_a
 async def test_given_an_agent_when_replying_and_linking_the_sender_then_mail_goes_out_and_the_customer_has_it(
     desktop: Desktop, imap_server: ImapServer, smtp_server: SmtpServer
 ) -> None:
-    cid = await _offered_to_1002(desktop, imap_server)
+    cid = await accepted_mail(desktop.engine, imap_server, "1002")
     with desktop.engine.contact_center.sessions.begin() as session:
         KnowledgeBase(SystemClock()).add(
             session, ArticleDraft("Kettle refunds", "How we refund a kettle within 30 days.")

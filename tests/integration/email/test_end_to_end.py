@@ -29,7 +29,7 @@ from crm_core import mail_store
 from crm_core.models import Ticket
 from crm_core.models_mail import RawMail
 from tests.email_servers import ImapServer, SmtpServer, make_mail
-from tests.integration.email.conftest import email_settings
+from tests.integration.email.mail_helpers import email_options, email_settings
 from tests.integration.engine.chat_desk import Offers
 from tests.integration.engine.conftest import engine_settings, sign_in_agents
 from tests.unit.email.test_parsing import BROKEN_MULTIPART
@@ -38,21 +38,13 @@ from tests.waiting import wait_until
 
 @pytest.fixture
 async def engine(tmp_path: Path, imap_server: ImapServer, smtp_server: SmtpServer) -> AsyncIterator[Engine]:
-    email = {
-        "enabled": True,
-        "address": "support@example.com",
-        "imap_host": imap_server.host,
-        "imap_port": imap_server.port,
-        "imap_ssl": False,
-        "imap_user": imap_server.user,
-        "imap_password": imap_server.password,
-        "smtp_host": smtp_server.host,
-        "smtp_port": smtp_server.port,
-        "smtp_starttls": False,
-        "poll_interval_s": 0.5,
-        "retry_interval_s": 0.2,
-        "signatures": {"support": "Example Ltd. support"},
-    }
+    email = email_options(
+        imap_server,
+        smtp_server,
+        address="support@example.com",
+        retry_interval_s=0.2,
+        signatures={"support": "Example Ltd. support"},
+    )
     running = Engine(engine_settings(tmp_path, email=email), simulator_mode=True)
     await running.start()
     try:
@@ -131,11 +123,17 @@ async def test_given_an_auto_reply_then_it_is_queued_but_never_acknowledged(
     imap_server.deliver(make_mail(subject="Out of office", headers={"Auto-Submitted": "auto-replied"}))
     imap_server.deliver(make_mail(sender="Bob <bob@customer.example>", subject="A real question"))
 
+    assert engine.email is not None
+    email = engine.email
+
+    async def both_taken() -> bool:  # the two mails are processed side by side, in either order
+        return len(await engine.conversations.live()) == 2 and bool(email.processor.acknowledgements_refused)
+
+    await wait_until(both_taken, timeout=10, what="both mails queued")
     [ack] = await smtp_server.wait_for(1)
     assert ack.rcpt_tos == ("bob@customer.example",)
     live = await engine.conversations.live()
     assert sorted(v.subject for v in live) == ["A real question", "Out of office"]
-    assert engine.email is not None
     assert engine.email.processor.acknowledgements_refused == {"auto_submitted": 1}
 
 

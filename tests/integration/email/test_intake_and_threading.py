@@ -15,7 +15,7 @@ from crm_core.models_mail import MailHeader, RawMail
 from tests.crm_conftest_helpers import Db, FakeClock
 from tests.email_servers import ImapServer, SmtpServer, make_mail
 from tests.fakes.conversations import FakeConversations
-from tests.integration.email.conftest import email_settings
+from tests.integration.email.mail_helpers import email_settings, take_in
 from tests.unit.email.test_parsing import BROKEN_MULTIPART
 
 
@@ -23,13 +23,6 @@ def _channel(
     db: Db, imap: ImapServer, smtp: SmtpServer, fake: FakeConversations, clock: FakeClock
 ) -> EmailChannel:
     return build_email_channel(email_settings(imap, smtp), db.sessions, fake, clock)
-
-
-async def _take_in(channel: EmailChannel) -> dict[Outcome, int]:
-    await channel.intake.fetch_new()
-    outcomes = await channel.processor.process_pending()
-    await channel.outbox.flush()
-    return outcomes
 
 
 async def test_given_a_new_mail_when_taken_in_then_stored_raw_a_conversation_opens_and_an_ack_goes_out(
@@ -40,7 +33,7 @@ async def test_given_a_new_mail_when_taken_in_then_stored_raw_a_conversation_ope
     raw = make_mail(message_id="<first@customer.example>")
     imap_server.deliver(raw)
 
-    assert await _take_in(channel) == {Outcome.OPENED: 1}
+    assert await take_in(channel) == {Outcome.OPENED: 1}
 
     with db.sessions() as session:
         stored = session.scalars(select(RawMail)).one()
@@ -64,7 +57,7 @@ async def test_given_a_chinese_mail_when_acknowledged_then_the_ack_is_in_chinese
 ) -> None:
     channel = _channel(db, imap_server, smtp_server, FakeConversations(first_ticket=7), clock)
     imap_server.deliver(make_mail(subject="订单问题", body="你好，我的订单还没有到。"))
-    await _take_in(channel)
+    await take_in(channel)
     [ack] = await smtp_server.wait_for(1)
     assert ack.message["Subject"] == "我们已收到您的来信 [#T-7]"
     assert "您的请求编号为 7" in ack.message.get_content()
@@ -77,7 +70,7 @@ async def test_given_replies_by_header_and_by_tag_when_taken_in_then_they_join_t
     fake = FakeConversations(first_ticket=5)
     channel = _channel(db, imap_server, smtp_server, fake, clock)
     imap_server.deliver(make_mail(message_id="<q1@customer.example>"))
-    await _take_in(channel)
+    await take_in(channel)
     [ack] = await smtp_server.wait_for(1)
     imap_server.deliver(
         make_mail(
@@ -92,7 +85,7 @@ async def test_given_replies_by_header_and_by_tag_when_taken_in_then_they_join_t
         make_mail(sender="mallory@evil.example", subject="[#T-5]", message_id="<x@evil.example>")
     )
 
-    assert await _take_in(channel) == {Outcome.THREADED: 2, Outcome.OPENED: 1}
+    assert await take_in(channel) == {Outcome.THREADED: 2, Outcome.OPENED: 1}
 
     assert [(cid, m.message_id) for cid, m in fake.added] == [
         ("e1", "<q2@customer.example>"),
@@ -120,7 +113,7 @@ async def test_given_auto_replies_and_bulk_mail_when_taken_in_then_they_open_con
             make_mail(sender="support@example.com", subject="loop"),
         ]
     )
-    assert await _take_in(channel) == {Outcome.OPENED: 3}
+    assert await take_in(channel) == {Outcome.OPENED: 3}
     with db.sessions() as session:
         assert mail_outbox.pending(session) == []
         assert session.scalar(select(RawMail.id).where(RawMail.status != "processed")) is None
@@ -137,7 +130,7 @@ async def test_given_a_broken_mime_mail_when_taken_in_then_it_is_quarantined_wit
     imap_server.deliver(BROKEN_MULTIPART)
     imap_server.deliver(make_mail())
 
-    assert await _take_in(channel) == {Outcome.QUARANTINED: 1, Outcome.OPENED: 1}
+    assert await take_in(channel) == {Outcome.QUARANTINED: 1, Outcome.OPENED: 1}
 
     with db.sessions() as session:
         [kept] = mail_store.quarantined(session)
@@ -155,14 +148,14 @@ async def test_given_the_service_refuses_once_when_retried_then_one_conversation
     channel = _channel(db, imap_server, smtp_server, fake, clock)
     imap_server.deliver(make_mail(message_id="<once@customer.example>"))
     fake.refuse_next = 1
-    assert await _take_in(channel) == {}
+    assert await take_in(channel) == {}
     with db.sessions() as session:
         assert mail_store.unprocessed(session) != []  # kept raw, still to do
 
-    assert await _take_in(channel) == {Outcome.OPENED: 1}
+    assert await take_in(channel) == {Outcome.OPENED: 1}
     # The same mail delivered again (a copy in the folder) is not a second message.
     imap_server.deliver(make_mail(message_id="<once@customer.example>"))
-    assert await _take_in(channel) == {Outcome.DUPLICATE: 1}
+    assert await take_in(channel) == {Outcome.DUPLICATE: 1}
     assert len(fake.opened) == 1
     assert fake.added == []
     assert len(await smtp_server.wait_for(1)) == 1

@@ -15,7 +15,7 @@ from crm_core import mail_outbox
 from tests.crm_conftest_helpers import Db, FakeClock
 from tests.email_servers import ImapServer, SmtpServer, make_mail
 from tests.fakes.conversations import FakeConversations
-from tests.integration.email.conftest import email_settings
+from tests.integration.email.mail_helpers import email_settings, take_in
 
 
 async def _opened(
@@ -24,9 +24,7 @@ async def _opened(
     fake = FakeConversations(first_ticket=9)
     channel = build_email_channel(email_settings(imap, smtp), db.sessions, fake, clock)
     imap.deliver(make_mail(message_id="<ask@customer.example>", body="Where is my order 1234?\nThanks"))
-    await channel.intake.fetch_new()
-    await channel.processor.process_pending()
-    await channel.outbox.flush()
+    await take_in(channel)
     await smtp.wait_for(1)
     return channel, fake
 
@@ -98,28 +96,21 @@ async def test_given_smtp_is_down_when_a_reply_is_sent_then_it_waits_and_goes_ou
     await channel.intake.close()
 
 
+def _ended_chat(conversation_id: str, language: str, customer_name: str, last_seq: int) -> ConversationView:
+    """A support chat agent 1001 ended, whose transcript is to be mailed."""
+    return ConversationView(
+        conversation_id, Channel.CHAT, ConversationStatus.ENDED, "support", language, None, customer_name,
+        None, "", "1001", (), None, 0.0, last_seq,
+    )  # fmt: skip
+
+
 async def test_given_a_chat_transcript_when_mailed_then_it_lists_the_messages_in_order(
     db: Db, imap_server: ImapServer, smtp_server: SmtpServer, clock: FakeClock
 ) -> None:
     channel = build_email_channel(
         email_settings(imap_server, smtp_server), db.sessions, FakeConversations(), clock
     )
-    view = ConversationView(
-        "chat-1",
-        Channel.CHAT,
-        ConversationStatus.ENDED,
-        "support",
-        "zh_CN",
-        None,
-        "王芳",
-        None,
-        "",
-        "1001",
-        (),
-        None,
-        0.0,
-        2,
-    )
+    view = _ended_chat("chat-1", "zh_CN", "王芳", last_seq=2)
     messages = (
         StoredMessage("chat-1", 1, "m1", "c1", Sender.CUSTOMER, "王芳", "你好", (), 1_700_000_000.0),
         StoredMessage(
@@ -143,22 +134,7 @@ async def test_given_a_recipient_refused_for_good_when_sending_then_it_is_reject
         email_settings(imap_server, smtp_server), db.sessions, FakeConversations(), clock
     )
     smtp_server.refuse.add("gone@customer.example")
-    view = ConversationView(
-        "chat-2",
-        Channel.CHAT,
-        ConversationStatus.ENDED,
-        "support",
-        "en",
-        None,
-        "Ann",
-        None,
-        "",
-        "1001",
-        (),
-        None,
-        0.0,
-        0,
-    )
+    view = _ended_chat("chat-2", "en", "Ann", last_seq=0)
     await channel.transcripts.send_transcript(view, (), "gone@customer.example")
     await channel.transcripts.send_transcript(view, (), "ann@customer.example")
 

@@ -28,7 +28,7 @@ from tests.email_servers import (
     running_dovecot,
 )
 from tests.fakes.conversations import FakeConversations
-from tests.integration.email.conftest import email_settings
+from tests.integration.email.mail_helpers import email_settings
 
 __all__ = ["mail_certificates"]
 

@@ -59,6 +59,12 @@ class Offers:
         self.seen.remove(offer)
         return offer
 
+    def take(self) -> list[ConversationOffered]:
+        """The offers seen and not yet taken, in order (taken now)."""
+        self._read()
+        taken, self.seen = self.seen, []
+        return taken
+
     def of(self, conversation_id: str) -> list[ConversationOffered]:
         self._read()
         return [o for o in self.seen if o.conversation_id == conversation_id]

@@ -2,44 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
-import pytest
 from sqlalchemy import select
 
 from acd.model import AgentState
 from callcenter.app import Engine
-from callcenter.bus import Subscription
 from callcenter.conversations.api import ChatRequest, ConversationStatus, Sender
 from callcenter.conversations.events import (
     ConversationMessageAdded,
-    ConversationOffered,
     ConversationStatusChanged,
     ConversationTyping,
 )
 from crm_core.models import Interaction, Ticket
-from tests.integration.engine.conftest import engine_settings, sign_in_agents
+from tests.integration.engine.chat_desk import Offers, engine
+from tests.integration.engine.chat_desk import visitor as chat_visitor
+from tests.integration.engine.conftest import sign_in_agents
 from tests.waiting import wait_until
 
-
-@pytest.fixture
-async def engine(tmp_path: Path) -> AsyncIterator[Engine]:
-    """The engine on the simulator with nobody signed in."""
-    running = Engine(engine_settings(tmp_path), simulator_mode=True)
-    await running.start()
-    try:
-        yield running
-    finally:
-        await running.stop()
-
-
-def _offers(events: Subscription) -> list[ConversationOffered]:
-    return [e for e in events.drain() if isinstance(e, ConversationOffered)]
+__all__ = ["engine"]
 
 
 def visitor(name: str = "Ann Lee", topic: str = "support", address: str = "203.0.113.7") -> ChatRequest:
-    return ChatRequest(name=name, topic=topic, language="en", address=address, email="ann@example.com")
+    return chat_visitor(name, topic, address, email="ann@example.com")
 
 
 async def test_given_a_signed_in_agent_when_a_visitor_chats_then_offered_accepted_talked_ended_and_in_the_crm(
@@ -47,17 +30,11 @@ async def test_given_a_signed_in_agent_when_a_visitor_chats_then_offered_accepte
 ) -> None:
     await sign_in_agents(engine, "1002")
     events = engine.bus.subscribe()
+    offers = Offers(engine.bus.subscribe())
     chats = engine.conversations
 
     opened = await chats.open_chat(visitor())
-    offered: list[ConversationOffered] = []
-
-    def got_offer() -> bool:
-        offered.extend(_offers(events))
-        return bool(offered)
-
-    await wait_until(got_offer, what="the chat offered")
-    offer = offered[0]
+    offer = await offers.next_for(opened.conversation.conversation_id)
     assert (offer.agent_id, offer.conversation_id, offer.channel.value) == (
         "1002",
         opened.conversation.conversation_id,
@@ -115,29 +92,23 @@ async def test_given_nobody_signed_in_when_a_visitor_chats_then_a_left_message_w
         assert session.get(Ticket, opened.conversation.ticket_id) is not None
 
     # An agent signs in later: the message reaches them as an e-mail work item.
-    events = engine.bus.subscribe()
+    offers = Offers(engine.bus.subscribe())
     await sign_in_agents(engine, "1002")
-    offered: list[ConversationOffered] = []
-
-    def got_offer() -> bool:
-        offered.extend(_offers(events))
-        return bool(offered)
-
-    await wait_until(got_offer, what="the left message offered")
-    assert (offered[0].conversation_id, offered[0].channel.value) == (cid, "email")
+    offer = await offers.next_for(cid)
+    assert (offer.conversation_id, offer.channel.value) == (cid, "email")
 
 
 async def test_given_an_agent_when_three_chats_arrive_then_all_three_at_once_and_a_fourth_waits(
     engine: Engine,
 ) -> None:
     await sign_in_agents(engine, "1002")
-    events = engine.bus.subscribe()
+    offers = Offers(engine.bus.subscribe())
     chats = engine.conversations
     opened = [await chats.open_chat(visitor(f"V{i}", address=f"198.51.100.{i}")) for i in range(4)]
     accepted: set[str] = set()
 
     async def accept_offers() -> bool:
-        for offer in _offers(events):
+        for offer in offers.take():
             await chats.accept(offer.agent_id, offer.offer_id)
             accepted.add(offer.conversation_id)
         return len(accepted) >= 3

@@ -11,11 +11,12 @@ from sqlalchemy import func, select
 
 from callcenter.app import Engine
 from callcenter.conversations.api import ChatRequest, ConversationStatus, Sender
-from callcenter.conversations.events import ConversationOffered, ConversationTyping
+from callcenter.conversations.events import ConversationTyping
 from callcenter.demo_conversations import DemoConversations
 from callcenter.i18n import translate
 from crm_core.models import Interaction
 from crm_core.models_conversations import Conversation
+from tests.integration.engine.chat_desk import Offers
 from tests.integration.engine.conftest import engine_settings, sign_in_agents
 from tests.waiting import wait_until
 
@@ -106,20 +107,14 @@ async def test_given_a_person_signed_in_as_the_agent_when_a_chat_is_offered_then
     tmp_path: Path,
 ) -> None:
     async with demo_engine(tmp_path, "1002", people=lambda agent: agent == "1002") as (engine, _demo):
-        events = engine.bus.subscribe()
+        offers = Offers(engine.bus.subscribe())
         chats = engine.conversations
         opened = await chats.open_chat(chat())
         cid = opened.conversation.conversation_id
-        offers: list[ConversationOffered] = []
-
-        def offered() -> bool:
-            offers.extend(e for e in events.drain() if isinstance(e, ConversationOffered))
-            return bool(offers)
-
-        await wait_until(offered, what="the chat offered to 1002")
+        offer = await offers.next_for(cid)
         await asyncio.sleep(20 * SCALE)  # the simulated agents' answer delay, ten times over
         assert (await chats.view(cid)).status is ConversationStatus.OFFERED
-        view = await chats.accept("1002", offers[0].offer_id)  # the person takes it
+        view = await chats.accept("1002", offer.offer_id)  # the person takes it
         assert (view.status, view.agent_id) == (ConversationStatus.ACTIVE, "1002")
         await asyncio.sleep(60 * SCALE)  # longer than a simulated answer and talk
         assert (await chats.view(cid)).status is ConversationStatus.ACTIVE
