@@ -3,7 +3,9 @@
 // same two-level list as a call's, required where the conversation's queue says so, as for a call).
 // Messages arrive on /ws (ConversationMessageAdded); each conversation remembers the last seq shown, so a
 // repeat is dropped and a gap (the desktop was offline) is read from GET …/messages?after=<seq>, in order.
-// What the agent sends has a client id and stays in the chat's outbox until the server has stored it.
+// What the agent sends has a client id and stays in the chat's outbox until the server has stored it; the
+// outbox is kept in sessionStorage, so a reload while the server is unreachable sends it afterwards (once:
+// the server stores a client id once).
 "use strict";
 const AgentChat = (() => {
   const W = CCWire.MSG;
@@ -16,6 +18,16 @@ const AgentChat = (() => {
   const OVER = new Set(["active", "wrap_up", "ended", "left_message"]);
   const me = () => CC.me && CC.me.agent_id;
   const newId = () => (crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random()).replace(/[^A-Za-z0-9-]/g, "");
+  const outboxKey = (cid) => "cc.chat.outbox." + me() + "." + cid;
+  function saveOutbox(cid, outbox) {
+    try {
+      if (outbox.length) sessionStorage.setItem(outboxKey(cid), JSON.stringify(outbox));
+      else sessionStorage.removeItem(outboxKey(cid));
+    } catch (_) { /* storage full or denied: the outbox still lives in memory */ }
+  }
+  function savedOutbox(cid) {
+    try { return JSON.parse(sessionStorage.getItem(outboxKey(cid)) || "[]"); } catch (_) { return []; }
+  }
   const path = (cid, rest) => "/api/agent/chats/" + encodeURIComponent(cid) + (rest || "");
 
   // -- offers -----------------------------------------------------------------------------------------
@@ -56,7 +68,8 @@ const AgentChat = (() => {
   // -- conversations ----------------------------------------------------------------------------------
   async function open(view, customer) {
     let chat = chats.get(view.conversation_id);
-    if (!chat) {
+    const fresh = !chat;
+    if (fresh) {
       chat = { view, lastSeq: 0, outbox: [], els: build(view, customer) };
       chats.set(view.conversation_id, chat);
       if (!current) select(view.conversation_id);
@@ -64,6 +77,7 @@ const AgentChat = (() => {
     chat.view = view;
     setStatus(chat, view.status);
     await catchUp(chat);
+    if (fresh) for (const item of savedOutbox(view.conversation_id)) queue(chat, item);  // written before a reload
     renderEmpty();
     return chat;
   }
@@ -131,6 +145,7 @@ const AgentChat = (() => {
     chat.els.tab.remove();
     chat.els.view.remove();
     chats.delete(cid);
+    saveOutbox(cid, []);
     if (current === cid) { current = null; const next = chats.keys().next(); if (!next.done) select(next.value); }
     renderEmpty();
   }
@@ -149,9 +164,9 @@ const AgentChat = (() => {
 
   // -- messages: each seq once, in order ----------------------------------------------------------------
   function render(chat, m) {
-    if (m.seq <= chat.lastSeq) return;
     const pending = m.client_id && chat.els.log.querySelector(`li[data-client-id="${CSS.escape(m.client_id)}"]`);
     if (pending) pending.remove();
+    if (m.seq <= chat.lastSeq) return;
     const system = m.sender === "system";
     const li = CC.el("li", { class: "chat-msg " + m.sender, "data-seq": m.seq, "data-sender": m.sender },
       CC.el("span", { class: "chat-author muted" }, system ? "" : CC.t("ui.chat.sender." + m.sender) + " · " + m.author + ": "),
@@ -187,6 +202,7 @@ const AgentChat = (() => {
   }
   function queue(chat, item) {
     chat.outbox.push(item);
+    saveOutbox(chat.view.conversation_id, chat.outbox);
     chat.els.log.append(CC.el("li", { class: "chat-msg agent pending", "data-client-id": item.client_id },
       CC.el("span", { class: "chat-text" }, item.text || "📎 " + item.filename)));
     flush(chat);
@@ -200,10 +216,12 @@ const AgentChat = (() => {
         try {
           const stored = await CC.api("POST", path(chat.view.conversation_id, "/messages"), item);
           chat.outbox.shift();
+          saveOutbox(chat.view.conversation_id, chat.outbox);
           await receive(chat, [stored]);
         } catch (e) {
           if (!(e instanceof CC.ApiError) || e.status >= 500) { clearTimeout(flushTimer); flushTimer = setTimeout(flushAll, 2000); return; }
           chat.outbox.shift();  // refused (the toast said why): keep it visible, marked
+          saveOutbox(chat.view.conversation_id, chat.outbox);
           chat.els.log.querySelector(`li[data-client-id="${CSS.escape(item.client_id)}"]`)?.classList.add("failed");
         }
       }
