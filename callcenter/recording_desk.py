@@ -1,0 +1,174 @@
+"""Recordings for the desktop: who may list, play and download which, legal hold, retention runs.
+
+Agents reach recordings of calls they were on (``recorder.agents_hear_own``; off: none),
+supervisors and admins every one. Each playback and download, each legal-hold change and each
+retention deletion writes an audit row (``crm_core.audit``) in the same transaction as its effect.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from callcenter.errors import CallCenterError
+from callcenter.settings_recorder import RecorderSettings
+from crm_core.audit import AuditLog
+from recorder.recordings import RecordingFilter, RecordingIndex, RecordingView
+from recorder.retention import RetentionPolicy, RetentionReport, run_retention
+
+log = logging.getLogger(__name__)
+SYSTEM = "system"
+
+
+class RecordingError(CallCenterError):
+    code = "recording.error"
+
+
+class RecordingNotFound(RecordingError):
+    code = "recording.not_found"
+
+
+class NotYourRecording(RecordingError):
+    code = "recording.not_yours"
+
+
+class RecordingGone(RecordingError):
+    """The row is there but its file is not (deleted by retention, missing, or not visible)."""
+
+    code = "recording.file_unavailable"
+
+    def __init__(self, state: str, reason: str) -> None:
+        super().__init__(f"{state}: {reason}")
+        self.state = state
+        self.reason = reason
+
+
+@dataclass(frozen=True, slots=True)
+class Viewer:
+    username: str
+    role: str  # agent | supervisor | admin
+    agent_id: str | None
+
+
+class RecordingDesk:
+    def __init__(
+        self,
+        index: RecordingIndex,
+        sessions: sessionmaker[Session],
+        settings: RecorderSettings,
+        clock: Callable[[], float],
+    ) -> None:
+        self._index = index
+        self._sessions = sessions
+        self._settings = settings
+        self._clock = clock
+        self.policy = RetentionPolicy(settings.retention_days, dict(settings.retention_by_queue))
+
+    def _now(self) -> float:
+        return self._clock()
+
+    def _scope(self, viewer: Viewer) -> str | None:
+        """The agent whose recordings this viewer may see; None: all."""
+        if viewer.role in ("supervisor", "admin"):
+            return None
+        if viewer.role == "agent" and self._settings.agents_hear_own and viewer.agent_id:
+            return viewer.agent_id
+        raise NotYourRecording()
+
+    async def list(self, viewer: Viewer, where: RecordingFilter) -> list[RecordingView]:
+        scope = self._scope(viewer)
+        if scope is not None:
+            if where.agent_id not in (None, scope):
+                raise NotYourRecording()
+            where = RecordingFilter(
+                scope, where.queue, where.customer_id, where.since, where.until, where.limit
+            )
+        return await asyncio.to_thread(self._index.list, where)
+
+    async def get(self, viewer: Viewer, recording_id: int) -> RecordingView:
+        found = await asyncio.to_thread(self._index.get, recording_id)
+        if found is None:
+            raise RecordingNotFound()
+        scope = self._scope(viewer)
+        if scope is not None and scope not in found.agents:
+            raise NotYourRecording()
+        return found
+
+    async def open_file(
+        self, viewer: Viewer, recording_id: int, download: bool
+    ) -> tuple[RecordingView, Path]:
+        """The file to serve, once the access is audited (``recording.played`` / ``.downloaded``)."""
+        found = await self.get(viewer, recording_id)
+        if found.state in ("deleted", "missing"):
+            raise RecordingGone(found.state, found.missing_reason or found.state)
+        action = "recording.downloaded" if download else "recording.played"
+        await asyncio.to_thread(self._audit, viewer, action, found, {"uniqueid": found.uniqueid})
+        return found, Path(found.path)
+
+    def _audit(self, viewer: Viewer, action: str, found: RecordingView, details: dict[str, str]) -> None:
+        with self._sessions.begin() as session:
+            AuditLog().record(
+                session, self._now(), viewer.username, viewer.role, action, f"recording:{found.id}", details
+            )
+
+    async def set_hold(self, viewer: Viewer, recording_id: int, hold: bool) -> RecordingView:
+        if viewer.role not in ("supervisor", "admin"):
+            raise NotYourRecording()
+        changed = await asyncio.to_thread(self._index.set_hold, recording_id, hold)
+        if changed is None:
+            raise RecordingNotFound()
+        action = "recording.hold_set" if hold else "recording.hold_cleared"
+        await asyncio.to_thread(self._audit, viewer, action, changed, {"uniqueid": changed.uniqueid})
+        return changed
+
+    async def run_retention(self, viewer: Viewer | None = None) -> RetentionReport:
+        """One retention pass now (the daily job passes no viewer; an admin's run is audited)."""
+        now = self._now()
+        report = await asyncio.to_thread(run_retention, self._sessions, self.policy, now, self._deleted)
+        if viewer is not None:
+            with self._sessions.begin() as session:
+                details = {
+                    "deleted": str(report.deleted),
+                    "held": str(report.held),
+                    "failed": str(len(report.failed)),
+                }
+                AuditLog().record(
+                    session,
+                    now,
+                    viewer.username,
+                    viewer.role,
+                    "recording.retention_run",
+                    "recordings",
+                    details,
+                )
+        for recording_id, reason in report.failed:
+            log.warning(
+                "retention could not delete a recording", extra={"recording": recording_id, "reason": reason}
+            )
+        log.info("retention pass", extra={"deleted": report.deleted, "held": report.held})
+        return report
+
+    @staticmethod
+    def _deleted(session: Session, recording_id: int, uniqueid: str, now: float) -> None:
+        AuditLog().record(
+            session,
+            now,
+            SYSTEM,
+            SYSTEM,
+            "recording.deleted",
+            f"recording:{recording_id}",
+            {"uniqueid": uniqueid},
+        )
+
+    async def retention_forever(self) -> None:
+        while True:
+            await asyncio.sleep(self._settings.retention_every_h * 3600)
+            try:
+                await self.run_retention()
+            except Exception:
+                log.exception("retention pass failed")
