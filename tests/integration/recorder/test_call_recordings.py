@@ -72,10 +72,12 @@ async def test_given_a_recorded_call_then_it_is_indexed_paused_and_checked_at_th
     assert found.queue == "support"
     assert found.caller_number == "4155550100"
     assert found.customer_id is not None  # the demo CRM knows 4155550100 (the VIP)
-    assert found.duration_s is not None and found.duration_s > 0
+    assert found.duration_s is not None
+    assert found.duration_s > 0
     assert len(found.pauses) == 1
     pause = found.pauses[0]
-    assert pause.end_s is not None and 0 <= pause.start_s <= pause.end_s <= found.duration_s
+    assert pause.end_s is not None
+    assert 0 <= pause.start_s <= pause.end_s <= found.duration_s
     listed = engine.recorder.calls.index.list(RecordingFilter(agent_id="1002"))
     assert [r.uniqueid for r in listed] == [uniqueid]
     assert engine.recorder.calls.index.list(RecordingFilter(agent_id="1001")) == []
@@ -103,4 +105,5 @@ async def test_given_an_empty_file_then_the_recording_is_flagged_missing_as_empt
     await engine.contact_center.hang_up("1002")
     await wait_until(lambda: _state(engine, uniqueid) == "missing", what="the recording flagged missing")
     found = _recording(engine, uniqueid)
-    assert found is not None and found.missing_reason == "empty"
+    assert found is not None
+    assert found.missing_reason == "empty"
