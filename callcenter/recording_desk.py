@@ -11,7 +11,6 @@ import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -23,6 +22,7 @@ from recorder.retention import RetentionPolicy, RetentionReport, run_retention
 
 log = logging.getLogger(__name__)
 SYSTEM = "system"
+PLAY_WINDOW_S = 600.0
 
 
 class RecordingError(CallCenterError):
@@ -66,11 +66,12 @@ class RecordingDesk:
         self._index = index
         self._sessions = sessions
         self._settings = settings
-        self._clock = clock
+        self.clock = clock  # the wall clock; a test steps it to expire recordings
+        self._plays: dict[tuple[str, int], float] = {}
         self.policy = RetentionPolicy(settings.retention_days, dict(settings.retention_by_queue))
 
     def _now(self) -> float:
-        return self._clock()
+        return self.clock()
 
     def _scope(self, viewer: Viewer) -> str | None:
         """The agent whose recordings this viewer may see; None: all."""
@@ -99,16 +100,26 @@ class RecordingDesk:
             raise NotYourRecording()
         return found
 
-    async def open_file(
-        self, viewer: Viewer, recording_id: int, download: bool
-    ) -> tuple[RecordingView, Path]:
-        """The file to serve, once the access is audited (``recording.played`` / ``.downloaded``)."""
+    async def playable(self, viewer: Viewer, recording_id: int) -> RecordingView:
+        """A recording this viewer may play whose file should be there (not deleted, not missing)."""
         found = await self.get(viewer, recording_id)
         if found.state in ("deleted", "missing"):
             raise RecordingGone(found.state, found.missing_reason or found.state)
+        return found
+
+    async def audit_access(self, viewer: Viewer, found: RecordingView, download: bool) -> None:
+        """``recording.downloaded`` every time; ``recording.played`` once per viewer and recording in
+        ``PLAY_WINDOW_S``: a player's range requests (loading, seeking) are one playback."""
+        now = self._now()
+        if not download:
+            key = (viewer.username, found.id)
+            if now - self._plays.get(key, float("-inf")) < PLAY_WINDOW_S:
+                return
+            self._plays[key] = now
+            if len(self._plays) > 10_000:
+                self._plays = {k: t for k, t in self._plays.items() if now - t < PLAY_WINDOW_S}
         action = "recording.downloaded" if download else "recording.played"
         await asyncio.to_thread(self._audit, viewer, action, found, {"uniqueid": found.uniqueid})
-        return found, Path(found.path)
 
     def _audit(self, viewer: Viewer, action: str, found: RecordingView, details: dict[str, str]) -> None:
         with self._sessions.begin() as session:
