@@ -6,17 +6,21 @@ end is answered ``416`` with ``Content-Range: bytes */size``. Starlette's ``File
 range arithmetic (single and multiple ranges); this module adds what it lacks: a clear error when the
 file the database names is not there (``MediaFileMissing``, for the caller to translate and log)
 instead of a crash halfway through the response, and the unit in a 416's ``Content-Range``
-(Starlette 0.48 sends ``*/size``; RFC 9110 14.4 wants ``bytes */size``, and players check it).
+(Starlette 0.48 sends ``*/size``; RFC 9110 14.4 wants ``bytes */size``, and players check it), and
+a 416 body like every other error of the API (``{"code", "message"}``, in ``language``).
 """
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from starlette.responses import FileResponse
 from starlette.types import Message, Receive, Scope, Send
+
+from callcenter.i18n import translate
 
 Disposition = Literal["inline", "attachment"]
 
@@ -31,20 +35,36 @@ class MediaFileMissing(Exception):
 
 
 class _RangeFileResponse(FileResponse):
+    def __init__(self, *args: Any, language: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._language = language
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        refused = False
+        code = "media.range_not_satisfiable"
+        body = json.dumps({"code": code, "message": translate(code, self._language)}).encode()
+
         async def send_fixed(message: Message) -> None:
+            nonlocal refused
             if message["type"] == "http.response.start" and message["status"] == 416:
-                message["headers"] = [
-                    (k, b"bytes " + v if k == b"content-range" and v.startswith(b"*/") else v)
-                    for k, v in message["headers"]
+                refused = True
+                size = next((v for k, v in message["headers"] if k == b"content-range"), b"*/0").split(b"/")[
+                    -1
                 ]
+                message["headers"] = [
+                    (b"content-range", b"bytes */" + size),
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode()),
+                ]
+            elif message["type"] == "http.response.body" and refused:
+                message = {"type": "http.response.body", "body": body, "more_body": False}
             await send(message)
 
         await super().__call__(scope, receive, send_fixed)
 
 
 def media_response(
-    path: Path, media_type: str, filename: str, disposition: Disposition = "inline"
+    path: Path, media_type: str, filename: str, disposition: Disposition = "inline", language: str = "en"
 ) -> FileResponse:
     """A response serving ``path`` whole or by ``Range``; raises :class:`MediaFileMissing` first."""
     try:
@@ -62,4 +82,5 @@ def media_response(
         stat_result=stat,
         content_disposition_type=disposition,
         headers={"Cache-Control": "private, no-store"},
+        language=language,
     )

@@ -14,6 +14,7 @@ TEXTS_EN_RECORDINGS: Final[dict[str, str]] = {
         "The recording's file cannot be read by the server: check that the recordings directory is"
         " shared with the engine (recorder.engine_dir)."
     ),
+    "media.range_not_satisfiable": "The requested range is past the end of the file.",
     # UI
     "ui.recordings.title": "Recordings",
     "ui.recordings.recent": "My recent recorded calls",

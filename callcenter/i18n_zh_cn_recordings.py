@@ -13,6 +13,7 @@ TEXTS_ZH_CN_RECORDINGS: Final[dict[str, str]] = {
     "recording.file_not_visible": (
         "服务器无法读取录音文件：请检查录音目录是否已共享给引擎（recorder.engine_dir）。"
     ),
+    "media.range_not_satisfiable": "请求的范围超出了文件末尾。",
     # UI
     "ui.recordings.title": "录音",
     "ui.recordings.recent": "我最近的通话录音",

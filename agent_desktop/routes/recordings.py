@@ -127,7 +127,7 @@ async def _serve(request: Request, user: CurrentUser, recording_id: int, downloa
     name = f"recording-{found.uniqueid}.wav"
     try:
         response = media_response(
-            Path_(found.path), "audio/wav", name, "attachment" if download else "inline"
+            Path_(found.path), "audio/wav", name, "attachment" if download else "inline", user.language
         )
     except MediaFileMissing as exc:
         log.warning(

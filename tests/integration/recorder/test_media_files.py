@@ -51,6 +51,10 @@ async def test_given_a_file_then_ranges_answer_206_with_the_exact_bytes(tmp_path
         beyond = await client.get("/media/call.wav", headers={"Range": f"bytes={len(BODY) + 5}-"})
         assert beyond.status_code == 416
         assert beyond.headers["content-range"] == f"bytes */{len(BODY)}"
+        assert beyond.json() == {
+            "code": "media.range_not_satisfiable",
+            "message": "The requested range is past the end of the file.",
+        }
 
 
 async def test_given_no_file_then_the_caller_gets_a_clear_reason(tmp_path: Path) -> None:
