@@ -132,17 +132,17 @@ class RecordingIndex:
                 if pause.end_s is None:
                     pause.end_s = row.duration_s
             session.flush()
-            return _view(session, row, with_pauses=True)
+            return _view(session, row)
 
     def get(self, recording_id: int) -> RecordingView | None:
         with self._sessions() as session:
             row = session.get(Recording, recording_id)
-            return None if row is None else _view(session, row, with_pauses=True)
+            return None if row is None else _view(session, row)
 
     def by_uniqueid(self, uniqueid: str) -> RecordingView | None:
         with self._sessions() as session:
             row = session.scalar(select(Recording).where(Recording.uniqueid == uniqueid))
-            return None if row is None else _view(session, row, with_pauses=True)
+            return None if row is None else _view(session, row)
 
     def list(self, where: RecordingFilter) -> list[RecordingView]:
         query = select(Recording).order_by(Recording.started_at.desc(), Recording.id.desc())
@@ -160,8 +160,9 @@ class RecordingIndex:
             query = query.where(Recording.started_at < _when(where.until))
         with self._sessions() as session:
             rows = list(session.scalars(query.limit(max(1, min(where.limit, 500)))))
-            agents = _agents(session, [r.id for r in rows])
-            return [_view(session, r, agents=agents.get(r.id, ())) for r in rows]
+            ids = [r.id for r in rows]
+            agents, pauses = _agents(session, ids), _pauses(session, ids)
+            return [_view(session, r, agents.get(r.id, ()), pauses.get(r.id, ())) for r in rows]
 
     def set_hold(self, recording_id: int, hold: bool) -> RecordingView | None:
         with self._sessions.begin() as session:
@@ -186,18 +187,30 @@ def _agents(session: Session, ids: list[int]) -> dict[int, tuple[str, ...]]:
     return {k: tuple(v) for k, v in found.items()}
 
 
+def _pauses(session: Session, ids: list[int]) -> dict[int, tuple[Pause, ...]]:
+    found: dict[int, list[Pause]] = {}
+    if ids:
+        query = select(RecordingPause).where(RecordingPause.recording_id.in_(ids))
+        for p in session.scalars(query.order_by(RecordingPause.recording_id, RecordingPause.seq)):
+            found.setdefault(p.recording_id, []).append(Pause(p.start_s, p.end_s))
+    return {k: tuple(v) for k, v in found.items()}
+
+
 def _view(
-    session: Session, row: Recording, with_pauses: bool = False, agents: tuple[str, ...] | None = None
+    session: Session,
+    row: Recording,
+    agents: tuple[str, ...] | None = None,
+    pauses: tuple[Pause, ...] | None = None,
 ) -> RecordingView:
-    pauses: tuple[Pause, ...] = ()
-    if with_pauses:
-        query = select(RecordingPause).where(RecordingPause.recording_id == row.id)
-        pauses = tuple(Pause(p.start_s, p.end_s) for p in session.scalars(query.order_by(RecordingPause.seq)))
+    if agents is None:
+        agents = _agents(session, [row.id]).get(row.id, ())
+    if pauses is None:
+        pauses = _pauses(session, [row.id]).get(row.id, ())
     return RecordingView(
         id=row.id,
         uniqueid=row.uniqueid,
         queue=row.queue,
-        agents=agents if agents is not None else _agents(session, [row.id]).get(row.id, ()),
+        agents=agents,
         customer_id=row.customer_id,
         caller_number=row.caller_number,
         started_at=row.started_at.timestamp(),

@@ -12,11 +12,10 @@ from typing import Any
 import httpx
 import pytest
 
-from callcenter.pbxsim import SimulatedCaller
 from callcenter.pbxsim.recordings import SAMPLE
 from tests.integration.desktop.conftest import Desktop, live_desktop
 from tests.integration.engine.conftest import engine_settings, sign_in_agents
-from tests.waiting import wait_until
+from tests.integration.recorder.calls import recorded_call
 
 
 @pytest.fixture
@@ -25,35 +24,6 @@ async def desktop(tmp_path: Path) -> AsyncIterator[Desktop]:
     async with live_desktop(settings) as running:
         await sign_in_agents(running.engine)
         yield running
-
-
-async def recorded_call(desktop: Desktop, agent: str = "1001", digit: str = "1") -> str:
-    """A call answered by ``agent`` (digit 1: sales → 1001), recorded, hung up; its uniqueid."""
-    engine = desktop.engine
-    assert engine.simulator is not None
-    await engine.ami.wait_connected(5)
-    await engine.simulator.place_call(
-        SimulatedCaller(number="4155550100", digits=[(0.2, digit)], talk_s=60.0)
-    )
-    cc = engine.contact_center
-
-    def talking() -> bool:
-        call = cc.call_of_agent(agent)
-        return call is not None and call.phase == "talking"
-
-    await wait_until(talking, what=f"agent {agent} talking")
-    call = cc.call_of_agent(agent)
-    assert call is not None
-    await cc.set_recording_paused(agent, True)
-    await cc.set_recording_paused(agent, False)
-    await cc.hang_up(agent)
-
-    def complete() -> bool:
-        found = engine.recorder.calls.index.by_uniqueid(call.uniqueid)
-        return found is not None and found.state == "complete"
-
-    await wait_until(complete, what="the recording complete")
-    return call.uniqueid
 
 
 async def _audit(client: httpx.AsyncClient) -> list[dict[str, Any]]:
@@ -65,7 +35,7 @@ async def _audit(client: httpx.AsyncClient) -> list[dict[str, Any]]:
 async def test_given_a_recorded_call_then_its_agent_plays_it_by_range_and_each_access_is_audited(
     desktop: Desktop,
 ) -> None:
-    uniqueid = await recorded_call(desktop)
+    uniqueid = await recorded_call(desktop.engine)
     sample = SAMPLE.read_bytes()
     async with (
         desktop.signed_in("agent1001") as agent,
@@ -117,7 +87,7 @@ async def test_given_a_recorded_call_then_its_agent_plays_it_by_range_and_each_a
 
 
 async def test_given_retention_then_held_recordings_stay_and_others_go_with_audit(desktop: Desktop) -> None:
-    uniqueid = await recorded_call(desktop)
+    uniqueid = await recorded_call(desktop.engine)
     index = desktop.engine.recorder.calls.index
     found = index.by_uniqueid(uniqueid)
     assert found is not None
@@ -153,7 +123,7 @@ async def test_given_retention_then_held_recordings_stay_and_others_go_with_audi
 
 
 async def test_given_the_file_is_not_visible_then_the_player_is_told_so(desktop: Desktop) -> None:
-    uniqueid = await recorded_call(desktop)
+    uniqueid = await recorded_call(desktop.engine)
     found = desktop.engine.recorder.calls.index.by_uniqueid(uniqueid)
     assert found is not None
     Path(found.path).unlink()  # e.g. the shared mount went away after the call
