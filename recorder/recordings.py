@@ -78,6 +78,7 @@ class RecordingIndex:
     def start(self, new: NewRecording) -> int:
         with self._sessions.begin() as session:
             row = session.scalar(select(Recording).where(Recording.uniqueid == new.uniqueid))
+            created = row is None
             if row is None:
                 row = Recording(
                     uniqueid=new.uniqueid,
@@ -93,7 +94,7 @@ class RecordingIndex:
                 )
                 session.add(row)
                 session.flush()
-            if new.agent_id and session.get(RecordingAgent, (row.id, new.agent_id)) is None:
+            if new.agent_id and (created or session.get(RecordingAgent, (row.id, new.agent_id)) is None):
                 session.add(RecordingAgent(recording_id=row.id, agent_id=new.agent_id))
             return row.id
 
@@ -117,8 +118,9 @@ class RecordingIndex:
                 last.end_s = offset
             return True
 
-    def finish(self, uniqueid: str, at: float, check: FileCheck) -> RecordingView | None:
-        """The call ended: the file's check decides ``complete`` or ``missing``; an open pause closes."""
+    def finish(self, uniqueid: str, at: float, check: FileCheck) -> str | None:
+        """The call ended: the file's check decides ``complete`` or ``missing`` (returned; None: no
+        recording running); an open pause closes."""
         with self._sessions.begin() as session:
             row = session.scalar(select(Recording).where(Recording.uniqueid == uniqueid))
             if row is None or row.state != "recording":
@@ -128,11 +130,12 @@ class RecordingIndex:
             row.size, row.sha256 = check.size, check.sha256
             row.state = "complete" if check.ok else "missing"
             row.missing_reason = check.reason
-            for pause in session.scalars(select(RecordingPause).where(RecordingPause.recording_id == row.id)):
-                if pause.end_s is None:
-                    pause.end_s = row.duration_s
-            session.flush()
-            return _view(session, row)
+            open_pauses = select(RecordingPause).where(
+                RecordingPause.recording_id == row.id, RecordingPause.end_s.is_(None)
+            )
+            for pause in session.scalars(open_pauses):
+                pause.end_s = row.duration_s
+            return row.state
 
     def get(self, recording_id: int) -> RecordingView | None:
         with self._sessions() as session:
