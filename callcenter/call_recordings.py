@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,6 +41,13 @@ class _End:
 _Job = NewRecording | _Pause | _End
 
 
+def _written_at(path: Path, otherwise: float) -> float:
+    try:
+        return max(otherwise, path.stat().st_mtime)
+    except OSError:
+        return otherwise
+
+
 def _customer_id(call: LiveCall) -> int | None:
     found = call.caller_info.customer_id if call.caller_info is not None else None
     return int(found) if found is not None and found.isdigit() else None
@@ -52,6 +60,7 @@ class CallRecordings:
         self._asterisk_dir = settings.dialplan.recordings_dir
         self._engine_dir = settings.recorder.engine_dir
         self._grace_s = settings.recorder.check_grace_s
+        self._max_call_s = settings.recorder.max_call_h * 3600
         self._jobs: asyncio.Queue[_Job] = asyncio.Queue()
         self._rechecks: set[asyncio.Task[None]] = set()
         self.idle = asyncio.Event()
@@ -138,6 +147,29 @@ class CallRecordings:
                 self.idle.set()
 
         task.add_done_callback(done)
+
+    async def close_stale(self, now: float) -> int:
+        """Recordings still running ``max_call_h`` after their start lost their call's end (the engine
+        was down): each file is checked and the record closed, ending when the file was last written."""
+        closed = 0
+        for uniqueid, path, started in await asyncio.to_thread(self.index.stale, now - self._max_call_s):
+            check = await asyncio.to_thread(check_recording, Path(path))
+            ended = await asyncio.to_thread(_written_at, Path(path), started)
+            await asyncio.to_thread(self.index.finish, uniqueid, ended, check)
+            log.warning(
+                "recording closed without its call's end",
+                extra={"uniqueid": uniqueid, "path": path, "reason": check.reason},
+            )
+            closed += 1
+        return closed
+
+    async def sweep_forever(self, clock: Callable[[], float], every_s: float = 3600.0) -> None:
+        while True:
+            try:
+                await self.close_stale(clock())
+            except Exception:
+                log.exception("closing stale recordings failed")
+            await asyncio.sleep(every_s)
 
     async def close(self) -> None:
         for task in tuple(self._rechecks):

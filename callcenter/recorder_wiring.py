@@ -40,6 +40,7 @@ def build_recorder(
     stop_listening = bus.listen(recordings.on_event)
     stack.callback(stop_listening)
     run_task(recordings.run(), "call-recordings")
+    run_task(recordings.sweep_forever(time.time), "stale-recordings")
     stack.push_async_callback(recordings.close)
     desk = RecordingDesk(index, sessions, settings.recorder, time.time)
     run_task(desk.retention_forever(), "recording-retention")

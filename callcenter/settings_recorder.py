@@ -34,3 +34,6 @@ class RecorderSettings(BaseModel):
     # Asterisk closes the file as the call hangs up: a file not ready at the end is looked at again
     # after this long before the recording is flagged missing.
     check_grace_s: float = Field(2.0, ge=0, le=60)
+    # No call lasts longer: a recording still running after this (the engine was down when its call
+    # ended) is checked and closed by an hourly sweep.
+    max_call_h: float = Field(12.0, gt=0)

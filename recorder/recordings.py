@@ -137,6 +137,18 @@ class RecordingIndex:
                 pause.end_s = row.duration_s
             return row.state
 
+    def stale(self, before: float, limit: int = 500) -> list[tuple[str, str, float]]:
+        """(uniqueid, path, started_at) of recordings still ``recording`` that started before ``before``:
+        calls whose end the engine never saw (it was down when they ended)."""
+        query = (
+            select(Recording.uniqueid, Recording.path, Recording.started_at)
+            .where(Recording.state == "recording", Recording.started_at < _when(before))
+            .order_by(Recording.id)
+            .limit(limit)
+        )
+        with self._sessions() as session:
+            return [(u, p, s.timestamp()) for u, p, s in session.execute(query).tuples()]
+
     def get(self, recording_id: int) -> RecordingView | None:
         with self._sessions() as session:
             row = session.get(Recording, recording_id)

@@ -5,6 +5,7 @@ see is flagged missing, not ignored."""
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -13,7 +14,7 @@ import pytest
 from callcenter.app import Engine
 from callcenter.pbxsim import SimulatedCaller
 from callcenter.pbxsim.recordings import SAMPLE
-from recorder.recordings import RecordingFilter, RecordingView
+from recorder.recordings import NewRecording, RecordingFilter, RecordingView
 from tests.integration.engine.conftest import engine_settings, sign_in_agents
 from tests.waiting import wait_until
 
@@ -107,3 +108,29 @@ async def test_given_an_empty_file_then_the_recording_is_flagged_missing_as_empt
     found = _recording(engine, uniqueid)
     assert found is not None
     assert found.missing_reason == "empty"
+
+
+async def test_given_a_recording_whose_call_end_was_never_seen_then_the_sweep_closes_it(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """The engine was down when the call ended: the row stayed ``recording``; the sweep checks the file."""
+    index = engine.recorder.calls.index
+    path = tmp_path / "orphan.wav"
+    path.write_bytes(SAMPLE.read_bytes())
+    started = time.time() - 13 * 3600
+    index.start(
+        NewRecording("1795.77", "PJSIP/pstn-77", str(path), path, started, "sales", "1001", None, None)
+    )
+    index.start(
+        NewRecording(
+            "1795.78", "PJSIP/pstn-78", "/x/y.wav", tmp_path / "y.wav", time.time(), None, None, None, None
+        )
+    )
+
+    assert await engine.recorder.calls.close_stale(time.time()) == 1
+    orphan = index.by_uniqueid("1795.77")
+    assert orphan is not None
+    assert (orphan.state, orphan.size) == ("complete", len(SAMPLE.read_bytes()))
+    assert orphan.ended_at is not None
+    assert orphan.ended_at >= started
+    assert _state(engine, "1795.78") == "recording"  # a call of now is left alone
