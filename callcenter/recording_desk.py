@@ -18,7 +18,8 @@ from callcenter.errors import CallCenterError
 from callcenter.settings_recorder import RecorderSettings
 from crm_core.audit import AuditLog
 from recorder.recordings import RecordingFilter, RecordingIndex, RecordingView
-from recorder.retention import RetentionPolicy, RetentionReport, run_retention
+from recorder.recordings_compress import compress_verified
+from recorder.retention import DAY_S, RetentionPolicy, run_retention
 
 log = logging.getLogger(__name__)
 SYSTEM = "system"
@@ -49,6 +50,14 @@ class RecordingGone(RecordingError):
 
 
 @dataclass(frozen=True, slots=True)
+class RetentionRun:
+    deleted: int
+    held: int
+    failed: tuple[int, ...]  # recording ids whose file could not be removed (logged with the reason)
+    compressed: int
+
+
+@dataclass(frozen=True, slots=True)
 class Viewer:
     username: str
     role: str  # agent | supervisor | admin
@@ -65,7 +74,7 @@ class RecordingDesk:
     ) -> None:
         self._index = index
         self._sessions = sessions
-        self._settings = settings
+        self.settings = settings
         self.clock = clock  # the wall clock; a test steps it to expire recordings
         self._plays: dict[tuple[str, int], float] = {}
         self.policy = RetentionPolicy(settings.retention_days, dict(settings.retention_by_queue))
@@ -77,7 +86,7 @@ class RecordingDesk:
         """The agent whose recordings this viewer may see; None: all."""
         if viewer.role in ("supervisor", "admin"):
             return None
-        if viewer.role == "agent" and self._settings.agents_hear_own and viewer.agent_id:
+        if viewer.role == "agent" and self.settings.agents_hear_own and viewer.agent_id:
             return viewer.agent_id
         raise NotYourRecording()
 
@@ -137,32 +146,49 @@ class RecordingDesk:
         await asyncio.to_thread(self._audit, viewer, action, changed, {"uniqueid": changed.uniqueid})
         return changed
 
-    async def run_retention(self, viewer: Viewer | None = None) -> RetentionReport:
-        """One retention pass now (the daily job passes no viewer; an admin's run is audited)."""
+    async def run_retention(self, viewer: Viewer | None = None) -> RetentionRun:
+        """One retention pass now, then compression when configured (the daily job passes no viewer;
+        an admin's run is audited)."""
         now = self._now()
         report = await asyncio.to_thread(run_retention, self._sessions, self.policy, now, self._deleted)
-        if viewer is not None:
-            with self._sessions.begin() as session:
-                details = {
-                    "deleted": str(report.deleted),
-                    "held": str(report.held),
-                    "failed": str(len(report.failed)),
-                }
-                AuditLog().record(
-                    session,
-                    now,
-                    viewer.username,
-                    viewer.role,
-                    "recording.retention_run",
-                    "recordings",
-                    details,
-                )
+        compressed = await self.compress(now)
         for recording_id, reason in report.failed:
             log.warning(
                 "retention could not delete a recording", extra={"recording": recording_id, "reason": reason}
             )
         log.info("retention pass", extra={"deleted": report.deleted, "held": report.held})
-        return report
+        if viewer is not None:
+            counts = {"deleted": report.deleted, "held": report.held, "failed": len(report.failed)}
+            details = {k: str(v) for k, v in counts.items()}
+            await asyncio.to_thread(self._audit_run, viewer, now, details)
+        return RetentionRun(report.deleted, report.held, tuple(i for i, _ in report.failed), compressed)
+
+    def _audit_run(self, viewer: Viewer, now: float, details: dict[str, str]) -> None:
+        with self._sessions.begin() as session:
+            AuditLog().record(
+                session, now, viewer.username, viewer.role, "recording.retention_run", "recordings", details
+            )
+
+    async def compress(self, now: float) -> int:
+        """Compress what ``compress_after_days`` says (none when unset); how many were."""
+        days = self.settings.compress_after_days
+        if days is None:
+            return 0
+        before = now - days * DAY_S
+        report = await asyncio.to_thread(compress_verified, self._sessions, before, now, self._compressed)
+        log.info(
+            "compression pass", extra={"compressed": report.compressed, "saved_bytes": report.saved_bytes}
+        )
+        return report.compressed
+
+    @staticmethod
+    def _compressed(
+        session: Session, recording_id: int, uniqueid: str, original_sha256: str, now: float
+    ) -> None:
+        details = {"uniqueid": uniqueid, "original_sha256": original_sha256}
+        AuditLog().record(
+            session, now, SYSTEM, SYSTEM, "recording.compressed", f"recording:{recording_id}", details
+        )
 
     @staticmethod
     def _deleted(session: Session, recording_id: int, uniqueid: str, now: float) -> None:
@@ -178,7 +204,7 @@ class RecordingDesk:
 
     async def retention_forever(self) -> None:
         while True:
-            await asyncio.sleep(self._settings.retention_every_h * 3600)
+            await asyncio.sleep(self.settings.retention_every_h * 3600)
             try:
                 await self.run_retention()
             except Exception:

@@ -37,3 +37,6 @@ class RecorderSettings(BaseModel):
     # No call lasts longer: a recording still running after this (the engine was down when its call
     # ended) is checked and closed by an hourly sweep.
     max_call_h: float = Field(12.0, gt=0)
+    # Recordings older than this many days are compressed to G.711 μ-law (half the size, what the call
+    # carried) by the retention job, once their checksum is verified; None: never.
+    compress_after_days: Days | None = None

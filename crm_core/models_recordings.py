@@ -3,7 +3,7 @@
 - ``recordings``: one row per MixMonitor file, keyed by the call's Asterisk ``uniqueid``. ``state``
   is ``recording`` from MixMonitor's start until the call ends, then ``complete`` (file checked: size
   and SHA-256 kept) or ``missing`` (``missing_reason`` says why), and ``deleted`` once retention
-  removed the file. ``legal_hold`` keeps a row and its file from retention.
+  removed the file. ``legal_hold`` keeps a row and its file from retention (and from compression).
 - ``recording_agents``: every agent who was on the call (a transfer adds one); the agent filter and
   the "agents hear their own calls" rule read it.
 - ``recording_pauses``: the paused segments (PCI: MixMonitorMute on, then off), seconds from start.
@@ -54,6 +54,10 @@ class Recording(Base):
     missing_reason: Mapped[str | None] = mapped_column(String(limits.REASON))
     legal_hold: Mapped[bool] = mapped_column(Boolean, default=False)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Compressed to μ-law once verified: the original's size and checksum (size/sha256: the file now).
+    compressed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    original_size: Mapped[int | None] = mapped_column(BigInteger)
+    original_sha256: Mapped[str | None] = mapped_column(String(SHA256_HEX))
 
 
 class RecordingAgent(Base):

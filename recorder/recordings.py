@@ -42,6 +42,7 @@ class RecordingView:
     legal_hold: bool
     path: str
     pauses: tuple[Pause, ...] = ()
+    compressed: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,4 +239,5 @@ def _view(
         legal_hold=row.legal_hold,
         path=row.path,
         pauses=pauses,
+        compressed=row.compressed_at is not None,
     )

@@ -86,6 +86,7 @@ def recording_json(view: RecordingView) -> dict[str, Any]:
         "state": view.state,
         "missing_reason": view.missing_reason,
         "legal_hold": view.legal_hold,
+        "compressed": view.compressed,
         "pauses": [{"start_s": p.start_s, "end_s": p.end_s} for p in view.pauses],
         "audio_url": f"/api/recordings/{view.id}/audio",
         "download_url": f"/api/recordings/{view.id}/download",
@@ -160,4 +161,9 @@ async def set_hold(
 @router.post("/api/admin/recordings/retention")
 async def run_retention(request: Request, user: Admin) -> dict[str, Any]:
     report = await _desk(request, user).run_retention(_viewer(user))
-    return {"deleted": report.deleted, "held": report.held, "failed": [i for i, _ in report.failed]}
+    return {
+        "deleted": report.deleted,
+        "held": report.held,
+        "failed": list(report.failed),
+        "compressed": report.compressed,
+    }

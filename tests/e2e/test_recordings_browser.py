@@ -4,6 +4,7 @@ to another agent's recording shows the refusal; the supervisor sees both with le
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -81,3 +82,35 @@ async def test_given_recorded_calls_when_the_agent_plays_one_then_it_seeks_and_a
         lambda: engine.recorder.calls.index.get(theirs).legal_hold,  # type: ignore[union-attr]
         what="the legal hold stored",
     )
+
+
+async def test_given_a_compressed_recording_then_it_still_plays_and_seeks(
+    browser: Browser, server: tuple[Engine, str]
+) -> None:
+    engine, url = server
+    mine = _id(engine, await recorded_call(engine, "1002", "2"))
+    desk = engine.recorder.desk
+    desk.settings = desk.settings.model_copy(update={"compress_after_days": 1})
+    assert await desk.compress(time.time() + 2 * 86_400) == 1
+    found = engine.recorder.calls.index.get(mine)
+    assert found is not None
+    assert found.path.endswith(".ulaw.wav")
+
+    page = await sign_in(browser, url, "agent1002")
+    audio = page.locator(f"#recordings audio[data-recording='{mine}']")
+    await expect(audio).to_have_count(1)
+    duration = await audio.evaluate(
+        """a => new Promise((ok, fail) => {
+            if (a.readyState >= 1) return ok(a.duration);
+            a.addEventListener("loadedmetadata", () => ok(a.duration));
+            a.addEventListener("error", () => fail(String(a.error && a.error.code)));
+        })"""
+    )
+    assert 5.5 < duration < 6.5  # the same 6 s, from 48 KB of G.711 μ-law
+    position = await audio.evaluate(
+        """a => new Promise((ok) => {
+            a.addEventListener("seeked", () => ok(a.currentTime), { once: true });
+            a.currentTime = 3.0;
+        })"""
+    )
+    assert position == pytest.approx(3.0, abs=0.05)

@@ -39,6 +39,9 @@ def upgrade() -> None:
         sa.Column("missing_reason", sa.String(length=200), nullable=True),
         sa.Column("legal_hold", sa.Boolean(), nullable=False),
         sa.Column("deleted_at", _WHEN, nullable=True),
+        sa.Column("compressed_at", _WHEN, nullable=True),
+        sa.Column("original_size", sa.BigInteger(), nullable=True),
+        sa.Column("original_sha256", sa.String(length=64), nullable=True),
         sa.CheckConstraint(
             "state IN ('recording', 'complete', 'missing', 'deleted')", name="ck_recordings_state"
         ),

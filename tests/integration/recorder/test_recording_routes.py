@@ -103,10 +103,10 @@ async def test_given_retention_then_held_recordings_stay_and_others_go_with_audi
 
         desktop.engine.recorder.desk.clock = lambda: time.time() + 31 * 86_400  # a month later
         report = (await admin.post("/api/admin/recordings/retention")).json()
-        assert report == {"deleted": 0, "held": 1, "failed": []}
+        assert report == {"deleted": 0, "held": 1, "failed": [], "compressed": 0}
         await supervisor.put(f"/api/recordings/{found.id}/hold", json={"hold": False})
         report = (await admin.post("/api/admin/recordings/retention")).json()
-        assert report == {"deleted": 1, "held": 0, "failed": []}
+        assert report == {"deleted": 1, "held": 0, "failed": [], "compressed": 0}
         assert not Path(found.path).exists()
 
         gone = await agent.get(f"/api/recordings/{found.id}/audio")

@@ -48,7 +48,7 @@ async def test_given_old_recordings_then_retention_deletes_files_except_held_and
 
     report = await desk.run_retention(ADMIN)
 
-    assert (report.deleted, report.held, report.failed) == (1, 1, ())
+    assert (report.deleted, report.held, report.failed, report.compressed) == (1, 1, (), 0)
     states = {r: index.get(r).state for r in (old, young, sales, held)}  # type: ignore[union-attr]
     assert states == {old: "deleted", young: "complete", sales: "complete", held: "complete"}
     assert not (tmp_path / "old.wav").exists()
@@ -79,5 +79,5 @@ async def test_given_a_file_that_cannot_be_removed_then_its_record_stays(
     (tmp_path / "stuck.wav").mkdir()  # unlink() of a directory fails: a stand-in for a read-only mount
     report = await desk.run_retention()
     assert report.deleted == 0
-    assert [r for r, _ in report.failed] == [stuck]
+    assert report.failed == (stuck,)
     assert index.get(stuck).state == "complete"  # type: ignore[union-attr]
