@@ -36,6 +36,13 @@ _PBX: Final = error_response("The PBX (Asterisk) could not do it now (asterisk.*
 _SCRIPTS: Final = ("text/javascript", "application/javascript")
 _EDITOR: Final = error_response("The flow text or the node asked for cannot be edited (ivr_editor.*).")
 _CALL_CONTROL: Final = {"409": _STATE, "503": _PBX}
+_RECORDING_FILE: Final = {
+    "200": _file(("audio/wav",)),
+    "206": _file(("audio/wav",)),
+    "404": error_response("No such recording, or its file cannot be read (recording.file_not_visible)."),
+    "410": error_response("The recording was deleted by retention or its file was missing."),
+    "416": error_response("The Range is past the end of the file (media.range_not_satisfiable)."),
+}
 _EMAIL: Final = {
     "404": _UNKNOWN,
     "403": error_response(
@@ -125,4 +132,11 @@ ROUTE_RESPONSES: Final[Mapping[tuple[str, str], Mapping[str, Any | None]]] = {
     ("POST", "/api/agent/emails/{conversation_id}/customer"): _EMAIL,
     ("GET", "/api/admin/email/quarantine"): {"404": _UNKNOWN},
     ("GET", "/api/admin/email/raw/{raw_id}"): {"404": _UNKNOWN, "200": _file(("message/rfc822",))},
+    # Call recordings (agent_desktop/routes/recordings.py): 403 also for another agent's recording.
+    ("GET", "/api/recordings"): {"404": _UNKNOWN},
+    ("GET", "/api/recordings/{recording_id}"): {"404": _UNKNOWN},
+    ("GET", "/api/recordings/{recording_id}/audio"): _RECORDING_FILE,
+    ("GET", "/api/recordings/{recording_id}/download"): _RECORDING_FILE,
+    ("PUT", "/api/recordings/{recording_id}/hold"): {"404": _UNKNOWN},
+    ("POST", "/api/admin/recordings/retention"): {"404": _UNKNOWN},
 }

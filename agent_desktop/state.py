@@ -17,6 +17,7 @@ from agent_desktop.auth.sessions import SessionStore
 from agent_desktop.hub import Hub
 from callcenter.contact_center import ContactCenter
 from callcenter.email.desk import EmailDesk
+from callcenter.recording_desk import RecordingDesk
 from callcenter.services import Services
 from callcenter.settings import Settings
 
@@ -37,6 +38,8 @@ class DesktopState:
     cookie_secure: bool = False
     # The e-mail channel's desk (callcenter.email.desk); None while ``email.enabled`` is off.
     email: EmailDesk | None = None
+    # Call recordings (callcenter.recording_desk); None in an app built without the engine's recorder.
+    recordings: RecordingDesk | None = None
 
     @property
     def dispositions(self) -> dict[str, tuple[str, ...]]:

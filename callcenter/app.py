@@ -54,6 +54,7 @@ from callcenter.demo_conversations import DemoConversations
 from callcenter.email.channel import EmailChannel
 from callcenter.errors import ConfigError, SpeechModelUnavailable
 from callcenter.pbxsim import PbxSimulator
+from callcenter.recorder_wiring import build_recorder
 from callcenter.routing_config import load_routing_profiles, queues_in_force, routing_agent
 from callcenter.settings import Settings
 from callcenter.webrtc_phones import supervisor_channel
@@ -116,6 +117,9 @@ class Engine:
         self._build_calls(sessions)
         await self._build_inbound(sessions)
         self._build_callbacks(sessions)
+        self.recorder = build_recorder(
+            self.settings, sessions, self.calls.calls, self.bus, self._stack, self._run_task
+        )
         # Web chats and e-mails: work items in the same router as the calls.
         self._conversations = build_conversation_service(
             self.settings, sessions, self.router, self.bus.publish,

@@ -13,7 +13,7 @@ from callcenter.crm_cli import crm_app
 from callcenter.errors import ConfigError
 from callcenter.flows_cli import flows_app
 from callcenter.logging_setup import configure_logging
-from callcenter.settings import Settings, load_settings
+from callcenter.settings import DialplanSettings, Settings, load_settings
 from callcenter.telephony_cli import telephony_app
 from callcenter.users_cli import users_app
 
@@ -53,6 +53,9 @@ def serve(config: ConfigOption = None) -> None:
     _run(_load(config), simulator=False)
 
 
+DEMO_RECORDINGS = "var/recordings"
+
+
 @app.command()
 def demo(
     config: ConfigOption = None,
@@ -63,11 +66,19 @@ def demo(
 
 
 def demo_settings(config: Path | None, port: int | None) -> Settings:
-    """The demo's settings: the file and environment, with ``--port`` for the web port."""
+    """The demo's settings: the file and environment, with ``--port`` for the web port. The simulator
+    writes call recordings under ``var/recordings`` unless told where (the production default,
+    /var/spool/callcenter/recordings, is not the demo user's to write)."""
     overrides: dict[str, object] = {}
     if port is not None:
         overrides["web"] = {"port": port}
-    return _load(config, **overrides)
+    settings = _load(config, **overrides)
+    if settings.dialplan.recordings_dir == DialplanSettings().recordings_dir:
+        dialplan = settings.dialplan.model_copy(
+            update={"recordings_dir": str(Path(DEMO_RECORDINGS).resolve())}
+        )
+        settings = settings.model_copy(update={"dialplan": dialplan})
+    return settings
 
 
 @app.command("check-config")

@@ -20,6 +20,7 @@ from callcenter.pbxsim.channels import Channel, DialplanLocation, Headers
 from callcenter.pbxsim.chanspy import receive_digit
 from callcenter.pbxsim.originate import originate
 from callcenter.pbxsim.pbx import Pbx
+from callcenter.pbxsim.recordings import write_mixmonitor_file
 
 
 def _reply(msg: AmiMessage, *fields: tuple[str, str], response: str = "Success") -> Headers:
@@ -177,6 +178,7 @@ class CallActions:
             session.send(_no_such_channel(msg))
             return
         session.send(_reply(msg))
+        await asyncio.to_thread(write_mixmonitor_file, msg.get("File") or "")
         self.pbx.set_var(chan, "MIXMONITOR_FILENAME", msg.get("File") or "")
         self.pbx.emit(ev.channel_event("MixMonitorStart", chan))
 

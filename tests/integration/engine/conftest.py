@@ -16,6 +16,8 @@ def engine_settings(tmp_path: Path, **overrides: Any) -> Settings:
         "agi": {"port": 0, "command_timeout_s": 5.0},
         "ami": {"reconnect_initial_s": 0.05, "reconnect_max_s": 0.2, "keepalive_s": 1.0},
         "web": {"port": 0},
+        # The simulator writes MixMonitor files where the engine reads them: here, not /var/spool.
+        "dialplan": {"recordings_dir": f"{tmp_path}/recordings"},
         # The fixed skeleton menu (1 sales, 2 support); flow tests turn flows on.
         "ivr": {"use_flows": False, "flows_dir": f"{tmp_path}/flows", "sounds_dir": f"{tmp_path}/sounds"},
         "simulator": {

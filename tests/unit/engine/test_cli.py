@@ -31,3 +31,5 @@ def test_demo_settings_load_the_embedded_defaults_with_the_port() -> None:
     assert settings.web.port == 18099
     assert settings.simulator.chat_arrival_rate_per_min == 1.0
     assert settings.simulator.email_arrival_rate_per_min == 0.5
+    # The simulator writes the demo's call recordings where the demo user may (not /var/spool).
+    assert settings.dialplan.recordings_dir == str(Path("var/recordings").resolve())
