@@ -14,7 +14,7 @@ from tests.crm_conftest_helpers import Db
 
 def test_given_migration_0011_then_it_matches_the_model_and_downgrades_and_upgrades(db: Db) -> None:
     ours = MetaData()
-    VoicemailRecord.__table__.to_metadata(ours)
+    VoicemailRecord.__table__.to_metadata(ours)  # type: ignore[attr-defined]
     db.engine.dispose()
     with db.engine.begin() as conn:
         context = MigrationContext.configure(conn, opts={"compare_type": True})

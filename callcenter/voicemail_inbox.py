@@ -1,0 +1,87 @@
+"""Where a recorded message goes (:class:`callcenter.calls.voicemail_taker.VoicemailSink`): a row in
+``voicemails`` first (nothing is lost if the rest fails), then a ``voicemail`` conversation routed by
+the ACD, then, with a speech model, a transcript made in a worker thread."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+
+from callcenter.calls.registry import LiveCall
+from callcenter.conversations.api import ConversationPort
+from callcenter.conversations.voicemail_types import IncomingVoicemail
+from callcenter.voicemail_transcript import Transcriber
+from recorder.voicemail import MessageFile, VoicemailFileUnreadable
+from recorder.voicemail_store import NewVoicemail, VoicemailStore
+
+log = logging.getLogger(__name__)
+
+
+class VoicemailInbox:
+    def __init__(
+        self,
+        store: VoicemailStore,
+        conversations: ConversationPort,
+        transcriber: Transcriber | None,
+        language: str,
+    ) -> None:
+        self.store = store
+        self._conversations = conversations
+        self._transcriber = transcriber
+        self._language = language
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    async def deliver(self, call: LiveCall, mailbox: str, queue: str, message: MessageFile) -> None:
+        new = NewVoicemail(
+            call.uniqueid, call.caller_number, call.caller_name, mailbox, queue, str(message.path),
+            message.duration_s, message.size_bytes,
+        )  # fmt: skip
+        voicemail_id = await self.store.add(new)
+        log.info(
+            "voicemail recorded", extra={"voicemail": voicemail_id, "queue": queue, "s": message.duration_s}
+        )
+        try:
+            language = call.language or self._language
+            incoming = IncomingVoicemail(
+                voicemail_id, call.caller_number, call.caller_name, queue, message.duration_s, language
+            )
+            view = await self._conversations.open_voicemail(incoming)
+        except Exception:
+            log.exception("voicemail kept but not queued for an agent", extra={"voicemail": voicemail_id})
+            return
+        await self.store.opened(voicemail_id, view.conversation_id, view.customer_id)
+        if self._transcriber is not None:
+            task = asyncio.create_task(
+                self._transcribe(voicemail_id, message.path), name="voicemail-transcript"
+            )
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+
+    async def unreadable(
+        self, call: LiveCall, mailbox: str, queue: str, error: VoicemailFileUnreadable
+    ) -> None:
+        new = NewVoicemail(
+            call.uniqueid,
+            call.caller_number,
+            call.caller_name,
+            mailbox,
+            queue,
+            str(error.path),
+            0.0,
+            0,
+            "missing",
+        )
+        await self.store.add(new)
+
+    async def _transcribe(self, voicemail_id: int, path: Path) -> None:
+        assert self._transcriber is not None
+        try:
+            text = await asyncio.to_thread(self._transcriber.transcribe, path)
+            await self.store.set_transcript(voicemail_id, text)
+        except Exception:
+            log.exception("voicemail not transcribed", extra={"voicemail": voicemail_id})
+
+    async def drain(self) -> None:
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)

@@ -1,0 +1,46 @@
+"""The engine's voicemail wiring: the FastAGI taker over the inbox (record, work item, transcript).
+
+Built once the conversation service exists (:class:`callcenter.app.Engine` calls
+:func:`build_voicemail`). The engine-side directory is checked at start: a directory the engine
+cannot see is said clearly in the log (messages would go unread; callers are queued instead)."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import time
+from collections.abc import Callable, Collection
+from pathlib import Path
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from callcenter.calls.voicemail_taker import VoicemailTaker
+from callcenter.conversations.api import ConversationPort
+from callcenter.settings import Settings
+from callcenter.voicemail_inbox import VoicemailInbox
+from callcenter.voicemail_transcript import load_transcriber
+from recorder.voicemail_store import VoicemailStore
+
+log = logging.getLogger(__name__)
+
+
+def build_voicemail(
+    settings: Settings,
+    sessions: sessionmaker[Session],
+    conversations: ConversationPort,
+    queues: Callable[[], Collection[str]],
+    default_queue: Callable[[], str],
+    stack: contextlib.AsyncExitStack,
+) -> tuple[VoicemailTaker, VoicemailInbox]:
+    s = settings.voicemail
+    engine_dir = Path(s.engine_path)
+    if not engine_dir.is_dir():
+        log.error(
+            "the voicemail directory is not visible to the engine; callers will be queued instead "
+            "(set voicemail.engine_dir to where the engine sees voicemail.asterisk_dir)",
+            extra={"engine_dir": str(engine_dir), "asterisk_dir": s.asterisk_dir},
+        )
+    store = VoicemailStore(sessions, time.time)
+    inbox = VoicemailInbox(store, conversations, load_transcriber(s.speech_model), settings.ivr.language)
+    stack.push_async_callback(inbox.drain)
+    return VoicemailTaker(s, inbox, queues, default_queue), inbox
