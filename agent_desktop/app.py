@@ -44,6 +44,7 @@ from agent_desktop.routes import (
     email,
     softphone,
     supervisor,
+    voicemail,
     wrap_up,
 )
 from agent_desktop.server import add_status_routes
@@ -78,6 +79,7 @@ def create_desktop_app(desktop: DesktopState, flow_editor: FlowEditor | None = N
         supervisor.router,
         admin.router,
         email.router,
+        voicemail.router,
         ws.router,
         chat_visitor.router,
         chat_agent.router,

@@ -43,7 +43,17 @@ def upgrade() -> None:
     op.create_index("ix_voicemails_conversation_id", "voicemails", ["conversation_id"])
     op.create_index("ix_voicemails_customer_id", "voicemails", ["customer_id"])
     op.create_index("ix_voicemails_created_at", "voicemails", ["created_at"])
+    # Voicemails and faxes are conversations too (the seam of chats and e-mails).
+    _channels("'chat', 'email', 'voicemail', 'fax'")
+
+
+def _channels(allowed: str) -> None:
+    with op.batch_alter_table("conversations") as batch:
+        batch.drop_constraint("ck_conversations_channel", type_="check")
+        batch.create_check_constraint("ck_conversations_channel", f"channel IN ({allowed})")
 
 
 def downgrade() -> None:
+    op.execute("DELETE FROM conversations WHERE channel IN ('voicemail', 'fax')")
+    _channels("'chat', 'email'")
     op.drop_table("voicemails")
