@@ -6,6 +6,7 @@ click-to-dial, ends and wraps it up: the interaction is in the customer's timeli
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 
@@ -38,11 +39,12 @@ async def test_given_a_message_left_after_hours_then_the_agent_plays_it_calls_ba
             customer,
             "2125550142",
         )
-        assert row.duration_s >= 0.5 and row.size_bytes > 44
+        assert row.duration_s >= 0.5
+        assert row.size_bytes > 44
         assert Path(row.file_path).is_file()
 
         async with desktop.signed_in("agent1002") as agent, desktop.signed_in("agent1003") as other:
-            offers = []
+            offers: list[dict[str, Any]] = []
 
             async def offered() -> bool:
                 offers[:] = (await agent.get("/api/agent/chats")).json()["offers"]
@@ -58,7 +60,8 @@ async def test_given_a_message_left_after_hours_then_the_agent_plays_it_calls_ba
 
             audio = await agent.get(listed[0]["audio_url"])
             assert (audio.status_code, audio.headers["content-type"]) == (200, "audio/wav")
-            assert audio.content[:4] == b"RIFF" and len(audio.content) == row.size_bytes
+            assert audio.content[:4] == b"RIFF"
+            assert len(audio.content) == row.size_bytes
             part = await agent.get(listed[0]["audio_url"], headers={"Range": "bytes=100-199"})
             assert (part.status_code, len(part.content)) == (206, 100)
             assert part.content == audio.content[100:200]
