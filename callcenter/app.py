@@ -123,8 +123,8 @@ class Engine:
             self.routing_profiles, self.known_queues, self._stack,
         )  # fmt: skip
         self.inbound.voicemail, self.voicemail = build_voicemail(
-            self.settings, sessions, self.conversations, lambda: self.known_queues, self._default_queue,
-            self._stack,
+            self.settings, sessions, self.conversations, self.bus, lambda: self.known_queues,
+            self._default_queue, self._stack,
         )  # fmt: skip
         self._run_task(self.calls.deliver_offers(), "offer-delivery")
         self._run_task(self.tracker.run(), "ami-call-tracker")

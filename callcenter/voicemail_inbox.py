@@ -6,10 +6,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Coroutine
 from pathlib import Path
+from typing import Any
 
+from acd.model import Channel
 from callcenter.calls.registry import LiveCall
-from callcenter.conversations.api import ConversationPort
+from callcenter.conversations.api import ConversationPort, ConversationStatus
+from callcenter.conversations.events import ConversationStatusChanged
 from callcenter.conversations.voicemail_types import IncomingVoicemail
 from callcenter.voicemail_transcript import Transcriber
 from recorder.voicemail import MessageFile, VoicemailFileUnreadable
@@ -58,6 +62,26 @@ class VoicemailInbox:
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
 
+    def on_event(self, event: object) -> None:
+        """Bus listener: a voicemail conversation wrapped up (ended) marks its message done."""
+        if (
+            isinstance(event, ConversationStatusChanged)
+            and event.channel is Channel.VOICEMAIL
+            and event.status is ConversationStatus.ENDED
+        ):
+            self._spawn(self.store.done(event.conversation_id), "voicemail-done")
+
+    def _spawn(self, work: Coroutine[Any, Any, None], name: str) -> None:
+        async def logged() -> None:
+            try:
+                await work
+            except Exception:
+                log.exception("voicemail task failed", extra={"task": name})
+
+        task = asyncio.get_running_loop().create_task(logged(), name=name)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
     async def unreadable(
         self, call: LiveCall, mailbox: str, queue: str, error: VoicemailFileUnreadable
     ) -> None:
@@ -76,11 +100,8 @@ class VoicemailInbox:
 
     async def _transcribe(self, voicemail_id: int, path: Path) -> None:
         assert self._transcriber is not None
-        try:
-            text = await asyncio.to_thread(self._transcriber.transcribe, path)
-            await self.store.set_transcript(voicemail_id, text)
-        except Exception:
-            log.exception("voicemail not transcribed", extra={"voicemail": voicemail_id})
+        text = await asyncio.to_thread(self._transcriber.transcribe, path)
+        await self.store.set_transcript(voicemail_id, text)
 
     async def drain(self) -> None:
         while self._tasks:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from callcenter.bus import EventBus
 from callcenter.calls.voicemail_taker import VoicemailTaker
 from callcenter.conversations.api import ConversationPort
 from callcenter.settings import Settings
@@ -28,6 +29,7 @@ def build_voicemail(
     settings: Settings,
     sessions: sessionmaker[Session],
     conversations: ConversationPort,
+    bus: EventBus,
     queues: Callable[[], Collection[str]],
     default_queue: Callable[[], str],
     stack: contextlib.AsyncExitStack,
@@ -43,4 +45,5 @@ def build_voicemail(
     store = VoicemailStore(sessions, time.time)
     inbox = VoicemailInbox(store, conversations, load_transcriber(s.speech_model), settings.ivr.language)
     stack.push_async_callback(inbox.drain)
+    stack.callback(bus.listen(inbox.on_event))
     return VoicemailTaker(s, inbox, queues, default_queue), inbox

@@ -15,7 +15,7 @@ from crm_core.customers import CustomerDraft, CustomerService
 from crm_core.models import Interaction
 from crm_core.models_auth import AuditEntry
 from tests.integration.desktop.conftest import live_socket, next_message
-from tests.integration.voicemail.engine_helpers import after_hours, leave_message, voicemail_row
+from tests.integration.voicemail.engine_helpers import after_hours, leave_message, voicemail_row, voicemails
 from tests.waiting import wait_until
 
 
@@ -67,6 +67,8 @@ async def test_given_a_message_left_after_hours_then_the_agent_plays_it_calls_ba
             assert part.content == audio.content[100:200]
             denied = await other.get(listed[0]["audio_url"])
             assert (denied.status_code, denied.json()["code"]) == (403, "voicemail.not_yours")
+            async with desktop.signed_in("supervisor") as supervisor:
+                assert (await supervisor.get(listed[0]["audio_url"])).status_code == 200  # supervisors: all
 
             async with live_socket(desktop, agent) as ws:
                 await next_message(ws, "snapshot")
@@ -84,14 +86,18 @@ async def test_given_a_message_left_after_hours_then_the_agent_plays_it_calls_ba
             )
             assert done.status_code == 200, done.text
 
+        await wait_until(lambda: voicemails(engine)[-1].state == "done", what="the voicemail done")
+
     with engine.contact_center.sessions() as session:
         plays = list(session.scalars(select(AuditEntry).where(AuditEntry.action == "voicemail.play")))
         timeline = session.scalars(
             select(Interaction).where(Interaction.external_ref == f"voicemail:{cid}")
         ).one()
+    # The ranged request is no new playback; the other agent's refused one is none either.
     assert [(p.actor, p.target) for p in plays] == [
-        ("agent1002", f"voicemail:{row.id}")
-    ]  # the range is no new play
+        ("agent1002", f"voicemail:{row.id}"),
+        ("supervisor", f"voicemail:{row.id}"),
+    ]
     assert (timeline.channel, timeline.customer_id, timeline.disposition) == (
         "voicemail",
         customer,
