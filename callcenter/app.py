@@ -124,7 +124,7 @@ class Engine:
         )  # fmt: skip
         self.inbound.voicemail, self.voicemail = build_voicemail(
             self.settings, sessions, self.conversations, self.bus, lambda: self.known_queues,
-            self._default_queue, self._stack,
+            self._default_queue, lambda: self.email, self._stack,
         )  # fmt: skip
         self._run_task(self.calls.deliver_offers(), "offer-delivery")
         self._run_task(self.tracker.run(), "ami-call-tracker")

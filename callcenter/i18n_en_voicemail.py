@@ -9,6 +9,11 @@ TEXTS_EN_VOICEMAIL: Final[dict[str, str]] = {
     "voicemail.not_yours": "This voicemail is not assigned to you.",
     "voicemail.file_unreadable": "The voicemail's audio file cannot be read by the engine: {reason}",
     "voicemail.file_missing": "The audio of this voicemail is not available (the file cannot be read).",
+    "voicemail.mail.subject": "New voicemail from {caller}",
+    "voicemail.mail.body": (
+        "{caller} ({number}) left a voicemail of {seconds} s for the {queue} queue. "
+        "The recording is attached; an agent will get it in the desktop."
+    ),
     "ui.voicemail.title": "Voicemail",
     "ui.voicemail.none": "No voicemail for you.",
     "ui.voicemail.from": "From",

@@ -9,6 +9,7 @@ Asterisk writes the file on its host into ``asterisk_dir``; the engine reads the
       max_seconds: 180
       mailboxes: {"1000@default": support}              # a flow's mailbox -> queue
       speech_model: /opt/vosk-model-small-en-us         # transcripts; empty: none
+      notify: {support: support-team@example.com}       # e-mail with the audio (email.enabled)
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ class VoicemailSettings(BaseModel):
     review_prompt: str = "vm-review"  # 1 accept, 2 listen, 3 re-record (Asterisk's stock sound)
     # A flow's mailbox names a queue ("general@default" -> general); this maps other names.
     mailboxes: dict[str, str] = Field(default_factory=dict)
+    # Queue -> an address told of each new voicemail, the audio attached (needs ``email.enabled``).
+    notify: dict[str, str] = Field(default_factory=dict)
     # A vosk model directory for transcripts ("bundled": an installed model package); None: none.
     speech_model: str | None = None
 

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from callcenter.bus import EventBus
 from callcenter.calls.voicemail_taker import VoicemailTaker
 from callcenter.conversations.api import ConversationPort
+from callcenter.email.channel import EmailChannel
 from callcenter.settings import Settings
 from callcenter.voicemail_inbox import VoicemailInbox
 from callcenter.voicemail_transcript import load_transcriber
@@ -32,6 +33,7 @@ def build_voicemail(
     bus: EventBus,
     queues: Callable[[], Collection[str]],
     default_queue: Callable[[], str],
+    email: Callable[[], EmailChannel | None],
     stack: contextlib.AsyncExitStack,
 ) -> tuple[VoicemailTaker, VoicemailInbox]:
     s = settings.voicemail
@@ -43,7 +45,10 @@ def build_voicemail(
             extra={"engine_dir": str(engine_dir), "asterisk_dir": s.asterisk_dir},
         )
     store = VoicemailStore(sessions, time.time)
-    inbox = VoicemailInbox(store, conversations, load_transcriber(s.speech_model), settings.ivr.language)
+    if s.notify and not settings.email.enabled:
+        log.warning("voicemail.notify is set but the e-mail channel is off: no notification will be sent")
+    transcriber = load_transcriber(s.speech_model)
+    inbox = VoicemailInbox(store, conversations, transcriber, settings.ivr.language, s.notify, email)
     stack.push_async_callback(inbox.drain)
     stack.callback(bus.listen(inbox.on_event))
     return VoicemailTaker(s, inbox, queues, default_queue), inbox

@@ -45,6 +45,7 @@ def upgrade() -> None:
     op.create_index("ix_voicemails_created_at", "voicemails", ["created_at"])
     # Voicemails and faxes are conversations too (the seam of chats and e-mails).
     _channels("'chat', 'email', 'voicemail', 'fax'")
+    _outbox_kinds("'ack', 'reply', 'transcript', 'voicemail'")  # the notification with the audio
 
 
 def _channels(allowed: str) -> None:
@@ -53,7 +54,15 @@ def _channels(allowed: str) -> None:
         batch.create_check_constraint("ck_conversations_channel", f"channel IN ({allowed})")
 
 
+def _outbox_kinds(allowed: str) -> None:
+    with op.batch_alter_table("mail_outbox") as batch:
+        batch.drop_constraint("ck_mail_outbox_kind", type_="check")
+        batch.create_check_constraint("ck_mail_outbox_kind", f"kind IN ({allowed})")
+
+
 def downgrade() -> None:
+    op.execute("DELETE FROM mail_outbox WHERE kind = 'voicemail'")
+    _outbox_kinds("'ack', 'reply', 'transcript'")
     op.execute("DELETE FROM conversations WHERE channel IN ('voicemail', 'fax')")
     _channels("'chat', 'email'")
     op.drop_table("voicemails")

@@ -35,7 +35,7 @@ class FixedClock:
 
 @contextlib.asynccontextmanager
 async def after_hours(
-    tmp_path: Path, agents: tuple[str, ...] = ("1002",), **voicemail: Any
+    tmp_path: Path, agents: tuple[str, ...] = ("1002",), email: dict[str, Any] | None = None, **voicemail: Any
 ) -> AsyncIterator[Desktop]:
     """The engine with IVR flows, closed; voicemail written to ``tmp_path/vm`` (Asterisk and engine
     on one host), short messages; these agents signed in; the web app on an ephemeral port."""
@@ -43,6 +43,7 @@ async def after_hours(
     settings = engine_settings(
         tmp_path,
         voicemail={"asterisk_dir": str(tmp_path / "vm"), "max_seconds": 5, "min_seconds": 0.5, **voicemail},
+        **({"email": email} if email else {}),
     )
     settings = settings.model_copy(update={"ivr": settings.ivr.model_copy(update={"use_flows": True})})
     engine = Engine(settings, simulator_mode=True, flow_clock=FixedClock(SUNDAY_NIGHT_SHANGHAI))
