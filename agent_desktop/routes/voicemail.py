@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import os
 from pathlib import Path as FilePath
-from typing import Annotated, Any
+from typing import Annotated, Any, Final
 
 from fastapi import APIRouter, Depends, Path, Request
 from starlette.responses import FileResponse
@@ -22,13 +22,27 @@ from acd.model import Channel
 from agent_desktop.auth.deps import CurrentUser, audit_async, require_role
 from agent_desktop.chat.port import conversations
 from agent_desktop.errors import ApiError
+from agent_desktop.openapi_routes import error_response
 from agent_desktop.state import desktop_of
 from callcenter.conversations.api import ConversationView
 from callcenter.conversations.errors import ConversationError
 from recorder.voicemail_store import VoicemailStore, VoicemailView
 
 log = logging.getLogger(__name__)
-router = APIRouter(prefix="/api/agent/voicemails")
+_ERRORS: Final[dict[int | str, dict[str, Any]]] = {
+    403: error_response("Another agent's voicemail (voicemail.not_yours)."),
+    404: error_response(
+        "No such voicemail (voicemail.not_found), or its file is unreadable (voicemail.file_missing)."
+    ),
+}
+_AUDIO: Final[dict[int | str, dict[str, Any]]] = {
+    200: {"description": "The WAV file.", "content": {"audio/wav": {"schema": {"type": "string"}}}},
+    206: {
+        "description": "The part asked for by Range.",
+        "content": {"audio/wav": {"schema": {"type": "string"}}},
+    },
+}
+router = APIRouter(prefix="/api/agent/voicemails", responses=_ERRORS)
 Staff = Annotated[CurrentUser, Depends(require_role("agent", "supervisor", "admin"))]
 ConversationId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
 
@@ -104,7 +118,7 @@ async def read_voicemail(conversation_id: ConversationId, user: Staff, request: 
     return _json(*await _allowed(user, request, conversation_id))
 
 
-@router.get("/{conversation_id}/audio", response_model=None)
+@router.get("/{conversation_id}/audio", response_model=None, responses=_AUDIO)
 async def play(conversation_id: ConversationId, user: Staff, request: Request) -> FileResponse:
     _view, message = await _allowed(user, request, conversation_id)
     try:
