@@ -1,7 +1,9 @@
 """Voicemail (``voicemail:`` in the settings file): the engine records the caller over FastAGI.
 
 Asterisk writes the file on its host into ``asterisk_dir``; the engine reads the same file from
-``engine_dir`` (the same directory on one host, or a shared mount; empty: the same path)::
+``engine_dir`` (the same directory on one host, or a shared mount; empty: the same path). A relative
+``asterisk_dir`` means Asterisk runs beside the engine: it is resolved from the engine's working
+directory and created at start::
 
     voicemail:
       asterisk_dir: /var/spool/callcenter/voicemail     # as Asterisk sees it
@@ -20,7 +22,8 @@ from pydantic import BaseModel, ConfigDict, Field
 class VoicemailSettings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    asterisk_dir: str = "/var/spool/callcenter/voicemail"
+    # Relative: on the engine's host (the demo, Asterisk beside the engine), made absolute and created.
+    asterisk_dir: str = "var/voicemail"
     engine_dir: str = ""
     max_seconds: int = Field(180, ge=5, le=3600)
     silence_s: int = Field(5, ge=1, le=60)  # this much silence ends the message

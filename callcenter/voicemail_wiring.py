@@ -10,7 +10,7 @@ import contextlib
 import logging
 import time
 from collections.abc import Callable, Collection
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -37,6 +37,10 @@ def build_voicemail(
     stack: contextlib.AsyncExitStack,
 ) -> tuple[VoicemailTaker, VoicemailInbox]:
     s = settings.voicemail
+    if not PurePosixPath(s.asterisk_dir).is_absolute():
+        local = Path(s.asterisk_dir).resolve()
+        local.mkdir(parents=True, exist_ok=True)
+        s = s.model_copy(update={"asterisk_dir": str(local), "engine_dir": s.engine_dir or str(local)})
     engine_dir = Path(s.engine_path)
     if not engine_dir.is_dir():
         log.error(

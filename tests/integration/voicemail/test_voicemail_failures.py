@@ -61,3 +61,15 @@ async def test_given_the_caller_hangs_up_while_speaking_then_the_message_is_kept
         assert not any(c.startswith("STREAM FILE vm-msgsaved") for c in outcome.agi_commands)
         row = await voicemail_row(desk.engine)
         assert (row.state, row.caller_number) == ("new", "2125550145")
+
+
+async def test_given_a_relative_directory_then_it_is_made_beside_the_engine_and_messages_land_there(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    async with after_hours(tmp_path, asterisk_dir="var/voicemail") as desk:
+        assert (tmp_path / "var" / "voicemail").is_dir()
+        assert desk.engine.simulator is not None
+        await desk.engine.simulator.place_call(SimulatedCaller(number="2125550150", patience_s=300))
+        row = await voicemail_row(desk.engine)
+        assert Path(row.file_path).parent == tmp_path / "var" / "voicemail"
