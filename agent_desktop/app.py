@@ -45,6 +45,7 @@ from agent_desktop.routes import (
     recordings,
     softphone,
     supervisor,
+    voicemail,
     wrap_up,
 )
 from agent_desktop.server import add_status_routes
@@ -80,6 +81,7 @@ def create_desktop_app(desktop: DesktopState, flow_editor: FlowEditor | None = N
         admin.router,
         email.router,
         recordings.router,
+        voicemail.router,
         ws.router,
         chat_visitor.router,
         chat_agent.router,

@@ -33,6 +33,7 @@ _ASSETS: Final = frozenset(
     | {"style.css", "favicon.svg"}
     | {"supervisor_channels.js"}
     | {"agent_recordings.js"}
+    | {"agent_voicemail.js"}
 )
 # Build outputs of ./run.sh (agent_desktop/softphone/): absent when npm was missing.
 _VENDOR: Final = frozenset({"jssip.js"})

@@ -57,6 +57,7 @@ from callcenter.pbxsim import PbxSimulator
 from callcenter.recorder_wiring import build_recorder
 from callcenter.routing_config import load_routing_profiles, queues_in_force, routing_agent
 from callcenter.settings import Settings
+from callcenter.voicemail_wiring import build_voicemail
 from callcenter.webrtc_phones import supervisor_channel
 from crm_core.callbacks import CallbackBook
 from crm_core.db import make_engine, make_session_factory, migrate
@@ -124,6 +125,10 @@ class Engine:
         self._conversations = build_conversation_service(
             self.settings, sessions, self.router, self.bus.publish,
             self.routing_profiles, self.known_queues, self._stack,
+        )  # fmt: skip
+        self.inbound.voicemail, self.voicemail = build_voicemail(
+            self.settings, sessions, self.conversations, self.bus, lambda: self.known_queues,
+            self._default_queue, lambda: self.email, self._stack,
         )  # fmt: skip
         self._run_task(self.calls.deliver_offers(), "offer-delivery")
         self._run_task(self.tracker.run(), "ami-call-tracker")

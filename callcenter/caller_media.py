@@ -1,6 +1,6 @@
 """The caller-media port: what call handling does on a caller's own channel while the engine holds
 it (in Asterisk, a FastAGI session: :mod:`callcenter.asterisk.agi_media`). Prompts and keys, music
-on hold, voicemail, dialing a number onward, and what an earlier engine left on the channel.
+on hold, recording a message, dialing a number onward, and what an earlier engine left on the channel.
 Tests use the recording fake of ``tests/fakes/caller_media.py``.
 
 Its errors are the IVR interpreter's two (:mod:`ivr_flows.errors`) and one of its own:
@@ -72,7 +72,9 @@ class CallerMedia(Protocol):
     async def set_music(self, on: bool, music_class: str = "default") -> None:
         """Music on hold under the next prompts and key waits, until switched off."""
 
-    async def voicemail(self, mailbox: str) -> None: ...
+    async def record_message(self, path: str, max_ms: int, silence_s: int) -> str | None:
+        """After a beep, record the caller's message into ``path`` + ``.wav`` until ``#`` (returned),
+        ``silence_s`` of silence or ``max_ms``; None when it did not end by ``#``."""
 
     async def dial_number(self, number: str, trunk: str) -> str:
         """Dial ``number`` (E.164 or local digits) over ``trunk`` and connect the caller; returns

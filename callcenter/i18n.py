@@ -17,6 +17,7 @@ from callcenter.i18n_en_chstats import TEXTS_EN_CHSTATS
 from callcenter.i18n_en_demo import TEXTS_EN_DEMO
 from callcenter.i18n_en_email import TEXTS_EN_EMAIL
 from callcenter.i18n_en_recordings import TEXTS_EN_RECORDINGS
+from callcenter.i18n_en_voicemail import TEXTS_EN_VOICEMAIL
 from callcenter.i18n_errors import ERROR_CATALOGUES, PARAM_NAMES
 from callcenter.i18n_zh_cn import TEXTS_ZH_CN
 from callcenter.i18n_zh_cn_admin import TEXTS_ZH_CN_ADMIN
@@ -26,6 +27,7 @@ from callcenter.i18n_zh_cn_chstats import TEXTS_ZH_CN_CHSTATS
 from callcenter.i18n_zh_cn_demo import TEXTS_ZH_CN_DEMO
 from callcenter.i18n_zh_cn_email import TEXTS_ZH_CN_EMAIL
 from callcenter.i18n_zh_cn_recordings import TEXTS_ZH_CN_RECORDINGS
+from callcenter.i18n_zh_cn_voicemail import TEXTS_ZH_CN_VOICEMAIL
 
 SUPPORTED_LANGUAGES: Final = ("en", "zh_CN")
 
@@ -35,6 +37,7 @@ _CATALOGUES: Final[Mapping[str, Mapping[str, str]]] = {
     | TEXTS_EN_CHAT
     | TEXTS_EN_CHATWEB
     | TEXTS_EN_EMAIL
+    | TEXTS_EN_VOICEMAIL
     | TEXTS_EN_CHSTATS
     | TEXTS_EN_DEMO
     | TEXTS_EN_RECORDINGS,
@@ -43,6 +46,7 @@ _CATALOGUES: Final[Mapping[str, Mapping[str, str]]] = {
     | TEXTS_ZH_CN_CHAT
     | TEXTS_ZH_CN_CHATWEB
     | TEXTS_ZH_CN_EMAIL
+    | TEXTS_ZH_CN_VOICEMAIL
     | TEXTS_ZH_CN_CHSTATS
     | TEXTS_ZH_CN_DEMO
     | TEXTS_ZH_CN_RECORDINGS,

@@ -20,6 +20,7 @@ from callcenter.errors import ConfigError
 from callcenter.settings_chat import ChatSettings
 from callcenter.settings_email import EmailSettings
 from callcenter.settings_recorder import RecorderSettings
+from callcenter.settings_voicemail import VoicemailSettings
 
 
 class _Section(BaseModel):
@@ -258,6 +259,7 @@ class Settings(BaseSettings):
     chat: ChatSettings = ChatSettings()
     email: EmailSettings = EmailSettings()
     recorder: RecorderSettings = RecorderSettings()
+    voicemail: VoicemailSettings = VoicemailSettings()
     agents: tuple[AgentSettings, ...] = _DEFAULT_AGENTS
     queues: tuple[QueueSettings, ...] = _DEFAULT_QUEUES
     log_format: Literal["json", "text"] = "text"

@@ -34,7 +34,7 @@ from crm_core.models import Base
 
 RAW_STATUSES = ("new", "processed", "quarantined")
 OUTBOX_STATUSES = ("pending", "sent", "rejected")
-OUTBOX_KINDS = ("ack", "reply", "transcript")
+OUTBOX_KINDS = ("ack", "reply", "transcript", "voicemail")
 CONVERSATION_ID = 64
 HEADER = 998  # RFC 5322's line limit: longer Message-IDs are cut, never rejected
 SHA256_HEX = 64
@@ -104,7 +104,7 @@ class OutboxMail(Base):
     __tablename__ = "mail_outbox"
     __table_args__ = (
         CheckConstraint("status IN ('pending', 'sent', 'rejected')", name="ck_mail_outbox_status"),
-        CheckConstraint("kind IN ('ack', 'reply', 'transcript')", name="ck_mail_outbox_kind"),
+        CheckConstraint("kind IN ('ack', 'reply', 'transcript', 'voicemail')", name="ck_mail_outbox_kind"),
         CheckConstraint("attempts >= 0", name="ck_mail_outbox_attempts"),
         Index("ix_mail_outbox_status", "status", "id"),
     )

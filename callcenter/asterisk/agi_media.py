@@ -113,10 +113,14 @@ class AgiCallerMedia:
         with media_errors("music on hold"):
             await self._session.set_music(on, music_class)
 
-    async def voicemail(self, mailbox: str) -> None:
-        """``EXEC VoiceMail 1000@default,u`` (``u``: the unavailable greeting)."""
-        with media_errors("voicemail"):
-            await self._session.exec("VoiceMail", f"{mailbox},u", timeout=600.0)
+    async def record_message(self, path: str, max_ms: int, silence_s: int) -> str | None:
+        """``RECORD FILE /var/spool/callcenter/voicemail/vm-1 wav "#" 120000 0 BEEP s=5`` ->
+        ``200 result=35 (dtmf) endpos=0`` (fact 14); ``result=-1 (writefile)``: MediaFailed."""
+        with media_errors("record a message"):
+            result = await self._session.record_file(
+                path, "wav", "#", max_ms, beep=True, silence_s=silence_s, timeout=max_ms / 1000 + MARGIN_S
+            )
+            return result.digit
 
     async def dial_number(self, number: str, trunk: str) -> str:
         """``EXEC Dial PJSIP/4155550199@pstn-out,60``, then ``GET VARIABLE DIALSTATUS``."""

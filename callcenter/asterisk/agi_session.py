@@ -31,6 +31,13 @@ class AgiPromptMissing(AgiError):
     code = "asterisk.agi_prompt_missing"
 
 
+class AgiRecordFailed(AgiError):
+    """RECORD FILE answered ``200 result=-1 (writefile)``: Asterisk could not open the file (no such
+    directory, no permission); the channel is alive."""
+
+    code = "asterisk.agi_record_failed"
+
+
 @dataclass(frozen=True, slots=True)
 class PlaybackResult:
     digit: str | None
@@ -221,14 +228,20 @@ class AgiSession:
     ) -> RecordResult:
         """``RECORD FILE /var/spool/callcenter/recordings/vm-voicemail wav "#" 15000 0 BEEP``.
 
-        Answers ``200 result=35 (dtmf) endpos=0`` (ended by ``#``) or ``200 result=1 (timeout) endpos=0``.
+        Answers ``200 result=35 (dtmf) endpos=0`` (ended by ``#``) or ``200 result=1 (timeout) endpos=0``;
+        ``200 result=-1 (writefile)`` (the file cannot be written, the caller is still there) raises
+        AgiRecordFailed.
         """
         args: list[AgiArg] = [path, fmt, Quoted(escape_digits), timeout_ms, 0]
         if beep:
             args.append("BEEP")
         if silence_s is not None:
             args.append(f"s={silence_s}")
-        answer = await self.command("RECORD FILE", *args, timeout=timeout)
+        answer = await self._conn.send("RECORD FILE", *args, timeout=timeout)
+        if answer.result == "-1":
+            if answer.data == "writefile":
+                raise AgiRecordFailed(f"Asterisk could not write {path}.{fmt}")
+            raise AgiChannelGone(f"RECORD FILE answered result=-1 on {self.env.channel}")
         reason = answer.data or ""
         digit = _digit(answer.result_int) if reason == "dtmf" else None
         return RecordResult(reason=reason, digit=digit, endpos=answer.extra_int("endpos") or 0)

@@ -227,9 +227,8 @@ class AgentCalls:
     async def dial(self, agent_id: str, number: str, customer_id: int | None, state: AgentState) -> str:
         s = self._service
         e164 = self.dialable(number)
-        if state in (AgentState.RESERVED, AgentState.BUSY) or any(
-            c.agent_id == agent_id for c in s.calls.live()
-        ):
+        # Busy without a call of theirs: working a conversation (a voicemail to call back, a chat).
+        if state is AgentState.RESERVED or any(c.agent_id == agent_id for c in s.calls.live()):
             raise AgentOnCall(agent_id)
         now = s.clock()
         call = s.calls.add(LiveCall.outbound("cc-out", e164, agent_id, now))

@@ -27,6 +27,7 @@ from callcenter.calls.handback import QueuedState
 from callcenter.calls.hold_options import WaitingOptions
 from callcenter.calls.registry import CallPhase, LiveCall
 from callcenter.calls.service import CallService, hold_until_moved
+from callcenter.calls.voicemail_taker import VoicemailTaker
 from callcenter.contacts import lifecycle
 from ivr_flows.errors import CallerGone, PromptMissing
 from ivr_flows.outcome import CallbackOffer, CallerLeft, Hangup, Queue, Transfer, Voicemail
@@ -76,6 +77,8 @@ class InboundCalls:
         self._menu = menu
         self._flows = flows
         self._waiting_options = waiting_options
+        # Records a caller's message (set by the engine once the conversation service exists).
+        self.voicemail: VoicemailTaker | None = None
 
     async def on_ivr(self, media: CallerMedia) -> None:
         arrival = media.arrival
@@ -138,17 +141,35 @@ class InboundCalls:
             await self._enqueue(call, action.name, float(action.priority), action.skills)
             await self._hold(media, call)
             return
-        call.outcome = {Voicemail: "voicemail", Transfer: "transferred"}.get(type(action), "ended_in_ivr")
+        if isinstance(action, Voicemail):
+            await self._take_voicemail(media, call, action.mailbox)
+            return
+        call.outcome = "transferred" if isinstance(action, Transfer) else "ended_in_ivr"
         try:
-            if isinstance(action, Voicemail):
-                await media.voicemail(action.mailbox)
-            elif isinstance(action, Transfer):
+            if isinstance(action, Transfer):
                 await media.dial_number(action.number, self._menu.outbound_trunk)
             elif isinstance(action, Hangup):
                 await media.hangup()
         except CallerGone:
             pass
         await self._service.channel_hung_up(call.channel)
+
+    async def _take_voicemail(self, media: CallerMedia, call: LiveCall, mailbox: str) -> None:
+        """The engine records the message (the flow played its prompt); when that fails on our
+        side the caller waits in the mailbox's queue instead of hearing silence."""
+        call.outcome = "voicemail"
+        queue = self._menu.default_queue
+        if self.voicemail is not None:
+            fallback = await self.voicemail.take(media, call, mailbox, intro=False)
+            if fallback is None:
+                await self._service.channel_hung_up(call.channel)
+                return
+            queue = fallback
+        else:
+            log.error("no voicemail recorder; queueing the caller", extra={"uniqueid": call.uniqueid})
+        call.outcome = None
+        await self._enqueue(call, queue)
+        await self._hold(media, call)
 
     async def _menu_choice(self, media: CallerMedia, call: LiveCall) -> str:
         await media.answer()

@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import Protocol
 
 from acd.model import Channel
+from callcenter.conversations.voicemail_types import IncomingVoicemail
 
 
 class ConversationStatus(StrEnum):
@@ -200,3 +201,5 @@ class ConversationPort(Protocol):
     async def open_email(self, mail: IncomingEmail) -> ConversationView: ...
 
     async def add_customer_email(self, conversation_id: str, mail: IncomingEmail) -> StoredMessage: ...
+
+    async def open_voicemail(self, message: IncomingVoicemail) -> ConversationView: ...

@@ -16,11 +16,15 @@ from callcenter.conversations.customers import CrmCustomers
 from callcenter.conversations.email import EmailSide
 from callcenter.conversations.staffing import RouterStaffing, Skills
 from callcenter.conversations.store import ConversationStore
+from callcenter.conversations.voicemail import VoicemailSide
 from callcenter.settings_chat import ChatSettings
 from crm_core.clock import Clock
 
 
-class ConversationService(EmailSide):
+class ConversationService(
+    EmailSide,
+    VoicemailSide,
+):
     """Web chats and e-mails as ACD work items (see the package's ``api`` for the contract)."""
 
 

@@ -7,6 +7,7 @@ Answers the engine sees (facts 5, 6, 13, 14, 15)::
     EXEC Playback no-such-prompt     -> 200 result=0
     GET DATA beep 3000 1             -> 200 result= (timeout)
     RECORD FILE /x wav "#" 15000 0   -> 200 result=35 (dtmf) endpos=0
+    RECORD FILE /no/such/dir/x wav …  -> 200 result=-1 (writefile)   (res_agi; the channel stays up)
     HANGUP                           -> 200 result=1, then "HANGUP" before the next answer
     BOGUS COMMAND                    -> 510 Invalid or unknown command
 """
@@ -22,7 +23,7 @@ from callcenter.pbxsim.agi_parse import split_command
 from callcenter.pbxsim.channels import STATE_UP, Channel
 from callcenter.pbxsim.dialplan import substitute
 from callcenter.pbxsim.pbx import Pbx
-from callcenter.pbxsim.prompts import PromptLibrary, write_recording
+from callcenter.pbxsim.prompts import PromptLibrary, can_write_recording, write_recording
 from callcenter.pbxsim.timing import SAMPLE_RATE
 
 OK = ("200", "Success")
@@ -230,6 +231,9 @@ class AgiCommands:
         self._heard(f"record:{path}")
         if "BEEP" in (a.upper() for a in args[4:]):
             await self._play(self.prompts.samples("beep") or 0, "")
+        if not can_write_recording(path, fmt):
+            # res_agi: ast_writefile failed (no such directory); the channel stays up.
+            return "200 result=-1 (writefile)", OK
         start = loop.time()
         digit, interrupted = await self._collect(timeout, escape)
         write_recording(path, fmt, (loop.time() - start) / (self.pbx.timing.time_scale or 1.0))

@@ -11,6 +11,7 @@ DEFAULT_PROMPTS: dict[str, int] = {
     "beep": 3404,
     "vm-intro": 45235,
     "vm-msgsaved": 17350,
+    "vm-review": 44000,
     "queue-thereare": 18054,
     "queue-callswaiting": 12000,
     "queue-holdtime": 12000,

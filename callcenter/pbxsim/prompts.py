@@ -35,6 +35,16 @@ class PromptLibrary:
         return None
 
 
+# The recordings' lab paths (README of the transcripts): those directories existed on that Asterisk.
+RECORDED_SPOOL = "/var/spool/callcenter/"
+
+
+def can_write_recording(path: str, fmt: str) -> bool:
+    """Asterisk opens ``path.fmt`` for writing and creates no directory; a replayed recording's
+    spool path counts as present (nothing is written there when it is not)."""
+    return path.startswith(RECORDED_SPOOL) or Path(f"{path}.{fmt}").parent.is_dir()
+
+
 def write_recording(path: str, fmt: str, seconds: float) -> None:
     """RECORD FILE: write a short silent WAV if the target directory exists."""
     target = Path(f"{path}.{fmt}")

@@ -67,8 +67,9 @@ class SetMusic:
 
 
 @dataclass(frozen=True, slots=True)
-class Voicemail:
-    mailbox: str
+class RecordMessage:
+    path: str
+    max_ms: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +94,7 @@ MediaAction = (
     | SetVariable
     | MusicOnHold
     | SetMusic
-    | Voicemail
+    | RecordMessage
     | DialNumber
     | ReadHandback
 )
@@ -149,8 +150,9 @@ class FakeCallerMedia:
     async def set_music(self, on: bool, music_class: str = "default") -> None:
         self._do(SetMusic(on))
 
-    async def voicemail(self, mailbox: str) -> None:
-        self._do(Voicemail(mailbox))
+    async def record_message(self, path: str, max_ms: int, silence_s: int) -> str | None:
+        self._do(RecordMessage(path, max_ms))
+        return "#"
 
     async def dial_number(self, number: str, trunk: str) -> str:
         self._do(DialNumber(number, trunk))

@@ -23,6 +23,7 @@ from callcenter.conversations.api import (
     StoredMessage,
     WaitInfo,
 )
+from callcenter.conversations.voicemail_types import IncomingVoicemail
 from callcenter.errors import CallCenterError
 
 
@@ -162,4 +163,7 @@ class FakeConversations:
         raise NotImplementedError
 
     async def read_attachment(self, conversation_id: str, attachment_id: str) -> tuple[AttachmentRef, bytes]:
+        raise NotImplementedError
+
+    async def open_voicemail(self, message: IncomingVoicemail) -> ConversationView:
         raise NotImplementedError

@@ -11,6 +11,7 @@ from callcenter.settings import Settings, load_settings
 
 
 def engine_settings(tmp_path: Path, **overrides: Any) -> Settings:
+    (tmp_path / "voicemail").mkdir(exist_ok=True)  # Asterisk (the simulator) writes messages there
     base: dict[str, Any] = {
         "database": {"url": f"sqlite:///{tmp_path}/cc.sqlite3"},
         "agi": {"port": 0, "command_timeout_s": 5.0},
@@ -20,6 +21,7 @@ def engine_settings(tmp_path: Path, **overrides: Any) -> Settings:
         "dialplan": {"recordings_dir": f"{tmp_path}/recordings"},
         # The fixed skeleton menu (1 sales, 2 support); flow tests turn flows on.
         "ivr": {"use_flows": False, "flows_dir": f"{tmp_path}/flows", "sounds_dir": f"{tmp_path}/sounds"},
+        "voicemail": {"asterisk_dir": f"{tmp_path}/voicemail"},
         "simulator": {
             "time_scale": 0.05,
             "arrival_rate_per_min": 0,

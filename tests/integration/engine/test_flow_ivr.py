@@ -28,7 +28,8 @@ SUNDAY_NIGHT_SHANGHAI = datetime(2026, 11, 22, 14, 0, tzinfo=UTC)  # 22:00 on a 
 
 
 async def _engine(tmp_path: Path, at: datetime) -> Engine:
-    settings = engine_settings(tmp_path)
+    (tmp_path / "vm").mkdir()
+    settings = engine_settings(tmp_path, voicemail={"asterisk_dir": str(tmp_path / "vm"), "max_seconds": 5})
     settings = settings.model_copy(update={"ivr": settings.ivr.model_copy(update={"use_flows": True})})
     engine = Engine(settings, simulator_mode=True, flow_clock=FixedClock(at))
     await engine.start()
@@ -75,7 +76,9 @@ async def test_given_a_call_after_hours_then_the_caller_reaches_voicemail(tmp_pa
         handle = await engine.simulator.place_call(SimulatedCaller(number="2125550199", patience_s=300))
         outcome = await handle.finished(30)
         assert outcome.agent is None
-        assert any(cmd.startswith("EXEC VoiceMail") for cmd in outcome.agi_commands)
+        # The engine records the message itself (no Asterisk mailbox): RECORD FILE with a beep.
+        assert any(cmd.startswith("RECORD FILE") and "BEEP" in cmd for cmd in outcome.agi_commands)
+        assert not any(cmd.startswith("EXEC VoiceMail") for cmd in outcome.agi_commands)
     finally:
         await engine.stop()
 

@@ -144,6 +144,25 @@ async def test_given_record_file_into_existing_dir_when_ended_by_hash_then_wav_w
         assert (wav.getframerate(), wav.getnchannels(), wav.getsampwidth()) == (8000, 1, 2)
 
 
+async def test_given_record_file_into_a_missing_dir_then_asterisk_answers_writefile(
+    sim: PbxSimulator, agi: AgiServer, tmp_path: Path
+) -> None:
+    """res_agi's handle_recordfile: ast_writefile fails (no such directory) -> ``200 result=-1 (writefile)``
+    on a live channel: -1 here is not a hang-up."""
+    answers: list[str] = []
+
+    async def voicemail(conn: AgiConn) -> None:
+        await conn.command("ANSWER")
+        answers.append(await conn.command(f'RECORD FILE {tmp_path}/absent/vm-1 wav "#" 15000 0 BEEP'))
+        answers.append(await conn.command("CHANNEL STATUS"))
+
+    agi.scripts["ivr"] = voicemail
+    handle = await sim.place_call(SimulatedCaller())
+    await handle.finished(5)
+    assert answers == ["200 result=-1 (writefile)", "200 result=6"]
+    assert not (tmp_path / "absent").exists()
+
+
 async def test_given_prompt_dir_when_streaming_then_files_there_exist_and_others_are_missing(
     agi: AgiServer, tmp_path: Path
 ) -> None:
