@@ -19,6 +19,7 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 from callcenter.errors import ConfigError
 from callcenter.settings_chat import ChatSettings
 from callcenter.settings_email import EmailSettings
+from callcenter.settings_fax import FaxSettings
 
 
 class _Section(BaseModel):
@@ -256,6 +257,7 @@ class Settings(BaseSettings):
     simulator: SimulatorSettings = SimulatorSettings()
     chat: ChatSettings = ChatSettings()
     email: EmailSettings = EmailSettings()
+    fax: FaxSettings = FaxSettings()
     agents: tuple[AgentSettings, ...] = _DEFAULT_AGENTS
     queues: tuple[QueueSettings, ...] = _DEFAULT_QUEUES
     log_format: Literal["json", "text"] = "text"

@@ -45,109 +45,93 @@ def _block(pbx: Pbx, chan: Channel, pairs: list[tuple[str, str]]) -> None:
         pbx.set_var(chan, name, value)
 
 
-async def run_fax(pbx: Pbx, chan: Channel, path: str, *, receive: bool) -> None:
-    """One fax session on ``chan``; returns when the transfer ended (or the channel went)."""
-    machine = _machine(pbx, chan)
-    _block(
-        pbx,
-        chan,
-        [
-            ("FAXSTATUS", "FAILED"),
-            ("FAXPAGES", "0"),
-            ("FAXSTATUS", "FAILED"),
-            ("FAXERROR", "INIT_ERROR"),
-            ("FAXSTATUSSTRING", "error starting fax session"),
-            ("REMOTESTATIONID", ""),
-            ("LOCALSTATIONID", ""),
-            ("FAXMODE", "audio"),
-            ("FAXPAGES", "0"),
-        ],
-    )
-    if chan.state != STATE_UP:
-        _block(
-            pbx,
-            chan,
-            [("FAXERROR", "Channel Problems"), ("FAXSTATUSSTRING", "Error before FAX transmission started.")],
-        )
-        pbx.set_state(chan, STATE_UP)
-    _block(
-        pbx,
-        chan,
-        [
-            ("FAXSTATUS", ""),
-            ("FAXERROR", ""),
-            ("FAXSTATUSSTRING", ""),
-            ("REMOTESTATIONID", ""),
-            ("LOCALSTATIONID", ""),
-            ("FAXMODE", "audio"),
-            ("FAXPAGES", "0"),
-        ],
-    )
-    interrupted = await chan.pause(pbx.timing.wall(machine.transfer_s))
-    if chan.is_gone():
-        return
-    failed = interrupted or bool(machine.error)
-    error = "HANGUP" if interrupted and not machine.error else machine.error
-    pages = str(machine.pages if not failed else max(0, machine.pages - 1))
+_START = [
+    ("FAXSTATUS", "FAILED"),
+    ("FAXPAGES", "0"),
+    ("FAXSTATUS", "FAILED"),
+    ("FAXERROR", "INIT_ERROR"),
+    ("FAXSTATUSSTRING", "error starting fax session"),
+    ("REMOTESTATIONID", ""),
+    ("LOCALSTATIONID", ""),
+    ("FAXMODE", "audio"),
+    ("FAXPAGES", "0"),
+]
+_NOT_UP = [("FAXERROR", "Channel Problems"), ("FAXSTATUSSTRING", "Error before FAX transmission started.")]
+_RESET = [
+    ("FAXSTATUS", ""),
+    ("FAXERROR", ""),
+    ("FAXSTATUSSTRING", ""),
+    ("REMOTESTATIONID", ""),
+    ("LOCALSTATIONID", ""),
+    ("FAXMODE", "audio"),
+    ("FAXPAGES", "0"),
+]
+# Recorded: the receiver hangs up first, so the sender sees a HANGUP before its SUCCESS.
+_RECEIVER_HUNG_UP = [
+    ("FAXSTATUS", "FAILED"),
+    ("FAXERROR", "HANGUP"),
+    ("FAXSTATUSSTRING", "remote channel hungup"),
+    ("REMOTESTATIONID", ""),
+    ("LOCALSTATIONID", ""),
+    ("FAXMODE", "audio"),
+    ("FAXPAGES", "0"),
+]
+
+
+def _end(machine: SimulatedFax, error: str | None, pages: str, receive: bool) -> list[tuple[str, str]]:
     remote = machine.station_id
-    if failed:
-        _block(
-            pbx,
-            chan,
-            [
-                ("FAXSTATUS", "FAILED"),
-                ("FAXERROR", error),
-                ("FAXSTATUSSTRING", machine.status_string),
-                ("REMOTESTATIONID", remote),
-                ("LOCALSTATIONID", ""),
-                ("FAXMODE", "audio"),
-                ("FAXPAGES", pages),
-            ],
-        )
-        rate, resolution = "", ""
-    else:
-        rate, resolution = machine.bit_rate, machine.resolution
-        if not receive:
-            # Recorded: the receiver hangs up first, so the sender sees a HANGUP before its SUCCESS.
-            _block(
-                pbx,
-                chan,
-                [
-                    ("FAXSTATUS", "FAILED"),
-                    ("FAXERROR", "HANGUP"),
-                    ("FAXSTATUSSTRING", "remote channel hungup"),
-                    ("REMOTESTATIONID", ""),
-                    ("LOCALSTATIONID", ""),
-                    ("FAXMODE", "audio"),
-                    ("FAXPAGES", "0"),
-                ],
-            )
-        end = [("FAXSTATUS", "SUCCESS")]
-        if not receive:
-            end.append(("FAXERROR", "HANGUP"))
-        end += [
-            ("FAXSTATUSSTRING", "OK"),
+    if error is not None:
+        return [
+            ("FAXSTATUS", "FAILED"),
+            ("FAXERROR", error),
+            ("FAXSTATUSSTRING", machine.status_string),
             ("REMOTESTATIONID", remote),
             ("LOCALSTATIONID", ""),
-            ("FAXBITRATE", rate),
-            ("FAXRESOLUTION", resolution),
             ("FAXMODE", "audio"),
             ("FAXPAGES", pages),
         ]
-        _block(pbx, chan, end)
-        if receive and machine.document is not None:
-            target = Path(path)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(machine.document.read_bytes())
+    return [
+        ("FAXSTATUS", "SUCCESS"),
+        *([] if receive else [("FAXERROR", "HANGUP")]),
+        ("FAXSTATUSSTRING", "OK"),
+        ("REMOTESTATIONID", remote),
+        ("LOCALSTATIONID", ""),
+        ("FAXBITRATE", machine.bit_rate),
+        ("FAXRESOLUTION", machine.resolution),
+        ("FAXMODE", "audio"),
+        ("FAXPAGES", pages),
+    ]
+
+
+async def run_fax(pbx: Pbx, chan: Channel, path: str, *, receive: bool) -> None:
+    """One fax session on ``chan``; returns when the transfer ended (or the channel went)."""
+    machine = _machine(pbx, chan)
+    _block(pbx, chan, _START)
+    if chan.state != STATE_UP:
+        _block(pbx, chan, _NOT_UP)
+        pbx.set_state(chan, STATE_UP)
+    _block(pbx, chan, _RESET)
+    interrupted = await chan.pause(pbx.timing.wall(machine.transfer_s))
+    if chan.is_gone():
+        return
+    error = machine.error or ("HANGUP" if interrupted else None)
+    pages = str(machine.pages if error is None else max(0, machine.pages - 1))
+    if error is None and not receive:
+        _block(pbx, chan, _RECEIVER_HUNG_UP)
+    _block(pbx, chan, _end(machine, error, pages, receive))
+    if error is None and receive and machine.document is not None:
+        target = Path(path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(machine.document.read_bytes())
     pbx.emit(
         ev.channel_event(
             "ReceiveFAX" if receive else "SendFAX",
             chan,
             ("LocalStationID", ""),
-            ("RemoteStationID", remote),
+            ("RemoteStationID", machine.station_id),
             ("PagesTransferred", pages),
-            ("Resolution", resolution),
-            ("TransferRate", rate),
+            ("Resolution", "" if error else machine.resolution),
+            ("TransferRate", "" if error else machine.bit_rate),
             ("FileName", path),
         )
     )
