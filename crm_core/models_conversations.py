@@ -41,7 +41,7 @@ class Conversation(Base):
             "status IN ('waiting', 'offered', 'active', 'wrap_up', 'ended', 'left_message')",
             name="ck_conversations_status",
         ),
-        CheckConstraint("channel IN ('chat', 'email')", name="ck_conversations_channel"),
+        CheckConstraint("channel IN ('chat', 'email', 'voicemail', 'fax')", name="ck_conversations_channel"),
         Index("ix_conversations_status", "status"),
         Index("ix_conversations_address_status", "address", "status"),
     )
