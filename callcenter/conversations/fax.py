@@ -12,6 +12,7 @@ from callcenter.conversations.customers import Identity
 from callcenter.conversations.errors import BadInput
 from callcenter.conversations.store import view_of
 from crm_core import conversations as db
+from crm_core.lookup import KnownCaller
 
 S = ConversationStatus
 FAX_RECEIVED = "conversation.system.fax_received"
@@ -29,7 +30,9 @@ class FaxSide(AgentSide):
         identity = await self._fax_sender(number, station_id)
         now = self.clock()
         conversation_id = new_id("c")
-        name = (identity.name or station_id or number or "-")[:200]
+        pop = identity.pop
+        known = pop.matches[0].profile.display_name if isinstance(pop, KnownCaller) else None
+        name = (known or station_id or number or "-")[:200]
         first = db.NewMessage(
             new_id("m"), Sender.SYSTEM.value, "system", FAX_FAILED if failed else FAX_RECEIVED, now, fax_ref
         )

@@ -97,7 +97,8 @@ class FaxSender:
         again only if its call never started (its result was lost with the old process)."""
         for fax in await self._records.unfinished():
             due = fax.next_attempt_at or self._now()
-            self._later(fax.id, max(0.0, (due - self._now()).total_seconds()))
+            # Not before the AMI had a moment to connect after a start.
+            self._later(fax.id, max(5.0, (due - self._now()).total_seconds()))
 
     async def stop(self) -> None:
         for task in list(self._tasks):
