@@ -17,6 +17,7 @@ from agent_desktop.auth.sessions import SessionStore
 from agent_desktop.hub import Hub
 from callcenter.contact_center import ContactCenter
 from callcenter.email.desk import EmailDesk
+from callcenter.fax.desk import FaxDesk
 from callcenter.services import Services
 from callcenter.settings import Settings
 
@@ -37,6 +38,7 @@ class DesktopState:
     cookie_secure: bool = False
     # The e-mail channel's desk (callcenter.email.desk); None while ``email.enabled`` is off.
     email: EmailDesk | None = None
+    fax: FaxDesk | None = None  # with ``fax.enabled`` (callcenter.fax.desk)
 
     @property
     def dispositions(self) -> dict[str, tuple[str, ...]]:

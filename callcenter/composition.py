@@ -120,6 +120,7 @@ def web_app(
         allowed_origins=frozenset(web.allowed_origins),
         cookie_secure=web.cookie_secure,
         email=engine.email.desk if engine.email is not None else None,
+        fax=engine.fax.desk if engine.fax is not None else None,
     )
     return create_desktop_app(desktop, _flow_editor(engine))
 

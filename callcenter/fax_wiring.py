@@ -18,6 +18,7 @@ from callcenter.asterisk.ami_client import AmiClient
 from callcenter.conversations.api import ConversationPort
 from callcenter.errors import ConfigError
 from callcenter.fax.ami_dialer import AmiFaxDialer
+from callcenter.fax.desk import FaxDesk
 from callcenter.fax.inbound import FaxReceiver
 from callcenter.fax.outbound import FaxSender
 from callcenter.fax.records import FaxRecords
@@ -31,6 +32,7 @@ class FaxParts:
     records: FaxRecords
     receiver: FaxReceiver
     sender: FaxSender
+    desk: FaxDesk
 
 
 def _now() -> datetime:
@@ -59,7 +61,8 @@ async def build_fax(
     stack.callback(ami.subscribe(sender.on_ami_event))
     stack.push_async_callback(sender.stop)
     await sender.resume()
-    return FaxParts(records, FaxReceiver(fax, records, conversations, _now), sender)
+    receiver = FaxReceiver(fax, records, conversations, _now)
+    return FaxParts(records, receiver, sender, FaxDesk(records, sender, conversations))
 
 
 async def fax_or_ivr(parts: FaxParts | None, session: AgiSession, ivr: Callable[[], Awaitable[None]]) -> None:
