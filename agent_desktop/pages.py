@@ -32,6 +32,7 @@ _ASSETS: Final = frozenset(
     | {"agent_chat.js", "supervisor_chats.js"}
     | {"style.css", "favicon.svg"}
     | {"supervisor_channels.js"}
+    | {"agent_fax.js"}
 )
 # Build outputs of ./run.sh (agent_desktop/softphone/): absent when npm was missing.
 _VENDOR: Final = frozenset({"jssip.js"})

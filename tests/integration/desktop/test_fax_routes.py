@@ -117,7 +117,8 @@ async def test_given_agent_when_sending_a_pdf_then_sent_and_bad_uploads_refused(
         fax_id = sent.json()["id"]
 
         async def done() -> bool:
-            return (await agent.get(f"/api/agent/faxes/{fax_id}")).json()["status"] == "done"
+            status: str = (await agent.get(f"/api/agent/faxes/{fax_id}")).json()["status"]
+            return status == "done"
 
         await wait_until(done, timeout=10)
         not_pdf = await agent.post(
