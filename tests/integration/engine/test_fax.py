@@ -16,7 +16,7 @@ from callcenter.conversations.api import ConversationStatus, Sender
 from callcenter.fax.errors import FaxError
 from callcenter.fax.outbound import FaxSender
 from callcenter.fax_wiring import FaxParts
-from callcenter.pbxsim.actors import SimulatedFax
+from callcenter.pbxsim.actors import SimulatedCaller, SimulatedFax
 from crm_core.customers import CustomerDraft, CustomerService
 from crm_core.faxes import FaxView
 from crm_core.models import Interaction
@@ -210,3 +210,14 @@ async def test_given_not_a_pdf_when_sent_then_refused_and_nothing_stored(engine:
 
 async def _settled(sender: FaxSender, timeout: float) -> FaxView:  # noqa: ASYNC109
     return await asyncio.wait_for(sender.settled.get(), timeout)
+
+
+async def test_given_fax_enabled_when_a_voice_call_to_another_number_then_the_ivr_answers(
+    engine: Engine,
+) -> None:
+    assert engine.simulator is not None
+    call = await engine.simulator.place_call(SimulatedCaller(dialed="5551234", patience_s=3.0))
+    await call.finished(15)
+    assert "hello-world" in call.outcome.prompts  # the fixed menu's greeting, not ReceiveFAX
+    assert not any(c.startswith("EXEC ReceiveFAX") for c in call.outcome.agi_commands)
+    assert _faxes(engine) == []
