@@ -36,6 +36,7 @@ from recorder.fax_files import PDF_MAGIC, FaxDocumentError, pdf_to_tiff_async
 log = logging.getLogger(__name__)
 
 _NUMBER = re.compile(r"^\+?[0-9]{3,20}$")
+RESUME_DELAY_S = 5.0
 
 
 class FaxDialer(Protocol):
@@ -92,13 +93,21 @@ class FaxSender:
         await self._attempt(fax.id)
         return await self._records.get(fax.id)
 
-    async def resume(self) -> None:
-        """After a restart: pending faxes get their next try; one that was on the line is tried
-        again only if its call never started (its result was lost with the old process)."""
+    async def resume(self, min_delay_s: float = RESUME_DELAY_S) -> None:
+        """After a restart: pending faxes get their next try. One that was on the line when the
+        engine stopped is marked failed, not dialed again: its result was lost, and the far end
+        may have the pages already (a person decides to send it again)."""
         for fax in await self._records.unfinished():
+            if fax.status == "sending":
+                done = await self._records.finish_outbound(
+                    fax.id, status="failed", error="fax.interrupted: the engine restarted during the call",
+                    finished_at=self._now(),
+                )  # fmt: skip
+                self.settled.put_nowait(done)
+                continue
             due = fax.next_attempt_at or self._now()
             # Not before the AMI had a moment to connect after a start.
-            self._later(fax.id, max(5.0, (due - self._now()).total_seconds()))
+            self._later(fax.id, max(min_delay_s, (due - self._now()).total_seconds()))
 
     async def stop(self) -> None:
         for task in list(self._tasks):
