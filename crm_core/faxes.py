@@ -96,19 +96,22 @@ def unfinished(session: Session) -> list[FaxView]:
     return [_view(r) for r in session.scalars(query.order_by(Fax.id))]
 
 
-def record_outbound_interaction(session: Session, log: InteractionLog, fax: FaxView) -> int:
+def record_interaction(session: Session, log: InteractionLog, fax: FaxView) -> int:
+    """The fax in the customer's timeline (``fax:<id>``). An inbound fax's conversation later
+    completes the same row (agent, wrap-up); the document stays."""
+    outcomes = {("in", "done"): "received", ("out", "done"): "sent"}
     return log.record(
         session,
         InteractionRecord(
             external_ref=f"fax:{fax.id}",
             channel="fax",
-            direction="outbound",
+            direction="inbound" if fax.direction == "in" else "outbound",
             started_at=fax.created_at,
             customer_id=fax.customer_id,
             agent_id=fax.agent_id,
-            caller_number=fax.number,
+            caller_number=fax.number if fax.number != "unknown" else None,
             ended_at=fax.finished_at,
-            outcome="sent" if fax.status == "done" else "failed",
+            outcome=outcomes.get((fax.direction, fax.status), "failed"),
             notes=fax.error,
             document_path=fax.pdf_path,
         ),

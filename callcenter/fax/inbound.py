@@ -118,5 +118,6 @@ class FaxReceiver:
             )
         except Exception:
             log.exception("fax stored but no work item opened", extra={"fax": fax.id})
+            await self._records.finish(fax.id)
             return
-        await self._records.update(fax.id, conversation_id=view.conversation_id, customer_id=view.customer_id)
+        await self._records.finish(fax.id, conversation_id=view.conversation_id, customer_id=view.customer_id)

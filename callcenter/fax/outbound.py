@@ -99,7 +99,7 @@ class FaxSender:
         may have the pages already (a person decides to send it again)."""
         for fax in await self._records.unfinished():
             if fax.status == "sending":
-                done = await self._records.finish_outbound(
+                done = await self._records.finish(
                     fax.id, status="failed", error="fax.interrupted: the engine restarted during the call",
                     finished_at=self._now(),
                 )  # fmt: skip
@@ -163,7 +163,7 @@ class FaxSender:
 
     async def _ended(self, fax_id: int, result: FaxResult) -> None:
         if result.ok:
-            fax = await self._records.finish_outbound(
+            fax = await self._records.finish(
                 fax_id, status="done", error=None, pages=result.pages,
                 remote_station_id=result.remote_station_id or None, resolution=result.resolution or None,
                 transfer_rate=result.transfer_rate, finished_at=self._now(),
@@ -181,9 +181,7 @@ class FaxSender:
             log.info("fax line busy; tried again later", extra={"fax": fax_id, "attempt": fax.attempts})
             self._later(fax_id, self._settings.retry_interval_s)
             return
-        done = await self._records.finish_outbound(
-            fax_id, status="failed", error=error[:200], finished_at=self._now()
-        )
+        done = await self._records.finish(fax_id, status="failed", error=error[:200], finished_at=self._now())
         log.warning("fax failed", extra={"fax": fax_id, "attempts": fax.attempts, "error": error})
         self.settled.put_nowait(done)
 

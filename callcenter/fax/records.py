@@ -42,12 +42,13 @@ class FaxRecords:
     async def unfinished(self) -> list[FaxView]:
         return await self._run(faxes.unfinished)
 
-    async def finish_outbound(self, fax_id: int, **fields: object) -> FaxView:
-        """The final state of an outbound fax, and its interaction in the customer's history."""
+    async def finish(self, fax_id: int, **fields: object) -> FaxView:
+        """Set ``fields`` (a fax's final state or its links) and write the fax's interaction, so the
+        customer's history shows it."""
 
         def work(session: Session) -> FaxView:
             fax = faxes.update(session, fax_id, **fields)
-            faxes.record_outbound_interaction(session, self._interactions, fax)
+            faxes.record_interaction(session, self._interactions, fax)
             return fax
 
         return await self._run(work)

@@ -99,6 +99,12 @@ async def test_given_fax_call_then_pdf_work_item_linked_to_customer_and_wrapped_
         14400,
     )
     assert row.customer_id == customer_id
+    with engine.contact_center.sessions() as session:  # in the customer's history before anyone took it
+        received = session.scalars(
+            select(Interaction).where(Interaction.external_ref == f"fax:{row.id}")
+        ).one()
+        assert (received.channel, received.direction, received.outcome) == ("fax", "inbound", "received")
+        assert (received.customer_id, received.document_path) == (customer_id, row.pdf_path)
     assert row.tiff_path is not None
     assert Path(row.tiff_path).read_bytes() == RECEIVED.read_bytes()
     assert row.pdf_path is not None
