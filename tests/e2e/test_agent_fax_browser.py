@@ -38,6 +38,7 @@ async def test_given_a_fax_for_the_agent_then_the_pane_shows_its_pdf_and_a_pdf_i
     )
     await engine.simulator.place_fax_call(fax)
     await page.locator(".chat-offer .chat-accept").click(timeout=15_000)
+    await expect(page.locator(".chat-log")).to_contain_text("A fax arrived.")  # translated, not its code
     item = page.locator("#fax-items .fax-item")
     await expect(item).to_contain_text("ACME FAX", timeout=10_000)
     await expect(item).to_contain_text("Pages: 1")
