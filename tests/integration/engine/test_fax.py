@@ -227,3 +227,28 @@ async def test_given_fax_enabled_when_a_voice_call_to_another_number_then_the_iv
     assert "hello-world" in call.outcome.prompts  # the fixed menu's greeting, not ReceiveFAX
     assert not any(c.startswith("EXEC ReceiveFAX") for c in call.outcome.agi_commands)
     assert _faxes(engine) == []
+
+
+async def test_given_engine_dir_not_the_shared_one_when_fax_arrives_then_kept_failed_and_logged(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    fax = {
+        "enabled": True, "numbers": [FAX_NUMBER], "queue": "general",
+        "asterisk_dir": str(tmp_path / "asterisk"), "engine_dir": str(tmp_path / "not-mounted"),
+    }  # fmt: skip
+    running = Engine(engine_settings(tmp_path, fax=fax), simulator_mode=True)
+    await running.start()
+    try:
+        assert running.simulator is not None
+        sender = SimulatedFax(number=SENDER, dialed=FAX_NUMBER, document=RECEIVED, transfer_s=1.0)
+        await (await running.simulator.place_fax_call(sender)).finished(15)
+        await wait_until(
+            lambda: bool(_faxes(running)) and _faxes(running)[0].conversation_id is not None, timeout=10
+        )
+        (row,) = _faxes(running)
+        assert row.status == "failed"
+        assert row.error == f"fax.file_missing: {tmp_path / 'not-mounted' / 'fax-in-'}{row.uniqueid}.tif"
+        assert (row.pages, row.pdf_path, row.tiff_path) == (1, None, None)
+        assert "is fax.engine_dir the shared path?" in caplog.text
+    finally:
+        await running.stop()
