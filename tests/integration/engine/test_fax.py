@@ -252,3 +252,23 @@ async def test_given_engine_dir_not_the_shared_one_when_fax_arrives_then_kept_fa
         assert "is fax.engine_dir the shared path?" in caplog.text
     finally:
         await running.stop()
+
+
+async def test_given_unknown_number_when_station_id_is_a_customers_number_then_linked_by_it(
+    engine: Engine,
+) -> None:
+    customer_id = _customer(engine, "Station Owner", "4155550199")
+    assert engine.simulator is not None
+    fax = SimulatedFax(
+        number="4155550000",
+        dialed=FAX_NUMBER,
+        station_id="+1 415 555 0199",
+        document=RECEIVED,
+        transfer_s=1.0,
+    )
+    await (await engine.simulator.place_fax_call(fax)).finished(15)
+    await wait_until(
+        lambda: bool(_faxes(engine)) and _faxes(engine)[0].conversation_id is not None, timeout=10
+    )
+    (row,) = _faxes(engine)
+    assert (row.customer_id, row.remote_station_id) == (customer_id, "+1 415 555 0199")
