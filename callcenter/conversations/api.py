@@ -1,7 +1,7 @@
 """The conversation seam: what the web chat and the e-mail channel ask of the engine.
 
-One :class:`ConversationPort` serves them all. A conversation is one ACD work item
-(``Channel.CHAT``, ``Channel.EMAIL``; ``Channel.FAX`` for a received fax) with an ordered list of messages; ``seq`` numbers the
+One :class:`ConversationPort` serves both channels. A conversation is one ACD work item
+(``Channel.CHAT`` or ``Channel.EMAIL``) with an ordered list of messages; ``seq`` numbers the
 messages of one conversation 1, 2, 3… with no gap, so a reconnecting client asks for what came
 after the last ``seq`` it saw and gets it exactly once, in order. ``client_id`` is the sender's own
 id for a message: posting the same ``client_id`` twice stores it once (a retry after a network drop).
