@@ -29,6 +29,8 @@ system_deps() {
   # (Playwright never downloads a browser here); CJK fonts render the Chinese screens.
   local missing=()
   command -v espeak-ng >/dev/null 2>&1 || missing+=(espeak-ng)
+  # ghostscript turns the PDF an agent faxes into the TIFF-F that SendFAX transmits.
+  command -v gs >/dev/null 2>&1 || missing+=(ghostscript)
   if [ "${1:-}" = test ]; then
     command -v chromium >/dev/null 2>&1 || missing+=(chromium)
     fc-list 2>/dev/null | grep -qi "noto.*cjk" || missing+=(fonts-noto-cjk)

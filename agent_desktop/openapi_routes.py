@@ -50,6 +50,14 @@ _EMAIL: Final = {
     ),
     "409": _STATE,
 }
+_FAX: Final = {
+    "404": error_response(
+        "No such fax, fax is off (fax.disabled), or its file is not visible (fax.file_missing)."
+    ),
+    "403": error_response(
+        "Not signed in with a role for this route, or another agent's fax (fax.not_yours)."
+    ),
+}
 _CALL_ACTIONS: Final = (
     *("call/recording", "call/hangup", "call/transfer", "call/consult", "call/consult/{step}"),
     *("call/hold", "call/mute", "call/dtmf", "dial"),
@@ -139,4 +147,17 @@ ROUTE_RESPONSES: Final[Mapping[tuple[str, str], Mapping[str, Any | None]]] = {
     ("GET", "/api/recordings/{recording_id}/download"): _RECORDING_FILE,
     ("PUT", "/api/recordings/{recording_id}/hold"): {"404": _UNKNOWN},
     ("POST", "/api/admin/recordings/retention"): {"404": _UNKNOWN},
+    # Fax (agent_desktop/routes/fax.py): 404 also while it is off (fax.disabled).
+    ("GET", "/api/agent/faxes"): {"404": _UNKNOWN},
+    ("GET", "/api/agent/faxes/{fax_id}"): _FAX,
+    ("GET", "/api/agent/faxes/{fax_id}/document"): {
+        **_FAX,
+        "200": _file(("application/pdf",)),
+        "206": _file(("application/pdf",)),
+    },
+    ("POST", "/api/agent/faxes"): {
+        "404": _UNKNOWN,
+        "409": _STATE,
+        "413": error_response("The document is larger than fax.max_upload_bytes (fax.too_large)."),
+    },
 }

@@ -34,6 +34,7 @@ _ASSETS: Final = frozenset(
     | {"supervisor_channels.js"}
     | {"agent_recordings.js"}
     | {"agent_voicemail.js"}
+    | {"agent_fax.js"}
 )
 # Build outputs of ./run.sh (agent_desktop/softphone/): absent when npm was missing.
 _VENDOR: Final = frozenset({"jssip.js"})
@@ -111,6 +112,8 @@ async def asset(name: str) -> Response:
 
 @router.get("/api/i18n", response_model=None)
 async def ui_catalogue(request: Request, lang: str | None = None) -> Response:
-    """The UI texts (``ui.*``) in one language, for the pages' script."""
+    """The UI texts (``ui.*``) in one language, for the pages' script, with the conversations' system
+    lines (``conversation.system.*``: the agent's conversation pane shows them translated)."""
     language = lang if lang in SUPPORTED_LANGUAGES else request_language(request)
-    return JSONResponse({"language": language, "texts": catalogue(language, "ui.")})
+    texts = catalogue(language, "ui.") | catalogue(language, "conversation.system.")
+    return JSONResponse({"language": language, "texts": texts})

@@ -17,6 +17,7 @@ from agent_desktop.auth.sessions import SessionStore
 from agent_desktop.hub import Hub
 from callcenter.contact_center import ContactCenter
 from callcenter.email.desk import EmailDesk
+from callcenter.fax.desk import FaxDesk
 from callcenter.recording_desk import RecordingDesk
 from callcenter.services import Services
 from callcenter.settings import Settings
@@ -40,6 +41,7 @@ class DesktopState:
     email: EmailDesk | None = None
     # Call recordings (callcenter.recording_desk); None in an app built without the engine's recorder.
     recordings: RecordingDesk | None = None
+    fax: FaxDesk | None = None  # with ``fax.enabled`` (callcenter.fax.desk)
 
     @property
     def dispositions(self) -> dict[str, tuple[str, ...]]:

@@ -53,6 +53,7 @@ from callcenter.demo import OfficeHoursClock, SimulatedPhones, seed_demo_custome
 from callcenter.demo_conversations import DemoConversations
 from callcenter.email.channel import EmailChannel
 from callcenter.errors import ConfigError, SpeechModelUnavailable
+from callcenter.fax_wiring import FaxParts, build_fax, fax_or_ivr
 from callcenter.pbxsim import PbxSimulator
 from callcenter.recorder_wiring import build_recorder
 from callcenter.routing_config import load_routing_profiles, queues_in_force, routing_agent
@@ -100,6 +101,7 @@ class Engine:
         # Chats and e-mails (built with the calls; None only while the engine starts).
         self._conversations: ConversationService | None = None
         self.email: EmailChannel | None = None  # with ``email.enabled``
+        self.fax: FaxParts | None = None  # with ``fax.enabled``
         # Is a person signed in as this agent on the web desktop? (The composition root sets it.)
         self.people_at_desks: Callable[[str], bool] = lambda _agent_id: False
 
@@ -130,6 +132,9 @@ class Engine:
             self.settings, sessions, self.conversations, self.bus, lambda: self.known_queues,
             self._default_queue, lambda: self.email, self._stack,
         )  # fmt: skip
+        self.fax = await build_fax(
+            self.settings, sessions, self.conversations, self.ami, self.known_queues, self._stack
+        )
         self._run_task(self.calls.deliver_offers(), "offer-delivery")
         self._run_task(self.tracker.run(), "ami-call-tracker")
         await self.ami.start()
@@ -179,7 +184,9 @@ class Engine:
             port=s.agi.port,
             # The call handling these reach is built below; each gets the session as caller media.
             routes={
-                "ivr": lambda session: self.inbound.on_ivr(AgiCallerMedia(session)),
+                "ivr": lambda session: fax_or_ivr(
+                    self.fax, session, lambda: self.inbound.on_ivr(AgiCallerMedia(session))
+                ),
                 "connect-failed": lambda session: self.inbound.on_connect_failed(AgiCallerMedia(session)),
                 "transfer": lambda session: self.inbound.on_transfer(AgiCallerMedia(session)),
                 "consult-end": lambda session: self.consults.on_consult_end(AgiCallerMedia(session)),

@@ -121,6 +121,7 @@ def web_app(
         cookie_secure=web.cookie_secure,
         email=engine.email.desk if engine.email is not None else None,
         recordings=engine.recorder.desk,
+        fax=engine.fax.desk if engine.fax is not None else None,
     )
     return create_desktop_app(desktop, _flow_editor(engine))
 

@@ -16,6 +16,7 @@ from callcenter.i18n_en_chatweb import TEXTS_EN_CHATWEB
 from callcenter.i18n_en_chstats import TEXTS_EN_CHSTATS
 from callcenter.i18n_en_demo import TEXTS_EN_DEMO
 from callcenter.i18n_en_email import TEXTS_EN_EMAIL
+from callcenter.i18n_en_fax import TEXTS_EN_FAX
 from callcenter.i18n_en_recordings import TEXTS_EN_RECORDINGS
 from callcenter.i18n_en_voicemail import TEXTS_EN_VOICEMAIL
 from callcenter.i18n_errors import ERROR_CATALOGUES, PARAM_NAMES
@@ -26,6 +27,7 @@ from callcenter.i18n_zh_cn_chatweb import TEXTS_ZH_CN_CHATWEB
 from callcenter.i18n_zh_cn_chstats import TEXTS_ZH_CN_CHSTATS
 from callcenter.i18n_zh_cn_demo import TEXTS_ZH_CN_DEMO
 from callcenter.i18n_zh_cn_email import TEXTS_ZH_CN_EMAIL
+from callcenter.i18n_zh_cn_fax import TEXTS_ZH_CN_FAX
 from callcenter.i18n_zh_cn_recordings import TEXTS_ZH_CN_RECORDINGS
 from callcenter.i18n_zh_cn_voicemail import TEXTS_ZH_CN_VOICEMAIL
 
@@ -38,6 +40,7 @@ _CATALOGUES: Final[Mapping[str, Mapping[str, str]]] = {
     | TEXTS_EN_CHATWEB
     | TEXTS_EN_EMAIL
     | TEXTS_EN_VOICEMAIL
+    | TEXTS_EN_FAX
     | TEXTS_EN_CHSTATS
     | TEXTS_EN_DEMO
     | TEXTS_EN_RECORDINGS,
@@ -47,6 +50,7 @@ _CATALOGUES: Final[Mapping[str, Mapping[str, str]]] = {
     | TEXTS_ZH_CN_CHATWEB
     | TEXTS_ZH_CN_EMAIL
     | TEXTS_ZH_CN_VOICEMAIL
+    | TEXTS_ZH_CN_FAX
     | TEXTS_ZH_CN_CHSTATS
     | TEXTS_ZH_CN_DEMO
     | TEXTS_ZH_CN_RECORDINGS,

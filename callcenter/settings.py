@@ -19,6 +19,7 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 from callcenter.errors import ConfigError
 from callcenter.settings_chat import ChatSettings
 from callcenter.settings_email import EmailSettings
+from callcenter.settings_fax import FaxSettings
 from callcenter.settings_recorder import RecorderSettings
 from callcenter.settings_voicemail import VoicemailSettings
 
@@ -260,6 +261,7 @@ class Settings(BaseSettings):
     email: EmailSettings = EmailSettings()
     recorder: RecorderSettings = RecorderSettings()
     voicemail: VoicemailSettings = VoicemailSettings()
+    fax: FaxSettings = FaxSettings()
     agents: tuple[AgentSettings, ...] = _DEFAULT_AGENTS
     queues: tuple[QueueSettings, ...] = _DEFAULT_QUEUES
     log_format: Literal["json", "text"] = "text"

@@ -38,7 +38,7 @@ S = ConversationStatus
 # Statuses in which the customer may still write (a left message takes the visitor's text too).
 CUSTOMER_WRITES = (S.WAITING, S.OFFERED, S.ACTIVE, S.LEFT_MESSAGE)
 ALL_STATUSES = tuple(ConversationStatus)
-CONVERSATION_CHANNELS = frozenset({Channel.CHAT, Channel.EMAIL, Channel.VOICEMAIL})
+CONVERSATION_CHANNELS = frozenset({Channel.CHAT, Channel.EMAIL, Channel.VOICEMAIL, Channel.FAX})
 
 
 class Staffing(Protocol):

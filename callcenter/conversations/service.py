@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from acd.router import Router
 from callcenter.conversations.customers import CrmCustomers
 from callcenter.conversations.email import EmailSide
+from callcenter.conversations.fax import FaxSide
 from callcenter.conversations.staffing import RouterStaffing, Skills
 from callcenter.conversations.store import ConversationStore
 from callcenter.conversations.voicemail import VoicemailSide
@@ -21,10 +22,7 @@ from callcenter.settings_chat import ChatSettings
 from crm_core.clock import Clock
 
 
-class ConversationService(
-    EmailSide,
-    VoicemailSide,
-):
+class ConversationService(EmailSide, VoicemailSide, FaxSide):
     """Web chats and e-mails as ACD work items (see the package's ``api`` for the contract)."""
 
 

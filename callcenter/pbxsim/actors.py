@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Literal
 
 # "manual": rings until answered from outside (PbxSimulator.answer_phone), like a person would.
@@ -39,3 +40,25 @@ class SimulatedAgentPhone:
     answer_delay_s: float = 0.5
     behaviour: AgentBehaviour = "answer"
     talk_s: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SimulatedFax:
+    """The far end's fax machine (res_fax_spandsp talking T.30 to it).
+
+    Inbound (:meth:`PbxSimulator.place_fax_call`): ``document`` is the TIFF it transmits; ReceiveFAX
+    writes its bytes to the path it was given. Outbound: register it for a number
+    (:meth:`PbxSimulator.set_fax_machine`) and SendFAX to that number reports its ``station_id``.
+    ``error`` empty = the transfer succeeds; otherwise FAXSTATUS is FAILED with that FAXERROR.
+    """
+
+    number: str = "4155550100"
+    dialed: str = "5559999"
+    station_id: str = ""
+    pages: int = 1
+    document: Path | None = None
+    error: str = ""
+    status_string: str = "remote channel hungup"
+    transfer_s: float = 17.5  # the recorded one-page transfer at 14400 bit/s
+    bit_rate: str = "14400"
+    resolution: str = "8031x7700"

@@ -13,6 +13,7 @@ from typing import Protocol
 from callcenter.pbxsim import events as ev
 from callcenter.pbxsim.channels import Channel
 from callcenter.pbxsim.dial import dial_app
+from callcenter.pbxsim.fax import run_fax
 from callcenter.pbxsim.pbx import Pbx
 from callcenter.pbxsim.prompts import PromptLibrary
 
@@ -71,6 +72,9 @@ async def exec_application(cmds: ExecContext, app: str, data: str) -> Answer:
         return ("200 result=-1", OK) if result < 0 else ("200 result=0", OK)
     if name == "dial":
         await dial_app(pbx, chan, data)
+        return ("200 result=-1", OK) if chan.is_gone() or chan.is_interrupted() else ("200 result=0", OK)
+    if name in ("receivefax", "sendfax"):
+        await run_fax(pbx, chan, data.split(",")[0], receive=name == "receivefax")
         return ("200 result=-1", OK) if chan.is_gone() or chan.is_interrupted() else ("200 result=0", OK)
     if name in ("noop", "verbose", "set", "answer"):
         if name == "set" and "=" in data:

@@ -20,6 +20,10 @@ import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from callcenter.pbxsim.actors import SimulatedFax
 
 Headers = list[tuple[str, str]]
 
@@ -126,6 +130,7 @@ class Channel:
     digit_buffer: list[str] = field(default_factory=list)
     spy: SpyState | None = None  # while ChanSpy runs on this channel
     trace: CallTrace | None = None
+    fax: SimulatedFax | None = None  # the far fax machine of a fax call
     wake: asyncio.Event = field(default_factory=asyncio.Event)
 
     def is_interrupted(self) -> bool:

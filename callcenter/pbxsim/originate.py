@@ -127,7 +127,14 @@ async def _outbound(pbx: Pbx, msg: AmiMessage, endpoint: str, via: str) -> bool:
 
 def _outbound_leg(pbx: Pbx, msg: AmiMessage, endpoint: str, via: str, cid: tuple[str, str]) -> _Leg:
     if via == "pstn-out":
-        chan = pbx.new_channel(pbx.namer.pjsip("pstn-out"), pbx.config.inbound_context, "s", state=STATE_DOWN)
+        chan = pbx.new_channel(
+            pbx.namer.pjsip("pstn-out"),
+            pbx.config.inbound_context,
+            "s",
+            state=STATE_DOWN,
+            uniqueid=msg.get("ChannelId") or None,
+        )
+        chan.dnid = endpoint
         pbx.emit(ev.new_exten(chan, "AppDial2", "(Outgoing Line)"))
         _set_variables(pbx, chan, msg)
         chan.cid_num, chan.cid_name = cid

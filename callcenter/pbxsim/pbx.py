@@ -15,7 +15,7 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 
 from callcenter.pbxsim import events as ev
-from callcenter.pbxsim.actors import CustomerBehaviour, SimulatedAgentPhone
+from callcenter.pbxsim.actors import CustomerBehaviour, SimulatedAgentPhone, SimulatedFax
 from callcenter.pbxsim.channels import (
     STATE_UP,
     UNKNOWN,
@@ -57,6 +57,7 @@ class Pbx:
         self.applications: dict[str, Application] = {}
         self.phones: dict[str, SimulatedAgentPhone] = {}
         self.customers: dict[str, CustomerBehaviour] = {}
+        self.fax_machines: dict[str, SimulatedFax] = {}  # by number, for SendFAX over the trunk
         # Phones with behaviour "manual": ringing ones, and those answered from outside.
         self.ringing: dict[str, Channel] = {}
         self.answered: set[str] = set()

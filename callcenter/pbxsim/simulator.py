@@ -18,7 +18,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from callcenter.pbxsim import phone_actions
-from callcenter.pbxsim.actors import AgentBehaviour, CustomerBehaviour, SimulatedAgentPhone, SimulatedCaller
+from callcenter.pbxsim.actors import (
+    AgentBehaviour,
+    CustomerBehaviour,
+    SimulatedAgentPhone,
+    SimulatedCaller,
+    SimulatedFax,
+)
 from callcenter.pbxsim.agi_client import agi_app
 from callcenter.pbxsim.ami_actions import CallActions
 from callcenter.pbxsim.ami_server import AmiServer
@@ -27,6 +33,7 @@ from callcenter.pbxsim.caller_driver import caller_hangs_up, press, start_inboun
 from callcenter.pbxsim.channels import STATE_DESC, CallTrace, Channel, Headers
 from callcenter.pbxsim.config import SimConfig
 from callcenter.pbxsim.dial import dial_app
+from callcenter.pbxsim.fax import receive_fax_app, send_fax_app
 from callcenter.pbxsim.pbx import Pbx
 from callcenter.pbxsim.timing import Timing
 
@@ -108,6 +115,8 @@ class PbxSimulator:
         self.pbx.applications.update(BASIC_APPLICATIONS)
         self.pbx.applications["agi"] = agi_app
         self.pbx.applications["dial"] = dial_app
+        self.pbx.applications["receivefax"] = receive_fax_app
+        self.pbx.applications["sendfax"] = send_fax_app
         self._ami = self._new_ami(config.ami_port)
         self._traffic: asyncio.Task[None] | None = None
         self._handles: list[SimulatedCallHandle] = []
@@ -234,6 +243,18 @@ class PbxSimulator:
         self._handles = [h for h in self._handles if not h.done]
         self._handles.append(handle)
         return handle
+
+    async def place_fax_call(self, fax: SimulatedFax) -> SimulatedCallHandle:
+        """A fax machine calls ``fax.dialed``; it hangs up once its transfer ended."""
+        caller = SimulatedCaller(number=fax.number, name=fax.station_id or fax.number, dialed=fax.dialed)
+        caller = dataclasses.replace(caller, patience_s=fax.transfer_s + 600.0)
+        handle = await self.place_call(caller)
+        handle._chan.fax = fax
+        return handle
+
+    def set_fax_machine(self, number: str, fax: SimulatedFax) -> None:
+        """A fax machine answers calls to ``number`` (SendFAX over the trunk reaches it)."""
+        self.pbx.fax_machines[number] = fax
 
     def channels(self) -> list[ChannelSnapshot]:
         return [

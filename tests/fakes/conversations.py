@@ -85,6 +85,11 @@ class FakeConversations:
         self.added.append((conversation_id, mail))
         return self._append(conversation_id, Sender.CUSTOMER, mail.from_name, mail.text, mail.message_id)
 
+    async def open_fax(
+        self, fax_ref: str, number: str, station_id: str, queue: str, failed: bool = False
+    ) -> ConversationView:
+        raise AssertionError("the e-mail channel never opens a fax")
+
     async def post_agent(
         self,
         conversation_id: str,
