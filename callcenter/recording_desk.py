@@ -202,10 +202,13 @@ class RecordingDesk:
             {"uniqueid": uniqueid},
         )
 
-    async def retention_forever(self) -> None:
+    async def retention_forever(self, first_after_s: float = 60.0) -> None:
+        """A pass soon after start (an engine restarted more often than the period still expires
+        recordings), then one every ``retention_every_h``."""
+        await asyncio.sleep(first_after_s)
         while True:
-            await asyncio.sleep(self.settings.retention_every_h * 3600)
             try:
                 await self.run_retention()
             except Exception:
                 log.exception("retention pass failed")
+            await asyncio.sleep(self.settings.retention_every_h * 3600)

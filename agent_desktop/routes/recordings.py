@@ -23,6 +23,7 @@ from agent_desktop.auth.deps import CurrentUser, require_role
 from agent_desktop.errors import ApiError
 from agent_desktop.media_files import MediaFileMissing, media_response
 from agent_desktop.state import desktop_of
+from callcenter.i18n import translate
 from callcenter.recording_desk import (
     NotYourRecording,
     RecordingDesk,
@@ -65,7 +66,8 @@ async def _ask(user: CurrentUser, call: Awaitable[T]) -> T:
     try:
         return await call
     except RecordingGone as exc:
-        raise ApiError(410, exc.code, user.language, {"state": exc.state}) from None
+        state = translate(f"ui.recordings.state.{exc.state}", user.language)
+        raise ApiError(410, exc.code, user.language, {"state": state}) from None
     except (RecordingNotFound, NotYourRecording) as exc:
         raise ApiError(_STATUS[type(exc)], exc.code, user.language) from None
 

@@ -83,7 +83,8 @@ const Recordings = (() => {
       retention.classList.remove("hidden");
       retention.addEventListener("click", runRetention);
     }
-    CC.on(CCWire.MSG.CALL_ENDED, () => setTimeout(refresh, 1500));
+    // An agent's own call ended: its recording shows once checked (supervisors are not sent CallEnded).
+    if (!supervising) CC.on(CCWire.MSG.CALL_ENDED, () => setTimeout(refresh, 1500));
     setInterval(refresh, POLL_MS);
     window.addEventListener("hashchange", openLinked);
     refresh();

@@ -112,6 +112,7 @@ async def test_given_retention_then_held_recordings_stay_and_others_go_with_audi
         gone = await agent.get(f"/api/recordings/{found.id}/audio")
         assert gone.status_code == 410
         assert gone.json()["code"] == "recording.file_unavailable"
+        assert gone.json()["message"] == "该录音文件不可用（已删除（保留期满））。"  # Li Na reads Chinese
         actions = [r["action"] for r in await _audit(supervisor)]
         assert actions[:5] == [
             "recording.retention_run",

@@ -4,6 +4,8 @@ keep theirs."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 from pathlib import Path
 
@@ -81,3 +83,24 @@ async def test_given_a_file_that_cannot_be_removed_then_its_record_stays(
     assert report.deleted == 0
     assert report.failed == (stuck,)
     assert index.get(stuck).state == "complete"  # type: ignore[union-attr]
+
+
+async def test_given_the_engine_starts_then_the_job_runs_a_pass_without_waiting_a_day(
+    db: Db, clock: FakeClock, tmp_path: Path
+) -> None:
+    """Failed before: the first pass came a full period after start, so an engine restarted daily
+    never expired anything."""
+    index = RecordingIndex(db.sessions)
+    desk = RecordingDesk(index, db.sessions, RecorderSettings(retention_days=1), clock.now)
+    old = _record(index, tmp_path, "old", clock.now() - 5 * DAY, "support")
+    job = asyncio.create_task(desk.retention_forever(first_after_s=0.05))
+    try:
+        for _ in range(100):
+            if index.get(old).state == "deleted":  # type: ignore[union-attr]
+                break
+            await asyncio.sleep(0.05)
+        assert index.get(old).state == "deleted"  # type: ignore[union-attr]
+    finally:
+        job.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await job
