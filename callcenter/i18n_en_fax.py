@@ -19,6 +19,12 @@ TEXTS_EN_FAX: Final[dict[str, str]] = {
     "fax.file_missing": (
         "The fax document is not visible to the server ({path}); check the shared fax directory."
     ),
+    # why a fax failed (stored as "<code>: <detail>"; Asterisk's own FAXERROR texts are shown as sent)
+    "fax.line_not_taken": "The line did not take the call (busy or no answer).",
+    "fax.pbx_refused": "Asterisk refused to place the fax call.",
+    "fax.no_result": "The end of the fax call was never reported.",
+    "fax.interrupted": "The server restarted during the fax call; its result is unknown.",
+    "fax.file_unreadable": "The received fax file cannot be read.",
     # the first line of a fax work item
     "conversation.system.fax_received": "A fax arrived.",
     "conversation.system.fax_failed": "A fax call came in but the fax failed; see its error.",

@@ -131,7 +131,18 @@ class FaxSender:
         except PbxError as exc:
             self._live.pop(channel_id, None)
             self._status.pop(channel_id, None)
-            await self._failed_call(fax.id, f"PBX: {exc}", line_busy=True)
+            await self._failed_call(fax.id, f"fax.pbx_refused: {exc}", line_busy=True)
+            return
+        self._spawn(self._watch(channel_id))
+
+    async def _watch(self, channel_id: str) -> None:
+        """A call whose end was never reported (events lost with the AMI connection) fails after
+        ``send_timeout_s`` instead of staying "sending" for ever."""
+        await asyncio.sleep(self._settings.send_timeout_s)
+        if channel_id in self._live:
+            fax_id, _status = self._forget(channel_id)
+            log.warning("fax call without a result", extra={"fax": fax_id, "channel": channel_id})
+            await self._failed_call(fax_id, "fax.no_result: no end of the call was seen", line_busy=False)
 
     def on_ami_event(self, event: object) -> None:
         """AMI read path (synchronous): bookkeeping only; the database work runs in tasks."""
@@ -143,7 +154,11 @@ class FaxSender:
                 seen[event.variable] = event.value
         elif isinstance(event, ev.OriginateResponse) and not event.success and event.action_id in self._live:
             fax_id = self._forget(event.action_id)[0]
-            self._spawn(self._failed_call(fax_id, f"line not taken (reason {event.reason})", line_busy=True))
+            self._spawn(
+                self._failed_call(
+                    fax_id, f"fax.line_not_taken: OriginateResponse Reason {event.reason}", line_busy=True
+                )
+            )
         elif isinstance(event, ev.OtherEvent) and event.name == "SendFAX":
             channel_id = event.fields.get("Uniqueid", "")
             if channel_id in self._live:
@@ -153,7 +168,9 @@ class FaxSender:
             fax_id, status = self._forget(event.channel.uniqueid)
             if not status:  # SendFAX never ran: the line did not take the call
                 self._spawn(
-                    self._failed_call(fax_id, f"line not taken (cause {event.cause})", line_busy=True)
+                    self._failed_call(
+                        fax_id, f"fax.line_not_taken: Hangup Cause {event.cause}", line_busy=True
+                    )
                 )
             else:  # the session started but Asterisk reported no SendFAX event
                 self._spawn(self._ended(fax_id, fax_result(status)))

@@ -201,7 +201,7 @@ async def test_given_busy_line_when_sending_then_retried_until_sent_or_given_up(
         await freeing
     assert (done.status, done.attempts) == (status, attempts)
     if status == "failed":
-        assert (done.error or "").startswith("line not taken")
+        assert (done.error or "").startswith("fax.line_not_taken: ")
 
 
 async def test_given_not_a_pdf_when_sent_then_refused_and_nothing_stored(engine: Engine) -> None:
@@ -272,3 +272,25 @@ async def test_given_unknown_number_when_station_id_is_a_customers_number_then_l
     )
     (row,) = _faxes(engine)
     assert (row.customer_id, row.remote_station_id) == (customer_id, "+1 415 555 0199")
+
+
+async def test_given_a_fax_call_whose_end_is_never_seen_then_failed_after_the_send_timeout(
+    tmp_path: Path, pdf_bytes: bytes
+) -> None:
+    fax = {
+        "enabled": True, "numbers": [FAX_NUMBER], "queue": "general",
+        "asterisk_dir": str(tmp_path / "fax"), "send_timeout_s": 0.5,
+    }  # fmt: skip
+    running = Engine(engine_settings(tmp_path, fax=fax), simulator_mode=True)
+    await running.start()
+    try:
+        assert running.simulator is not None
+        # A machine that takes an hour (simulated) for its page: the engine stops waiting first.
+        running.simulator.set_fax_machine("4155550155", SimulatedFax(transfer_s=3600.0))
+        sender = _parts(running).sender
+        await sender.submit("1002", "4155550155", pdf_bytes, None)
+        done = await _settled(sender, 10)
+        assert (done.status, done.attempts) == ("failed", 1)
+        assert (done.error or "").startswith("fax.no_result")
+    finally:
+        await running.stop()
