@@ -12,6 +12,7 @@ TEXTS_EN_FAX: Final[dict[str, str]] = {
     "fax.not_yours": "This fax belongs to another agent's work.",
     "fax.bad_number": "Enter a fax number: digits, optionally starting with +.",
     "fax.too_large": "The document is larger than allowed ({limit} bytes).",
+    "fax.unknown_customer": "There is no customer {customer_id}.",
     "fax.not_pdf": "Only PDF documents can be faxed.",
     "fax.unreadable": "The PDF cannot be read; save it again as PDF and retry.",
     "fax.timeout": "Converting the PDF took too long; send a shorter or simpler document.",

@@ -11,6 +11,7 @@ TEXTS_ZH_CN_FAX: Final[dict[str, str]] = {
     "fax.not_yours": "这份传真属于其他坐席的工作。",
     "fax.bad_number": "请输入传真号码：数字，可以 + 开头。",
     "fax.too_large": "文件超过允许的大小（{limit} 字节）。",
+    "fax.unknown_customer": "没有编号为 {customer_id} 的客户。",
     "fax.not_pdf": "只能传真 PDF 文件。",
     "fax.unreadable": "无法读取该 PDF；请重新另存为 PDF 后再试。",
     "fax.timeout": "PDF 转换时间过长；请发送更短或更简单的文件。",
