@@ -12,6 +12,7 @@ TEXTS_EN_FAX: Final[dict[str, str]] = {
     "fax.not_yours": "This fax belongs to another agent's work.",
     "fax.bad_number": "Enter a fax number: digits, optionally starting with +.",
     "fax.too_large": "The document is larger than allowed ({limit} bytes).",
+    "fax.unknown_customer": "There is no customer {customer_id}.",
     "fax.not_pdf": "Only PDF documents can be faxed.",
     "fax.unreadable": "The PDF cannot be read; save it again as PDF and retry.",
     "fax.timeout": "Converting the PDF took too long; send a shorter or simpler document.",
@@ -19,6 +20,12 @@ TEXTS_EN_FAX: Final[dict[str, str]] = {
     "fax.file_missing": (
         "The fax document is not visible to the server ({path}); check the shared fax directory."
     ),
+    # why a fax failed (stored as "<code>: <detail>"; Asterisk's own FAXERROR texts are shown as sent)
+    "fax.line_not_taken": "The line did not take the call (busy or no answer).",
+    "fax.pbx_refused": "Asterisk refused to place the fax call.",
+    "fax.no_result": "The end of the fax call was never reported.",
+    "fax.interrupted": "The server restarted during the fax call; its result is unknown.",
+    "fax.file_unreadable": "The received fax file cannot be read.",
     # the first line of a fax work item
     "conversation.system.fax_received": "A fax arrived.",
     "conversation.system.fax_failed": "A fax call came in but the fax failed; see its error.",

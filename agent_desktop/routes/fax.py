@@ -20,6 +20,7 @@ from agent_desktop.errors import ApiError
 from agent_desktop.state import desktop_of
 from callcenter.fax.desk import FaxDesk
 from callcenter.fax.errors import FaxError
+from callcenter.i18n import translate
 from crm_core.faxes import FaxView
 
 log = logging.getLogger(__name__)
@@ -68,7 +69,16 @@ def media_response(
     )
 
 
-def _fax_json(fax: FaxView) -> dict[str, Any]:
+def error_text(error: str | None, language: str) -> str | None:
+    """Our own reasons (``fax.<code>: <detail>``) in the person's language; Asterisk's FAXERROR
+    texts (``RETRAIN_FAILED: …``) as Asterisk gave them."""
+    if error is None or not error.startswith("fax."):
+        return error
+    code, _, detail = error.partition(": ")
+    return translate(code, language, path=detail)
+
+
+def _fax_json(fax: FaxView, language: str) -> dict[str, Any]:
     return {
         "id": fax.id,
         "direction": fax.direction,
@@ -78,6 +88,7 @@ def _fax_json(fax: FaxView) -> dict[str, Any]:
         "resolution": fax.resolution,
         "status": fax.status,
         "error": fax.error,
+        "error_text": error_text(fax.error, language),
         "attempts": fax.attempts,
         "customer_id": fax.customer_id,
         "agent_id": fax.agent_id,
@@ -100,18 +111,18 @@ async def my_faxes(user: Staff, request: Request) -> dict[str, Any]:
                 "status": v.status.value,
                 "customer_name": v.customer_name,
                 "customer_id": v.customer_id,
-                "fax": _fax_json(f) if f is not None else None,
+                "fax": _fax_json(f, user.language) if f is not None else None,
             }
             for v, f in items
         ],
-        "sent": [_fax_json(f) for f in await desk.sent(_scope(user))],
+        "sent": [_fax_json(f, user.language) for f in await desk.sent(_scope(user))],
     }
 
 
 @router.get("/api/agent/faxes/{fax_id}")
 async def one_fax(fax_id: FaxId, user: Staff, request: Request) -> dict[str, Any]:
     try:
-        return _fax_json(await _desk(request, user).fax(fax_id, _scope(user)))
+        return _fax_json(await _desk(request, user).fax(fax_id, _scope(user)), user.language)
     except FaxError as exc:
         raise _refused(exc, user) from None
 
@@ -172,4 +183,4 @@ async def send_fax(
     await audit_async(
         request, user, "fax.send", f"fax:{fax.id}", {"number": fax.number, "pages": str(fax.pages)}
     )
-    return _fax_json(fax)
+    return _fax_json(fax, user.language)

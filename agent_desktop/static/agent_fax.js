@@ -16,7 +16,7 @@ const AgentFax = (() => {
       CC.t(fax.direction === "in" ? "ui.fax.from" : "ui.fax.to") + ": " + fax.number,
       fax.remote_station_id ? " · " + CC.t("ui.fax.station") + ": " + fax.remote_station_id : "",
       " · " + CC.t("ui.fax.pages") + ": " + fax.pages + " · " + status(fax),
-      fax.error ? " · " + CC.t("ui.fax.error") + ": " + fax.error : "");
+      fax.error_text ? " · " + CC.t("ui.fax.error") + ": " + fax.error_text : "");
   }
 
   function itemRow(item) {

@@ -5,6 +5,7 @@ FaxError (a CallCenterError)
  ├── fax.not_found        no such fax (or not one this person may see)
  ├── fax.bad_number       the number to send to is not a phone number
  ├── fax.too_large        the upload is larger than ``fax.max_upload_bytes``
+ ├── fax.unknown_customer the customer to file the fax under does not exist
  ├── fax.not_pdf / fax.unreadable / fax.timeout / fax.no_ghostscript   the PDF cannot be converted
  └── fax.file_missing     the engine cannot see the fax's file (shared path not mounted?)
 """

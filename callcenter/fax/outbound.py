@@ -61,7 +61,7 @@ class FaxSender:
         self._live: dict[str, int] = {}  # our ChannelId (the call's Uniqueid) -> fax id
         self._status: dict[str, dict[str, str]] = {}  # FAX* variables seen per live channel
         self._tasks: set[asyncio.Task[None]] = set()
-        self.settled: asyncio.Queue[FaxView] = asyncio.Queue()  # each fax's final state, for watchers
+        self._watchers: list[asyncio.Queue[FaxView]] = []
 
     # -- the agent's request -----------------------------------------------------------------
     async def submit(self, agent_id: str, number: str, pdf: bytes, customer_id: int | None) -> FaxView:
@@ -74,6 +74,8 @@ class FaxSender:
             raise FaxError("fax.too_large", limit=self._settings.max_upload_bytes)
         if not pdf.startswith(PDF_MAGIC):
             raise FaxError("fax.not_pdf")
+        if customer_id is not None and not await self._records.customer_exists(customer_id):
+            raise FaxError("fax.unknown_customer", customer_id=customer_id)
         stem = file_stem(secrets.token_hex(8), "out")
         folder = Path(self._settings.engine_path())
         folder.mkdir(parents=True, exist_ok=True)
@@ -103,11 +105,21 @@ class FaxSender:
                     fax.id, status="failed", error="fax.interrupted: the engine restarted during the call",
                     finished_at=self._now(),
                 )  # fmt: skip
-                self.settled.put_nowait(done)
+                self._settle(done)
                 continue
             due = fax.next_attempt_at or self._now()
             # Not before the AMI had a moment to connect after a start.
             self._later(fax.id, max(min_delay_s, (due - self._now()).total_seconds()))
+
+    def watch(self) -> asyncio.Queue[FaxView]:
+        """A queue that gets each fax's final state (done or failed) from now on."""
+        queue: asyncio.Queue[FaxView] = asyncio.Queue()
+        self._watchers.append(queue)
+        return queue
+
+    def _settle(self, fax: FaxView) -> None:
+        for queue in self._watchers:
+            queue.put_nowait(fax)
 
     async def stop(self) -> None:
         for task in list(self._tasks):
@@ -131,7 +143,18 @@ class FaxSender:
         except PbxError as exc:
             self._live.pop(channel_id, None)
             self._status.pop(channel_id, None)
-            await self._failed_call(fax.id, f"PBX: {exc}", line_busy=True)
+            await self._failed_call(fax.id, f"fax.pbx_refused: {exc}", line_busy=True)
+            return
+        self._spawn(self._watch(channel_id))
+
+    async def _watch(self, channel_id: str) -> None:
+        """A call whose end was never reported (events lost with the AMI connection) fails after
+        ``send_timeout_s`` instead of staying "sending" for ever."""
+        await asyncio.sleep(self._settings.send_timeout_s)
+        if channel_id in self._live:
+            fax_id, _status = self._forget(channel_id)
+            log.warning("fax call without a result", extra={"fax": fax_id, "channel": channel_id})
+            await self._failed_call(fax_id, "fax.no_result: no end of the call was seen", line_busy=False)
 
     def on_ami_event(self, event: object) -> None:
         """AMI read path (synchronous): bookkeeping only; the database work runs in tasks."""
@@ -143,7 +166,11 @@ class FaxSender:
                 seen[event.variable] = event.value
         elif isinstance(event, ev.OriginateResponse) and not event.success and event.action_id in self._live:
             fax_id = self._forget(event.action_id)[0]
-            self._spawn(self._failed_call(fax_id, f"line not taken (reason {event.reason})", line_busy=True))
+            self._spawn(
+                self._failed_call(
+                    fax_id, f"fax.line_not_taken: OriginateResponse Reason {event.reason}", line_busy=True
+                )
+            )
         elif isinstance(event, ev.OtherEvent) and event.name == "SendFAX":
             channel_id = event.fields.get("Uniqueid", "")
             if channel_id in self._live:
@@ -153,7 +180,9 @@ class FaxSender:
             fax_id, status = self._forget(event.channel.uniqueid)
             if not status:  # SendFAX never ran: the line did not take the call
                 self._spawn(
-                    self._failed_call(fax_id, f"line not taken (cause {event.cause})", line_busy=True)
+                    self._failed_call(
+                        fax_id, f"fax.line_not_taken: Hangup Cause {event.cause}", line_busy=True
+                    )
                 )
             else:  # the session started but Asterisk reported no SendFAX event
                 self._spawn(self._ended(fax_id, fax_result(status)))
@@ -169,7 +198,7 @@ class FaxSender:
                 transfer_rate=result.transfer_rate, finished_at=self._now(),
             )  # fmt: skip
             log.info("fax sent", extra={"fax": fax_id, "pages": result.pages})
-            self.settled.put_nowait(fax)
+            self._settle(fax)
             return
         await self._failed_call(fax_id, result.error or "NO_RESULT", line_busy=False)
 
@@ -183,7 +212,7 @@ class FaxSender:
             return
         done = await self._records.finish(fax_id, status="failed", error=error[:200], finished_at=self._now())
         log.warning("fax failed", extra={"fax": fax_id, "attempts": fax.attempts, "error": error})
-        self.settled.put_nowait(done)
+        self._settle(done)
 
     def _later(self, fax_id: int, delay_s: float) -> None:
         async def run() -> None:

@@ -12,6 +12,7 @@ from callcenter.db_retry import in_transaction
 from crm_core import faxes
 from crm_core.faxes import FaxView
 from crm_core.interactions import InteractionLog
+from crm_core.models import Customer
 
 T = TypeVar("T")
 
@@ -23,6 +24,9 @@ class FaxRecords:
 
     async def _run(self, work: Callable[[Session], T]) -> T:
         return await asyncio.to_thread(in_transaction, self._sessions, work)
+
+    async def customer_exists(self, customer_id: int) -> bool:
+        return await self._run(lambda s: s.get(Customer, customer_id) is not None)
 
     async def add(self, **fields: object) -> FaxView:
         return await self._run(lambda s: faxes.add(s, **fields))

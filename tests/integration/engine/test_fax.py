@@ -14,7 +14,6 @@ from callcenter.app import Engine
 from callcenter.clock import SystemClock
 from callcenter.conversations.api import ConversationStatus, Sender
 from callcenter.fax.errors import FaxError
-from callcenter.fax.outbound import FaxSender
 from callcenter.fax_wiring import FaxParts
 from callcenter.pbxsim.actors import SimulatedCaller, SimulatedFax
 from crm_core.customers import CustomerDraft, CustomerService
@@ -154,9 +153,10 @@ async def test_given_pdf_when_sent_then_done_and_in_the_customers_history(
     # "+1 415 555 0177" goes over the trunk as its digits without "+" (as click-to-dial does).
     engine.simulator.set_fax_machine("14155550177", SimulatedFax(station_id="RCV", transfer_s=1.0))
     sender = _parts(engine).sender
+    settled = sender.watch()
     queued = await sender.submit("1002", "+1 415 555 0177", pdf_bytes, customer_id)
     assert (queued.status, queued.pages, queued.attempts) == ("sending", 1, 1)
-    done = await _settled(sender, 15)
+    done = await _settled(settled, 15)
     assert (done.id, done.status, done.pages, done.remote_station_id, done.error) == (
         queued.id,
         "done",
@@ -185,6 +185,7 @@ async def test_given_busy_line_when_sending_then_retried_until_sent_or_given_up(
     sim.set_customer_behaviour("4155550188", "busy")
     sim.set_fax_machine("4155550188", SimulatedFax(transfer_s=0.5))
     sender = _parts(engine).sender
+    settled = sender.watch()
     await sender.submit("1002", "4155550188", pdf_bytes, None)
 
     async def free_line_after_busy_tries() -> None:
@@ -196,12 +197,12 @@ async def test_given_busy_line_when_sending_then_retried_until_sent_or_given_up(
         sim.set_customer_behaviour("4155550188", "answer")
 
     freeing = asyncio.create_task(free_line_after_busy_tries()) if busy_attempts < attempts else None
-    done = await _settled(sender, 20)
+    done = await _settled(settled, 20)
     if freeing is not None:
         await freeing
     assert (done.status, done.attempts) == (status, attempts)
     if status == "failed":
-        assert (done.error or "").startswith("line not taken")
+        assert (done.error or "").startswith("fax.line_not_taken: ")
 
 
 async def test_given_not_a_pdf_when_sent_then_refused_and_nothing_stored(engine: Engine) -> None:
@@ -211,11 +212,14 @@ async def test_given_not_a_pdf_when_sent_then_refused_and_nothing_stored(engine:
     with pytest.raises(FaxError) as bad_number:
         await _parts(engine).sender.submit("1002", "call me", b"%PDF-1.4", None)
     assert bad_number.value.code == "fax.bad_number"
+    with pytest.raises(FaxError) as no_customer:
+        await _parts(engine).sender.submit("1002", "4155550177", b"%PDF-1.4", 999_999)
+    assert no_customer.value.code == "fax.unknown_customer"
     assert _faxes(engine) == []
 
 
-async def _settled(sender: FaxSender, timeout: float) -> FaxView:  # noqa: ASYNC109
-    return await asyncio.wait_for(sender.settled.get(), timeout)
+async def _settled(settled: asyncio.Queue[FaxView], timeout: float) -> FaxView:  # noqa: ASYNC109
+    return await asyncio.wait_for(settled.get(), timeout)
 
 
 async def test_given_fax_enabled_when_a_voice_call_to_another_number_then_the_ivr_answers(
@@ -272,3 +276,26 @@ async def test_given_unknown_number_when_station_id_is_a_customers_number_then_l
     )
     (row,) = _faxes(engine)
     assert (row.customer_id, row.remote_station_id) == (customer_id, "+1 415 555 0199")
+
+
+async def test_given_a_fax_call_whose_end_is_never_seen_then_failed_after_the_send_timeout(
+    tmp_path: Path, pdf_bytes: bytes
+) -> None:
+    fax = {
+        "enabled": True, "numbers": [FAX_NUMBER], "queue": "general",
+        "asterisk_dir": str(tmp_path / "fax"), "send_timeout_s": 0.5,
+    }  # fmt: skip
+    running = Engine(engine_settings(tmp_path, fax=fax), simulator_mode=True)
+    await running.start()
+    try:
+        assert running.simulator is not None
+        # A machine that takes an hour (simulated) for its page: the engine stops waiting first.
+        running.simulator.set_fax_machine("4155550155", SimulatedFax(transfer_s=3600.0))
+        sender = _parts(running).sender
+        settled = sender.watch()
+        await sender.submit("1002", "4155550155", pdf_bytes, None)
+        done = await _settled(settled, 10)
+        assert (done.status, done.attempts) == ("failed", 1)
+        assert (done.error or "").startswith("fax.no_result")
+    finally:
+        await running.stop()

@@ -49,9 +49,10 @@ async def test_given_unfinished_faxes_when_resumed_then_pending_redialed_and_sen
     sender = FaxSender(
         FaxSettings(enabled=True, asterisk_dir="/var/spool/callcenter/fax"), records, dialer, _now
     )
+    settled = sender.watch()
     try:
         await sender.resume(min_delay_s=0.0)
-        interrupted = await asyncio.wait_for(sender.settled.get(), 5)
+        interrupted = await asyncio.wait_for(settled.get(), 5)
         assert (interrupted.id, interrupted.status) == (on_line.id, "failed")
         assert (interrupted.error or "").startswith("fax.interrupted")
         for _ in range(100):
