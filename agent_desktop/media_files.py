@@ -81,6 +81,6 @@ def media_response(
         filename=filename,
         stat_result=stat,
         content_disposition_type=disposition,
-        headers={"Cache-Control": "private, no-store"},
+        headers={"Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"},
         language=language,
     )

@@ -8,15 +8,14 @@ see every fax. Every view or download of a document writes an audit row (``fax.v
 from __future__ import annotations
 
 import logging
-import os
-from pathlib import Path as FilePath
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, UploadFile
 from starlette.responses import FileResponse
 
 from agent_desktop.auth.deps import CurrentUser, audit_async, require_role
 from agent_desktop.errors import ApiError
+from agent_desktop.media_files import MediaFileMissing, media_response
 from agent_desktop.state import desktop_of
 from callcenter.fax.desk import FaxDesk
 from callcenter.fax.errors import FaxError
@@ -46,27 +45,6 @@ def _scope(user: CurrentUser) -> str | None:
 
 def _refused(exc: FaxError, user: CurrentUser) -> ApiError:
     return ApiError(_STATUS.get(exc.code, 422), exc.code, user.language, exc.params)
-
-
-def media_response(
-    path: FilePath,
-    media_type: str,
-    filename: str,
-    disposition: Literal["inline", "attachment"],
-    language: str,
-) -> FileResponse:
-    """The file whole or by ``Range`` (Starlette answers 206 / 416). Kept behind this one function
-    so the recorder's shared ``agent_desktop.media_files.media_response`` can replace it."""
-    del language  # the shared helper translates its 416 body
-    stat = os.stat(path)
-    return FileResponse(
-        path,
-        media_type=media_type,
-        filename=filename,
-        stat_result=stat,
-        content_disposition_type=disposition,
-        headers={"Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"},
-    )
 
 
 def error_text(error: str | None, language: str) -> str | None:
@@ -149,8 +127,8 @@ async def document(
         if exc.code == "fax.file_missing":
             log.error("fax document not visible to the engine", extra={"fax": fax_id, "path": exc.params})
         raise _refused(exc, user) from None
-    except OSError:
-        log.error("fax document not readable", extra={"fax": fax_id})
+    except MediaFileMissing as exc:
+        log.error("fax document not readable", extra={"fax": fax_id, "reason": exc.reason})
         raise ApiError(404, "fax.file_missing", user.language, {"path": "-"}) from None
     await audit_async(
         request, user, "fax.view", f"fax:{fax.id}",
