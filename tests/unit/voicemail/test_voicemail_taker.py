@@ -106,3 +106,26 @@ async def test_given_a_hang_up_while_speaking_then_a_long_enough_message_is_kept
     call.uniqueid = "1795383169.2"
     assert await taker.take(short, call, "support") is None
     assert len(inbox.delivered) == 1  # a hang-up at the beep leaves nothing
+
+
+async def test_given_a_hang_up_during_the_review_then_the_recorded_message_is_kept(tmp_path: Path) -> None:
+    taker, inbox, call = _setup(tmp_path)
+    media = _media(fail_on={Play: CallerGone(reason="hangup")})  # the review prompt (no intro here)
+    assert await taker.take(media, call, "support", intro=False) is None
+    assert [m.path.name for _q, m in inbox.delivered] == ["vm-1795383169.1-1.wav"]
+
+
+async def test_given_a_hang_up_while_recording_again_then_the_earlier_take_is_kept(tmp_path: Path) -> None:
+    taker, inbox, call = _setup(tmp_path)
+    media = _media(keys={"vm-review": "3"})
+    original = media.record_message
+
+    async def second_take_hung_up(path: str, max_ms: int, silence_s: int) -> str | None:
+        if path.endswith("-2"):
+            media.recorded_s = 0.1  # hung up at the beep
+            media.fail_on[RecordMessage] = CallerGone(reason="hangup")
+        return await original(path, max_ms, silence_s)
+
+    media.record_message = second_take_hung_up  # type: ignore[method-assign]
+    await taker.take(media, call, "support", intro=False)
+    assert [m.path.name for _q, m in inbox.delivered] == ["vm-1795383169.1-1.wav"]
