@@ -21,6 +21,9 @@ class Channel(StrEnum):
     CALLBACK = "callback"
 
 
+NOT_ON_THE_LINE = frozenset({Channel.CALLBACK, Channel.VOICEMAIL, Channel.FAX})
+
+
 class ValueTier(StrEnum):
     """Customer value tier from the CRM."""
 
@@ -194,5 +197,6 @@ class QueueConfig:
         return self.aging_per_minute / 60.0
 
     def max_wait_for(self, channel: Channel) -> float | None:
-        """A callback's customer is not on the line: only live contacts time out to the fallback."""
-        return None if channel == Channel.CALLBACK else self.max_wait_seconds
+        """A callback's, a voicemail's or a fax's customer is not on the line: only live contacts
+        time out to the fallback."""
+        return None if channel in NOT_ON_THE_LINE else self.max_wait_seconds

@@ -146,6 +146,7 @@ class Engine:
         self.email = await start_conversation_channels(
             self.settings, sessions, self.conversations, self._stack, self._run_task
         )
+        await self.voicemail.requeue_unqueued()
         self._run_task(self._tick_forever(), "acd-tick")
         self._run_task(self.callbacks.run(), "callback-scheduler")
         log.info("engine started", extra={"agi_port": self.agi.port, "ami": f"{ami_host}:{ami_port}"})

@@ -47,6 +47,26 @@ class VoicemailInbox:
         self._email = email
         self._tasks: set[asyncio.Task[None]] = set()
 
+    async def requeue_unqueued(self) -> int:
+        """At start: messages recorded just before the engine stopped become work items now."""
+        opened = 0
+        for row in await self.store.unqueued():
+            incoming = IncomingVoicemail(
+                row.id, row.caller_number, row.caller_name, row.queue, row.duration_s, self._language
+            )
+            try:
+                view = await self._conversations.open_voicemail(incoming)
+            except Exception:
+                log.exception(
+                    "voicemail not queued at start", extra={"voicemail": row.id, "queue": row.queue}
+                )
+                continue
+            await self.store.opened(row.id, view.conversation_id, view.customer_id)
+            opened += 1
+        if opened:
+            log.info("voicemails recorded before the restart queued", extra={"voicemails": opened})
+        return opened
+
     async def deliver(self, call: LiveCall, mailbox: str, queue: str, message: MessageFile) -> None:
         new = NewVoicemail(
             call.uniqueid, call.caller_number, call.caller_name, mailbox, queue, str(message.path),

@@ -119,6 +119,17 @@ class VoicemailStore:
 
         return await self._read(work)
 
+    async def unqueued(self, limit: int = 1000) -> list[VoicemailView]:
+        """Messages recorded but never made a work item (the engine stopped in between)."""
+
+        def work(session: Session) -> list[VoicemailView]:
+            query = select(VoicemailRecord).where(
+                VoicemailRecord.state == "new", VoicemailRecord.conversation_id.is_(None)
+            )
+            return [_view(r) for r in session.scalars(query.order_by(VoicemailRecord.id).limit(limit))]
+
+        return await self._read(work)
+
     async def audit(
         self, actor: str, role: str, action: str, voicemail_id: int, details: dict[str, str]
     ) -> None:

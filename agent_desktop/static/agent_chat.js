@@ -35,7 +35,7 @@ const AgentChat = (() => {
     const box = byId("chat-offers");
     box.replaceChildren(...[...offers.values()].map((o) => {
       const card = CC.el("div", { class: "chat-offer", "data-offer": o.offer_id, "data-conversation": o.conversation_id },
-        CC.el("h3", {}, CC.t("ui.chat.offer"), ": ", o.customer_name),
+        CC.el("h3", {}, o.channel === "voicemail" ? CC.t("ui.channel.voicemail") : CC.t("ui.chat.offer"), ": ", o.customer_name),
         CC.el("div", {}, CC.el("b", {}, CC.t("ui.chat.topic_queue") + ": "), o.queue, " · ",
           CC.el("b", {}, CC.t("ui.chat.waited") + ": "), CC.duration(o.waited_s)),
         CC.el("p", {},

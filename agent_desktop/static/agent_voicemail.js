@@ -38,10 +38,17 @@ const AgentVoicemail = (() => {
     for (const [cid, el] of shown) if (!ids.has(cid)) { el.remove(); shown.delete(cid); }
     for (const v of list) {
       const old = shown.get(v.conversation_id);
-      const key = v.status + "|" + (v.transcript || "");
-      if (old && old.dataset.key === key) continue;
+      if (old && old.dataset.status === v.status) {
+        // A transcript that came meanwhile is put in place: the player keeps playing.
+        if (v.transcript && old.dataset.transcript !== v.transcript) {
+          old.querySelector(".vm-transcript").replaceWith(CC.el("blockquote", { class: "vm-transcript" }, v.transcript));
+          old.dataset.transcript = v.transcript;
+        }
+        continue;
+      }
       const fresh = card(v);
-      fresh.dataset.key = key;
+      fresh.dataset.status = v.status;
+      fresh.dataset.transcript = v.transcript || "";
       if (old) old.replaceWith(fresh); else box.append(fresh);
       shown.set(v.conversation_id, fresh);
     }

@@ -78,20 +78,33 @@ class VoicemailTaker:
         return None
 
     async def _record(self, media: CallerMedia, call: LiveCall) -> MessageFile | None:
-        """The accepted message (None: the caller hung up before saying anything worth keeping)."""
+        """The accepted message (None: the caller hung up before saying anything worth keeping).
+        Once a take is recorded it is kept whatever happens next (a hang-up during the review, a
+        failing line while re-recording)."""
+        kept: MessageFile | None = None
         for attempt in range(1, MAX_TAKES + 1):
             paths = message_paths(self._s.asterisk_dir, self._s.engine_path, call.uniqueid, attempt)
             try:
                 await media.record_message(paths.asterisk_base, self._s.max_seconds * 1000, self._s.silence_s)
             except CallerGone:
-                return self._kept_after_hangup(paths.engine_file, call)
-            message = read_message(paths.engine_file)
-            choice = await self._review(media, paths.asterisk_base) if self._s.review else "1"
-            if choice != "3" or attempt == MAX_TAKES:
-                await _play(media, self._s.saved_prompt)
-                await _hang_up(media)
-                return message
-        return None  # not reached: the last take is always accepted
+                return self._kept_after_hangup(paths.engine_file, call) or kept
+            except MediaFailed:
+                if kept is None:
+                    raise
+                log.exception(
+                    "recording again failed; the earlier take is kept", extra={"uniqueid": call.uniqueid}
+                )
+                return kept
+            kept = read_message(paths.engine_file)
+            try:
+                choice = await self._review(media, paths.asterisk_base) if self._s.review else "1"
+                if choice != "3" or attempt == MAX_TAKES:
+                    await _play(media, self._s.saved_prompt)
+                    await _hang_up(media)
+                    return kept
+            except (CallerGone, MediaFailed):
+                return kept  # the message was left; the caller hung up while reviewing it
+        return kept
 
     def _kept_after_hangup(self, path: Path, call: LiveCall) -> MessageFile | None:
         try:

@@ -11,6 +11,7 @@ import pytest
 from playwright.async_api import Browser, expect
 from sqlalchemy import select
 
+from callcenter.i18n import translate
 from crm_core.models import Interaction
 from crm_core.models_auth import AuditEntry
 from tests.e2e.conftest import sign_in
@@ -21,6 +22,7 @@ from tests.waiting import wait_until
 @pytest.mark.parametrize(
     ("agent", "no_transcript", "calling"),
     [("1002", "No transcript.", "Your phone rings"), ("1001", "没有文字记录。", "您的话机正在振铃")],
+    ids=["en", "zh_CN"],
 )
 async def test_given_a_voicemail_when_the_agent_accepts_it_then_it_plays_and_is_called_back(
     browser: Browser, tmp_path: Path, agent: str, no_transcript: str, calling: str
@@ -30,7 +32,10 @@ async def test_given_a_voicemail_when_the_agent_accepts_it_then_it_plays_and_is_
         row = await voicemail_row(desk.engine)
         cid = row.conversation_id
         page = await sign_in(browser, desk.url, f"agent{agent}")
-        await page.click(f".chat-offer[data-conversation='{cid}'] .chat-accept")
+        language = "zh_CN" if agent == "1001" else "en"  # the demo users' languages
+        offer = page.locator(f".chat-offer[data-conversation='{cid}']")
+        await expect(offer.locator("h3")).to_contain_text(translate("ui.channel.voicemail", language))
+        await offer.locator(".chat-accept").click()
         card = page.locator(f"[data-voicemail='{cid}']")
         await expect(card.locator(".vm-transcript")).to_have_text(no_transcript)
         await expect(card.locator("audio.vm-audio")).to_have_attribute(

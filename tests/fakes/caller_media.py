@@ -8,7 +8,9 @@ caller away, looks like to the engine).
 
 from __future__ import annotations
 
+import wave
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from callcenter.caller_media import Arrival
 
@@ -108,6 +110,7 @@ class FakeCallerMedia:
     handback_value: str | None = None
     done: list[MediaAction] = field(default_factory=list)
     fail_on: dict[type[MediaAction], Exception] = field(default_factory=dict)
+    recorded_s: float = 2.0  # how long a message the caller leaves (written as Asterisk would)
 
     def _do(self, action: MediaAction) -> None:
         self.done.append(action)
@@ -151,6 +154,15 @@ class FakeCallerMedia:
         self._do(SetMusic(on))
 
     async def record_message(self, path: str, max_ms: int, silence_s: int) -> str | None:
+        """Writes ``path.wav`` (``recorded_s`` of silence) when its directory exists, even when the
+        caller hangs up meanwhile (``fail_on`` CallerGone), as Asterisk does."""
+        target = Path(f"{path}.wav")
+        if target.parent.is_dir():
+            with wave.open(str(target), "wb") as wav:
+                wav.setnchannels(1)
+                wav.setsampwidth(2)
+                wav.setframerate(8000)
+                wav.writeframes(b"\0\0" * int(8000 * self.recorded_s))
         self._do(RecordMessage(path, max_ms))
         return "#"
 

@@ -35,7 +35,10 @@ class FixedClock:
 
 @contextlib.asynccontextmanager
 async def after_hours(
-    tmp_path: Path, agents: tuple[str, ...] = ("1002",), email: dict[str, Any] | None = None, **voicemail: Any
+    tmp_path: Path,
+    agents: tuple[str, ...] | None = ("1002",),
+    email: dict[str, Any] | None = None,
+    **voicemail: Any,
 ) -> AsyncIterator[Desktop]:
     """The engine with IVR flows, closed; voicemail written to ``tmp_path/vm`` (Asterisk and engine
     on one host), short messages; these agents signed in; the web app on an ephemeral port."""
@@ -49,7 +52,8 @@ async def after_hours(
     engine = Engine(settings, simulator_mode=True, flow_clock=FixedClock(SUNDAY_NIGHT_SHANGHAI))
     await engine.start()
     try:
-        await sign_in_agents(engine, *agents)
+        if agents is not None:  # None: those the engine restored from its last run
+            await sign_in_agents(engine, *agents)
         await asyncio.wait_for(engine.prompts_ready.wait(), 60)
         await engine.ami.wait_connected(5)
         seed_demo_users(engine.contact_center.sessions, engine.settings, PASSWORD)

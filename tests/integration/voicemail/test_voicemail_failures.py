@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from callcenter.pbxsim import SimulatedCaller
+from recorder.voicemail_store import NewVoicemail
 from tests.integration.voicemail.engine_helpers import after_hours, voicemail_row, voicemails
 
 
@@ -73,3 +74,19 @@ async def test_given_a_relative_directory_then_it_is_made_beside_the_engine_and_
         await desk.engine.simulator.place_call(SimulatedCaller(number="2125550150", patience_s=300))
         row = await voicemail_row(desk.engine)
         assert Path(row.file_path).parent == tmp_path / "var" / "voicemail"
+
+
+async def test_given_a_message_recorded_just_before_a_stop_then_it_is_queued_at_the_next_start(
+    tmp_path: Path,
+) -> None:
+    async with after_hours(tmp_path) as desk:
+        store = desk.engine.voicemail.store
+        wav = tmp_path / "vm" / "vm-1.1-1.wav"
+        wav.write_bytes(b"")
+        await store.add(
+            NewVoicemail("1.1", "2125550151", "Ann", "general@default", "general", str(wav), 3.0, 0)
+        )
+    async with after_hours(tmp_path, agents=None) as desk:
+        row = await voicemail_row(desk.engine)
+        assert (row.caller_number, row.state) == ("2125550151", "new")
+        assert (await desk.engine.conversations.view(row.conversation_id or "")).queue == "general"

@@ -157,3 +157,16 @@ async def test_a_timer_lost_to_contention_is_applied_on_the_next_tick(clock: Fak
     assert len(store.refused) == 3
     fb = [e for e in await r.tick() if isinstance(e, FallbackRequired)]
     assert [e.item.item_id for e in fb] == ["i1"]
+
+
+async def test_a_voicemail_or_a_fax_keeps_waiting_past_the_maximum_wait(
+    store: MemoryStore, clock: FakeClock, recorder: EventRecorder
+) -> None:
+    """Like a callback, nobody is on the line: a message left at night waits for the morning."""
+    r = await overflow_router(store, clock, recorder)
+    await r.enqueue(item("vm", clock.now(), queue="billing", channel=Channel.VOICEMAIL))
+    await r.enqueue(item("fax", clock.now(), queue="billing", channel=Channel.FAX))
+    clock.advance(8 * 3600)
+    await r.tick()
+    assert recorder.of_type(FallbackRequired) == []
+    assert [await r.position("vm"), await r.position("fax")] == [1, 2]
