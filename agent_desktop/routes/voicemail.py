@@ -11,7 +11,6 @@ conversation routes every channel uses; the call back is the click-to-dial route
 from __future__ import annotations
 
 import logging
-import os
 from pathlib import Path as FilePath
 from typing import Annotated, Any, Final
 
@@ -22,6 +21,7 @@ from acd.model import Channel
 from agent_desktop.auth.deps import CurrentUser, audit_async, require_role
 from agent_desktop.chat.port import conversations
 from agent_desktop.errors import ApiError
+from agent_desktop.media_files import MediaFileMissing, media_response
 from agent_desktop.openapi_routes import error_response
 from agent_desktop.state import desktop_of
 from callcenter.conversations.api import ConversationView
@@ -45,20 +45,6 @@ _AUDIO: Final[dict[int | str, dict[str, Any]]] = {
 router = APIRouter(prefix="/api/agent/voicemails", responses=_ERRORS)
 Staff = Annotated[CurrentUser, Depends(require_role("agent", "supervisor", "admin"))]
 ConversationId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
-
-
-def serve_media(path: FilePath, media_type: str, filename: str) -> FileResponse:
-    """The file whole or by ``Range`` (Starlette answers 206 / 416); FileNotFoundError first when
-    it is not readable. (One function, to be replaced by the shared ``agent_desktop.media_files``.)"""
-    if not path.is_file() or not os.access(path, os.R_OK):
-        raise FileNotFoundError(path)
-    return FileResponse(
-        path,
-        media_type=media_type,
-        content_disposition_type="inline",
-        filename=filename,
-        headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "private, no-store"},
-    )
 
 
 def _store(request: Request) -> VoicemailStore:
@@ -122,9 +108,14 @@ async def read_voicemail(conversation_id: ConversationId, user: Staff, request: 
 async def play(conversation_id: ConversationId, user: Staff, request: Request) -> FileResponse:
     _view, message = await _allowed(user, request, conversation_id)
     try:
-        response = serve_media(FilePath(message.file_path), "audio/wav", f"voicemail-{message.id}.wav")
-    except FileNotFoundError:
-        log.error("voicemail audio not readable", extra={"voicemail": message.id, "path": message.file_path})
+        response = media_response(
+            FilePath(message.file_path), "audio/wav", f"voicemail-{message.id}.wav", "inline", user.language
+        )
+    except MediaFileMissing as exc:
+        log.error(
+            "voicemail audio not readable",
+            extra={"voicemail": message.id, "path": message.file_path, "reason": exc.reason},
+        )
         raise ApiError(404, "voicemail.file_missing", user.language) from None
     requested = request.headers.get("range", "")
     if not requested or requested.replace(" ", "").startswith("bytes=0-"):
