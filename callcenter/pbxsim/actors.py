@@ -22,6 +22,10 @@ class SimulatedCaller:
     ``digits``: (delay in seconds since the previous digit — or since the first prompt started —,
     digit). ``patience_s``: hang up if not talking to an agent after that long.
     ``talk_s``: hang up after talking that long (None = wait for the agent to hang up).
+    ``waits_to_be_heard``: each key is pressed once its time has come *and* the IVR listens, and
+    again if it fell between two AGI commands; otherwise at its time, heard or not (a real Asterisk
+    drops a key pressed between commands, and at a small time scale a loaded machine makes that
+    gap as long as a prompt).
     """
 
     number: str = "4155550100"
@@ -30,6 +34,7 @@ class SimulatedCaller:
     digits: Sequence[tuple[float, str]] = field(default_factory=tuple)
     patience_s: float = 120.0
     talk_s: float | None = None
+    waits_to_be_heard: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -79,7 +79,7 @@ class AgiCommands:
         start = loop.time()
         wall = self.pbx.timing.wall(samples / SAMPLE_RATE)
         scale = self.pbx.timing.time_scale or 1.0
-        self.chan.collecting = True
+        self.chan.collecting, self.chan.accepting = True, escape
         self.chan.digit_buffer.clear()
         try:
             while True:
@@ -93,11 +93,11 @@ class AgiCommands:
                 if digit in escape:
                     return ord(digit), pos
         finally:
-            self.chan.collecting = False
+            self.chan.collecting, self.chan.accepting = False, ""
 
     async def _collect(self, wall_timeout: float | None, accept: str) -> tuple[str | None, bool]:
         """One digit from ``accept`` within the timeout; (digit, interrupted)."""
-        self.chan.collecting = True
+        self.chan.collecting, self.chan.accepting = True, accept
         try:
             loop = asyncio.get_running_loop()
             deadline = None if wall_timeout is None else loop.time() + wall_timeout
@@ -109,7 +109,7 @@ class AgiCommands:
                 if digit is None or digit in accept:
                     return digit, False
         finally:
-            self.chan.collecting = False
+            self.chan.collecting, self.chan.accepting = False, ""
 
     def _ms(self, value: str | None, default_ms: int) -> float | None:
         ms = int(value) if value and value.lstrip("-").isdigit() else default_ms

@@ -14,19 +14,27 @@ from callcenter.pbxsim.pbx import Pbx
 DTMF_LENGTH_S = 0.14  # DTMFBegin -> DTMFEnd in the recordings
 
 
-async def press(pbx: Pbx, chan: Channel, digit: str) -> None:
+async def press(pbx: Pbx, chan: Channel, digit: str) -> bool:
     """RFC 4733 digit: AMI DTMFBegin/DTMFEnd always; the AGI sees it only while collecting, a
-    ChanSpy with option d switches mode on 4/5/6."""
+    ChanSpy with option d switches mode on 4/5/6. Returns whether anything heard it."""
     chan = pbx.current(chan)
     if chan.is_gone():
-        return
+        return False
     pbx.emit(ev.dtmf(chan, digit, end=False))
     await pbx.timing.sleep(DTMF_LENGTH_S)
     chan = pbx.current(chan)
     if chan.is_gone():
-        return
+        return False
     pbx.emit(ev.dtmf(chan, digit, end=True))
-    deliver_digit(chan, digit)
+    return deliver_digit(chan, digit)
+
+
+async def _press_until_heard(pbx: Pbx, chan: Channel, digit: str) -> None:
+    """Press when the running AGI command takes ``digit``, again if it ended meanwhile."""
+    while not pbx.current(chan).is_gone():
+        if digit in pbx.current(chan).accepting and await press(pbx, chan, digit):
+            return
+        await asyncio.sleep(0.002)
 
 
 def start_inbound_call(pbx: Pbx, caller: SimulatedCaller) -> tuple[Channel, CallTrace]:
@@ -89,4 +97,7 @@ async def _press_digits(pbx: Pbx, caller: SimulatedCaller, chan: Channel, trace:
     await trace.first_prompt.wait()
     for delay, digit in caller.digits:
         await pbx.timing.sleep(delay)
-        await press(pbx, chan, digit)
+        if caller.waits_to_be_heard:
+            await _press_until_heard(pbx, chan, digit)
+        else:
+            await press(pbx, chan, digit)

@@ -127,6 +127,7 @@ class Channel:
     after_bridge: DialplanLocation | None = None
     ended: bool = False
     collecting: bool = False
+    accepting: str = ""  # the keys the running AGI command takes (escape digits, or a collect's)
     digit_buffer: list[str] = field(default_factory=list)
     spy: SpyState | None = None  # while ChanSpy runs on this channel
     trace: CallTrace | None = None

@@ -64,10 +64,13 @@ def receive_digit(pbx: Pbx, chan: Channel, digit: str, duration_ms: int) -> None
     deliver_digit(chan, digit)
 
 
-def deliver_digit(chan: Channel, digit: str) -> None:
-    """What reads a digit received on ``chan``: a ChanSpy with option d, or an AGI collecting digits."""
+def deliver_digit(chan: Channel, digit: str) -> bool:
+    """What reads a digit received on ``chan``: a ChanSpy with option d, or an AGI collecting digits;
+    False when nothing took it (a command that collects but does not take that key drops it)."""
     if chan.spy is not None and chan.spy.dtmf_switches_mode and digit in MODE_OF_DIGIT:
         chan.spy.mode = MODE_OF_DIGIT[digit]
-    elif chan.collecting:
+        return True
+    if chan.collecting:
         chan.digit_buffer.append(digit)
         chan.poke()
+    return digit in chan.accepting

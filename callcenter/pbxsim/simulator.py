@@ -77,11 +77,6 @@ class SimulatedCallHandle:
         return self._trace.finished.is_set()
 
     @property
-    def listening(self) -> bool:
-        """True while the running AGI command collects digits (a key pressed now is heard)."""
-        return self._chan.collecting and not self._chan.is_gone()
-
-    @property
     def outcome(self) -> CallOutcome:
         t = self._trace
         talk = None
@@ -231,8 +226,11 @@ class PbxSimulator:
         chan = self.pbx.find(channel)
         if chan is None:
             return False
-        self.pbx.spawn(press(self.pbx, chan, digit))
+        self.pbx.spawn(self._press_once(chan, digit))
         return True
+
+    async def _press_once(self, chan: Channel, digit: str) -> None:
+        await press(self.pbx, chan, digit)
 
     def set_customer_behaviour(self, number: str, behaviour: CustomerBehaviour) -> None:
         self.pbx.customers[number] = behaviour

@@ -13,13 +13,11 @@ from playwright.async_api import Browser, Page, async_playwright, expect
 from agent_desktop.auth.seed import seed_demo_users
 from agent_desktop.runner import running_server
 from callcenter.app import Engine
-from callcenter.calls.registry import CallPhase
 from callcenter.composition import web_app
 from callcenter.pbxsim import SimulatedCaller
 from callcenter.pbxsim.simulator import SimulatedCallHandle
 from callcenter.settings import Settings
 from tests.integration.engine.conftest import engine_settings
-from tests.waiting import wait_until
 
 PASSWORD = "demo-password-123"
 # The simulated phones ring for 2 s (40 s x time scale 0.05) so the Answer button can be clicked.
@@ -91,26 +89,9 @@ async def sign_in(browser: Browser, url: str, username: str) -> Page:
 
 
 async def call_choosing(engine: Engine, number: str, digit: str) -> SimulatedCallHandle:
-    """A caller from ``number`` who presses ``digit`` in the fixed menu, whatever the load.
-
-    At time scale 0.05 the whole menu lasts a few hundred milliseconds, and a key pressed between two
-    AGI commands is dropped as on a real Asterisk; a digit timed from the first prompt was lost when
-    the full suite loaded the machine. So the caller presses when the IVR listens, and again if the
-    key fell into a gap, until the engine has it."""
+    """A caller from ``number`` who presses ``digit`` in the fixed menu once it listens: at time scale
+    0.05 a whole prompt lasts a few tens of milliseconds, and a loaded machine let a key timed from
+    the first prompt fall between two AGI commands, where a real Asterisk drops it too."""
     assert engine.simulator is not None
-    handle = await engine.simulator.place_call(SimulatedCaller(number=number, talk_s=None))
-    for _ in range(5):
-        await wait_until(lambda: handle.listening or handle.done, timeout=10, what="the menu listening")
-        await handle.press(digit)
-        call = engine.calls.calls.get(handle.uniqueid)
-        if call is None or digit in call.ivr_digits:
-            return handle
-        # the digit is recorded when the menu command returns; give it that moment
-        heard = call.ivr_digits
-        with contextlib.suppress(AssertionError):
-            await wait_until(lambda: digit in heard, timeout=0.5)  # noqa: B023 - awaited here
-        if digit in heard:
-            return handle
-        if call.phase is not CallPhase.IVR:
-            raise AssertionError(f"the call left the menu without hearing {digit!r}")
-    raise AssertionError(f"the menu never heard {digit!r}")
+    caller = SimulatedCaller(number=number, digits=[(0.2, digit)], talk_s=None, waits_to_be_heard=True)
+    return await engine.simulator.place_call(caller)

@@ -32,7 +32,7 @@ async def test_given_the_vip_calls_when_offered_to_agent_1001_then_the_pop_answe
         await next_message(sup_ws, "wallboard")
 
         await engine.simulator.place_call(
-            SimulatedCaller(number="4155550100", digits=[(0.2, "1")], talk_s=None)
+            SimulatedCaller(number="4155550100", digits=[(0.2, "1")], waits_to_be_heard=True, talk_s=None)
         )
         pop = await next_message(agent_ws, "CallOffered")
         assert pop["agent_id"] == "1001"

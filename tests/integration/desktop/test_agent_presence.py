@@ -38,7 +38,13 @@ async def test_given_a_started_server_when_a_caller_waits_then_the_agent_who_goe
         async with desktop.signed_in("agent1001") as agent:
             assert await _state(agent) == ("logged_out", None)
             call = await desktop.engine.simulator.place_call(
-                SimulatedCaller(number="4155550100", digits=[(0.2, "1")], patience_s=60, talk_s=0.5)
+                SimulatedCaller(
+                    number="4155550100",
+                    digits=[(0.2, "1")],
+                    waits_to_be_heard=True,
+                    patience_s=60,
+                    talk_s=0.5,
+                )
             )
             await wait_until(lambda: _queued(desktop), what="the caller queued")
             assert desktop.engine.contact_center.call_of_agent("1001") is None

@@ -24,7 +24,7 @@ async def connected_call(
     """A sales caller offered to and answered by the signed-in agent; yields the screen pop."""
     assert desktop.engine.simulator is not None
     await desktop.engine.simulator.place_call(
-        SimulatedCaller(number=number, digits=[(0.2, "1")], talk_s=None)
+        SimulatedCaller(number=number, digits=[(0.2, "1")], waits_to_be_heard=True, talk_s=None)
     )
     pop = await next_message(ws, "CallOffered")
     await agent.post("/api/agent/offer/accept")

@@ -51,7 +51,9 @@ async def console_and_agent(
 
 async def _caller_waits(desktop: Desktop, boss_ws: ClientConnection, digit: str = "1") -> dict[str, Any]:
     assert desktop.engine.simulator is not None
-    await desktop.engine.simulator.place_call(SimulatedCaller(number=WEI, digits=[(0.2, digit)], talk_s=None))
+    await desktop.engine.simulator.place_call(
+        SimulatedCaller(number=WEI, digits=[(0.2, digit)], waits_to_be_heard=True, talk_s=None)
+    )
     board = await next_message(boss_ws, "wallboard", lambda m: bool(m["waiting"]))
     waiting: dict[str, Any] = board["waiting"][0]
     return waiting
@@ -122,7 +124,7 @@ async def test_given_a_waiting_caller_when_the_supervisor_removes_them_then_hung
     assert engine.simulator is not None
     async with console_and_agent(desktop) as (boss, agent, boss_ws, _agent_ws):
         handle = await engine.simulator.place_call(
-            SimulatedCaller(number=WEI, digits=[(0.2, "1")], talk_s=None)
+            SimulatedCaller(number=WEI, digits=[(0.2, "1")], waits_to_be_heard=True, talk_s=None)
         )
         await next_message(boss_ws, "wallboard", lambda m: bool(m["waiting"]))
         path = f"/api/supervisor/waiting/{handle.uniqueid}/remove"

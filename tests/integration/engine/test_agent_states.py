@@ -21,7 +21,9 @@ from tests.integration.engine.conftest import engine_settings, sign_in_agents
 from tests.integration.engine.served import served
 from tests.waiting import wait_until
 
-SALES_CALLER = SimulatedCaller(number="4155550100", digits=[(0.2, "1")], patience_s=60, talk_s=0.5)
+SALES_CALLER = SimulatedCaller(
+    number="4155550100", digits=[(0.2, "1")], waits_to_be_heard=True, patience_s=60, talk_s=0.5
+)
 
 
 async def _states(engine: Engine) -> dict[str, tuple[AgentState, str | None]]:

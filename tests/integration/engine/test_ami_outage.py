@@ -21,7 +21,9 @@ async def test_given_a_queued_caller_when_ami_restarts_then_the_call_is_still_co
         sim = engine.simulator
         assert sim is not None
         await engine.ami.wait_connected(5)
-        handle = await sim.place_call(SimulatedCaller(number="4155550123", digits=[(0.2, "2")], talk_s=1.0))
+        handle = await sim.place_call(
+            SimulatedCaller(number="4155550123", digits=[(0.2, "2")], waits_to_be_heard=True, talk_s=1.0)
+        )
         await wait_until(lambda: any(c.phase.value == "queued" for c in engine.calls.calls.live()), timeout=5)
 
         await sim.stop_ami()

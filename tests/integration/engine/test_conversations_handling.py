@@ -65,7 +65,9 @@ async def test_given_an_agent_on_a_voice_call_then_no_new_chat_until_the_call_en
     assert engine.simulator is not None
     await sign_in_agents(engine, "1002")
     await engine.ami.wait_connected(5)
-    await engine.simulator.place_call(SimulatedCaller(digits=[(0.2, "2")], talk_s=60.0))
+    await engine.simulator.place_call(
+        SimulatedCaller(digits=[(0.2, "2")], waits_to_be_heard=True, talk_s=60.0)
+    )
     cc = engine.contact_center
 
     def talking() -> bool:

@@ -20,7 +20,9 @@ async def test_given_the_first_agent_is_busy_when_offered_then_the_caller_goes_t
     assert engine.simulator is not None
     await engine.ami.wait_connected(5)
     engine.simulator.set_agent_behaviour("agent-1001", "busy")
-    handle = await engine.simulator.place_call(SimulatedCaller(digits=[(0.2, "1")], talk_s=1.0))
+    handle = await engine.simulator.place_call(
+        SimulatedCaller(digits=[(0.2, "1")], waits_to_be_heard=True, talk_s=1.0)
+    )
     outcome = await handle.finished(15)
 
     assert outcome.agent == "agent-1003"  # the other agent with the sales skill
@@ -77,7 +79,9 @@ async def test_given_desktop_answered_phones_when_the_agent_clicks_answer_then_t
         assert engine.simulator is not None
         await engine.ami.wait_connected(5)
         await sign_in_agents(engine)
-        handle = await engine.simulator.place_call(SimulatedCaller(digits=[(0.2, "2")], talk_s=0.5))
+        handle = await engine.simulator.place_call(
+            SimulatedCaller(digits=[(0.2, "2")], waits_to_be_heard=True, talk_s=0.5)
+        )
         cc = engine.contact_center
 
         def ringing() -> bool:

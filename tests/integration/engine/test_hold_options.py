@@ -161,7 +161,9 @@ async def test_given_a_queue_without_the_option_then_nothing_is_announced_and_th
     engine = no_agents
     assert engine.simulator is not None
     # "1" in the skeleton menu is sales, a queue without the option.
-    handle = await engine.simulator.place_call(SimulatedCaller(digits=[(0.0, "1")], patience_s=60))
+    handle = await engine.simulator.place_call(
+        SimulatedCaller(digits=[(0.0, "1")], waits_to_be_heard=True, patience_s=60)
+    )
     await _mid_hold(handle, "EXEC MusicOnHold")
 
     await handle.press("1")  # reaches only AMI (DTMFEnd), fact 12

@@ -30,7 +30,9 @@ async def test_given_a_call_in_progress_when_a_supervisor_listens_whispers_and_b
     ami_seen: list[ev.AmiEvent] = []
     engine.ami.subscribe(ami_seen.append)
     await engine.ami.wait_connected(5)
-    handle = await engine.simulator.place_call(SimulatedCaller(digits=[(0.2, "2")], talk_s=60.0))
+    handle = await engine.simulator.place_call(
+        SimulatedCaller(digits=[(0.2, "2")], waits_to_be_heard=True, talk_s=60.0)
+    )
     cc = engine.contact_center
 
     def talking() -> bool:
@@ -86,7 +88,9 @@ async def test_given_a_supervisor_listening_when_they_press_6_on_their_phone_the
     assert engine.simulator is not None
     events = engine.bus.subscribe()
     await engine.ami.wait_connected(5)
-    await engine.simulator.place_call(SimulatedCaller(digits=[(0.2, "2")], talk_s=60.0))
+    await engine.simulator.place_call(
+        SimulatedCaller(digits=[(0.2, "2")], waits_to_be_heard=True, talk_s=60.0)
+    )
     cc = engine.contact_center
     await wait_until(
         lambda: (c := cc.call_of_agent("1002")) is not None and c.phase == "talking", what="talking"

@@ -25,7 +25,14 @@ async def test_given_a_caller_pressing_1_when_the_sales_agent_answers_then_the_c
     assert engine.simulator is not None
     await engine.ami.wait_connected(5)
     handle = await engine.simulator.place_call(
-        SimulatedCaller(number="4155550100", name="Wei Zhang", digits=[(0.2, "1")], patience_s=60, talk_s=2.0)
+        SimulatedCaller(
+            number="4155550100",
+            name="Wei Zhang",
+            digits=[(0.2, "1")],
+            waits_to_be_heard=True,
+            patience_s=60,
+            talk_s=2.0,
+        )
     )
     await handle.finished(15)
 
