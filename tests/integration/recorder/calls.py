@@ -13,7 +13,7 @@ async def recorded_call(engine: Engine, agent: str = "1001", digit: str = "1") -
     assert engine.simulator is not None
     await engine.ami.wait_connected(5)
     await engine.simulator.place_call(
-        SimulatedCaller(number="4155550100", digits=[(0.2, digit)], talk_s=60.0)
+        SimulatedCaller(number="4155550100", digits=[(0.2, digit)], talk_s=60.0, waits_to_be_heard=True)
     )
     cc = engine.contact_center
 

@@ -33,7 +33,9 @@ async def engine(tmp_path: Path) -> AsyncIterator[Engine]:
 async def _talking_to_1002(engine: Engine) -> str:
     assert engine.simulator is not None
     await engine.ami.wait_connected(5)
-    await engine.simulator.place_call(SimulatedCaller(number="4155550100", digits=[(0.2, "2")], talk_s=60.0))
+    await engine.simulator.place_call(
+        SimulatedCaller(number="4155550100", digits=[(0.2, "2")], talk_s=60.0, waits_to_be_heard=True)
+    )
     cc = engine.contact_center
 
     def talking() -> bool:
