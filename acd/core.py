@@ -85,12 +85,20 @@ class RouterCore:
 
     async def dispatch(self) -> list[Offer]:
         """Match every agent that can take work, longest idle first."""
+        offers: list[Offer] = []
+        for agent_id in await self.dispatch_order():
+            offers += await self.dispatch_agent(agent_id)
+        return offers
+
+    async def dispatch_order(self) -> list[str]:
+        """The agents that can take work, longest idle first (a pass of :meth:`dispatch`)."""
         ctx = self._ctx
         agents = await ctx.store.get_agents(sorted(await ctx.store.offerable_agent_ids()))
-        offers: list[Offer] = []
-        for a in sorted(agents, key=lambda r: (r.idle_since, r.agent_id)):
-            offers += await self._matcher.route_agent(a.agent_id, "dispatch")
-        return offers
+        return [a.agent_id for a in sorted(agents, key=lambda r: (r.idle_since, r.agent_id))]
+
+    async def dispatch_agent(self, agent_id: str) -> list[Offer]:
+        """One agent's turn in a dispatch pass (each agent is its own transaction)."""
+        return await self._matcher.route_agent(agent_id, "dispatch")
 
     # ---- items ---------------------------------------------------------------------------
     async def enqueue(self, item: WorkItem) -> Offer | None:

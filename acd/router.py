@@ -79,6 +79,14 @@ class Router:
         """Match every agent that can take work, longest idle first."""
         return await self._core.dispatch()
 
+    async def dispatch_order(self) -> list[str]:
+        """The agents a dispatch pass visits, in order; a caller that must not hold its event loop
+        for the whole pass runs :meth:`dispatch_agent` for each with pauses between."""
+        return await self._core.dispatch_order()
+
+    async def dispatch_agent(self, agent_id: str) -> list[Offer]:
+        return await self._core.dispatch_agent(agent_id)
+
     # ---- items ---------------------------------------------------------------------------
     async def enqueue(self, item: WorkItem) -> Offer | None:
         """Queue an item and offer it at once if an eligible agent can take it."""

@@ -30,6 +30,7 @@ from callcenter.events import CallConnected, CallOffered, RecordingPaused
 from callcenter.pbx import PbxChannelGone, PbxError, PbxPort
 from ivr_flows.errors import CallerGone, PromptMissing
 
+DISPATCH_SLICE = 16  # agents matched between two turns of the event loop
 log = logging.getLogger(__name__)
 
 
@@ -358,9 +359,18 @@ class CallService(CallEndings):
         try:
             await self.router.tick()
             if self.control.ready:
-                await self.router.dispatch()
+                await self._dispatch()
         except AcdError as exc:
             log.warning("router tick failed", extra={"error": str(exc)})
+
+    async def _dispatch(self) -> None:
+        """The router's dispatch pass, letting the loop run every few agents: with the in-memory
+        store nothing in the pass awaits, and 300 agents able to take chats held the event loop for
+        about 30 ms every half second (it set the chat relay's p99)."""
+        for n, agent_id in enumerate(await self.router.dispatch_order()):
+            if n % DISPATCH_SLICE == DISPATCH_SLICE - 1:
+                await asyncio.sleep(0)
+            await self.router.dispatch_agent(agent_id)
 
 
 async def hold_until_moved(segment: Callable[[], Awaitable[None]], call: LiveCall) -> None:
