@@ -306,7 +306,9 @@ class CallService(CallEndings):
         except AcdError as exc:
             log.warning("accept refused by the router", extra={"uniqueid": call.uniqueid, "error": str(exc)})
         log.info("caller connected", extra={"uniqueid": call.uniqueid, "agent": call.agent_id})
-        if self._record_calls:
+        # After a transfer the caller's channel still carries its MixMonitor (option b records
+        # whichever bridge it is in): a second one would write the same file over the first.
+        if self._record_calls and call.recording_path is None:
             try:
                 call.recording_path = await self.control.start_recording(call.channel, call.uniqueid)
             except PbxError as exc:

@@ -46,6 +46,10 @@ async def test_given_a_sales_call_when_transferred_to_agent_1002_then_1002_gets_
     desktop: Desktop,
 ) -> None:
     await desktop.engine.ami.wait_connected(5)
+    recordings_started: list[str] = []
+    desktop.engine.ami.subscribe(
+        lambda e: recordings_started.append(e.channel.channel) if isinstance(e, ev.MixMonitorStart) else None
+    )
     async with (
         desktop.signed_in("agent1001") as first,
         desktop.signed_in("agent1002") as second,
@@ -68,6 +72,8 @@ async def test_given_a_sales_call_when_transferred_to_agent_1002_then_1002_gets_
         await next_message(second_ws, "CallConnected")
         states = await _states(desktop)
         assert states["1002"] == "busy"
+        # One recording for the whole call: its MixMonitor stays on the caller's channel.
+        assert len(recordings_started) == 1
         assert states["1001"] in ("wrap_up", "available")  # sales wrap-up is 0.2 s here
 
         assert (await second.post("/api/agent/call/hangup")).status_code == 200
