@@ -33,6 +33,14 @@ def actor_of(user: CurrentUser) -> Actor:
     return Actor(user.username, user.role, user.agent_id, user.id)
 
 
+def own_scope(user: CurrentUser) -> str | None:
+    """The agent whose own work (conversations, faxes) this user may see; None for supervisors and
+    admins, who see all. An agent account without an agent id owns nothing."""
+    if user.role != "agent":
+        return None
+    return user.agent_id or "-"
+
+
 def origin_allowed(origin: str | None, host: str | None, allowed: frozenset[str]) -> bool:
     """Same origin as the Host the browser connected to, or explicitly allowed."""
     if not origin:

@@ -13,7 +13,7 @@ from typing import Annotated, Any, TypeVar
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from pydantic import BaseModel, Field
 
-from agent_desktop.auth.deps import CurrentUser, audit_async, require_role
+from agent_desktop.auth.deps import CurrentUser, audit_async, own_scope, require_role
 from agent_desktop.errors import ApiError
 from agent_desktop.state import desktop_of
 from callcenter.conversations.api import ConversationView
@@ -45,13 +45,6 @@ def _desk(request: Request, user: CurrentUser) -> EmailDesk:
     if desk is None:
         raise ApiError(404, "email.disabled", user.language)
     return desk
-
-
-def _scope(user: CurrentUser) -> str | None:
-    """The agent whose conversations this user may see; None for supervisors and admins."""
-    if user.role != "agent":
-        return None
-    return user.agent_id or "-"  # an agent account without an agent id owns nothing
 
 
 def _not_found(user: CurrentUser) -> ApiError:
@@ -109,12 +102,12 @@ def _mail_json(mail: MailView) -> dict[str, Any]:
 @router.get("/api/agent/emails")
 async def my_emails(user: Staff, request: Request) -> list[dict[str, Any]]:
     """The signed-in agent's open e-mail conversations (supervisors and admins: all of them)."""
-    return [_conversation_json(v) for v in await _desk(request, user).mine(_scope(user))]
+    return [_conversation_json(v) for v in await _desk(request, user).mine(own_scope(user))]
 
 
 @router.get("/api/agent/emails/{conversation_id}")
 async def read_email(conversation_id: ConversationId, user: Staff, request: Request) -> dict[str, Any]:
-    view, mails = await _ask(user, _desk(request, user).mails(conversation_id, _scope(user)))
+    view, mails = await _ask(user, _desk(request, user).mails(conversation_id, own_scope(user)))
     return {"conversation": _conversation_json(view), "mails": [_mail_json(m) for m in mails]}
 
 
@@ -127,7 +120,7 @@ async def download_attachment(
     request: Request,
 ) -> Response:
     desk = _desk(request, user)
-    filename, _type, data = await _ask(user, desk.attachment(conversation_id, _scope(user), raw_id, index))
+    filename, _type, data = await _ask(user, desk.attachment(conversation_id, own_scope(user), raw_id, index))
     safe_name = "".join(c if c.isalnum() or c in "._-" else "_" for c in filename)[:100] or "attachment"
     return Response(
         data,
@@ -152,7 +145,7 @@ async def reply(
 
 @router.get("/api/agent/emails/{conversation_id}/suggestions")
 async def suggestions(conversation_id: ConversationId, user: Staff, request: Request) -> list[dict[str, Any]]:
-    hits = await _ask(user, _desk(request, user).suggestions(conversation_id, _scope(user)))
+    hits = await _ask(user, _desk(request, user).suggestions(conversation_id, own_scope(user)))
     return [{"id": h.id, "title": h.title, "snippet": h.snippet} for h in hits]
 
 
@@ -163,7 +156,7 @@ async def link_sender(
     """Unknown sender: add the address to an existing customer, or create a customer with it."""
     desk = _desk(request, user)
     customer_id = await _ask(
-        user, desk.link_sender(conversation_id, _scope(user), body.customer_id, body.name)
+        user, desk.link_sender(conversation_id, own_scope(user), body.customer_id, body.name)
     )
     await audit_async(
         request, user, "email.link_sender", f"customer:{customer_id}", {"conversation": conversation_id}

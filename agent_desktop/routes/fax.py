@@ -13,7 +13,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, UploadFile
 from starlette.responses import FileResponse
 
-from agent_desktop.auth.deps import CurrentUser, audit_async, require_role
+from agent_desktop.auth.deps import CurrentUser, audit_async, own_scope, require_role
 from agent_desktop.errors import ApiError
 from agent_desktop.media_files import MediaFileMissing, media_response
 from agent_desktop.state import desktop_of
@@ -34,13 +34,6 @@ def _desk(request: Request, user: CurrentUser) -> FaxDesk:
     if desk is None:
         raise ApiError(404, "fax.disabled", user.language)
     return desk
-
-
-def _scope(user: CurrentUser) -> str | None:
-    """The agent whose faxes this user may see; None for supervisors and admins."""
-    if user.role != "agent":
-        return None
-    return user.agent_id or "-"
 
 
 def _refused(exc: FaxError, user: CurrentUser) -> ApiError:
@@ -81,7 +74,7 @@ def _fax_json(fax: FaxView, language: str) -> dict[str, Any]:
 async def my_faxes(user: Staff, request: Request) -> dict[str, Any]:
     """The fax work items the agent holds (supervisors: all live ones) and the faxes they sent."""
     desk = _desk(request, user)
-    items = await desk.open_items(_scope(user))
+    items = await desk.open_items(own_scope(user))
     return {
         "items": [
             {
@@ -93,14 +86,14 @@ async def my_faxes(user: Staff, request: Request) -> dict[str, Any]:
             }
             for v, f in items
         ],
-        "sent": [_fax_json(f, user.language) for f in await desk.sent(_scope(user))],
+        "sent": [_fax_json(f, user.language) for f in await desk.sent(own_scope(user))],
     }
 
 
 @router.get("/api/agent/faxes/{fax_id}")
 async def one_fax(fax_id: FaxId, user: Staff, request: Request) -> dict[str, Any]:
     try:
-        return _fax_json(await _desk(request, user).fax(fax_id, _scope(user)), user.language)
+        return _fax_json(await _desk(request, user).fax(fax_id, own_scope(user)), user.language)
     except FaxError as exc:
         raise _refused(exc, user) from None
 
@@ -115,7 +108,7 @@ async def document(
     """The fax's PDF, inline for the viewer or as a download; each request is audited (a viewer's
     range requests included: every one read the document)."""
     try:
-        fax, path = await _desk(request, user).document(fax_id, _scope(user))
+        fax, path = await _desk(request, user).document(fax_id, own_scope(user))
         response = media_response(
             path,
             "application/pdf",

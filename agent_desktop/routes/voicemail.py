@@ -18,7 +18,7 @@ from fastapi import APIRouter, Depends, Path, Request
 from starlette.responses import FileResponse
 
 from acd.model import Channel
-from agent_desktop.auth.deps import CurrentUser, audit_async, require_role
+from agent_desktop.auth.deps import CurrentUser, audit_async, own_scope, require_role
 from agent_desktop.chat.port import conversations
 from agent_desktop.errors import ApiError
 from agent_desktop.media_files import MediaFileMissing, media_response
@@ -88,8 +88,7 @@ def _json(view: ConversationView, message: VoicemailView) -> dict[str, Any]:
 @router.get("")
 async def my_voicemails(user: Staff, request: Request) -> list[dict[str, Any]]:
     """The agent's voicemail conversations in hand or in wrap-up (supervisors, admins: all live ones)."""
-    agent = (user.agent_id or "-") if user.role == "agent" else None
-    live = [v for v in await conversations(request).live(agent) if v.channel is Channel.VOICEMAIL]
+    live = [v for v in await conversations(request).live(own_scope(user)) if v.channel is Channel.VOICEMAIL]
     store = _store(request)
     out = []
     for view in live:
