@@ -6,6 +6,7 @@ const Callbacks = (() => {
   let table = null;
   let showAgent = false;
   let reload = null;
+  const armedUntil = new Map();  // callback id → until when a second click cancels it
 
   function statusText(c) {
     return CC.t("ui.callback_status." + c.status) + (c.attempts ? " · " + CC.t("ui.callback_attempts", { n: c.attempts }) : "");
@@ -23,20 +24,24 @@ const Callbacks = (() => {
         load();
       },
     }, CC.t("ui.callback_reschedule"));
+    // A cancelled callback cannot be reopened: ask once more. The confirmation is kept by callback,
+    // not on the button, so a list redrawn between the two clicks (a push, a reload) keeps it.
+    const armed = () => (armedUntil.get(c.id) || 0) > Date.now();
     const cancel = CC.el("button", {
       "data-action": "cancel",
       onclick: async () => {
-        if (cancel.dataset.armed !== "true") {  // a cancelled callback cannot be reopened: ask once more
-          cancel.dataset.armed = "true";
+        if (!armed()) {
+          armedUntil.set(c.id, Date.now() + 5000);
           cancel.textContent = CC.t("ui.callback_cancel_confirm");
-          setTimeout(() => { cancel.dataset.armed = "false"; cancel.textContent = CC.t("ui.callback_cancel"); }, 5000);
+          setTimeout(() => { if (!armed()) cancel.textContent = CC.t("ui.callback_cancel"); }, 5000);
           return;
         }
+        armedUntil.delete(c.id);
         await CC.api("POST", "/api/callbacks/" + c.id + "/cancel");
         CC.toast(CC.t("ui.callback_cancelled"));
         load();
       },
-    }, CC.t("ui.callback_cancel"));
+    }, CC.t(armed() ? "ui.callback_cancel_confirm" : "ui.callback_cancel"));
     return c.status === "pending" || c.status === "queued" ? [when, move, cancel] : [];
   }
 
