@@ -191,6 +191,7 @@ class Engine:
                 "connect-failed": lambda session: self.inbound.on_connect_failed(AgiCallerMedia(session)),
                 "transfer": lambda session: self.inbound.on_transfer(AgiCallerMedia(session)),
                 "consult-end": lambda session: self.consults.on_consult_end(AgiCallerMedia(session)),
+                "resume": lambda session: self.inbound.on_resume(AgiCallerMedia(session)),
             },
             allowed_hosts=s.agi.allowed_hosts,
             command_timeout=s.agi.command_timeout_s,

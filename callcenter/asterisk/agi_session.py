@@ -65,6 +65,8 @@ class AgiSession:
     def __init__(self, env: AgiEnvironment, connection: AgiConnection) -> None:
         self.env = env
         self._conn = connection
+        # A command answered result=-1 for a hangup or a Redirect: the channel is not ours any more.
+        self.left = False
 
     @property
     def hung_up(self) -> bool:
@@ -86,6 +88,7 @@ class AgiSession:
         """
         answer = await self._conn.send(command, *args, timeout=timeout)
         if answer.result == "-1":
+            self.left = True
             raise AgiChannelGone(f"{command} answered result=-1 on {self.env.channel}")
         return answer
 
@@ -151,6 +154,7 @@ class AgiSession:
         if answer.result != "-1":
             return PlaybackResult(digit=_digit(answer.result_int), endpos=endpos or 0)
         if endpos not in (0, -1, None) or self.hung_up:
+            self.left = True
             raise AgiChannelGone(f"{command} {name} ended by hangup or redirect on {self.env.channel}")
         if check and not await self._channel_alive():
             raise AgiChannelGone(f"{command} {name}: channel {self.env.channel} is gone")

@@ -31,6 +31,8 @@ from callcenter.asterisk.errors import AgiChannelGone, AgiError
 log = logging.getLogger(__name__)
 
 AgiHandler = Callable[[AgiSession], Awaitable[None]]
+# Set on the channel when a session ends normally; the crash-safe dialplan tests it after AGI().
+DONE_VARIABLE = "CC_DONE"
 
 _MAX_ENV_LINES = 200
 
@@ -65,6 +67,7 @@ class FastAgiServer:
         command_timeout: float = 10.0,
         env_timeout: float = 5.0,
         stop_grace: float = 1.0,
+        mark_done: bool = True,
     ) -> None:
         self._host = host
         self._requested_port = port
@@ -75,6 +78,8 @@ class FastAgiServer:
         self._command_timeout = command_timeout
         self._env_timeout = env_timeout
         self._stop_grace = stop_grace
+        # Set CC_DONE when a handler ends a session on purpose (off: the recordings' dialplan).
+        self._mark_done = mark_done
         self._server: asyncio.Server | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         self._sessions: set[AgiSession] = set()
@@ -147,6 +152,8 @@ class FastAgiServer:
         extra = {"channel": env.channel, "uniqueid": env.uniqueid, "script": env.network_script}
         try:
             await self._routes.get(env.network_script, self._default)(session)
+            if self._mark_done:
+                await _mark_done(session)
         except AgiChannelGone as exc:
             log.info("AGI channel gone; handler ended", extra={**extra, "reason": str(exc)})
         except AgiError as exc:
@@ -187,6 +194,20 @@ class FastAgiServer:
                 "malformed AGI environment line skipped", extra={"peer": str(peer), "line": bad[:200]}
             )
         return env
+
+
+async def _mark_done(session: AgiSession) -> None:
+    """The handler ended the session on purpose: tell the dialplan (fact 19). A session that ends
+    without this mark (the engine died, or a handler failed) loops the caller back into an engine;
+    a channel already hung up or Redirected away needs no mark."""
+    if session.hung_up or session.left or session.closed:
+        return
+    try:
+        await session.set_variable(DONE_VARIABLE, "1")
+    except AgiError as exc:
+        log.info(
+            "could not mark the AGI session done", extra={"channel": session.env.channel, "error": str(exc)}
+        )
 
 
 async def _close_writer(writer: asyncio.StreamWriter) -> None:

@@ -19,6 +19,7 @@ from callcenter.asterisk.errors import (
     AmiNotConnected,
     UnsafeAmiValue,
 )
+from callcenter.asterisk.fastagi import DONE_VARIABLE
 from callcenter.calls.handback import HANDBACK_VARIABLE
 from callcenter.pbx import (
     SPY_MODE_KEYS,
@@ -139,7 +140,11 @@ class AsteriskPbx:
             )
 
     async def bridge(self, channel1: str, channel2: str) -> None:
+        """``channel1`` (the caller) leaves the engine's hands for good: when the bridge ends Asterisk
+        goes on after their AGI(), and without the CC_DONE mark the crash-safe dialplan would take
+        them back into an engine instead of ending the call."""
         with pbx_errors("bridge"):
+            await self._ami.setvar(channel1, DONE_VARIABLE, "1")
             await self._ami.bridge(channel1, channel2)
 
     async def dial_out(self, agent_id: str, number: str, channel_id: str, caller_id: str) -> None:

@@ -23,7 +23,7 @@ from acd.errors import UnknownQueue
 from callcenter.caller_media import CallerMedia, MediaFailed
 from callcenter.calls.endings import Clock
 from callcenter.calls.flow_ivr import FlowIvr
-from callcenter.calls.handback import QueuedState
+from callcenter.calls.handback import HANDBACK_VARIABLE, QueuedState
 from callcenter.calls.hold_options import WaitingOptions
 from callcenter.calls.registry import CallPhase, LiveCall
 from callcenter.calls.service import CallService, hold_until_moved
@@ -180,6 +180,9 @@ class InboundCalls:
         return self._menu.queues_by_digit.get(digit or "", self._menu.default_queue)
 
     async def _hold(self, media: CallerMedia, call: LiveCall) -> None:
+        if not await self._leave_handback(media, call):
+            return
+
         async def one_segment() -> None:
             options = self._waiting_options
             if options is not None and options.offered(call):  # keys heard, hold_options
@@ -189,6 +192,45 @@ class InboundCalls:
             await media.music_on_hold(self._menu.hold_class, self._menu.hold_segment_s)
 
         await hold_until_moved(one_segment, call)
+
+    async def _leave_handback(self, media: CallerMedia, call: LiveCall) -> bool:
+        """The caller's place on their own channel before they wait, so that whichever engine takes
+        them back after a crash (the ``resume`` route) queues them at the same place. False: the
+        caller left meanwhile."""
+        if call.handback is None or call.handback == call.handback_on_channel:
+            return True
+        try:
+            await media.set_variable(HANDBACK_VARIABLE, call.handback)
+        except CallerGone:
+            return False  # gone or Redirected to an agent already: nothing to hold
+        except MediaFailed:
+            log.warning("could not leave the hand-back on the channel", extra={"uniqueid": call.uniqueid})
+            return True
+        call.handback_on_channel = call.handback
+        return True
+
+    async def on_resume(self, media: CallerMedia) -> None:
+        """A caller whose FastAGI session ended without the engine's mark (an engine died, fact 19)
+        comes back through the crash-safe dialplan. Known to this engine: they wait again. Unknown:
+        queued at the place left on their channel; in the IVR when they died there (no place
+        yet): the IVR from the start. Never a hang-up."""
+        arrival = media.arrival
+        call = self._service.calls.get(arrival.uniqueid)
+        if call is not None and call.phase is not CallPhase.ENDED:
+            log.warning("caller came back to the engine that has them", extra={"uniqueid": call.uniqueid})
+            if call.item_id is None:
+                await self._enqueue(call, self._menu.default_queue)
+            await self._hold(media, call)
+            return
+        dialed = arrival.args[0] if arrival.args else ""
+        state = await self._handed_back_state(media, self._clock())
+        if state is None and dialed:
+            log.info(
+                "caller taken back from the IVR; starting it again", extra={"uniqueid": arrival.uniqueid}
+            )
+            await self.on_ivr(media)
+            return
+        await self._hold(media, await self._take_back(media, state))
 
     async def _announce_position(self, media: CallerMedia, call: LiveCall, keys: str = "") -> str | None:
         """ "There are N calls waiting" between hold segments (stock Asterisk queue sounds).
@@ -244,18 +286,17 @@ class InboundCalls:
         dial_status = arrival.args[0] if arrival.args else "UNKNOWN"
         call = self._service.calls.get(arrival.uniqueid)
         if call is None:
-            call = await self._take_back(media)
+            call = await self._take_back(media, await self._handed_back_state(media, self._clock()))
         else:
             call.contact = lifecycle.requeue(call.contact, self._clock())
             await self._service.agent_dial_failed(call, dial_status)
         await self._hold(media, call)
 
-    async def _take_back(self, media: CallerMedia) -> LiveCall:
-        """A caller this engine does not know (it restarted after the Redirect): their queue,
-        skills, priority and entry time come from the hand-back variable the Redirecting engine
-        left on the channel; without a readable one, the default queue. Never a hang-up."""
+    async def _take_back(self, media: CallerMedia, state: QueuedState | None) -> LiveCall:
+        """A caller this engine does not know (it restarted after the Redirect, or the engine
+        holding them died): their queue, skills, priority and entry time come from the hand-back
+        variable left on the channel; without a readable one, the default queue. Never a hang-up."""
         now = self._clock()
-        state = await self._handed_back_state(media, now)
         call = self._service.calls.add(
             _arriving(
                 media,

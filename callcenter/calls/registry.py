@@ -71,6 +71,9 @@ class LiveCall:
     consult: Consultation | None = None
     # The language the IVR flow spoke with the caller (its ``language`` variable); None: the default.
     language: str | None = None
+    # The caller's place (:mod:`callcenter.calls.handback`) as queued, and as last left on the channel.
+    handback: str | None = None
+    handback_on_channel: str | None = None
     contact: ContactState = field(init=False)
 
     def __post_init__(self) -> None:

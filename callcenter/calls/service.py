@@ -181,6 +181,7 @@ class CallService(CallEndings):
             skills=tuple(SkillRequirement(skill, level) for skill, level in skills),
         )
         self.calls.link_item(call, item.item_id)
+        call.handback = self._handback(call, item)
         log.info(
             "call queued",
             extra={"uniqueid": call.uniqueid, "queue": queue, "tier": call.caller_info.tier.value},
@@ -224,10 +225,10 @@ class CallService(CallEndings):
         if call is None or call.phase is CallPhase.ENDED or call.offer_id != offer.offer_id:
             await self._release_offer(offer.offer_id, penalize=False)
             return
+        handback = self._handback(call, offer.item)
         try:
-            await self.control.connect_to_agent(
-                call.channel, offer.agent_id, self._handback(call, offer.item)
-            )
+            await self.control.connect_to_agent(call.channel, offer.agent_id, handback)
+            call.handback = call.handback_on_channel = handback
         except PbxChannelGone as exc:
             # Gone without a Hangup we saw (or never known to Asterisk): offering again would
             # spin forever. The caller left: abandoned, once.

@@ -60,6 +60,15 @@ class SimConfig:
     outbound_trunk: str = "pstn-out"
     consult_context: str = "cc-consult"  # an agent's consultation leg dials the target here
     consult_script: str = "consult-end"
+    # The crash-safe loop (fact 19): a session that ended without CC_DONE comes back here.
+    # Off: the recordings' dialplan, where the call ends with the session (the replay tests).
+    crash_safe: bool = True
+    resume_context: str = "cc-resume"
+    resume_script: str = "resume"
+    resume_tries: int = 10
+    resume_hold_s: float = 3.0
+    agi_fallbacks: tuple[tuple[str, int], ...] = ()  # more engines, tried in turn after agi_host
+    last_resort: str = "PJSIP/operator"  # dialled when no engine took the caller back
     dial_timeout_s: float = 30.0
     time_scale: float = 1.0
     login_failure_delay_s: float = 1.0

@@ -54,6 +54,7 @@ def matches(pattern: str, exten: str) -> bool:
 class Step:
     application: str
     data: str
+    label: str = ""  # ``same => n(done),Hangup()``: a Goto target
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,18 +66,58 @@ class Extension:
 Dialplan = dict[str, tuple[Extension, ...]]
 
 
+def _engine_turn(config: SimConfig, script: str, args: str, *before_resume: Step) -> tuple[Step, ...]:
+    """One FastAGI session; a session that ended without the engine's CC_DONE mark (the engine died,
+    fact 19) goes to the resume loop instead of ending the call."""
+    agi = f"agi://{config.agi_host}:{config.agi_port}"
+    if not config.crash_safe:  # the recordings' dialplan: the call ends with the session
+        return Step("AGI", f"{agi}/{script}{args}"), Step("Hangup", "")
+    return (
+        Step("AGI", f"{agi}/{script}{args}"),
+        Step("GotoIf", '$["${CC_DONE}" = "1"]?done'),
+        *before_resume,
+        Step("Goto", f"{config.resume_context},s,1"),
+    )
+
+
+def _resume_context(config: SimConfig) -> tuple[Extension, ...]:
+    """Back into an engine (each in turn) after a short hold, ``resume_tries`` times, then the last
+    resort. The same loop the README documents for a real Asterisk."""
+    engines = ((config.agi_host, config.agi_port), *config.agi_fallbacks)
+    tries: list[Step] = [
+        Step("Set", "CC_TRIES=$[0${CC_TRIES} + 1]"),
+        Step("GotoIf", f"$[${{CC_TRIES}} > {config.resume_tries}]?last"),
+    ]
+    for host, port in engines:
+        tries += [
+            Step("Set", "CC_DONE="),
+            Step("AGI", f"agi://{host}:{port}/{config.resume_script},${{CC_DIALED}}"),
+            Step("GotoIf", '$["${CC_DONE}" = "1"]?done'),
+        ]
+    tries += [
+        Step("MusicOnHold", f"default,{config.resume_hold_s:g}"),
+        Step("Goto", "s,1"),
+        Step("NoOp", "no engine took the caller back", label="last"),
+        Step("Dial", f"{config.last_resort},{int(config.dial_timeout_s)}"),
+        Step("Hangup", "", label="done"),
+    ]
+    return (Extension("s", tuple(tries)),)
+
+
 def default_dialplan(config: SimConfig) -> Dialplan:
-    """The dialplan of the recordings, with the connect context handing failures back (fact 9)."""
+    """The dialplan of the recordings, with the connect context handing failures back (fact 9) and
+    every caller-holding FastAGI session looped back into an engine when it dies (fact 19)."""
     agi = f"agi://{config.agi_host}:{config.agi_port}"
     timeout = int(config.dial_timeout_s)
-    return {
+    done = Step("Hangup", "", label="done")
+    plan: Dialplan = {
         config.inbound_context: (
             Extension(
                 "_X.",
                 (
                     Step("NoOp", "inbound ${EXTEN} from ${CALLERID(num)}"),
-                    Step("AGI", f"{agi}/ivr,${{EXTEN}}"),
-                    Step("Hangup", ""),
+                    *_engine_turn(config, "ivr", ",${EXTEN}", Step("Set", "CC_DIALED=${EXTEN}")),
+                    done,
                 ),
             ),
         ),
@@ -86,14 +127,16 @@ def default_dialplan(config: SimConfig) -> Dialplan:
                 (
                     Step("NoOp", "connect to ${EXTEN}"),
                     Step("Dial", f"PJSIP/${{EXTEN}},{timeout}"),
-                    Step("AGI", f"{agi}/{config.connect_failed_script},${{DIALSTATUS}},${{EXTEN}}"),
-                    Step("Hangup", ""),
+                    *_engine_turn(config, config.connect_failed_script, ",${DIALSTATUS},${EXTEN}"),
+                    *((done,) if config.crash_safe else ()),
                 ),
             ),
             Extension(
-                config.transfer_exten, (Step("AGI", f"{agi}/{config.transfer_script}"), Step("Hangup", ""))
+                config.transfer_exten,
+                (*_engine_turn(config, config.transfer_script, ""), *((done,) if config.crash_safe else ())),
             ),
         ),
+        config.resume_context: _resume_context(config),
         config.consult_context: (
             Extension(
                 "_age[n]t-.",
@@ -120,12 +163,25 @@ def default_dialplan(config: SimConfig) -> Dialplan:
         config.hold_context: (Extension("_X.", (Step("MusicOnHold", "default"),)),),
         config.spy_context: (Extension("spy", (Step("Answer", ""), Step("Wait", "60"))),),
     }
+    if not config.crash_safe:
+        del plan[config.resume_context]
+    return plan
 
 
 def find_steps(plan: Dialplan, context: str, exten: str) -> tuple[Step, ...] | None:
     for ext in plan.get(context, ()):
         if matches(ext.pattern, exten):
             return ext.steps
+    return None
+
+
+def label_priority(steps: tuple[Step, ...], target: str) -> int | None:
+    """``"done"`` or ``"3"`` → the 1-based priority it names, None if there is none."""
+    if target.isdigit():
+        return int(target)
+    for priority, step in enumerate(steps, start=1):
+        if step.label == target:
+            return priority
     return None
 
 

@@ -27,6 +27,7 @@ from callcenter.pbxsim.channels import (
 )
 from callcenter.pbxsim.config import SimConfig
 from callcenter.pbxsim.dialplan import default_dialplan, find_steps, substitute
+from callcenter.pbxsim.expressions import ExpressionError, expand
 from callcenter.pbxsim.timing import Timing
 
 log = logging.getLogger(__name__)
@@ -213,6 +214,13 @@ class Pbx:
             if not chan.is_gone():
                 self.finish(chan)
 
+    def _expand(self, chan: Channel, text: str) -> str:
+        try:
+            return expand(text, self.lookup(chan))
+        except ExpressionError as exc:  # Asterisk logs it and the expression is empty
+            log.warning("pbxsim expression error", extra={"channel": chan.name, "error": str(exc)})
+            return substitute(text, self.lookup(chan))
+
     async def _run(self, chan: Channel, where: DialplanLocation) -> None:
         chan.in_pbx = True
         while True:
@@ -229,7 +237,7 @@ class Pbx:
             while 1 <= priority <= len(steps):
                 chan.priority = priority
                 step = steps[priority - 1]
-                data = substitute(step.data, self.lookup(chan))
+                data = self._expand(chan, step.data)
                 chan.application, chan.app_data = step.application, data
                 self.emit(ev.new_exten(chan, step.application, data))
                 app = self.applications.get(step.application.lower())

@@ -34,6 +34,7 @@ from callcenter.pbxsim.channels import STATE_DESC, CallTrace, Channel, Headers
 from callcenter.pbxsim.config import SimConfig
 from callcenter.pbxsim.dial import dial_app
 from callcenter.pbxsim.fax import receive_fax_app, send_fax_app
+from callcenter.pbxsim.goto_apps import GOTO_APPLICATIONS
 from callcenter.pbxsim.pbx import Pbx
 from callcenter.pbxsim.timing import Timing
 
@@ -108,6 +109,7 @@ class PbxSimulator:
         self.timing = Timing(config.time_scale)
         self.pbx = Pbx(config, self.timing, self._emit)
         self.pbx.applications.update(BASIC_APPLICATIONS)
+        self.pbx.applications.update(GOTO_APPLICATIONS)
         self.pbx.applications["agi"] = agi_app
         self.pbx.applications["dial"] = dial_app
         self.pbx.applications["receivefax"] = receive_fax_app

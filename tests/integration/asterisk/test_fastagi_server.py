@@ -39,7 +39,13 @@ async def eventually(predicate: Callable[[], bool], within_s: float = 2.0) -> No
 async def play(
     steps: list[Step], routes: Mapping[str, Handler], *, read_timeout: float = 3.0, **server_kw: Any
 ) -> PeerReport:
-    kw: dict[str, Any] = {"allowed_hosts": ["127.0.0.1"], "command_timeout": 5.0, "env_timeout": 2.0}
+    # The recordings predate the CC_DONE mark (test_fastagi_done_mark.py has it).
+    kw: dict[str, Any] = {
+        "allowed_hosts": ["127.0.0.1"],
+        "command_timeout": 5.0,
+        "env_timeout": 2.0,
+        "mark_done": False,
+    }
     server = FastAgiServer("127.0.0.1", 0, routes, **{**kw, **server_kw})
     await server.start()
     try:

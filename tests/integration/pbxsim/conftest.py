@@ -23,7 +23,13 @@ async def agi() -> AsyncIterator[AgiServer]:
 @pytest.fixture
 async def sim(agi: AgiServer) -> AsyncIterator[PbxSimulator]:
     simulator = PbxSimulator(
-        SimConfig(agi_port=agi.port, time_scale=TIME_SCALE, epoch=1795382159, login_failure_delay_s=1.0)
+        SimConfig(
+            agi_port=agi.port,
+            time_scale=TIME_SCALE,
+            epoch=1795382159,
+            login_failure_delay_s=1.0,
+            crash_safe=False,  # the recordings' dialplan: these tests replay them
+        )
     )
     simulator.add_agent_phone(SimulatedAgentPhone("agent-1001", answer_delay_s=1.0))
     simulator.add_agent_phone(SimulatedAgentPhone("agent-1002", answer_delay_s=1.0))

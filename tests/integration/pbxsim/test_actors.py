@@ -112,7 +112,7 @@ async def test_given_agi_server_down_when_call_arrives_then_dialplan_hangs_up() 
     await probe.start()
     closed_port = probe.port
     await probe.stop()
-    sim = PbxSimulator(SimConfig(agi_port=closed_port, time_scale=TIME_SCALE))
+    sim = PbxSimulator(SimConfig(agi_port=closed_port, time_scale=TIME_SCALE, crash_safe=False))
     await sim.start()
     ami = AmiClient()
     try:

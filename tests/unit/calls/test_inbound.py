@@ -4,11 +4,19 @@ transfer to a number dialed onward, and a caller handed back; no socket, no Aste
 from __future__ import annotations
 
 from callcenter.caller_media import Arrival, MediaFailed
-from callcenter.calls.handback import QueuedState
+from callcenter.calls.handback import HANDBACK_VARIABLE, QueuedState
 from callcenter.calls.inbound import InboundCalls, InboundOptions
 from callcenter.calls.registry import CallPhase
 from ivr_flows.errors import CallerGone
-from tests.fakes.caller_media import Answer, DialNumber, FakeCallerMedia, MusicOnHold, Play
+from tests.fakes.caller_media import (
+    Answer,
+    DialNumber,
+    FakeCallerMedia,
+    MusicOnHold,
+    Play,
+    ReadHandback,
+    SetVariable,
+)
 from tests.fakes.pbx import ConnectToAgent
 from tests.unit.calls.desk import CALLER, LEG_1001, Desk, open_desk
 from tests.waiting import wait_until
@@ -35,14 +43,17 @@ async def test_given_a_caller_pressing_2_in_the_greeting_then_they_wait_in_suppo
 
         await _inbound(desk).on_ivr(media)
 
+        call = desk.service.calls.get("u1")
+        assert call is not None
+        # Their place is left on their channel before they wait (an engine crash loses nothing).
+        place = QueuedState("support", 0.0, desk.clock.now(), desk.clock.now(), "5551234").encode()
         assert media.done == [
             Answer(),
             Play(MENU.greeting_prompt, ALL_KEYS),
+            SetVariable(HANDBACK_VARIABLE, place),
             Play("queue-youarenext", ""),
             MusicOnHold(MENU.hold_class, MENU.hold_segment_s),
         ]
-        call = desk.service.calls.get("u1")
-        assert call is not None
         assert (call.queue, call.phase, call.ivr_digits) == ("support", CallPhase.QUEUED, ["2"])
 
 
@@ -122,3 +133,61 @@ async def test_given_an_unreadable_hand_back_then_the_caller_queues_in_the_defau
         call = desk.service.calls.get("u1")
         assert call is not None
         assert call.queue == MENU.default_queue
+
+
+# -- the crash-safe loop's "resume" route: a caller whose engine died ------------------------
+async def test_given_a_waiting_caller_resumed_by_a_new_engine_then_they_wait_at_their_old_place() -> None:
+    async with open_desk() as desk:
+        desk.clock.advance(120)
+        place = QueuedState("support", 5.0, desk.clock.now() - 90, desk.clock.now() - 100, "5551000")
+        media = _caller("5551000")
+        media.handback_value = place.encode()
+
+        await _inbound(desk).on_resume(media)
+
+        call = desk.service.calls.get("u1")
+        assert call is not None
+        assert (call.queue, call.queued_at, call.started_at) == ("support", place.queued_at, place.started_at)
+        assert Answer() not in media.done  # not greeted again
+        assert MusicOnHold(MENU.hold_class, MENU.hold_segment_s) in media.done
+
+
+async def test_given_a_caller_resumed_from_the_ivr_then_the_ivr_starts_again() -> None:
+    async with open_desk() as desk:
+        media = _caller("5551234")
+        media.keys[MENU.greeting_prompt] = "1"
+
+        await _inbound(desk).on_resume(media)
+
+        assert media.done[:3] == [ReadHandback(), Answer(), Play(MENU.greeting_prompt, ALL_KEYS)]
+        call = desk.service.calls.get("u1")
+        assert call is not None
+        assert (call.queue, call.dialed) == ("sales", "5551234")
+
+
+async def test_given_a_resumed_caller_with_no_place_and_no_number_then_the_default_queue() -> None:
+    async with open_desk() as desk:
+        media = _caller("")
+
+        await _inbound(desk).on_resume(media)
+
+        call = desk.service.calls.get("u1")
+        assert call is not None
+        assert call.queue == MENU.default_queue
+
+
+async def test_given_a_caller_resumed_by_the_engine_that_has_them_then_they_wait_again() -> None:
+    async with open_desk() as desk:
+        first = _caller()
+        first.keys[MENU.greeting_prompt] = "2"
+        await _inbound(desk).on_ivr(first)
+        queued = desk.service.calls.get("u1")
+        assert queued is not None
+        queued_at = queued.queued_at
+        again = _caller("5551234")
+
+        await _inbound(desk).on_resume(again)
+
+        assert desk.service.calls.get("u1") is queued
+        assert (queued.queue, queued.queued_at) == ("support", queued_at)
+        assert again.done[-1] == MusicOnHold(MENU.hold_class, MENU.hold_segment_s)
