@@ -170,7 +170,7 @@ async def test_given_a_graceful_stop_with_calls_on_the_line_then_rows_stay_and_t
     first, second = engines
     try:
         await first.start()
-        await first.sign_in([a["agent_id"] for a in AGENTS[:1]])
+        await first.sign_in(["1001"])
         talking = await sim.place_call(SimulatedCaller(digits=[], patience_s=600))
         await wait_until(lambda: any(r.phase == "connected" for r in crm.rows().values()), timeout=20)
         waiting = await sim.place_call(SimulatedCaller(digits=[], patience_s=600))
