@@ -43,5 +43,6 @@ def build_live_calls(
     tracker.recovery = recovery
     journal.start()
     stack.push_async_callback(journal.close)
+    stack.push_async_callback(recovery.close)
     run_task(recovery.run(), "live-call-recovery")
     return LiveCalls(journal, recovery)

@@ -69,6 +69,23 @@ def saved_of(call: LiveCall, engine: str) -> SavedLiveCall:
     )
 
 
+def _key(call: LiveCall) -> tuple[object, ...]:
+    """What the row holds that changes during a call (cheaper to compare than a whole row)."""
+    return (
+        call.channel,
+        call.contact.status,
+        call.contact.transfers,
+        call.contact.outcome,
+        call.queue,
+        call.agent_id,
+        call.agent_channel,
+        call.queued_at,
+        call.answered_at,
+        len(call.ivr_digits),
+        call.recording_path,
+    )
+
+
 def _no_interaction_due(saved: SavedLiveCall) -> bool:
     """An outbound leg that never connected (a callback the agent did not answer) is dropped
     without an interaction."""
@@ -89,6 +106,7 @@ class LiveCallJournal:
         self._clock = clock
         self.engine = engine
         self._written: dict[str, SavedLiveCall] = {}  # uniqueid -> as last written
+        self._keys: dict[str, tuple[object, ...]] = {}  # uniqueid -> its _key when last compared
         self._gone: dict[str, tuple[SavedLiveCall, float]] = {}  # left the registry, row still there
         self._writer = WriteBehind(self.flush, flush_s, "live-call-journal")
         self._closed = False
@@ -103,34 +121,35 @@ class LiveCallJournal:
     async def flush(self) -> None:
         if self._closed:
             return
-        upserts, deletes = self._changes()
-        if not upserts and not self._gone:
+        changed = self._changes()
+        if not changed and not self._gone:
             return
         now = self._clock()
-        stamped = [replace(s, updated_at=now) for s in upserts]
+        upserts = [replace(saved_of(call, self.engine), updated_at=now) for call in changed]
+        gone = [saved for saved, _ in self._gone.values()]
         try:
-            done = await asyncio.to_thread(
-                in_transaction, self._db, lambda s: self._write(s, stamped, deletes)
-            )
+            done = await asyncio.to_thread(in_transaction, self._db, lambda s: self._write(s, upserts, gone))
         except Exception:
             # Calls go on from memory; the next flush tries again.
             log.exception("could not write live calls; retrying", extra={"calls": len(upserts)})
             return
-        for saved in upserts:
+        for call, saved in zip(changed, upserts, strict=True):
             self._written[saved.uniqueid] = saved
+            self._keys[saved.uniqueid] = _key(call)
         for uniqueid in done:
             self._gone.pop(uniqueid, None)
         self._give_up(now)
 
-    def _changes(self) -> tuple[list[SavedLiveCall], list[SavedLiveCall]]:
+    def _changes(self) -> list[LiveCall]:
+        """The live calls not written as they are now; those gone from the registry move to ``_gone``."""
         now = self._clock()
-        live = {c.uniqueid: saved_of(c, self.engine) for c in self._calls() if c.channel and c.contact.live}
-        upserts = [s for uid, s in live.items() if self._written.get(uid) != s]
+        live = {c.uniqueid: c for c in self._calls() if c.channel and c.contact.live}
         for uid in [uid for uid in self._written if uid not in live]:
             self._gone[uid] = (self._written.pop(uid), now)
+            self._keys.pop(uid, None)
         for uid in [uid for uid in self._gone if uid in live]:
-            del self._gone[uid]  # back (a transfer re-added it): it is live again
-        return upserts, [saved for saved, _ in self._gone.values()]
+            del self._gone[uid]  # back in the registry: live again
+        return [c for uid, c in live.items() if self._keys.get(uid) != _key(c)]
 
     @staticmethod
     def _write(session: Session, upserts: list[SavedLiveCall], gone: list[SavedLiveCall]) -> list[str]:

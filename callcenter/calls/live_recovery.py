@@ -7,6 +7,8 @@ the line), dealt with once Asterisk has said which channels are live (the AMI re
 - the channel is live and was connected to an agent: the call is taken back into the registry,
   connected to that agent and channel, so its Hangup ends it like any other call (interaction once,
   with the agent; ``CallEnded`` also closes its recording's index row).
+- the channel is live and was ringing an agent: if the caller is (or gets) bridged, the agent
+  answered while no engine watched: taken back as connected, answered when this engine found out.
 - the channel is live and the caller was in the IVR or waiting: the caller comes back through the
   dialplan's ``resume`` route to whichever engine answers it. Once that channel hangs up, and a few
   seconds later neither an engine took the call (the row would be its own) nor an interaction was
@@ -21,6 +23,8 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
+from dataclasses import replace
+from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -39,6 +43,7 @@ from crm_core.live_calls import SavedLiveCall, load_live_calls, settle_live_call
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], float]
+T = TypeVar("T")
 # After a waiting caller's Hangup: time for the engine that took them back to end the call itself.
 SETTLE_S = 2.0
 
@@ -119,10 +124,14 @@ class LiveCallRecovery:
         # Waiting callers of an earlier process: channel -> (row, when its Hangup was seen).
         self._waiting: dict[str, tuple[SavedLiveCall, float | None]] = {}
         self.settled: list[str] = []  # the references written here, newest last (for the logs, tests)
+        self._threads: set[asyncio.Future[Any]] = set()
 
-    async def resynced(self, live_channels: set[str]) -> None:
-        """Before :meth:`CallService.resynced`: deal with every row an earlier process left."""
-        rows = await asyncio.to_thread(self._load)
+    async def resynced(
+        self, live_channels: set[str], bridged: frozenset[str] | set[str] = frozenset()
+    ) -> None:
+        """Before :meth:`CallService.resynced`: deal with every row an earlier process left.
+        ``bridged``: the live channels in a bridge."""
+        rows = await self._in_thread(self._load)
         mine = self._journal.engine
         for left in rows:
             if left.engine == mine or self._service.calls.get(left.uniqueid) is not None:
@@ -131,6 +140,8 @@ class LiveCallRecovery:
                 await self._settle(left)
             elif left.phase in WITH_AGENT:
                 self._adopt(left)
+            elif left.phase == ContactStatus.RINGING.value and left.channel in bridged:
+                self._adopt(self._answered_unseen(left, left.agent_channel))
             elif left.channel not in self._waiting:
                 self._waiting[left.channel] = (left, None)
         now = self._service.clock()
@@ -139,6 +150,18 @@ class LiveCallRecovery:
                 self._waiting[channel] = (left, now)
         if rows:
             log.info("live calls of an earlier process checked", extra={"rows": len(rows)})
+
+    async def _in_thread(self, work: Callable[[], T]) -> T:
+        """``work`` in a worker thread that a cancelled caller (the tracker, at a stop) does not
+        abandon: :meth:`close` waits for it before the engine disposes of the database."""
+        future = asyncio.ensure_future(asyncio.to_thread(work))
+        self._threads.add(future)
+        future.add_done_callback(self._threads.discard)
+        return await asyncio.shield(future)
+
+    async def close(self) -> None:
+        if self._threads:
+            await asyncio.wait(self._threads)
 
     def _load(self) -> list[SavedLiveCall]:
         with self._db() as session:
@@ -161,7 +184,7 @@ class LiveCallRecovery:
             return settle_live_call(session, left, lambda s: self._log.record(s, record))
 
         try:
-            written = await asyncio.to_thread(in_transaction, self._db, work)
+            written = await self._in_thread(lambda: in_transaction(self._db, work))
         except Exception:
             log.exception(
                 "could not write the interaction of a call left by a crash", extra={"ref": ended.uniqueid}
@@ -177,6 +200,23 @@ class LiveCallRecovery:
         self._service.recent.appendleft(ended)
         self._service.publish(
             CallEnded(ended.agent_id, left.uniqueid, left.queue, ended.outcome, ended.ended_at)
+        )
+
+    def bridged(self, channel: str, agent_channel: str | None) -> None:
+        """A channel entered a bridge (from the call tracker, for channels not in the registry): a
+        caller of an earlier process whose agent answered after the engine died?"""
+        waiting = self._waiting.get(channel)
+        if waiting is None or waiting[0].phase != ContactStatus.RINGING.value:
+            return
+        del self._waiting[channel]
+        self._adopt(self._answered_unseen(waiting[0], agent_channel or waiting[0].agent_channel))
+
+    def _answered_unseen(self, left: SavedLiveCall, agent_channel: str | None) -> SavedLiveCall:
+        return replace(
+            left,
+            phase=ContactStatus.CONNECTED.value,
+            agent_channel=agent_channel,
+            answered_at=self._service.clock(),
         )
 
     def hung_up(self, channel: str) -> None:

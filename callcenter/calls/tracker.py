@@ -23,9 +23,11 @@ class Recovery(Protocol):
     """Calls of an earlier engine process (:class:`callcenter.calls.live_recovery.LiveCallRecovery`),
     told in the order of the AMI events: a resync first, before the calls', a Hangup after."""
 
-    async def resynced(self, live_channels: set[str]) -> None: ...
+    async def resynced(self, live_channels: set[str], bridged: set[str]) -> None: ...
 
     def hung_up(self, channel: str) -> None: ...
+
+    def bridged(self, channel: str, agent_channel: str | None) -> None: ...
 
 
 _INTERESTING = (ev.BridgeEnter, ev.DialBegin, ev.Hangup, ev.AmiResynced, ev.Hold, ev.Unhold)
@@ -67,6 +69,8 @@ class AmiCallTracker:
             self._consults.leg_bridged(channel)
             if self._service.calls.by_channel(channel) is not None:
                 await self._service.agent_answered(channel, self._agent_leg.get(channel))
+            elif self.recovery is not None:
+                self.recovery.bridged(channel, self._agent_leg.get(channel))
         elif isinstance(event, ev.Hangup):
             channel = event.channel.channel
             self._agent_leg.pop(channel, None)
@@ -79,5 +83,5 @@ class AmiCallTracker:
         elif isinstance(event, ev.AmiResynced):
             live = {c.channel.channel for c in event.channels}
             if self.recovery is not None:
-                await self.recovery.resynced(live)
+                await self.recovery.resynced(live, {c.channel.channel for c in event.channels if c.bridge_id})
             await self._service.resynced(live)

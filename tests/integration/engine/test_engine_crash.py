@@ -11,7 +11,7 @@ import json
 import os
 import signal
 import sys
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +26,7 @@ from crm_core.models import Interaction
 from tests.crm_conftest_helpers import create_pg_database, drop_pg_database
 from tests.integration.engine.conftest import engine_settings
 from tests.integration.engine.served import free_port
-from tests.waiting import wait_until
+from tests.waiting import wait_until as _wait_until
 
 ROOT = Path(__file__).resolve().parents[3]
 AGENTS = [{"agent_id": f"100{n}", "name": f"Agent {n}", "skills": {"general": 3}} for n in (1, 2)]
@@ -82,6 +82,11 @@ async def _first_engine(directory: Path, overrides: dict[str, Any]) -> asyncio.s
     return process
 
 
+async def wait_until(condition: Callable[[], bool], timeout: float = 20, what: str = "") -> None:  # noqa: ASYNC109
+    """Polls the database from the test's event loop, which the engine shares: not too often."""
+    await _wait_until(condition, timeout=timeout, interval=0.1, what=what)
+
+
 class Crm:
     def __init__(self, url: str) -> None:
         self.engine = make_engine(url)
@@ -118,7 +123,7 @@ async def test_given_calls_live_at_a_kill_9_when_the_next_engine_starts_then_no_
             what="two talking",
         )
         waiting = await sim.place_call(caller)
-        await wait_until(lambda: _phase(crm, waiting.uniqueid) == "queued", timeout=20, what="queued")
+        await wait_until(lambda: _phase(crm, waiting.uniqueid) == "queued", what="queued")
         rows = crm.rows()
 
         first.send_signal(signal.SIGKILL)
@@ -131,7 +136,7 @@ async def test_given_calls_live_at_a_kill_9_when_the_next_engine_starts_then_no_
         second = Engine(engine_settings(tmp_path / "b", **overrides), simulator_mode=False)
         await second.start()
         gone_and_waiting = (gone.uniqueid, waiting.uniqueid)
-        await wait_until(lambda: all(crm.interactions(u) for u in gone_and_waiting), timeout=10, what="both")
+        await wait_until(lambda: all(crm.interactions(u) for u in gone_and_waiting), what="both")
         [ended] = crm.interactions(gone.uniqueid)
         assert (ended.outcome, ended.agent_id) == ("answered", rows[gone.uniqueid].agent_id)
         [abandoned] = crm.interactions(waiting.uniqueid)
@@ -141,12 +146,10 @@ async def test_given_calls_live_at_a_kill_9_when_the_next_engine_starts_then_no_
         assert taken_back is not None
         assert taken_back.agent_id == rows[talking.uniqueid].agent_id
         talking.hang_up()
-        await wait_until(
-            lambda: len(crm.interactions(talking.uniqueid)) == 1, timeout=10, what="the last call"
-        )
+        await wait_until(lambda: len(crm.interactions(talking.uniqueid)) == 1, what="the last call")
         [talked] = crm.interactions(talking.uniqueid)
         assert (talked.outcome, talked.agent_id) == ("answered", rows[talking.uniqueid].agent_id)
-        await wait_until(lambda: crm.rows() == {}, timeout=5, what="no live call left in the table")
+        await wait_until(lambda: crm.rows() == {}, what="no live call left in the table")
         assert [len(crm.interactions(c.uniqueid)) for c in (talking, gone, waiting)] == [1, 1, 1]
     finally:
         if first.returncode is None:
@@ -172,9 +175,9 @@ async def test_given_a_graceful_stop_with_calls_on_the_line_then_rows_stay_and_t
         await first.start()
         await first.sign_in(["1001"])
         talking = await sim.place_call(SimulatedCaller(digits=[], patience_s=600))
-        await wait_until(lambda: any(r.phase == "connected" for r in crm.rows().values()), timeout=20)
+        await wait_until(lambda: any(r.phase == "connected" for r in crm.rows().values()))
         waiting = await sim.place_call(SimulatedCaller(digits=[], patience_s=600))
-        await wait_until(lambda: _phase(crm, waiting.uniqueid) == "queued", timeout=20, what="queued")
+        await wait_until(lambda: _phase(crm, waiting.uniqueid) == "queued", what="queued")
         await first.stop()
         assert set(crm.rows()) == {talking.uniqueid, waiting.uniqueid}  # a stop is also a restart
 
@@ -182,7 +185,7 @@ async def test_given_a_graceful_stop_with_calls_on_the_line_then_rows_stay_and_t
         await waiting.finished(10)  # the stop cut their FastAGI session; no engine saw them go
         await wait_until(lambda: second.calls.calls.get(talking.uniqueid) is not None, what="taken back")
         talking.hang_up()
-        await wait_until(lambda: crm.rows() == {}, timeout=10, what="no live call left in the table")
+        await wait_until(lambda: crm.rows() == {}, what="no live call left in the table")
         assert [i.outcome for i in crm.interactions(talking.uniqueid)] == ["answered"]
         assert [i.outcome for i in crm.interactions(waiting.uniqueid)] == ["abandoned"]
         assert second.live_calls.recovery.settled == [waiting.uniqueid]

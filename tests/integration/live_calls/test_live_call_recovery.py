@@ -44,9 +44,9 @@ async def test_given_rows_of_a_crashed_engine_when_the_next_one_resyncs_then_eac
     crashed_at = await _first_engine_crashes(db)
     async with open_office(db, "engine-b", start=crashed_at + 60) as b:
         live = {TALKING, LEG_1001, WAITING}
-        await b.recovery.resynced(live)
+        await b.recovery.resynced(live, set())
         await b.service.resynced(live)  # the tracker's order: the recovery, then the service
-        await b.recovery.resynced(live)  # a second resync (AMI reconnect) writes nothing again
+        await b.recovery.resynced(live, set())  # a second resync (AMI reconnect) writes nothing again
 
         assert b.recovery.settled == ["gone", "left"]
         gone, left = b.interactions("gone") + b.interactions("left")
@@ -101,4 +101,46 @@ async def test_given_a_waiting_caller_taken_back_when_they_hang_up_then_only_the
         assert written.outcome == "abandoned"
         assert "waiting" not in b.recovery.settled
         await wait_until(lambda: "waiting" not in b.rows(), what="the row deleted by the journal")
+        await b.journal.close()
+
+
+async def test_given_callers_ringing_agents_at_the_crash_when_the_agents_answer_unseen_then_answered_once(
+    db: Db,
+) -> None:
+    leg_1002 = "PJSIP/agent-1002-00000006"
+    async with open_office(db, "engine-a") as a:
+        for agent_id, uniqueid, channel, leg in (
+            ("1001", "early", TALKING, LEG_1001),
+            ("1002", "late", WAITING, leg_1002),
+        ):
+            await a.router.login(Agent(agent_id, {"sales": 3}))
+            call = a.arrives(uniqueid, channel)
+            await a.service.enqueue(call, "sales")
+            assert call.phase.value == "offering"  # the router offered it to the one agent free
+            a.service.agent_ringing(channel, leg)
+        await wait_until(lambda: {r.phase for r in a.rows().values()} == {"ringing"}, what="both ringing")
+        crashed_at = a.clock.now()
+    async with open_office(db, "engine-b", start=crashed_at + 5) as b:
+        # 1001 answered before this engine started: the caller is in a bridge at the resync.
+        await b.recovery.resynced({TALKING, LEG_1001, WAITING, leg_1002}, bridged={TALKING, LEG_1001})
+        early = b.service.calls.get("early")
+        assert early is not None
+        assert (early.phase.value, early.agent_id, early.answered_at) == ("talking", "1001", b.clock.now())
+        assert b.service.calls.get("late") is None
+        # 1002 answers now: the caller's BridgeEnter.
+        b.clock.advance(1)
+        b.recovery.bridged(WAITING, leg_1002)
+        late = b.service.calls.get("late")
+        assert late is not None
+        assert (late.agent_id, late.agent_channel, late.answered_at) == ("1002", leg_1002, b.clock.now())
+        for channel in (TALKING, WAITING):
+            await b.service.channel_hung_up(channel)
+            b.recovery.hung_up(channel)
+        b.clock.advance(5)
+        await b.recovery.tick()
+        assert [(i.external_ref, i.outcome, i.agent_id) for i in b.interactions()] == [
+            ("early", "answered", "1001"),
+            ("late", "answered", "1002"),
+        ]
+        await wait_until(lambda: b.rows() == {}, what="no rows left")
         await b.journal.close()
