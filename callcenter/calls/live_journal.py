@@ -30,6 +30,8 @@ from callcenter.calls.registry import LiveCall
 from callcenter.contacts.model import ContactStatus
 from callcenter.db_retry import in_transaction
 from callcenter.write_behind import WriteBehind
+from crm_core.limits import NAME
+from crm_core.limits import PHONE_RAW as PHONE
 from crm_core.live_calls import SavedLiveCall, delete_live_calls, interactions_written, save_live_calls
 
 log = logging.getLogger(__name__)
@@ -49,9 +51,10 @@ def saved_of(call: LiveCall, engine: str) -> SavedLiveCall:
     return SavedLiveCall(
         uniqueid=call.uniqueid,
         channel=call.channel,
-        caller_number=call.caller_number,
-        caller_name=call.caller_name,
-        dialed=call.dialed,
+        # As Asterisk gave them: longer than a column would fail the whole write on PostgreSQL.
+        caller_number=call.caller_number[:PHONE],
+        caller_name=call.caller_name[:NAME],
+        dialed=call.dialed[:PHONE],
         direction=call.direction,
         started_at=call.started_at,
         queue=call.queue,

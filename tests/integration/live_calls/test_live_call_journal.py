@@ -53,3 +53,13 @@ async def test_given_live_calls_when_the_journal_closes_then_their_rows_stay(db:
         await office.service.channel_hung_up("PJSIP/pstn-00000003")
         await office.journal.flush()
         assert set(office.rows()) == {"u1", "u2"}
+
+
+async def test_given_a_caller_name_longer_than_its_column_then_the_row_is_written_cut(db: Db) -> None:
+    async with open_office(db, "engine-a") as office:
+        call = office.arrives("u1", CALLER)
+        call.caller_name = "W" * 300  # a CallerID name as the trunk sent it
+        office.arrives("u2", "PJSIP/pstn-00000003")
+        await wait_until(lambda: set(office.rows()) == {"u1", "u2"}, what="both rows")
+        assert office.rows()["u1"].caller_name == "W" * 200
+        await office.journal.close()
