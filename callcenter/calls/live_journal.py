@@ -128,6 +128,8 @@ class LiveCallJournal:
         if not changed and not self._gone:
             return
         now = self._clock()
+        # The keys as the rows are written: the calls may change while the thread writes.
+        keys = [_key(call) for call in changed]
         upserts = [replace(saved_of(call, self.engine), updated_at=now) for call in changed]
         gone = [saved for saved, _ in self._gone.values()]
         try:
@@ -136,9 +138,9 @@ class LiveCallJournal:
             # Calls go on from memory; the next flush tries again.
             log.exception("could not write live calls; retrying", extra={"calls": len(upserts)})
             return
-        for call, saved in zip(changed, upserts, strict=True):
+        for key, saved in zip(keys, upserts, strict=True):
             self._written[saved.uniqueid] = saved
-            self._keys[saved.uniqueid] = _key(call)
+            self._keys[saved.uniqueid] = key
         for uniqueid in done:
             self._gone.pop(uniqueid, None)
         self._give_up(now)

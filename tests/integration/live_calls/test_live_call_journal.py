@@ -3,7 +3,11 @@ deleted once the call's interaction is in the CRM; a stop keeps the rows of call
 
 from __future__ import annotations
 
+import asyncio
+
 from acd.model import Agent
+from callcenter.calls.live_journal import LiveCallJournal
+from callcenter.contacts import lifecycle
 from tests.crm_conftest_helpers import Db
 from tests.integration.live_calls.office import open_office
 from tests.waiting import wait_until
@@ -63,3 +67,19 @@ async def test_given_a_caller_name_longer_than_its_column_then_the_row_is_writte
         await wait_until(lambda: set(office.rows()) == {"u1", "u2"}, what="both rows")
         assert office.rows()["u1"].caller_name == "W" * 200
         await office.journal.close()
+
+
+async def test_given_a_call_changing_while_its_row_is_written_then_the_next_write_has_the_change(
+    db: Db,
+) -> None:
+    async with open_office(db, "engine-a") as office:
+        await office.journal.close()  # this test drives its own journal's writes
+        journal = LiveCallJournal(db.sessions, office.service.calls.live, office.clock.now, "engine-a")
+        call = office.arrives("u1", CALLER)
+        writing = asyncio.create_task(journal.flush())
+        await asyncio.sleep(0)  # the registry is read; the row is being written in a worker thread
+        call.contact = lifecycle.queue(call.contact, office.clock.now())
+        await writing
+        assert office.rows()["u1"].phase == "self_service"
+        await journal.flush()
+        assert office.rows()["u1"].phase == "queued"
