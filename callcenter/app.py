@@ -54,6 +54,7 @@ from callcenter.demo_conversations import DemoConversations
 from callcenter.email.channel import EmailChannel
 from callcenter.errors import ConfigError, SpeechModelUnavailable
 from callcenter.fax_wiring import FaxParts, build_fax, fax_or_ivr
+from callcenter.live_calls_wiring import build_live_calls
 from callcenter.pbxsim import PbxSimulator
 from callcenter.recorder_wiring import build_recorder
 from callcenter.routing_config import load_routing_profiles, queues_in_force, routing_agent
@@ -254,6 +255,7 @@ class Engine:
         )
         self.tracker = AmiCallTracker(self.calls, self.agent_calls, self.consults)
         self.ami.subscribe(self.tracker.on_ami_event)
+        self.live_calls = build_live_calls(s, sessions, self.calls, self.tracker, self._stack, self._run_task)
 
     def _spy_channel(self, supervisor: str) -> str:
         if self.simulator_mode:

@@ -25,19 +25,23 @@ class CrmInteractionWriter:
         await asyncio.to_thread(self._write, call)
 
     def _write(self, call: EndedCall) -> None:
-        record = InteractionRecord(
-            external_ref=call.uniqueid,
-            channel=Channel.CALL.value,
-            direction=Direction(call.direction).value,
-            started_at=datetime.fromtimestamp(call.started_at, tz=UTC),
-            queue=call.queue,
-            agent_id=call.agent_id,
-            caller_number=call.caller_number,
-            answered_at=_at(call.answered_at),
-            ended_at=_at(call.ended_at),
-            outcome=call.outcome,
-            notes=f"IVR digits: {''.join(call.ivr_digits)}" if call.ivr_digits else None,
-            recording_path=call.recording_path,
-        )
+        record = interaction_record(call)
         # Another writer at the same moment (SQLite "database is locked") must not lose the record.
         in_transaction(self._sessions, lambda session: self._log.record(session, record))
+
+
+def interaction_record(call: EndedCall) -> InteractionRecord:
+    return InteractionRecord(
+        external_ref=call.uniqueid,
+        channel=Channel.CALL.value,
+        direction=Direction(call.direction).value,
+        started_at=datetime.fromtimestamp(call.started_at, tz=UTC),
+        queue=call.queue,
+        agent_id=call.agent_id,
+        caller_number=call.caller_number,
+        answered_at=_at(call.answered_at),
+        ended_at=_at(call.ended_at),
+        outcome=call.outcome,
+        notes=f"IVR digits: {''.join(call.ivr_digits)}" if call.ivr_digits else None,
+        recording_path=call.recording_path,
+    )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from typing import Protocol
 
 from callcenter.asterisk import ami_events as ev
 from callcenter.calls.agent_calls import AgentCalls
@@ -16,6 +17,18 @@ from callcenter.calls.consult import Consults
 from callcenter.calls.service import CallService
 
 log = logging.getLogger(__name__)
+
+
+class Recovery(Protocol):
+    """Calls of an earlier engine process (:class:`callcenter.calls.live_recovery.LiveCallRecovery`),
+    told in the order of the AMI events: a resync first, before the calls', a Hangup after."""
+
+    async def resynced(self, live_channels: set[str], bridged: set[str]) -> None: ...
+
+    def hung_up(self, channel: str) -> None: ...
+
+    def bridged(self, channel: str, agent_channel: str | None) -> None: ...
+
 
 _INTERESTING = (ev.BridgeEnter, ev.DialBegin, ev.Hangup, ev.AmiResynced, ev.Hold, ev.Unhold)
 
@@ -28,6 +41,7 @@ class AmiCallTracker:
         self._inbox: asyncio.Queue[ev.AmiEvent] = asyncio.Queue()
         # caller channel -> agent channel, learnt from DialBegin in the connect context
         self._agent_leg: dict[str, str] = {}
+        self.recovery: Recovery | None = None  # set by the composition root
 
     def on_ami_event(self, event: ev.AmiEvent) -> None:
         if isinstance(event, _INTERESTING):
@@ -55,12 +69,19 @@ class AmiCallTracker:
             self._consults.leg_bridged(channel)
             if self._service.calls.by_channel(channel) is not None:
                 await self._service.agent_answered(channel, self._agent_leg.get(channel))
+            elif self.recovery is not None:
+                self.recovery.bridged(channel, self._agent_leg.get(channel))
         elif isinstance(event, ev.Hangup):
             channel = event.channel.channel
             self._agent_leg.pop(channel, None)
             await self._consults.leg_gone(channel)
             await self._service.channel_hung_up(channel)
+            if self.recovery is not None:
+                self.recovery.hung_up(channel)
         elif isinstance(event, ev.Hold | ev.Unhold):
             self._agent_calls.phone_held(event.channel.channel, isinstance(event, ev.Hold))
         elif isinstance(event, ev.AmiResynced):
-            await self._service.resynced({c.channel.channel for c in event.channels})
+            live = {c.channel.channel for c in event.channels}
+            if self.recovery is not None:
+                await self.recovery.resynced(live, {c.channel.channel for c in event.channels if c.bridge_id})
+            await self._service.resynced(live)
