@@ -104,39 +104,11 @@ def _resume_context(config: SimConfig) -> tuple[Extension, ...]:
     return (Extension("s", tuple(tries)),)
 
 
-def default_dialplan(config: SimConfig) -> Dialplan:
-    """The dialplan of the recordings, with the connect context handing failures back (fact 9) and
-    every caller-holding FastAGI session looped back into an engine when it dies (fact 19)."""
+def _agent_legs(config: SimConfig) -> Dialplan:
+    """Where the engine sends agents' own legs: consultations and click-to-dial."""
     agi = f"agi://{config.agi_host}:{config.agi_port}"
     timeout = int(config.dial_timeout_s)
-    done = Step("Hangup", "", label="done")
-    plan: Dialplan = {
-        config.inbound_context: (
-            Extension(
-                "_X.",
-                (
-                    Step("NoOp", "inbound ${EXTEN} from ${CALLERID(num)}"),
-                    *_engine_turn(config, "ivr", ",${EXTEN}", Step("Set", "CC_DIALED=${EXTEN}")),
-                    done,
-                ),
-            ),
-        ),
-        config.connect_context: (
-            Extension(
-                "_age[n]t-.",
-                (
-                    Step("NoOp", "connect to ${EXTEN}"),
-                    Step("Dial", f"PJSIP/${{EXTEN}},{timeout}"),
-                    *_engine_turn(config, config.connect_failed_script, ",${DIALSTATUS},${EXTEN}"),
-                    *((done,) if config.crash_safe else ()),
-                ),
-            ),
-            Extension(
-                config.transfer_exten,
-                (*_engine_turn(config, config.transfer_script, ""), *((done,) if config.crash_safe else ())),
-            ),
-        ),
-        config.resume_context: _resume_context(config),
+    return {
         config.consult_context: (
             Extension(
                 "_age[n]t-.",
@@ -160,6 +132,42 @@ def default_dialplan(config: SimConfig) -> Dialplan:
                 "_X.", (Step("Dial", f"PJSIP/${{EXTEN}}@{config.outbound_trunk},60"), Step("Hangup", ""))
             ),
         ),
+    }
+
+
+def default_dialplan(config: SimConfig) -> Dialplan:
+    """The dialplan of the recordings, with the connect context handing failures back (fact 9) and
+    every caller-holding FastAGI session looped back into an engine when it dies (fact 19)."""
+    timeout = int(config.dial_timeout_s)
+    done = (Step("Hangup", "", label="done"),) if config.crash_safe else ()
+    plan: Dialplan = {
+        config.inbound_context: (
+            Extension(
+                "_X.",
+                (
+                    Step("NoOp", "inbound ${EXTEN} from ${CALLERID(num)}"),
+                    *_engine_turn(config, "ivr", ",${EXTEN}", Step("Set", "CC_DIALED=${EXTEN}")),
+                    *done,
+                ),
+            ),
+        ),
+        config.connect_context: (
+            Extension(
+                "_age[n]t-.",
+                (
+                    Step("NoOp", "connect to ${EXTEN}"),
+                    Step("Dial", f"PJSIP/${{EXTEN}},{timeout}"),
+                    *_engine_turn(config, config.connect_failed_script, ",${DIALSTATUS},${EXTEN}"),
+                    *done,
+                ),
+            ),
+            Extension(
+                config.transfer_exten,
+                (*_engine_turn(config, config.transfer_script, ""), *done),
+            ),
+        ),
+        config.resume_context: _resume_context(config),
+        **_agent_legs(config),
         config.hold_context: (Extension("_X.", (Step("MusicOnHold", "default"),)),),
         config.spy_context: (Extension("spy", (Step("Answer", ""), Step("Wait", "60"))),),
     }
