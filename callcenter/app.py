@@ -23,7 +23,7 @@ from acd.events import AcdEvent
 from acd.memory_store import MemoryStore
 from acd.router import Router
 from callcenter.agent_journal import AgentStateJournal, restore_agent_states
-from callcenter.asterisk.agi_media import AgiCallerMedia
+from callcenter.agi_routes import agi_routes
 from callcenter.asterisk.ami_backoff import Backoff
 from callcenter.asterisk.ami_client import AmiClient
 from callcenter.asterisk.fastagi import FastAgiServer
@@ -53,7 +53,7 @@ from callcenter.demo import OfficeHoursClock, SimulatedPhones, seed_demo_custome
 from callcenter.demo_conversations import DemoConversations
 from callcenter.email.channel import EmailChannel
 from callcenter.errors import ConfigError, SpeechModelUnavailable
-from callcenter.fax_wiring import FaxParts, build_fax, fax_or_ivr
+from callcenter.fax_wiring import FaxParts, build_fax
 from callcenter.live_calls_wiring import build_live_calls
 from callcenter.pbxsim import PbxSimulator
 from callcenter.recorder_wiring import build_recorder
@@ -184,16 +184,7 @@ class Engine:
         self.agi = FastAgiServer(
             host=s.agi.bind_host,
             port=s.agi.port,
-            # The call handling these reach is built below; each gets the session as caller media.
-            routes={
-                "ivr": lambda session: fax_or_ivr(
-                    self.fax, session, lambda: self.inbound.on_ivr(AgiCallerMedia(session))
-                ),
-                "connect-failed": lambda session: self.inbound.on_connect_failed(AgiCallerMedia(session)),
-                "transfer": lambda session: self.inbound.on_transfer(AgiCallerMedia(session)),
-                "consult-end": lambda session: self.consults.on_consult_end(AgiCallerMedia(session)),
-                "resume": lambda session: self.inbound.on_resume(AgiCallerMedia(session)),
-            },
+            routes=agi_routes(lambda: self.inbound, lambda: self.consults, lambda: self.fax),
             allowed_hosts=s.agi.allowed_hosts,
             command_timeout=s.agi.command_timeout_s,
         )
