@@ -65,8 +65,6 @@ class AmiLease:
         keys: tuple[str, str],
         engine_id: str,
         ttl_s: float = 5.0,
-        *,
-        clock: Callable[[], float] | None = None,
     ) -> None:
         if "|" in engine_id or not engine_id:
             raise ValueError(f"an engine id is not empty and has no '|': {engine_id!r}")
@@ -77,11 +75,9 @@ class AmiLease:
         self.engine_id = engine_id
         self.ttl_s = ttl_s
         self.period_s = ttl_s / 3
-        self._clock = clock
         self._token: int | None = None
         self._valid_until = 0.0
         self.last_error: str | None = None
-        self.terms = 0
 
     @property
     def token(self) -> int | None:
@@ -92,7 +88,7 @@ class AmiLease:
         return self._token is not None and self._now() < self._valid_until
 
     def _now(self) -> float:
-        return self._clock() if self._clock is not None else asyncio.get_running_loop().time()
+        return asyncio.get_running_loop().time()
 
     @property
     def _value(self) -> str:
@@ -129,7 +125,6 @@ class AmiLease:
         if token == 0:
             return None
         self._token, self._valid_until = token, started + self.ttl_s
-        self.terms += 1
         log.info("AMI ownership acquired", extra={"lease": self.key, "fencing_token": token})
         return token
 
@@ -143,12 +138,12 @@ class AmiLease:
             try:
                 left = self._valid_until - started
                 extended = await self._call(self._extend, [self.key], self._value, left)
-            except (RedisError, OSError, TimeoutError) as exc:
-                return f"renewal failed: {exc or type(exc).__name__}"
+            except TimeoutError:
+                return "no answer to the renewal within the lease's validity"
+            except (RedisError, OSError) as exc:
+                return f"renewal failed: {exc}"
             if not int(extended):
                 return "the lease is not ours any more"
-            if self._now() >= self._valid_until:
-                return "the renewal was answered after the lease's validity"
             self._valid_until = started + self.ttl_s
 
     async def _call(self, script: AsyncScript, keys: list[str], value: str, within_s: float) -> Any:

@@ -194,6 +194,29 @@ async def test_when_redis_goes_away_the_owner_loses_and_nobody_holds(
         await proxy.stop()
 
 
+async def test_when_redis_stops_answering_the_owner_loses_when_its_validity_runs_out(
+    redis: Redis, keys: tuple[str, str], holders: list[Holder]
+) -> None:
+    proxy = RedisProxy()
+    await proxy.start()
+    through_proxy = Redis.from_url(f"redis://127.0.0.1:{proxy.port}/0")
+    try:
+        a = start(holders, through_proxy, keys, "engine-a")
+        await wait_until(a.lease.holds, timeout=3, what="engine-a to hold the lease")
+        [token] = a.tokens()
+
+        proxy.frozen = True
+        frozen = time.monotonic()
+        await wait_until(lambda: not a.lease.holds(), timeout=2 * TTL, what="the term to end")
+        assert time.monotonic() - frozen <= TTL + 0.1  # not a moment past its validity
+        await wait_until(lambda: a.tokens("lost") == [token], timeout=2 * TTL, what="the loss")
+    finally:
+        for holder in holders:
+            await holder.die()
+        await through_proxy.aclose()
+        await proxy.stop()
+
+
 async def test_release_hands_the_lease_over_at_once_and_only_if_still_ours(
     redis: Redis, keys: tuple[str, str], holders: list[Holder]
 ) -> None:
@@ -215,6 +238,7 @@ class RedisProxy:
 
     def __init__(self) -> None:
         self.port = 0
+        self.frozen = False  # connections stay open, nothing is forwarded: a hung Redis
         self._server: asyncio.Server | None = None
         self._writers: list[asyncio.StreamWriter] = []
 
@@ -236,7 +260,8 @@ class RedisProxy:
         async def pump(src: asyncio.StreamReader, dst: asyncio.StreamWriter) -> None:
             with contextlib.suppress(OSError):
                 while data := await src.read(65536):
-                    dst.write(data)
+                    if not self.frozen:
+                        dst.write(data)
                     await dst.drain()
             dst.close()
 
