@@ -24,6 +24,7 @@ from acd.memory_store import MemoryStore
 from acd.router import Router
 from callcenter.agent_journal import AgentStateJournal, restore_agent_states
 from callcenter.agi_routes import agi_routes
+from callcenter.ami_ownership import start_ami
 from callcenter.asterisk.ami_backoff import Backoff
 from callcenter.asterisk.ami_client import AmiClient
 from callcenter.asterisk.fastagi import FastAgiServer
@@ -138,8 +139,7 @@ class Engine:
         )
         self._run_task(self.calls.deliver_offers(), "offer-delivery")
         self._run_task(self.tracker.run(), "ami-call-tracker")
-        await self.ami.start()
-        self._stack.push_async_callback(self.ami.stop)
+        self.ami_ownership = await start_ami(self.settings.ami, self.ami, self._stack)
         # Nobody is signed in for being configured: each agent is back as they were, or logged out.
         self.unseen_agents = await restore_agent_states(
             self.router, self.agent_journal, map(routing_agent, self.routing_profiles.agents)

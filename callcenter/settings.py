@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, f
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from callcenter.errors import ConfigError
+from callcenter.settings_ami_lease import AmiLeaseSettings
 from callcenter.settings_chat import ChatSettings
 from callcenter.settings_email import EmailSettings
 from callcenter.settings_fax import FaxSettings
@@ -37,7 +38,7 @@ def _ip_networks(field: str, hosts: tuple[str, ...]) -> tuple[str, ...]:
     return hosts
 
 
-class AmiSettings(_Section):
+class AmiSettings(_Section, AmiLeaseSettings):  # the lease: settings_ami_lease
     host: str = "127.0.0.1"
     port: int = Field(5038, ge=0, le=65535)
     username: str = "engine"

@@ -73,6 +73,11 @@ def list_response_from(
 class AmiActions:
     """The typed actions; ``AmiClient`` provides the two primitives they use."""
 
+    @property
+    def fencing_token(self) -> int | None:
+        """The AMI ownership term this sender acts under (``ami_lease``); None without a lease."""
+        return None
+
     async def send_action(
         self,
         name: str,
@@ -118,6 +123,7 @@ class AmiActions:
             Timeout: 15000\\r\\nCallerID: "Callback" <5551234>\\r\\nVariable: CC_CALLBACK_ID=77\\r\\n\\r\\n
             → Response: Success ... Message: Originate successfully queued
 
+        Under an AMI lease the new channel also gets ``CC_FENCE=<fencing token>``.
         A missing endpoint is refused at once (``AmiActionFailed``: "Originate failed").
         If the connection drops before the answer, ``AmiActionLost`` is raised and the
         Originate is **not** re-sent: ringing an agent twice is worse than asking again.
@@ -144,6 +150,9 @@ class AmiActions:
             if not key or "=" in key:
                 raise ValueError(f"bad channel variable name {key!r}")
             headers.append(("Variable", f"{key}={value}"))
+        if self.fencing_token is not None:
+            # Which ownership term sent it: a later owner can tell an earlier owner's Originate.
+            headers.append(("Variable", f"CC_FENCE={self.fencing_token}"))
         # A synchronous Originate answers only when the call is answered or fails.
         wait = None if async_ else (timeout_ms or 30000) / 1000 + 5
         response = await self.send_action("Originate", headers, action_id=action_id, answer_timeout=wait)

@@ -97,6 +97,8 @@ class AmiClient(AmiActions):
         self._first_attempt = asyncio.Event()
         self.last_error: str | None = None
         self.connect_attempts = 0
+        self._fence_token: int | None = None
+        self._fence_valid: Callable[[], bool] | None = None
 
     @property
     def peer(self) -> str:
@@ -127,21 +129,44 @@ class AmiClient(AmiActions):
         Never raises for a refused connection or a bad login: the loop keeps retrying.
         """
         if self._task is None:
+            # Also a start after stop(): a new term (e.g. of AMI ownership, ``ami_ownership``).
+            self._stopping = False
+            self._first_attempt.clear()
             self._task = asyncio.create_task(self._run(), name=f"ami-{self.peer}")
         await self._first_attempt.wait()
+
+    def halt(self, reason: str = "stopped by the engine") -> None:
+        """Close the session now and stop reconnecting; ``stop()`` then waits for the loop's end."""
+        self._stopping = True
+        self._first_attempt.set()
+        if self._current is not None:
+            # Closing ends the session even if the cancel in stop() is lost in a wait_for race
+            # (Python 3.11 wait_for can swallow a cancel when its future completes at once).
+            self._current.close(reason)
 
     async def stop(self) -> None:
         """Close the session and stop reconnecting."""
         task, self._task = self._task, None
-        self._stopping = True
-        if self._current is not None:
-            # Closing ends the session even if the cancel below is lost in a wait_for race
-            # (Python 3.11 wait_for can swallow a cancel when its future completes at once).
-            self._current.close("stopped by the engine")
+        self.halt()
         if task is not None:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+
+    def fence(self, token: int | None, valid: Callable[[], bool] | None) -> None:
+        """Send actions only while ``valid()`` (the AMI lease of term ``token`` is still held).
+
+        Once it is not, every action is refused with ``AmiNotConnected`` before it reaches the
+        wire, and no new session logs in; an Originate carries ``CC_FENCE=<token>``.
+        """
+        self._fence_token, self._fence_valid = token, valid
+
+    @property
+    def fencing_token(self) -> int | None:
+        return self._fence_token
+
+    def _fenced_out(self) -> bool:
+        return self._fence_valid is not None and not self._fence_valid()
 
     async def wait_connected(self, timeout: float) -> None:  # noqa: ASYNC109
         """Wait until logged in with events on; ``AmiNotConnected`` after ``timeout`` seconds."""
@@ -205,6 +230,8 @@ class AmiClient(AmiActions):
         try:
             if self._stopping:  # stop() came while connecting
                 return False
+            if self._fenced_out():
+                raise AmiNotConnected(f"AMI to {self.peer}: this engine's ownership term ended")
             await asyncio.wait_for(asyncio.shield(conn.greeting), self.connect_timeout)
             await self._login(conn)
             await self._request(conn, "Events", [("EventMask", "on")])
@@ -290,6 +317,11 @@ class AmiClient(AmiActions):
             ) from None
 
     def _live(self) -> AmiConnection:
+        if self._fenced_out():
+            raise AmiNotConnected(
+                f"AMI to {self.peer}: ownership moved from this engine's term "
+                f"(fencing token {self._fence_token}); action not sent"
+            )
         conn = self._conn
         if conn is None or not conn.is_open:
             raise AmiNotConnected(f"no AMI session to {self.peer} (last error: {self.last_error})")

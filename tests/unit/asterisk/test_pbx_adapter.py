@@ -112,3 +112,17 @@ async def test_given_an_ami_failure_then_the_engine_gets_the_matching_pbx_error(
     assert type(raised.value) is expected
     assert raised.value.action == "connect to agent"
     assert raised.value.__cause__ is failure
+
+
+class FencedWireAmi(WireAmi):
+    @property
+    def fencing_token(self) -> int | None:
+        return 42
+
+
+async def test_an_originate_under_an_ami_lease_carries_its_fencing_token_and_none_without() -> None:
+    fenced, plain = FencedWireAmi(), WireAmi()
+    for ami in (fenced, plain):
+        await ami.originate("PJSIP/agent-1001", context="cc-connect", exten="s", variables={"CC_X": "1"})
+    assert [v for k, v in fenced.sent[0][1] if k == "Variable"] == ["CC_X=1", "CC_FENCE=42"]
+    assert [v for k, v in plain.sent[0][1] if k == "Variable"] == ["CC_X=1"]

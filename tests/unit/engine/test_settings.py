@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -42,6 +43,9 @@ def test_yaml_file_is_read_and_environment_overrides_it(
         ("amii:\n  host: x\n", "amii: Extra inputs are not permitted"),
         ("dialplan:\n  agent_endpoint_template: agent\n", "must contain {agent}"),
         ("agents:\n  - {agent_id: '1', name: A, skills: {sales: 9}}\n", "skill 'sales' has level 9"),
+        ("ami:\n  lease_redis_url: http://10.0.0.7\n", "ami.lease_redis_url must be a Redis URL"),
+        ("ami:\n  engine_id: 'a|b'\n", "ami.engine_id must be 1 to 100 printable characters without '|'"),
+        ("ami:\n  lease_ttl_s: 0.1\n", "ami.lease_ttl_s: Input should be greater than or equal to 0.3"),
     ],
 )
 def test_bad_config_gives_one_clear_error_naming_the_field(
@@ -58,3 +62,11 @@ def test_bad_config_gives_one_clear_error_naming_the_field(
 def test_missing_config_file_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=r"cannot read config file .*nope\.yaml"):
         load_settings(tmp_path / "nope.yaml")
+
+
+def test_the_ami_lease_is_off_by_default_and_each_engine_process_has_its_own_id() -> None:
+    ami = load_settings().ami
+    assert ami.owner_lease is False
+    assert ami.lease_redis_url == "redis://127.0.0.1:6379/0"
+    assert ami.lease_ttl_s == 5.0
+    assert ami.engine_id.endswith(f"-{os.getpid()}")
