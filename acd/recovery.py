@@ -73,19 +73,19 @@ class Recovery:
         """Make every agent's record match the items and offers the store holds (see the module
         doc). Returns the agents whose record changed."""
         ctx = self._ctx
+        await self._requeue_unheld_offers(await ctx.store.all_items())
         items = await ctx.store.all_items()
-        await self._requeue_unheld_offers(items)
-        items = await ctx.store.all_items()
+        suspects = [a.agent_id for a in await ctx.store.all_agents() if _holding(a, items) is not None]
         changed = []
-        for agent in await ctx.store.all_agents():
-            if agent.state == S.LOGGED_OUT:
-                continue
-            load = Counter(r.item.channel for r in items if r.agent_id == agent.agent_id)
-            held = agent.offer_id if any(r.offer_id == agent.offer_id for r in items) else None
-            have = {ch: n for ch, n in agent.load.items() if n}
-            if have == dict(load) and held == agent.offer_id:
+        for agent_id in suspects:
+            # Another engine may be working on the same store: the agent is read before the items,
+            # so work given or ended meanwhile is seen, or the commit (checking the agent) fails.
+            agent = await ctx.store.get_agent(agent_id)
+            holding = _holding(agent, await ctx.store.all_items()) if agent is not None else None
+            if agent is None or holding is None:
                 continue
             now = ctx.clock.now()
+            load, held = holding
             new = settled(agent, load, held, reason, now)
             txn = Txn(agents=[(agent, new)])
             if agent.offer_id is not None and held is None:
@@ -112,3 +112,14 @@ class Recovery:
             ):  # fmt: skip
                 ctx.emit(OfferReleased(offer_id, rec.item_id, rec.agent_id or "", q.name, "withdrawn",
                                        True, rec.item.arrived_at, now))  # fmt: skip
+
+
+def _holding(agent: AgentRecord, items: list[ItemRecord]) -> tuple[Counter[Channel], str | None] | None:
+    """What the agent really holds (load per channel, the offer), if the record says otherwise."""
+    if agent.state == S.LOGGED_OUT:
+        return None
+    mine = [r for r in items if r.agent_id == agent.agent_id]
+    load = Counter(r.item.channel for r in mine)
+    held = agent.offer_id if any(r.offer_id == agent.offer_id for r in mine) else None
+    have = {ch: n for ch, n in agent.load.items() if n}
+    return None if have == dict(load) and held == agent.offer_id else (load, held)
