@@ -42,6 +42,10 @@ class RouterContext:
         self._listener = listener
         self._queues: dict[str, QueueConfig] = {}
         self._collected: list[AcdEvent] | None = None
+        # Agents and items a claim of this process is committing now: the routings of callers
+        # arriving together (each store call yields) pick others instead of all losing one race.
+        self.claiming_agents: set[str] = set()
+        self.claiming_items: set[str] = set()
 
     # ---- events --------------------------------------------------------------------------
     def emit(self, *events: AcdEvent) -> None:
