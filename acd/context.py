@@ -66,6 +66,17 @@ class RouterContext:
         finally:
             self._collected = None
 
+    @contextmanager
+    def claim_marks(self, agent_id: str, item_id: str) -> Iterator[None]:
+        """The agent and item are being claimed by this process until the block ends."""
+        self.claiming_agents.add(agent_id)
+        self.claiming_items.add(item_id)
+        try:
+            yield
+        finally:
+            self.claiming_agents.discard(agent_id)
+            self.claiming_items.discard(item_id)
+
     def agent_changed(self, old: AgentRecord | None, new: AgentRecord, now: float) -> None:
         before = old.state if old else AgentState.LOGGED_OUT
         new_reason = (

@@ -164,14 +164,9 @@ class Matcher:
             timers_put=[(f"offer:{offer_id}", offer.expires_at)],
             decisions=[decision],
         )
-        ctx.claiming_agents.add(agent.agent_id)
-        ctx.claiming_items.add(rec.item_id)
-        try:
+        with ctx.claim_marks(agent.agent_id, rec.item_id):
             if not await ctx.store.commit(txn):
                 return None
-        finally:
-            ctx.claiming_agents.discard(agent.agent_id)
-            ctx.claiming_items.discard(rec.item_id)
         ctx.emit(OfferMade(offer, q.name, now))
         ctx.agent_changed(agent, new_agent, now)
         return offer
