@@ -42,6 +42,10 @@ class RouterContext:
         self._listener = listener
         self._queues: dict[str, QueueConfig] = {}
         self._collected: list[AcdEvent] | None = None
+        # Agents and items a claim of this process is committing now: the routings of callers
+        # arriving together (each store call yields) pick others instead of all losing one race.
+        self.claiming_agents: set[str] = set()
+        self.claiming_items: set[str] = set()
 
     # ---- events --------------------------------------------------------------------------
     def emit(self, *events: AcdEvent) -> None:
@@ -61,6 +65,17 @@ class RouterContext:
             yield collected
         finally:
             self._collected = None
+
+    @contextmanager
+    def claim_marks(self, agent_id: str, item_id: str) -> Iterator[None]:
+        """The agent and item are being claimed by this process until the block ends."""
+        self.claiming_agents.add(agent_id)
+        self.claiming_items.add(item_id)
+        try:
+            yield
+        finally:
+            self.claiming_agents.discard(agent_id)
+            self.claiming_items.discard(item_id)
 
     def agent_changed(self, old: AgentRecord | None, new: AgentRecord, now: float) -> None:
         before = old.state if old else AgentState.LOGGED_OUT

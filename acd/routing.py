@@ -60,9 +60,10 @@ class Matcher:
             )
             if not ranked:
                 return None
-            agent = next(a for a in agents if a.agent_id == ranked[0].agent_id)
-            rules = agent_rules(ranked) + boost_rules(rec.item, q) + step_rules(q, rec.step)
-            offer = await self._claim(rec, agent, q, now, trigger, rules, tuple(ranked[:5]), 1)
+            free = [c for c in ranked if c.agent_id not in ctx.claiming_agents] or ranked
+            agent = next(a for a in agents if a.agent_id == free[0].agent_id)
+            rules = agent_rules(free) + boost_rules(rec.item, q) + step_rules(q, rec.step)
+            offer = await self._claim(rec, agent, q, now, trigger, rules, tuple(free[:5]), 1)
             if offer is not None:
                 return offer
         log.warning("routing item gave up after conflicts", extra={"item_id": item_id})
@@ -91,7 +92,8 @@ class Matcher:
             ranked = rank_heads(heads, now)
             if not ranked:
                 return []
-            head, rec = ranked[0][0], ranked[0][0].record
+            free = [r for r in ranked if r[0].record.item_id not in ctx.claiming_items] or ranked
+            head, rec = free[0][0], free[0][0].record
             if (
                 rec.status != ItemStatus.WAITING
                 or rec.bucket is None
@@ -102,7 +104,7 @@ class Matcher:
             sticky = head.bucket.sticky_agent is not None
             rules = (
                 (("previous agent",) if sticky else ())
-                + item_rules(rec.item, q, ranked)
+                + item_rules(rec.item, q, free)
                 + step_rules(q, rec.step)
             )
             cand = (CandidateScore(agent_id, sticky, scores[head.bucket_id], now - a.idle_since),)
@@ -162,8 +164,9 @@ class Matcher:
             timers_put=[(f"offer:{offer_id}", offer.expires_at)],
             decisions=[decision],
         )
-        if not await ctx.store.commit(txn):
-            return None
+        with ctx.claim_marks(agent.agent_id, rec.item_id):
+            if not await ctx.store.commit(txn):
+                return None
         ctx.emit(OfferMade(offer, q.name, now))
         ctx.agent_changed(agent, new_agent, now)
         return offer

@@ -16,14 +16,16 @@ for the database). At start :func:`state_after_restart` decides what each agent 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from acd.errors import AcdError
 from acd.events import AgentStateChanged
-from acd.model import Agent, AgentState
+from acd.model import Agent, AgentState, Channel
 from acd.router import Router
 from callcenter.write_behind import WriteBehind
 from crm_core.agent_states import SavedAgentState, load_agent_states, save_agent_states
@@ -94,15 +96,47 @@ async def restore_agent_states(
     router: Router, journal: AgentStateJournal, agents: Iterable[Agent]
 ) -> set[str]:
     """Sign each configured agent back in as :func:`state_after_restart` says. Returns the ids of
-    the agents with no saved state (never signed in on this database)."""
+    the agents with no saved state (never signed in on this database).
+
+    A store that outlived the engine (Redis) knows better than the journal: an agent signed in
+    there keeps their record (state, pause reason, work in hand); one holding work the store no
+    longer has is paused ``interrupted`` (``Router.settle_agents``)."""
     saved = await asyncio.to_thread(journal.load)
-    unseen, signed_in = set(), 0
+    interrupted = await router.settle_agents(INTERRUPTED_REASON)
+    unseen, signed_in, kept = set(), 0, 0
     for agent in agents:
         if agent.agent_id not in saved:
             unseen.add(agent.agent_id)
+        record = await router.agent(agent.agent_id)
+        if record is not None and record.state != AgentState.LOGGED_OUT:
+            kept += 1
+            continue
         comeback = state_after_restart(saved.get(agent.agent_id))
         if comeback is not None:
             await router.login(agent, paused_reason=comeback.paused_reason)
             signed_in += 1
-    log.info("agent states restored", extra={"signed_in": signed_in, "never_signed_in": len(unseen)})
+    log.info(
+        "agent states restored",
+        extra={
+            "signed_in": signed_in,
+            "kept": kept,
+            "interrupted": len(interrupted),
+            "never_signed_in": len(unseen),
+        },
+    )
     return unseen
+
+
+async def drop_vanished_calls(router: Router, live_item_ids: Collection[str]) -> set[str]:
+    """After a restart and the AMI's resync: the voice items in the store whose call is gone (id not
+    in ``live_item_ids``) are abandoned or completed once; the agents who were ringing for or
+    talking on one come back paused ``interrupted``, as when the journal restores them. Returns
+    those agents."""
+    gone = [r.item_id for r in await router.items() if r.item.channel == Channel.VOICE]
+    holders = await router.drop_items(i for i in gone if i not in live_item_ids)
+    for agent_id in sorted(holders):
+        record = await router.agent(agent_id)
+        if record is not None and record.state in (AgentState.AVAILABLE, AgentState.BUSY, AgentState.WRAP_UP):
+            with contextlib.suppress(AcdError):  # offered the next caller meanwhile: left as it is
+                await router.pause(agent_id, INTERRUPTED_REASON)
+    return holders

@@ -1,6 +1,6 @@
 """The composition root: builds and wires everything, once, from the settings.
 
-``Engine`` is the whole server in one process: the ACD router (in-memory store), the CRM
+``Engine`` is the whole server in one process: the ACD router (store: ``acd.store``), the CRM
 database, the FastAGI server, the AMI connection owner, the call service and the web app.
 In simulator mode it also starts the built-in PBX simulator on loopback and points the
 AMI client at it, so the engine talks real AMI and FastAGI over TCP in demo and tests.
@@ -20,8 +20,7 @@ from typing import Any
 from sqlalchemy.orm import Session, sessionmaker
 
 from acd.events import AcdEvent
-from acd.memory_store import MemoryStore
-from acd.router import Router
+from callcenter.acd_wiring import build_router
 from callcenter.agent_journal import AgentStateJournal, restore_agent_states
 from callcenter.agi_routes import agi_routes
 from callcenter.ami_ownership import start_ami
@@ -174,7 +173,7 @@ class Engine:
         self.known_skills = {k for a in self.routing_profiles.agents for k in a.skills} | {
             k for q in self.routing_profiles.queues for k in q.skills
         }
-        self.router = Router(MemoryStore(), SystemClock(), listener=self._on_acd_event)
+        self.router = await build_router(self.settings.acd, self._stack, self._on_acd_event)
         for queue in queues_in_force(self.settings, self.routing_profiles):
             await self.router.add_queue(queue)
 
