@@ -10,6 +10,8 @@ share one :class:`~acd.context.RouterContext` (store, clock, queue configuration
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from acd.channel_stats import WaitingItem
 from acd.context import Clock, Listener, RouterContext
 from acd.core import RouterCore
@@ -18,6 +20,8 @@ from acd.events import AcdEvent
 from acd.manual import ManualRouting
 from acd.model import Agent, QueueConfig, WorkItem
 from acd.queries import Queries, Snapshot
+from acd.records import AgentRecord, ItemRecord
+from acd.recovery import Recovery
 from acd.routing import Matcher
 from acd.stats import StatsBook
 from acd.store import AcdStore
@@ -34,6 +38,7 @@ class Router:
         self._core = RouterCore(self._ctx, matcher, self._timers)
         self._manual = ManualRouting(self._ctx, matcher)
         self._queries = Queries(self._ctx)
+        self._recovery = Recovery(self._ctx, self._core)
 
     @property
     def stats(self) -> StatsBook:
@@ -139,6 +144,27 @@ class Router:
     async def move(self, item_id: str, queue: str) -> Offer | None:
         """A waiting item moved to another queue, keeping its arrival time."""
         return await self._manual.move(item_id, queue)
+
+    # ---- after a restart on a store that outlived the engine ---------------------------
+    async def item(self, item_id: str) -> ItemRecord | None:
+        """The item's record (waiting, offered or active), e.g. to re-attach a call to it."""
+        return await self._ctx.store.get_item(item_id)
+
+    async def items(self) -> list[ItemRecord]:
+        return await self._ctx.store.all_items()
+
+    async def agent(self, agent_id: str) -> AgentRecord | None:
+        return await self._ctx.store.get_agent(agent_id)
+
+    async def drop_items(self, item_ids: Iterable[str]) -> set[str]:
+        """Work whose customer is gone: abandoned, or completed if active (``acd.recovery``).
+        Returns the agents that held one of them."""
+        return await self._recovery.drop_items(item_ids)
+
+    async def settle_agents(self, reason: str) -> list[str]:
+        """Agents' records made to match the items and offers in the store; one left holding
+        nothing is paused with ``reason`` (``acd.recovery``). Returns the agents changed."""
+        return await self._recovery.settle_agents(reason)
 
     # ---- time ----------------------------------------------------------------------------
     async def tick(self, limit: int = 10_000) -> list[AcdEvent]:

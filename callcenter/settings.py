@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, f
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from callcenter.errors import ConfigError
+from callcenter.settings_acd import AcdSettings
 from callcenter.settings_ami_lease import AmiLeaseSettings
 from callcenter.settings_chat import ChatSettings
 from callcenter.settings_email import EmailSettings
@@ -263,6 +264,7 @@ class Settings(BaseSettings):
     recorder: RecorderSettings = RecorderSettings()
     voicemail: VoicemailSettings = VoicemailSettings()
     fax: FaxSettings = FaxSettings()
+    acd: AcdSettings = AcdSettings()
     agents: tuple[AgentSettings, ...] = _DEFAULT_AGENTS
     queues: tuple[QueueSettings, ...] = _DEFAULT_QUEUES
     log_format: Literal["json", "text"] = "text"
