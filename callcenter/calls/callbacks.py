@@ -32,8 +32,9 @@ from acd.errors import AcdError, DuplicateItem, IllegalItemState, UnknownAgent, 
 from acd.model import Channel, Customer, WorkItem
 from acd.router import Router
 from callcenter.calls.customers import CallerInfo
+from callcenter.calls.queueing import CallerLookup
 from callcenter.calls.registry import CallPhase, LiveCall
-from callcenter.calls.service import CallerLookup, CallService
+from callcenter.calls.service import CallService
 from callcenter.contacts import lifecycle
 from callcenter.db_retry import in_transaction
 from callcenter.events import CallbackChanged

@@ -224,7 +224,7 @@ class InboundCalls:
             return
         dialed = arrival.args[0] if arrival.args else ""
         state = await self._handed_back_state(media, self._clock())
-        if state is None and dialed:
+        if state is None and dialed and not await self._service.has_item(arrival.uniqueid):
             log.info(
                 "caller taken back from the IVR; starting it again", extra={"uniqueid": arrival.uniqueid}
             )
@@ -304,6 +304,8 @@ class InboundCalls:
                 state.started_at if state is not None else now,
             )
         )
+        if await self._service.reattach(call):
+            return call  # its item outlived the engine that queued it: same place
         if state is None:
             log.warning("unknown call handed back; queueing it", extra={"uniqueid": call.uniqueid})
             await self._enqueue(call, self._menu.default_queue)

@@ -16,12 +16,11 @@ from typing import Protocol
 from acd.decision import Offer
 from acd.errors import AcdError
 from acd.events import AcdEvent, OfferMade
-from acd.model import Channel, Customer, SkillRequirement, WorkItem
+from acd.model import Channel
 from acd.router import Router
 from callcenter.caller_media import MediaFailed
-from callcenter.calls.customers import CallerInfo
-from callcenter.calls.endings import CallEndings, Clock, InteractionSink, Publish
-from callcenter.calls.handback import QueuedState
+from callcenter.calls.endings import Clock, InteractionSink, Publish
+from callcenter.calls.queueing import CallerLookup, CallQueueing, nobody
 from callcenter.calls.registry import CallPhase, LiveCall
 from callcenter.contacts import lifecycle
 from callcenter.contacts.lifecycle import Action
@@ -41,13 +40,6 @@ class AgentChannelUnknown(CallCenterError):
         super().__init__(f"the agent's leg of call {uniqueid} is not known yet")
 
 
-CallerLookup = Callable[[str], Awaitable[CallerInfo]]
-
-
-async def _nobody(_number: str) -> CallerInfo:
-    return CallerInfo.unknown()
-
-
 def _drop(_event: object) -> None:
     return None
 
@@ -65,25 +57,20 @@ class CallbackPort(Protocol):
 # The channels this service puts through to an agent's phone.
 PHONE_CHANNELS = frozenset({Channel.VOICE, Channel.CALLBACK})
 
-# A caller who spent longer than this in the IVR is looked up again when they queue: the agent
-# must see the tickets and notes of now, not of their arrival.
-EARLY_LOOKUP_FRESH_S = 60.0
 
-
-class CallService(CallEndings):
+class CallService(CallQueueing):
     def __init__(
         self,
         router: Router,
         control: PbxPort,
         clock: Clock,
         record_interaction: InteractionSink,
-        caller_lookup: CallerLookup = _nobody,
+        caller_lookup: CallerLookup = nobody,
         publish: Publish = _drop,
         record_calls: bool = False,
     ) -> None:
-        super().__init__(router, control, clock, record_interaction, publish)
+        super().__init__(router, control, clock, record_interaction, publish, caller_lookup)
         self._record_calls = record_calls
-        self._caller_lookup = caller_lookup
         self._offers: asyncio.Queue[Offer] = asyncio.Queue()
         self.callbacks: CallbackPort | None = None  # set by the composition root
 
@@ -92,11 +79,6 @@ class CallService(CallEndings):
 
     def publish(self, event: object) -> None:
         self._publish(event)
-
-    @staticmethod
-    def customer_of(call: LiveCall) -> Customer:
-        info = call.caller_info or CallerInfo.unknown()
-        return Customer(info.customer_id or f"tel:{call.caller_number}", info.tier)
 
     def on_acd_event(self, event: AcdEvent) -> None:
         """Router listener (synchronous): every offer, wherever it was made, is delivered.
@@ -154,68 +136,6 @@ class CallService(CallEndings):
         except Exception:
             log.exception("offer delivery failed", extra={"offer": offer.offer_id})
 
-    # -- entry: a caller chose a queue (from the IVR) --------------------------------------
-    async def enqueue(
-        self,
-        call: LiveCall,
-        queue: str,
-        priority: float = 0.0,
-        skills: tuple[tuple[str, int], ...] = (),
-        queued_at: float | None = None,
-    ) -> None:
-        """Queue the caller; ``queued_at``: when they first queued (a caller handed back), else now."""
-        # The caller waits from here, the CRM lookup included.
-        call.queued_at = self._clock() if queued_at is None else queued_at
-        call.caller_info = await self._caller_info(call)
-        if not call.contact.live:
-            return  # hung up during the lookup: queueing now would offer a caller who is gone
-        call.queue = queue
-        call.contact = lifecycle.queue(call.contact, self._clock())
-        item = WorkItem(
-            item_id=call.uniqueid,
-            channel=Channel.VOICE,
-            queue=queue,
-            customer=self.customer_of(call),
-            arrived_at=call.queued_at,
-            priority=priority,
-            skills=tuple(SkillRequirement(skill, level) for skill, level in skills),
-        )
-        self.calls.link_item(call, item.item_id)
-        call.handback = self._handback(call, item)
-        log.info(
-            "call queued",
-            extra={"uniqueid": call.uniqueid, "queue": queue, "tier": call.caller_info.tier.value},
-        )
-        await self.router.enqueue(item)
-
-    async def position(self, item_id: str) -> int | None:
-        """1-based place in the queue, or None when the item is not waiting (offered, gone)."""
-        try:
-            return await self.router.position(item_id) or None  # 0: already offered
-        except AcdError:
-            return None
-
-    def look_up_caller_early(self, call: LiveCall) -> None:
-        """Starts the CRM lookup as the caller arrives: it runs while they listen to the IVR, so a
-        burst of callers choosing a queue at once does not wait for a burst of lookups."""
-        call.caller_lookup = asyncio.create_task(
-            self._safe_caller_lookup(call.caller_number), name=f"caller-lookup-{call.uniqueid}"
-        )
-
-    async def _caller_info(self, call: LiveCall) -> CallerInfo:
-        early = call.caller_lookup
-        if early is not None and self._clock() - call.started_at <= EARLY_LOOKUP_FRESH_S:
-            return await early
-        return await self._safe_caller_lookup(call.caller_number)  # none, or too old to show
-
-    async def _safe_caller_lookup(self, number: str) -> CallerInfo:
-        try:
-            return await self._caller_lookup(number)
-        except Exception:
-            # A CRM outage must not keep a caller out of the queue: route as a normal customer.
-            log.exception("customer lookup failed; routing as a normal customer", extra={"number": number})
-            return CallerInfo.unknown()
-
     # -- offers: move the caller to the chosen agent ------------------------------------------
     async def _deliver(self, offer: Offer) -> None:
         if offer.item.channel is Channel.CALLBACK and self.callbacks is not None:
@@ -257,17 +177,6 @@ class CallService(CallEndings):
                 "why": ", ".join(offer.decision.rules),
             },
         )
-
-    def _handback(self, call: LiveCall, item: WorkItem) -> str:
-        """The caller's place as the router has it now (a move or overflow may have changed it)."""
-        return QueuedState(
-            queue=item.queue,
-            priority=item.priority,
-            queued_at=item.arrived_at,
-            started_at=call.started_at,
-            dialed=call.dialed,
-            skills=tuple((s.skill, s.min_level) for s in item.skills),
-        ).encode()
 
     async def _release_offer(self, offer_id: str, penalize: bool) -> None:
         try:

@@ -3,6 +3,7 @@ transfer to a number dialed onward, and a caller handed back; no socket, no Aste
 
 from __future__ import annotations
 
+from acd.model import Channel, Customer, WorkItem
 from callcenter.caller_media import Arrival, MediaFailed
 from callcenter.calls.handback import HANDBACK_VARIABLE, QueuedState
 from callcenter.calls.inbound import InboundCalls, InboundOptions
@@ -191,3 +192,24 @@ async def test_given_a_caller_resumed_by_the_engine_that_has_them_then_they_wait
         assert desk.service.calls.get("u1") is queued
         assert (queued.queue, queued.queued_at) == ("support", queued_at)
         assert again.done[-1] == MusicOnHold(MENU.hold_class, MENU.hold_segment_s)
+
+
+async def test_given_a_resumed_caller_whose_item_outlived_the_engine_then_they_keep_that_item() -> None:
+    """A shared store (Redis) keeps the item an engine that died queued: same item, same place."""
+    async with open_desk() as desk:
+        desk.clock.advance(120)
+        arrived = desk.clock.now() - 90
+        first = WorkItem("u0", Channel.VOICE, "sales", Customer("tel:1"), arrived_at=arrived - 5)
+        left = WorkItem("u1", Channel.VOICE, "support", Customer("tel:2"), arrived_at=arrived, priority=3)
+        await desk.router.enqueue(first)
+        await desk.router.enqueue(left)
+        media = _caller("5551234")  # no CC_QUEUED on the channel: the item alone says where
+
+        await _inbound(desk).on_resume(media)
+
+        call = desk.service.calls.get("u1")
+        assert call is not None
+        assert (call.item_id, call.queue, call.queued_at) == ("u1", "support", arrived)
+        assert Answer() not in media.done  # not sent to the IVR again
+        assert SetVariable(HANDBACK_VARIABLE, call.handback or "") in media.done
+        assert await desk.router.position("u1") == 1

@@ -11,8 +11,9 @@ from acd.model import QueueConfig, ValueTier
 from acd.router import Router
 from callcenter.calls.customers import CallerInfo
 from callcenter.calls.endings import EndedCall
+from callcenter.calls.queueing import EARLY_LOOKUP_FRESH_S
 from callcenter.calls.registry import LiveCall
-from callcenter.calls.service import EARLY_LOOKUP_FRESH_S, CallService
+from callcenter.calls.service import CallService
 from tests.fakes.acd_clock import FakeClock
 
 WEI = "+14155550100"
