@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from collections.abc import Awaitable, Callable
 
 from acd.errors import AcdError
 from acd.model import Channel, Customer, SkillRequirement, WorkItem
 from acd.records import ItemStatus
 from acd.router import Router
+from callcenter.agent_journal import drop_vanished_calls
 from callcenter.calls.customers import CallerInfo
 from callcenter.calls.endings import CallEndings, Clock, InteractionSink, Publish
 from callcenter.calls.handback import QueuedState
@@ -26,6 +28,11 @@ CallerLookup = Callable[[str], Awaitable[CallerInfo]]
 # A caller who spent longer than this in the IVR is looked up again when they queue: the agent
 # must see the tickets and notes of now, not of their arrival.
 EARLY_LOOKUP_FRESH_S = 60.0
+
+
+def _call_of(item_id: str) -> str:
+    """The uniqueid of a voice item's call: ``1795382159.25``, ``…~direct``, ``…-c1`` (consult)."""
+    return re.split(r"~|-c\d+$", item_id, maxsplit=1)[0]
 
 
 async def nobody(_number: str) -> CallerInfo:
@@ -110,6 +117,15 @@ class CallQueueing(CallEndings):
         """Does the router hold a waiting or offered item of this call (queued by another engine)?"""
         record = await self.router.item(uniqueid)
         return record is not None and record.status is not ItemStatus.ACTIVE
+
+    async def drop_vanished_items(self, live_uniqueids: set[str]) -> set[str]:
+        """After a start on a store an earlier engine left (``acd.store: redis``), once Asterisk said
+        which channels live: voice items whose caller is gone leave as abandoned (or completed when
+        in conversation), once; agents who held one come back paused ``interrupted``. Items of a
+        live channel stay: that caller comes back through ``resume``. Returns those agents."""
+        items = await self.router.items()
+        live = {r.item_id for r in items if _call_of(r.item_id) in live_uniqueids}
+        return await drop_vanished_calls(self.router, live)
 
     async def position(self, item_id: str) -> int | None:
         """1-based place in the queue, or None when the item is not waiting (offered, gone)."""

@@ -42,6 +42,7 @@ class AmiCallTracker:
         # caller channel -> agent channel, learnt from DialBegin in the connect context
         self._agent_leg: dict[str, str] = {}
         self.recovery: Recovery | None = None  # set by the composition root
+        self._resynced_once = False
 
     def on_ami_event(self, event: ev.AmiEvent) -> None:
         if isinstance(event, _INTERESTING):
@@ -85,3 +86,6 @@ class AmiCallTracker:
             if self.recovery is not None:
                 await self.recovery.resynced(live, {c.channel.channel for c in event.channels if c.bridge_id})
             await self._service.resynced(live)
+            if not self._resynced_once:  # items a dead engine left in a shared store
+                self._resynced_once = True
+                await self._service.drop_vanished_items({c.channel.uniqueid for c in event.channels})

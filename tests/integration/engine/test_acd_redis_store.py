@@ -8,6 +8,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from redis.asyncio import Redis
@@ -26,6 +27,7 @@ from callcenter.settings import Settings
 from callcenter.stats_persistence import StatsPersistence
 from tests.fakes.acd_factories import agent, item
 from tests.integration.engine.conftest import engine_settings, sign_in_agents
+from tests.integration.engine.served import free_port
 from tests.waiting import wait_until
 
 pytestmark = pytest.mark.redis
@@ -46,10 +48,11 @@ async def prefix() -> AsyncIterator[str]:
     await client.aclose()
 
 
-def _settings(tmp_path: Path, prefix: str, sales_wrap_up_s: float = 0.2) -> Settings:
+def _settings(tmp_path: Path, prefix: str, sales_wrap_up_s: float = 0.2, **overrides: Any) -> Settings:
     tmp_path.mkdir(parents=True, exist_ok=True)
     return engine_settings(
         tmp_path,
+        **overrides,
         agents=AGENTS,
         acd={"store": "redis", "redis_url": REDIS_URL, "redis_prefix": prefix},
         queues=[
@@ -63,6 +66,13 @@ def _settings(tmp_path: Path, prefix: str, sales_wrap_up_s: float = 0.2) -> Sett
 async def _state(engine: Engine, agent_id: str) -> AgentState | None:
     record = await engine.router.agent(agent_id)
     return None if record is None else record.state
+
+
+def _without_asterisk(tmp_path: Path, prefix: str, **kw: Any) -> Engine:
+    """An engine whose Asterisk is not there (yet): no AMI resync, so nothing is dropped by itself
+    (at its first resync the engine drops the items whose caller Asterisk no longer has)."""
+    closed = {"port": free_port(), "reconnect_initial_s": 0.05, "reconnect_max_s": 0.2}
+    return Engine(_settings(tmp_path, prefix, ami=closed, **kw), simulator_mode=False)
 
 
 def _caller(digit: str) -> SimulatedCaller:
@@ -96,7 +106,7 @@ async def test_given_the_redis_store_when_the_engine_restarts_then_queues_caller
     assert (sales.entered, sales.answered, support.entered, support.waiting) == (1, 1, 1, 1)
 
     # Another database (whose queue profiles differ, its journal empty): Redis alone keeps the rest.
-    second = Engine(_settings(tmp_path / "b", prefix, sales_wrap_up_s=3.0), simulator_mode=True)
+    second = _without_asterisk(tmp_path / "b", prefix, sales_wrap_up_s=3.0)
     await second.start()
     try:
         client = await open_redis(REDIS_URL)
@@ -223,7 +233,7 @@ async def test_given_an_agent_on_a_call_when_the_call_is_gone_after_a_restart_th
     finally:
         await first.stop()
 
-    second = Engine(_settings(tmp_path, prefix), simulator_mode=True)
+    second = _without_asterisk(tmp_path, prefix)
     await second.start()
     try:
         assert await _state(second, "1003") is AgentState.BUSY  # the call may still be there
