@@ -28,6 +28,8 @@ from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from acd.errors import AcdError
+from acd.records import ItemStatus
 from callcenter.calls.endings import EndedCall
 from callcenter.calls.interactions import interaction_record
 from callcenter.calls.live_journal import LiveCallJournal
@@ -139,9 +141,9 @@ class LiveCallRecovery:
             if left.channel not in live_channels:
                 await self._settle(left)
             elif left.phase in WITH_AGENT:
-                self._adopt(left)
+                await self._adopt(left)
             elif left.phase == ContactStatus.RINGING.value and left.channel in bridged:
-                self._adopt(self._answered_unseen(left, left.agent_channel))
+                await self._adopt(self._answered_unseen(left, left.agent_channel))
             elif left.channel not in self._waiting:
                 self._waiting[left.channel] = (left, None)
         now = self._service.clock()
@@ -167,14 +169,32 @@ class LiveCallRecovery:
         with self._db() as session:
             return load_live_calls(session)
 
-    def _adopt(self, left: SavedLiveCall) -> None:
+    async def _adopt(self, left: SavedLiveCall) -> None:
         call = adopted_call(left, self._service.clock())
         self._service.calls.add(call)
         self._journal.claim(left)
+        await self._link_item(call)
         log.info(
             "connected call taken back from an earlier process",
             extra={"uniqueid": left.uniqueid, "agent": left.agent_id, "from_engine": left.engine},
         )
+
+    async def _link_item(self, call: LiveCall) -> None:
+        """With a store that outlived the engine (Redis), the call's item is still there, held by its
+        agent: linked, so the call's end completes it and frees the agent (else busy for ever). An
+        offer the agent answered while no engine watched is accepted first."""
+        record = await self._service.router.item(call.uniqueid)
+        if record is None or record.agent_id != call.agent_id:
+            return
+        if record.status is ItemStatus.OFFERED and record.offer_id is not None:
+            try:
+                await self._service.router.accept(record.offer_id)
+            except AcdError as exc:
+                log.warning(
+                    "offer answered unseen not accepted", extra={"uniqueid": call.uniqueid, "error": str(exc)}
+                )
+                return
+        self._service.calls.link_item(call, record.item_id)
 
     async def _settle(self, left: SavedLiveCall) -> None:
         ended = ended_call(left, self._service.clock())
@@ -202,14 +222,14 @@ class LiveCallRecovery:
             CallEnded(ended.agent_id, left.uniqueid, left.queue, ended.outcome, ended.ended_at)
         )
 
-    def bridged(self, channel: str, agent_channel: str | None) -> None:
+    async def bridged(self, channel: str, agent_channel: str | None) -> None:
         """A channel entered a bridge (from the call tracker, for channels not in the registry): a
         caller of an earlier process whose agent answered after the engine died?"""
         waiting = self._waiting.get(channel)
         if waiting is None or waiting[0].phase != ContactStatus.RINGING.value:
             return
         del self._waiting[channel]
-        self._adopt(self._answered_unseen(waiting[0], agent_channel or waiting[0].agent_channel))
+        await self._adopt(self._answered_unseen(waiting[0], agent_channel or waiting[0].agent_channel))
 
     def _answered_unseen(self, left: SavedLiveCall, agent_channel: str | None) -> SavedLiveCall:
         return replace(

@@ -27,7 +27,7 @@ class Recovery(Protocol):
 
     def hung_up(self, channel: str) -> None: ...
 
-    def bridged(self, channel: str, agent_channel: str | None) -> None: ...
+    async def bridged(self, channel: str, agent_channel: str | None) -> None: ...
 
 
 _INTERESTING = (ev.BridgeEnter, ev.DialBegin, ev.Hangup, ev.AmiResynced, ev.Hold, ev.Unhold)
@@ -71,7 +71,7 @@ class AmiCallTracker:
             if self._service.calls.by_channel(channel) is not None:
                 await self._service.agent_answered(channel, self._agent_leg.get(channel))
             elif self.recovery is not None:
-                self.recovery.bridged(channel, self._agent_leg.get(channel))
+                await self.recovery.bridged(channel, self._agent_leg.get(channel))
         elif isinstance(event, ev.Hangup):
             channel = event.channel.channel
             self._agent_leg.pop(channel, None)

@@ -129,7 +129,7 @@ async def test_given_callers_ringing_agents_at_the_crash_when_the_agents_answer_
         assert b.service.calls.get("late") is None
         # 1002 answers now: the caller's BridgeEnter.
         b.clock.advance(1)
-        b.recovery.bridged(WAITING, leg_1002)
+        await b.recovery.bridged(WAITING, leg_1002)
         late = b.service.calls.get("late")
         assert late is not None
         assert (late.agent_id, late.agent_channel, late.answered_at) == ("1002", leg_1002, b.clock.now())
