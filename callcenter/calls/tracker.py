@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import OrderedDict
 from typing import Protocol
 
 from callcenter.asterisk import ami_events as ev
@@ -30,6 +31,7 @@ class Recovery(Protocol):
     async def bridged(self, channel: str, agent_channel: str | None) -> None: ...
 
 
+GONE_KEPT = 10_000  # hung-up channels remembered against a resync list that names them (minutes' worth)
 _INTERESTING = (ev.BridgeEnter, ev.DialBegin, ev.Hangup, ev.AmiResynced, ev.Hold, ev.Unhold)
 
 
@@ -43,6 +45,9 @@ class AmiCallTracker:
         self._agent_leg: dict[str, str] = {}
         self.recovery: Recovery | None = None  # set by the composition root
         self._resynced_once = False
+        # Channels seen hanging up, newest last: a Hangup can arrive while the resync's list is still
+        # coming, so the list may name a channel already gone (a channel name is never reused).
+        self._gone: OrderedDict[str, None] = OrderedDict()
 
     def on_ami_event(self, event: ev.AmiEvent) -> None:
         if isinstance(event, _INTERESTING):
@@ -74,6 +79,9 @@ class AmiCallTracker:
                 await self.recovery.bridged(channel, self._agent_leg.get(channel))
         elif isinstance(event, ev.Hangup):
             channel = event.channel.channel
+            self._gone[channel] = None
+            if len(self._gone) > GONE_KEPT:
+                self._gone.popitem(last=False)
             self._agent_leg.pop(channel, None)
             await self._consults.leg_gone(channel)
             await self._service.channel_hung_up(channel)
@@ -82,10 +90,11 @@ class AmiCallTracker:
         elif isinstance(event, ev.Hold | ev.Unhold):
             self._agent_calls.phone_held(event.channel.channel, isinstance(event, ev.Hold))
         elif isinstance(event, ev.AmiResynced):
-            live = {c.channel.channel for c in event.channels}
+            listed = [c for c in event.channels if c.channel.channel not in self._gone]
+            live = {c.channel.channel for c in listed}
             if self.recovery is not None:
-                await self.recovery.resynced(live, {c.channel.channel for c in event.channels if c.bridge_id})
+                await self.recovery.resynced(live, {c.channel.channel for c in listed if c.bridge_id})
             await self._service.resynced(live)
             if not self._resynced_once:  # items a dead engine left in a shared store
                 self._resynced_once = True
-                await self._service.drop_vanished_items({c.channel.uniqueid for c in event.channels})
+                await self._service.drop_vanished_items({c.channel.uniqueid for c in listed})

@@ -5,10 +5,17 @@ back as abandoned once they hang up."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 
 from acd.model import Agent
+from callcenter.asterisk.ami_event_types import ChannelRef, Hangup
+from callcenter.asterisk.ami_system_events import AmiResynced, CoreShowChannel
+from callcenter.calls.agent_calls import AgentCalls
+from callcenter.calls.consult import Consults
+from callcenter.calls.tracker import AmiCallTracker
 from callcenter.events import CallEnded
+from callcenter.settings import DialplanSettings
 from tests.crm_conftest_helpers import Db
 from tests.integration.live_calls.office import Office, open_office
 from tests.waiting import wait_until
@@ -144,3 +151,35 @@ async def test_given_callers_ringing_agents_at_the_crash_when_the_agents_answer_
         ]
         await wait_until(lambda: b.rows() == {}, what="no rows left")
         await b.journal.close()
+
+
+def _ref(channel: str, uniqueid: str) -> ChannelRef:
+    return ChannelRef(channel, uniqueid, uniqueid, "", "", "", "", 6, "Up")
+
+
+async def test_given_a_hangup_while_the_resync_list_comes_then_the_call_is_written_not_taken_back(
+    db: Db,
+) -> None:
+    """Asterisk lists the live channels, and a channel hangs up before the list is complete: its
+    Hangup reaches the tracker before the resync. The call is over: written once, not taken back
+    as a ghost call holding its agent busy for ever."""
+    crashed_at = await _first_engine_crashes(db)
+    async with open_office(db, "engine-b", start=crashed_at + 60) as b:
+        agent_calls = AgentCalls(b.service, DialplanSettings(), "US")
+        tracker = AmiCallTracker(b.service, agent_calls, Consults(b.service, agent_calls))
+        tracker.recovery = b.recovery
+        listed = tuple(
+            CoreShowChannel(_ref(channel, uniqueid), "Dial", "", "00:01:00", "b1", "")
+            for channel, uniqueid in ((TALKING, "talking"), (LEG_1001, "leg"), (WAITING, "waiting"))
+        )
+        running = asyncio.create_task(tracker.run())
+        try:
+            tracker.on_ami_event(Hangup(_ref(TALKING, "talking"), 16, "Normal Clearing"))
+            tracker.on_ami_event(AmiResynced(listed))
+            await wait_until(lambda: bool(b.interactions("talking")), what="the call written")
+        finally:
+            running.cancel()
+            await asyncio.gather(running, return_exceptions=True)
+        assert b.service.calls.get("talking") is None  # not taken back
+        [talked] = b.interactions("talking")
+        assert (talked.outcome, talked.agent_id) == ("answered", "1001")
