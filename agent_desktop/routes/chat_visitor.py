@@ -43,7 +43,7 @@ def visitor_keys(request: Request) -> VisitorKeys:
     return keys
 
 
-def visitor_language(request: Request) -> str:
+async def visitor_language(request: Request) -> str:
     chosen = request.headers.get("x-chat-lang", "")
     return chosen if chosen in SUPPORTED_LANGUAGES else request_language(request)
 
