@@ -13,6 +13,8 @@ import hmac
 from collections import OrderedDict
 from typing import Final
 
+from starlette.requests import HTTPConnection
+
 from callcenter.conversations.api import ConversationPort, ConversationView
 
 MAX_KEPT: Final = 20_000
@@ -31,7 +33,23 @@ class VisitorKeys:
             self._proven.move_to_end(conversation_id)
             return kept[1]
         view = await port.authenticate_visitor(conversation_id, key)
+        self._keep(conversation_id, digest, view)
+        return view
+
+    def remember(self, view: ConversationView, key: str) -> None:
+        """A key proven otherwise (the chat just started, the visitor's socket authenticated)."""
+        self._keep(view.conversation_id, hashlib.sha256(key.encode()).digest(), view)
+
+    def _keep(self, conversation_id: str, digest: bytes, view: ConversationView) -> None:
         self._proven[conversation_id] = (digest, view)
+        self._proven.move_to_end(conversation_id)
         if len(self._proven) > self._max:
             self._proven.popitem(last=False)
-        return view
+
+
+def visitor_keys_of(connection: HTTPConnection) -> VisitorKeys:
+    """The web app's one :class:`VisitorKeys` (for its HTTP routes and its visitor sockets)."""
+    keys = getattr(connection.app.state, "chat_visitor_keys", None)
+    if not isinstance(keys, VisitorKeys):
+        keys = connection.app.state.chat_visitor_keys = VisitorKeys()
+    return keys

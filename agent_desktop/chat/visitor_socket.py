@@ -26,6 +26,7 @@ from fastapi import WebSocket, WebSocketDisconnect, WebSocketException
 from agent_desktop.chat.cors import chat_origin_allowed
 from agent_desktop.chat.port import conversations
 from agent_desktop.chat.relay import CATCH_UP, CLOSED, ChatRelay, VisitorSocket
+from agent_desktop.chat.visitor_keys import visitor_keys_of
 from agent_desktop.chat.wire import (
     visitor_conversation_json,
     visitor_message_text,
@@ -100,6 +101,7 @@ async def _authenticate(websocket: WebSocket, port: ConversationPort) -> tuple[C
     except (CallCenterError, CrmError):
         await websocket.close(4403, "unknown conversation or wrong key")
         return None
+    visitor_keys_of(websocket).remember(view, key)  # the visitor's messages need not read it again
     return view, last_seq
 
 

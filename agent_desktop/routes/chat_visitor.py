@@ -18,7 +18,7 @@ from agent_desktop.chat import responses
 from agent_desktop.chat.attachments import attachment_response, read_upload
 from agent_desktop.chat.errors import refusals_in
 from agent_desktop.chat.port import conversations
-from agent_desktop.chat.visitor_keys import VisitorKeys
+from agent_desktop.chat.visitor_keys import visitor_keys_of
 from agent_desktop.chat.visitor_socket import serve_visitor
 from agent_desktop.chat.wire import message_json, visitor_conversation_json, wait_json
 from agent_desktop.errors import ApiError, request_language
@@ -36,14 +36,7 @@ CLIENT_ID = r"^[A-Za-z0-9_-]{1,64}$"
 ConversationId = Annotated[str, Path(pattern=CONVERSATION_ID)]
 
 
-def visitor_keys(request: Request) -> VisitorKeys:
-    keys = getattr(request.app.state, "chat_visitor_keys", None)
-    if not isinstance(keys, VisitorKeys):
-        keys = request.app.state.chat_visitor_keys = VisitorKeys()
-    return keys
-
-
-def visitor_language(request: Request) -> str:
+async def visitor_language(request: Request) -> str:
     chosen = request.headers.get("x-chat-lang", "")
     return chosen if chosen in SUPPORTED_LANGUAGES else request_language(request)
 
@@ -74,7 +67,7 @@ async def _visitor(
     if not x_chat_key:
         raise ApiError(401, "chat.key_required", language)
     try:
-        view = await visitor_keys(request).authenticate(port, conversation_id, x_chat_key)
+        view = await visitor_keys_of(request).authenticate(port, conversation_id, x_chat_key)
     except (CallCenterError, CrmError):  # either way the caller learns nothing about the conversation
         raise ApiError(403, "chat.not_your_chat", language) from None
     return Visitor(port, view, language)
@@ -123,6 +116,7 @@ async def start(body: StartChat, request: Request, language: Language) -> dict[s
     with refusals_in(lang):
         opened = await port.open_chat(chat)
         wait = await port.wait_info(opened.conversation.conversation_id)
+    visitor_keys_of(request).remember(opened.conversation, opened.visitor_key)
     return {
         "conversation": visitor_conversation_json(opened.conversation),
         "visitor_key": opened.visitor_key,

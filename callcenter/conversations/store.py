@@ -19,6 +19,7 @@ from callcenter.conversations.api import (
     Sender,
     StoredMessage,
 )
+from callcenter.conversations.appends import AppendBatches
 from callcenter.conversations.errors import ConversationClosed, ConversationError, ConversationNotFound
 from callcenter.db_retry import in_transaction
 from crm_core import conversations as db
@@ -86,6 +87,7 @@ class ConversationStore:
         self._tickets = TicketService(clock)
         self._interactions = InteractionLog(default_region=default_region)
         self._audit = AuditLog()
+        self._appends = AppendBatches(sessions)
 
     async def _write(self, work: Callable[[Session], T]) -> T:
         try:
@@ -134,7 +136,10 @@ class ConversationStore:
     async def append(
         self, conversation_id: str, message: db.NewMessage, statuses: Sequence[str]
     ) -> db.Appended:
-        return await self._write(lambda s: db.append(s, conversation_id, message, statuses))
+        try:
+            return await self._appends.append(conversation_id, message, statuses)
+        except CrmError as exc:
+            raise _translated(exc) from exc
 
     async def messages(self, conversation_id: str, after_seq: int, limit: int) -> list[StoredMessage]:
         def work(session: Session) -> list[db.MessageRecord]:

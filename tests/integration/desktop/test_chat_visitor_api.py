@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import event
 
 from callcenter.i18n import translate
 from tests.integration.desktop.chat_helpers import accepted_by, chat_settings, start_chat
@@ -192,3 +193,25 @@ async def test_given_an_ended_chat_then_the_visitor_can_ask_for_the_transcript_a
     assert ended.json()["conversation"]["status"] in ("wrap_up", "ended")
     assert (late.status_code, late.json()["code"]) == (409, "conversation.closed")
     assert bad_mail.status_code == 422
+
+
+async def test_given_a_chat_just_started_when_the_visitor_writes_then_the_conversation_is_not_read_again(
+    desktop: Desktop,
+) -> None:
+    """The key was proven when the chat started: a message costs only its append (the first
+    message of each of 1000 visitors read the conversation in ``bench/chat_bench.py``)."""
+    async with desktop.client() as client:
+        visitor = await start_chat(client)
+        reads: list[str] = []
+
+        def note(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+            if statement.lstrip().upper().startswith("SELECT") and "FROM conversations " in statement:
+                reads.append(statement)
+
+        event.listen(desktop.engine.db_engine, "before_cursor_execute", note)
+        try:
+            response = await visitor.post("hello", "first")
+        finally:
+            event.remove(desktop.engine.db_engine, "before_cursor_execute", note)
+        assert response.status_code == 200, response.text
+        assert reads == []
