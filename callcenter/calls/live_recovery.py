@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any, TypeVar
 
@@ -129,10 +129,11 @@ class LiveCallRecovery:
         self._threads: set[asyncio.Future[Any]] = set()
 
     async def resynced(
-        self, live_channels: set[str], bridged: frozenset[str] | set[str] = frozenset()
+        self, live_channels: set[str], bridged: Mapping[str, str | None] | None = None
     ) -> None:
         """Before :meth:`CallService.resynced`: deal with every row an earlier process left.
-        ``bridged``: the live channels in a bridge."""
+        ``bridged``: the live channels in a bridge, each with the other channel of its bridge."""
+        bridged = bridged or {}
         rows = await self._in_thread(self._load)
         mine = self._journal.engine
         for left in rows:
@@ -142,8 +143,8 @@ class LiveCallRecovery:
                 await self._settle(left)
             elif left.phase in WITH_AGENT:
                 await self._adopt(left)
-            elif left.phase == ContactStatus.RINGING.value and left.channel in bridged:
-                await self._adopt(self._answered_unseen(left, left.agent_channel))
+            elif left.channel in bridged and (answered := await self._answered(left, bridged[left.channel])):
+                await self._adopt(answered)
             elif left.channel not in self._waiting:
                 self._waiting[left.channel] = (left, None)
         now = self._service.clock()
@@ -196,7 +197,8 @@ class LiveCallRecovery:
                 return
         self._service.calls.link_item(call, record.item_id)
 
-    async def _settle(self, left: SavedLiveCall) -> None:
+    async def _settle(self, left: SavedLiveCall) -> bool:
+        """Writes the interaction of a call that ended unseen, unless an engine did: True if here."""
         ended = ended_call(left, self._service.clock())
         record = interaction_record(ended)
 
@@ -209,9 +211,9 @@ class LiveCallRecovery:
             log.exception(
                 "could not write the interaction of a call left by a crash", extra={"ref": ended.uniqueid}
             )
-            return
+            return False
         if not written:
-            return
+            return False
         self.settled.append(ended.uniqueid)
         log.info(
             "call that ended while no engine watched written",
@@ -221,22 +223,34 @@ class LiveCallRecovery:
         self._service.publish(
             CallEnded(ended.agent_id, left.uniqueid, left.queue, ended.outcome, ended.ended_at)
         )
+        return True
 
     async def bridged(self, channel: str, agent_channel: str | None) -> None:
         """A channel entered a bridge (from the call tracker, for channels not in the registry): a
         caller of an earlier process whose agent answered after the engine died?"""
         waiting = self._waiting.get(channel)
-        if waiting is None or waiting[0].phase != ContactStatus.RINGING.value:
+        if waiting is None or (answered := await self._answered(waiting[0], agent_channel)) is None:
             return
         del self._waiting[channel]
-        await self._adopt(self._answered_unseen(waiting[0], agent_channel or waiting[0].agent_channel))
+        await self._adopt(answered)
 
-    def _answered_unseen(self, left: SavedLiveCall, agent_channel: str | None) -> SavedLiveCall:
+    async def _answered(self, left: SavedLiveCall, peer: str | None) -> SavedLiveCall | None:
+        """A caller in a bridge whose row does not say connected: the agent answered while no engine
+        watched, or the engine died before its journal wrote the answer (it writes every few hundred
+        ms). The agent is the row's (ringing) or the one the ACD's item names (a shared store); with
+        neither, None: the call stays a waiting caller's."""
+        agent_id = left.agent_id if left.phase == ContactStatus.RINGING.value else None
+        if agent_id is None:
+            record = await self._service.router.item(left.uniqueid)
+            agent_id = record.agent_id if record is not None else None
+        if agent_id is None:
+            return None
         return replace(
             left,
             phase=ContactStatus.CONNECTED.value,
-            agent_channel=agent_channel,
-            answered_at=self._service.clock(),
+            agent_id=agent_id,
+            agent_channel=peer or (left.agent_channel if agent_id == left.agent_id else None),
+            answered_at=left.answered_at or self._service.clock(),
         )
 
     def hung_up(self, channel: str) -> None:
@@ -252,8 +266,10 @@ class LiveCallRecovery:
             if hung_up is None or now - hung_up < self._settle_s:
                 continue
             del self._waiting[channel]
-            if self._service.calls.get(left.uniqueid) is None:
-                await self._settle(left)  # the row's check tells whether another engine took it
+            # The row's check tells whether another engine took it; if none did, its item (a shared
+            # store) would be offered to an agent for a caller who is gone.
+            if self._service.calls.get(left.uniqueid) is None and await self._settle(left):
+                await self._service.router.drop_items([left.uniqueid])
 
     async def run(self, every_s: float = 0.5) -> None:
         while True:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import OrderedDict
+from collections.abc import Mapping, Sequence
 from typing import Protocol
 
 from callcenter.asterisk import ami_events as ev
@@ -24,7 +25,7 @@ class Recovery(Protocol):
     """Calls of an earlier engine process (:class:`callcenter.calls.live_recovery.LiveCallRecovery`),
     told in the order of the AMI events: a resync first, before the calls', a Hangup after."""
 
-    async def resynced(self, live_channels: set[str], bridged: set[str]) -> None: ...
+    async def resynced(self, live_channels: set[str], bridged: Mapping[str, str | None]) -> None: ...
 
     def hung_up(self, channel: str) -> None: ...
 
@@ -33,6 +34,20 @@ class Recovery(Protocol):
 
 GONE_KEPT = 10_000  # hung-up channels remembered against a resync list that names them (minutes' worth)
 _INTERESTING = (ev.BridgeEnter, ev.DialBegin, ev.Hangup, ev.AmiResynced, ev.Hold, ev.Unhold)
+
+
+def bridge_peers(listed: Sequence[ev.CoreShowChannel]) -> dict[str, str | None]:
+    """Each bridged channel of a resync and the other channel of its bridge (None unless two)."""
+    members: dict[str, list[str]] = {}
+    for c in listed:
+        if c.bridge_id:
+            members.setdefault(c.bridge_id, []).append(c.channel.channel)
+    peers: dict[str, str | None] = {}
+    for channels in members.values():
+        for channel in channels:
+            others = [c for c in channels if c != channel]
+            peers[channel] = others[0] if len(others) == 1 else None
+    return peers
 
 
 class AmiCallTracker:
@@ -93,7 +108,7 @@ class AmiCallTracker:
             listed = [c for c in event.channels if c.channel.channel not in self._gone]
             live = {c.channel.channel for c in listed}
             if self.recovery is not None:
-                await self.recovery.resynced(live, {c.channel.channel for c in listed if c.bridge_id})
+                await self.recovery.resynced(live, bridge_peers(listed))
             await self._service.resynced(live)
             if not self._resynced_once:  # items a dead engine left in a shared store
                 self._resynced_once = True

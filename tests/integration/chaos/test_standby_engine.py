@@ -137,6 +137,13 @@ async def test_given_a_standby_engine_when_the_serving_one_is_killed_then_it_tak
             return {handle.uniqueid for handle in callers} - refs
 
         await wait_until(lambda: not unwritten(), timeout=15, what="every call in the CRM")
+        with second.db_engine.connect() as conn:
+            outcomes = {
+                ref: outcome
+                for ref, outcome in conn.execute(select(Interaction.external_ref, Interaction.outcome))
+            }
+        # Even one answered within the journal's write interval before the kill (its row says queued).
+        assert {outcomes[h.uniqueid] for h in callers[:TALKING]} == {"answered"}
 
         async def nobody_stuck() -> bool:
             records = [await second.router.agent(agent) for agent in AGENTS]

@@ -47,6 +47,15 @@ def _overrides(sim: PbxSimulator, agi_port: int, prefix: str) -> dict[str, Any]:
     }  # fmt: skip
 
 
+async def _stored(prefix: str, *item_ids: str) -> bool:
+    client = Redis.from_url(REDIS_URL, decode_responses=True)
+    try:
+        store = RedisStore(client, prefix)
+        return all([await store.get_item(item_id) is not None for item_id in item_ids])
+    finally:
+        await client.aclose()
+
+
 async def test_given_the_engine_killed_on_redis_then_callers_keep_their_items_and_the_gone_are_dropped(
     tmp_path: Path, prefix: str, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -69,6 +78,10 @@ async def test_given_the_engine_killed_on_redis_then_callers_keep_their_items_an
             calls: list[dict[str, Any]] = []
             while len(calls) < 2:
                 calls = [c for c in await first.calls() if c["phase"] == "queued"]
+            # "queued" is the call's phase from just before the item is written: kill once it is.
+            await wait_until(
+                lambda: _stored(prefix, gone.uniqueid, staying.uniqueid), timeout=5, what="both items stored"
+            )
             await first.kill()
         gone.hang_up()  # while no engine runs
         await gone.finished(5)

@@ -15,6 +15,7 @@ from acd.events import AcdEvent
 from acd.memory_store import MemoryStore
 from acd.model import Agent, QueueConfig
 from acd.router import Router
+from acd.store import AcdStore
 from callcenter.calls.interactions import CrmInteractionWriter
 from callcenter.calls.live_journal import LiveCallJournal
 from callcenter.calls.live_recovery import LiveCallRecovery
@@ -65,9 +66,10 @@ class Office:
 
 @contextlib.asynccontextmanager
 async def open_office(
-    db: Db, engine: str, *agents: str, start: float = 1_795_382_000.0
+    db: Db, engine: str, *agents: str, start: float = 1_795_382_000.0, store: AcdStore | None = None
 ) -> AsyncIterator[Office]:
-    """``agents`` are signed in and available for ``sales``; the journal writes every 0.05 s."""
+    """``agents`` are signed in and available for ``sales``; the journal writes every 0.05 s.
+    ``store``: an ACD store shared with an earlier office (as Redis outlives an engine), else its own."""
     clock, pbx = FakeClock(start), FakePbx()
     services: list[CallService] = []
 
@@ -75,7 +77,7 @@ async def open_office(
         for service in services:
             service.on_acd_event(event)
 
-    router = Router(MemoryStore(), clock, listener=on_acd_event)
+    router = Router(store or MemoryStore(), clock, listener=on_acd_event)
     await router.add_queue(QueueConfig("sales"))
     published: list[object] = []
     service = CallService(

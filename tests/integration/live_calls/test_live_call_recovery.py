@@ -6,9 +6,11 @@ back as abandoned once they hang up."""
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from datetime import UTC, datetime
 
-from acd.model import Agent
+from acd.memory_store import MemoryStore
+from acd.model import Agent, AgentState
 from callcenter.asterisk.ami_event_types import ChannelRef, Hangup
 from callcenter.asterisk.ami_system_events import AmiResynced, CoreShowChannel
 from callcenter.calls.agent_calls import AgentCalls
@@ -16,6 +18,7 @@ from callcenter.calls.consult import Consults
 from callcenter.calls.tracker import AmiCallTracker
 from callcenter.events import CallEnded
 from callcenter.settings import DialplanSettings
+from crm_core.live_calls import save_live_calls
 from tests.crm_conftest_helpers import Db
 from tests.integration.live_calls.office import Office, open_office
 from tests.waiting import wait_until
@@ -51,9 +54,9 @@ async def test_given_rows_of_a_crashed_engine_when_the_next_one_resyncs_then_eac
     crashed_at = await _first_engine_crashes(db)
     async with open_office(db, "engine-b", start=crashed_at + 60) as b:
         live = {TALKING, LEG_1001, WAITING}
-        await b.recovery.resynced(live, set())
+        await b.recovery.resynced(live, {})
         await b.service.resynced(live)  # the tracker's order: the recovery, then the service
-        await b.recovery.resynced(live, set())  # a second resync (AMI reconnect) writes nothing again
+        await b.recovery.resynced(live, {})  # a second resync (AMI reconnect) writes nothing again
 
         assert b.recovery.settled == ["gone", "left"]
         gone, left = b.interactions("gone") + b.interactions("left")
@@ -129,7 +132,9 @@ async def test_given_callers_ringing_agents_at_the_crash_when_the_agents_answer_
         crashed_at = a.clock.now()
     async with open_office(db, "engine-b", start=crashed_at + 5) as b:
         # 1001 answered before this engine started: the caller is in a bridge at the resync.
-        await b.recovery.resynced({TALKING, LEG_1001, WAITING, leg_1002}, bridged={TALKING, LEG_1001})
+        await b.recovery.resynced(
+            {TALKING, LEG_1001, WAITING, leg_1002}, bridged={TALKING: LEG_1001, LEG_1001: TALKING}
+        )
         early = b.service.calls.get("early")
         assert early is not None
         assert (early.phase.value, early.agent_id, early.answered_at) == ("talking", "1001", b.clock.now())
@@ -183,3 +188,48 @@ async def test_given_a_hangup_while_the_resync_list_comes_then_the_call_is_writt
         assert b.service.calls.get("talking") is None  # not taken back
         [talked] = b.interactions("talking")
         assert (talked.outcome, talked.agent_id) == ("answered", "1001")
+
+
+async def test_given_an_answer_the_journal_had_not_written_at_the_crash_then_the_agent_the_acd_names_gets_it(
+    db: Db,
+) -> None:
+    """The engine died within the journal's write interval after the agent answered: the row still
+    says queued, the shared ACD store has the item active with its agent, Asterisk has the caller in
+    a bridge with the agent's leg. Taken back as connected to that agent (before: left as a waiting
+    caller, the item active for ever, the agent busy for ever, the call written as abandoned). A
+    waiting caller nobody took back leaves the shared store's queue once written."""
+    store = MemoryStore()  # outlives engine A, as Redis does
+    async with open_office(db, "engine-a", store=store) as a:
+        await a.router.login(Agent("1001", {"sales": 3}))
+        await a.talking("answered", TALKING, LEG_1001)
+        await a.service.enqueue(a.arrives("waiting", WAITING), "sales")
+        await wait_until(lambda: len(a.rows()) == 2, what="both rows")
+        crashed_at = a.clock.now()
+    stale = a.rows()["answered"]
+    with db.sessions() as session:
+        save_live_calls(
+            session, [replace(stale, phase="queued", agent_id=None, agent_channel=None, answered_at=None)]
+        )
+        session.commit()
+    async with open_office(db, "engine-b", start=crashed_at + 5, store=store) as b:
+        live = {TALKING, LEG_1001, WAITING}
+        await b.recovery.resynced(live, bridged={TALKING: LEG_1001, LEG_1001: TALKING})
+        taken = b.service.calls.get("answered")
+        assert taken is not None
+        assert (taken.phase.value, taken.agent_id, taken.agent_channel) == ("talking", "1001", LEG_1001)
+
+        b.clock.advance(30)
+        for channel in (TALKING, WAITING):
+            await b.service.channel_hung_up(channel)
+            b.recovery.hung_up(channel)
+        b.clock.advance(5)
+        await b.recovery.tick()
+        assert [(i.external_ref, i.outcome, i.agent_id) for i in b.interactions()] == [
+            ("answered", "answered", "1001"),
+            ("waiting", "abandoned", None),
+        ]
+        assert await b.router.items() == []
+        agent = await b.router.agent("1001")
+        assert agent is not None
+        assert agent.state is not AgentState.BUSY
+        await b.journal.close()
