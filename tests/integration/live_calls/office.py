@@ -54,6 +54,19 @@ class Office:
         await self.service.agent_answered(channel, agent_leg)
         return call
 
+    async def hang_up(self, *channels: str, settle_after_s: float = 5.0) -> None:
+        """These callers hang up (told as the tracker tells them: the service, then the recovery);
+        ``settle_after_s`` later, the recovery's pass over the waiting callers who hung up."""
+        for channel in channels:
+            await self.service.channel_hung_up(channel)
+            self.recovery.hung_up(channel)
+        self.clock.advance(settle_after_s)
+        await self.recovery.tick()
+
+    def outcomes(self) -> list[tuple[str, str | None, str | None]]:
+        """(reference, outcome, agent) of each interaction written, by reference."""
+        return [(i.external_ref, i.outcome, i.agent_id) for i in self.interactions()]
+
     def rows(self) -> dict[str, SavedLiveCall]:
         with self.db.sessions() as session:
             return {row.uniqueid: row for row in load_live_calls(session)}

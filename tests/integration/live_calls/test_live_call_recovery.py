@@ -145,12 +145,8 @@ async def test_given_callers_ringing_agents_at_the_crash_when_the_agents_answer_
         late = b.service.calls.get("late")
         assert late is not None
         assert (late.agent_id, late.agent_channel, late.answered_at) == ("1002", leg_1002, b.clock.now())
-        for channel in (TALKING, WAITING):
-            await b.service.channel_hung_up(channel)
-            b.recovery.hung_up(channel)
-        b.clock.advance(5)
-        await b.recovery.tick()
-        assert [(i.external_ref, i.outcome, i.agent_id) for i in b.interactions()] == [
+        await b.hang_up(TALKING, WAITING)
+        assert b.outcomes() == [
             ("early", "answered", "1001"),
             ("late", "answered", "1002"),
         ]
@@ -219,12 +215,8 @@ async def test_given_an_answer_the_journal_had_not_written_at_the_crash_then_the
         assert (taken.phase.value, taken.agent_id, taken.agent_channel) == ("talking", "1001", LEG_1001)
 
         b.clock.advance(30)
-        for channel in (TALKING, WAITING):
-            await b.service.channel_hung_up(channel)
-            b.recovery.hung_up(channel)
-        b.clock.advance(5)
-        await b.recovery.tick()
-        assert [(i.external_ref, i.outcome, i.agent_id) for i in b.interactions()] == [
+        await b.hang_up(TALKING, WAITING)
+        assert b.outcomes() == [
             ("answered", "answered", "1001"),
             ("waiting", "abandoned", None),
         ]
